@@ -1,0 +1,343 @@
+package object
+
+import (
+	"io"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/checksum"
+)
+
+// This file is the contract between the object service and its callers (the
+// s3api handlers, later the background engines). Changes to it are additive.
+
+// Bucket describes a bucket.
+type Bucket struct {
+	Name    string
+	Region  string // the LocationConstraint it was created with
+	Owner   string // canonical id of the owning account
+	Created time.Time
+}
+
+// CreateBucketInput asks for a new bucket.
+type CreateBucketInput struct {
+	Name   string
+	Region string
+	Owner  string
+}
+
+// ListBucketsInput pages through the buckets an owner can see.
+type ListBucketsInput struct {
+	Owner      string
+	Prefix     string
+	StartAfter string // exclusive
+	MaxBuckets int    // 0 means no limit
+}
+
+// ListBucketsOutput is one page of buckets in name order.
+type ListBucketsOutput struct {
+	Buckets   []Bucket
+	Truncated bool
+}
+
+// Headers are the standard HTTP headers S3 stores with an object and returns
+// on GET and HEAD.
+type Headers struct {
+	ContentType        string
+	ContentEncoding    string
+	ContentDisposition string
+	ContentLanguage    string
+	CacheControl       string
+	Expires            string // stored verbatim, as the client sent it
+}
+
+// Tag is one object tag. Order is preserved as the client sent it.
+type Tag struct {
+	Key, Value string
+}
+
+// Checksum is a stored or expected object checksum.
+type Checksum struct {
+	Algorithm checksum.Algorithm
+	Type      checksum.Type
+	// Value is the raw sum. For a composite checksum it is the checksum of
+	// the concatenated raw part sums; the "-N" suffix comes from PartsCount.
+	Value []byte
+}
+
+// ExpectedChecksum is a checksum the client claims for the bytes it sends.
+// Exactly one of Value and Trailer is used: Trailer is called only after the
+// body reached EOF, for checksums sent as HTTP trailers (aws-chunked).
+type ExpectedChecksum struct {
+	Algorithm checksum.Algorithm
+	Value     []byte
+	Trailer   func() ([]byte, error)
+}
+
+// ObjectInfo describes one object version.
+type ObjectInfo struct {
+	Bucket    string
+	Key       string
+	VersionID string // "" for a bucket that never had versioning
+	// IsLatest and DeleteMarker are for versioned listings and deletes.
+	IsLatest     bool
+	DeleteMarker bool
+
+	Size         int64
+	ETag         string // without quotes: hex MD5, or hex MD5-of-MD5s "-N"
+	LastModified time.Time
+	Headers      Headers
+	UserMeta     map[string]string // lower-case names without "x-amz-meta-"
+	TagCount     int
+	Checksum     *Checksum // nil if the object has none stored
+	PartsCount   int       // 0 for a single-part object
+	StorageClass string    // "STANDARD"
+	Owner        string
+}
+
+// Conditions are the HTTP preconditions on a read (or on a copy source).
+// Empty strings and nil times mean "not given". AWS's precedence applies:
+// If-Match true + If-Unmodified-Since false → proceed; If-None-Match false +
+// If-Modified-Since true → 304.
+type Conditions struct {
+	IfMatch           string
+	IfNoneMatch       string
+	IfModifiedSince   *time.Time
+	IfUnmodifiedSince *time.Time
+}
+
+// WriteConditions are the conditional-write preconditions of PutObject and
+// CompleteMultipartUpload: IfNoneMatch may only be "*"; IfMatch is an ETag.
+type WriteConditions struct {
+	IfMatch     string
+	IfNoneMatch string
+}
+
+// PutInput writes a whole object.
+type PutInput struct {
+	Bucket, Key string
+	// Body yields exactly Size bytes. A read error (including a signature or
+	// payload-hash failure reported by the authentication layer) aborts the
+	// write and is returned wrapped.
+	Body io.Reader
+	Size int64
+
+	ContentMD5 []byte            // nil if not sent
+	Checksum   *ExpectedChecksum // nil if not sent
+	// ChecksumAlgorithm asks the service to compute and store this checksum
+	// even without an expected value (x-amz-checksum-algorithm /
+	// x-amz-sdk-checksum-algorithm). CRC64NVME is stored when neither is set.
+	ChecksumAlgorithm checksum.Algorithm
+
+	Headers  Headers
+	UserMeta map[string]string
+	Tags     []Tag
+	Owner    string
+	Cond     WriteConditions
+}
+
+// Range is a parsed HTTP byte range. Exactly one form is used:
+//   - Start >= 0, End >= Start: bytes=Start-End
+//   - Start >= 0, End == -1:    bytes=Start-
+//   - Start == -1, End > 0:     bytes=-End (the last End bytes)
+type Range struct {
+	Start, End int64
+}
+
+// GetInput reads an object (or only its metadata, for HeadObject).
+type GetInput struct {
+	Bucket, Key string
+	VersionID   string
+	Range       *Range
+	PartNumber  int // 0 if not sent
+	Cond        Conditions
+}
+
+// GetOutput is an object about to be streamed.
+type GetOutput struct {
+	Info ObjectInfo
+	// Body streams the selected bytes; nil for HeadObject. The caller must
+	// close it.
+	Body io.ReadCloser
+	// Start and Length select the bytes returned. Partial is true for a
+	// range or part read (206, Content-Range: bytes Start-(Start+Length-1)/Info.Size).
+	Start, Length int64
+	Partial       bool
+}
+
+// DeleteInput deletes one object (or one version).
+type DeleteInput struct {
+	Bucket, Key string
+	VersionID   string
+	IfMatch     string // conditional delete, "" if not sent
+}
+
+// DeleteOutput reports what a delete did.
+type DeleteOutput struct {
+	VersionID    string
+	DeleteMarker bool
+}
+
+// ObjectID names one object or version in DeleteObjects.
+type ObjectID struct {
+	Key       string
+	VersionID string
+}
+
+// DeleteResult is the outcome of one entry of DeleteObjects. Err is nil on
+// success (deleting a missing key is a success).
+type DeleteResult struct {
+	ObjectID
+	DeleteMarker          bool
+	DeleteMarkerVersionID string
+	Err                   error
+}
+
+// CopyInput copies an object, possibly onto itself.
+type CopyInput struct {
+	SrcBucket, SrcKey, SrcVersionID string
+	SrcCond                         Conditions
+	DstBucket, DstKey               string
+
+	// ReplaceMetadata is MetadataDirective=REPLACE: Headers and UserMeta
+	// replace the source's. Copying an object onto itself requires it (or a
+	// change of checksum algorithm), else ErrInvalidCopyRequest.
+	ReplaceMetadata bool
+	Headers         Headers
+	UserMeta        map[string]string
+	// ReplaceTags is TaggingDirective=REPLACE: Tags replace the source's.
+	ReplaceTags       bool
+	Tags              []Tag
+	ChecksumAlgorithm checksum.Algorithm // "" keeps the source's algorithm
+	Owner             string
+	Cond              WriteConditions
+}
+
+// CopyOutput reports a completed copy.
+type CopyOutput struct {
+	Info         ObjectInfo
+	SrcVersionID string
+}
+
+// ListInput pages through the current objects of a bucket in key order.
+type ListInput struct {
+	Bucket    string
+	Prefix    string
+	Delimiter string
+	// After is exclusive: listing starts at the first key (or common
+	// prefix) greater than it. It is the v1 marker, the v2 start-after or
+	// the decoded v2 continuation token.
+	After   string
+	MaxKeys int // 0 returns an empty, untruncated page, as S3 does
+}
+
+// ListOutput is one page of a listing. Objects and CommonPrefixes are each
+// in key order; together they hold at most MaxKeys entries.
+type ListOutput struct {
+	Objects        []ObjectInfo
+	CommonPrefixes []string
+	Truncated      bool
+	// Next is the last key or common prefix returned; pass it as After to
+	// get the next page. Set only when Truncated.
+	Next string
+}
+
+// CreateUploadInput starts a multipart upload.
+type CreateUploadInput struct {
+	Bucket, Key       string
+	Headers           Headers
+	UserMeta          map[string]string
+	Tags              []Tag
+	Owner             string
+	ChecksumAlgorithm checksum.Algorithm // "" for none
+	ChecksumType      checksum.Type      // "" picks the algorithm's default
+}
+
+// Upload describes an in-progress multipart upload.
+type Upload struct {
+	Bucket, Key       string
+	UploadID          string
+	Initiated         time.Time
+	Owner             string
+	ChecksumAlgorithm checksum.Algorithm
+	ChecksumType      checksum.Type
+}
+
+// UploadPartInput uploads one part (1..10000).
+type UploadPartInput struct {
+	Bucket, Key, UploadID string
+	PartNumber            int
+	Body                  io.Reader
+	Size                  int64
+	ContentMD5            []byte
+	Checksum              *ExpectedChecksum
+}
+
+// UploadPartCopyInput fills a part from a range of an existing object.
+type UploadPartCopyInput struct {
+	Bucket, Key, UploadID           string
+	PartNumber                      int
+	SrcBucket, SrcKey, SrcVersionID string
+	SrcCond                         Conditions
+	SrcRange                        *Range // nil copies the whole object; only Start-End form
+}
+
+// Part describes an uploaded part.
+type Part struct {
+	PartNumber   int
+	ETag         string
+	Size         int64
+	LastModified time.Time
+	Checksum     *Checksum
+}
+
+// CompletedPart is one entry of the CompleteMultipartUpload body.
+type CompletedPart struct {
+	PartNumber int
+	ETag       string // with or without quotes
+	Checksum   *Checksum
+}
+
+// CompleteInput finishes a multipart upload. The object's bytes are the
+// parts' blobs, referenced, never copied again.
+type CompleteInput struct {
+	Bucket, Key, UploadID string
+	Parts                 []CompletedPart
+	Cond                  WriteConditions
+	// Checksum, if set, is the whole-object checksum the client expects.
+	Checksum *Checksum
+}
+
+// ListPartsInput pages through the parts of an upload.
+type ListPartsInput struct {
+	Bucket, Key, UploadID string
+	PartNumberMarker      int
+	MaxParts              int
+}
+
+// ListPartsOutput is one page of parts in part-number order.
+type ListPartsOutput struct {
+	Upload               Upload
+	Parts                []Part
+	Truncated            bool
+	NextPartNumberMarker int
+}
+
+// ListUploadsInput pages through the in-progress uploads of a bucket, in
+// (key, initiation) order.
+type ListUploadsInput struct {
+	Bucket         string
+	Prefix         string
+	Delimiter      string
+	KeyMarker      string
+	UploadIDMarker string
+	MaxUploads     int
+}
+
+// ListUploadsOutput is one page of uploads.
+type ListUploadsOutput struct {
+	Uploads            []Upload
+	CommonPrefixes     []string
+	Truncated          bool
+	NextKeyMarker      string
+	NextUploadIDMarker string
+}
