@@ -1,0 +1,139 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// envVar is one COFFER_* environment variable and how it sets a field.
+type envVar struct {
+	name string
+	set  func(c *Config, v string) error
+}
+
+// envVars lists every environment variable Load reads. The secret key has no
+// flag on purpose: a command line is visible to every user of the machine.
+var envVars = []envVar{
+	{"COFFER_ADDRESS", func(c *Config, v string) error { c.Address = v; return nil }},
+	{"COFFER_DATA", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"COFFER_REGION", func(c *Config, v string) error { c.Region = v; return nil }},
+	{"COFFER_DOMAIN", func(c *Config, v string) error { c.Domains = splitList(v); return nil }},
+	{"COFFER_ROOT_ACCESS_KEY", func(c *Config, v string) error { c.RootAccessKey = v; return nil }},
+	{"COFFER_ROOT_SECRET_KEY", func(c *Config, v string) error { c.RootSecretKey = v; return nil }},
+	{"COFFER_LOG_LEVEL", func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
+	{"COFFER_LOG_FORMAT", func(c *Config, v string) error { c.LogFormat = v; return nil }},
+	{"COFFER_SHUTDOWN_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.ShutdownTimeout, v) }},
+	{"COFFER_READ_HEADER_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.ReadHeaderTimeout, v) }},
+	{"COFFER_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.IdleTimeout, v) }},
+	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.MaxHeaderBytes = n
+		return err
+	}},
+}
+
+// ErrUsage is wrapped by errors about the command line or environment
+// themselves (an unknown flag, a malformed value). flag.ErrHelp is returned
+// unwrapped for -h and -help.
+var ErrUsage = errors.New("config: usage")
+
+// Load returns Default, overridden by the COFFER_* environment variables that
+// getenv returns non-empty, overridden by the flags in args. Flags win over
+// the environment so that a one-off command line beats a profile. The result
+// is validated. Usage and flag errors are written to output.
+func Load(args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	c := Default()
+	for _, e := range envVars {
+		v := getenv(e.name)
+		if v == "" {
+			continue
+		}
+		if err := e.set(&c, v); err != nil {
+			return Config{}, fmt.Errorf("%w: %s=%q: %v", ErrUsage, e.name, v, err)
+		}
+	}
+	fs := FlagSet("server", &c, output)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// FlagSet returns the flags of `coffer server`, bound to c: parsing them
+// overwrites the fields they name. The current values of c are the flags'
+// defaults, except that no secret is ever shown.
+func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(output)
+	fs.StringVar(&c.Address, "address", c.Address, "listen `host:port` ($COFFER_ADDRESS)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `directory` for metadata, blobs and root credentials ($COFFER_DATA)")
+	fs.StringVar(&c.Region, "region", c.Region, "region reported to clients and required in signatures ($COFFER_REGION)")
+	fs.Var(&listFlag{dst: &c.Domains}, "domain", "base `domain` for virtual-hosted-style requests; repeat or comma-separate ($COFFER_DOMAIN)")
+	fs.StringVar(&c.RootAccessKey, "root-access-key", c.RootAccessKey,
+		"root access key ($COFFER_ROOT_ACCESS_KEY); the secret is read only from $COFFER_ROOT_SECRET_KEY")
+	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "least severe `level` logged: debug, info, warn, error ($COFFER_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log `format`: text or json ($COFFER_LOG_FORMAT)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout,
+		"how long a graceful shutdown waits for in-flight requests ($COFFER_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout,
+		"time allowed to read request headers ($COFFER_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "keep-alive idle timeout ($COFFER_IDLE_TIMEOUT)")
+	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest accepted request header size ($COFFER_MAX_HEADER_BYTES)")
+	return fs
+}
+
+// listFlag is a repeatable, comma-separated flag. Its first Set replaces the
+// value taken from the environment; later ones append.
+type listFlag struct {
+	dst *[]string
+	set bool
+}
+
+func (l *listFlag) String() string {
+	if l == nil || l.dst == nil {
+		return ""
+	}
+	return strings.Join(*l.dst, ",")
+}
+
+func (l *listFlag) Set(v string) error {
+	if !l.set {
+		*l.dst = nil
+		l.set = true
+	}
+	*l.dst = append(*l.dst, splitList(v)...)
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func setDuration(d *time.Duration, v string) error {
+	x, err := time.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	*d = x
+	return nil
+}

@@ -1,0 +1,132 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestLoad(t *testing.T) {
+	withDefaults := func(f func(c *Config)) Config {
+		c := Default()
+		f(&c)
+		return c
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want Config
+	}{
+		{name: "defaults", want: Default()},
+		{
+			name: "env",
+			env: map[string]string{
+				"COFFER_ADDRESS": "0.0.0.0:9100", "COFFER_DATA": "/srv/coffer", "COFFER_REGION": "eu-west-1",
+				"COFFER_DOMAIN": "s3.example.com, s3.local", "COFFER_ROOT_ACCESS_KEY": "ADMINKEY",
+				"COFFER_ROOT_SECRET_KEY": "secretsecret", "COFFER_LOG_LEVEL": "debug", "COFFER_LOG_FORMAT": "json",
+				"COFFER_SHUTDOWN_TIMEOUT": "5s", "COFFER_READ_HEADER_TIMEOUT": "3s", "COFFER_IDLE_TIMEOUT": "1m",
+				"COFFER_MAX_HEADER_BYTES": "16384",
+			},
+			want: Config{
+				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
+				Domains: []string{"s3.example.com", "s3.local"}, RootAccessKey: "ADMINKEY", RootSecretKey: "secretsecret",
+				LogLevel: slog.LevelDebug, LogFormat: "json", ShutdownTimeout: 5 * time.Second,
+				ReadHeaderTimeout: 3 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16384,
+			},
+		},
+		{
+			name: "flags",
+			args: []string{"-address", "127.0.0.1:0", "-data", "d", "-region", "ap-south-1", "-domain", "a.example",
+				"-domain", "b.example,c.example", "-log-level", "warn", "-log-format", "json", "-shutdown-timeout", "1s",
+				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000"},
+			want: Config{
+				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
+				Domains:  []string{"a.example", "b.example", "c.example"},
+				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Second,
+				ReadHeaderTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, MaxHeaderBytes: 9000,
+			},
+		},
+		{
+			name: "flags win over env",
+			args: []string{"-address", "127.0.0.1:1", "-domain", "flag.example"},
+			env:  map[string]string{"COFFER_ADDRESS": "127.0.0.1:2", "COFFER_DOMAIN": "env.example", "COFFER_REGION": "eu-north-1"},
+			want: withDefaults(func(c *Config) {
+				c.Address = "127.0.0.1:1"
+				c.Domains = []string{"flag.example"}
+				c.Region = "eu-north-1"
+			}),
+		},
+		{
+			name: "root access key flag with secret from env",
+			args: []string{"-root-access-key", "FLAGKEY"},
+			env:  map[string]string{"COFFER_ROOT_ACCESS_KEY": "ENVKEY", "COFFER_ROOT_SECRET_KEY": "envsecret"},
+			want: withDefaults(func(c *Config) { c.RootAccessKey = "FLAGKEY"; c.RootSecretKey = "envsecret" }),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Load(tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatalf("Load(%q) error: %v", tt.args, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Load(%q) mismatch (-want +got):\n%s", tt.args, diff)
+			}
+		})
+	}
+}
+
+func TestLoad_errors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want error
+	}{
+		{name: "help", args: []string{"-h"}, want: flag.ErrHelp},
+		{name: "unknown flag", args: []string{"-nope"}, want: ErrUsage},
+		{name: "extra argument", args: []string{"extra"}, want: ErrUsage},
+		{name: "bad env duration", env: map[string]string{"COFFER_SHUTDOWN_TIMEOUT": "soon"}, want: ErrUsage},
+		{name: "bad env level", env: map[string]string{"COFFER_LOG_LEVEL": "loud"}, want: ErrUsage},
+		{name: "bad env int", env: map[string]string{"COFFER_MAX_HEADER_BYTES": "big"}, want: ErrUsage},
+		{name: "bad address", args: []string{"-address", "nowhere"}, want: ErrInvalid},
+		{name: "access key without secret", args: []string{"-root-access-key", "ADMINKEY"}, want: ErrInvalid},
+		{name: "secret without access key", env: map[string]string{"COFFER_ROOT_SECRET_KEY": "secretsecret"}, want: ErrInvalid},
+		{name: "short secret", env: map[string]string{"COFFER_ROOT_ACCESS_KEY": "ADMIN", "COFFER_ROOT_SECRET_KEY": "short"}, want: ErrInvalidKey},
+		{name: "bad format", args: []string{"-log-format", "xml"}, want: ErrInvalid},
+		{name: "bad region", args: []string{"-region", "US East"}, want: ErrInvalid},
+		{name: "bad domain", args: []string{"-domain", "http://s3.example.com"}, want: ErrInvalid},
+		{name: "zero shutdown timeout", args: []string{"-shutdown-timeout", "0s"}, want: ErrInvalid},
+		{name: "tiny header limit", args: []string{"-max-header-bytes", "100"}, want: ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tt.args, env(tt.env), io.Discard)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Load(%q) error = %v, want %v", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlagSet_helpNeverShowsSecret(t *testing.T) {
+	c := Default()
+	c.RootAccessKey, c.RootSecretKey = "ADMINKEY", "do-not-show-me"
+	var out strings.Builder
+	fs := FlagSet("server", &c, &out)
+	fs.PrintDefaults()
+	if got := out.String(); strings.Contains(got, "do-not-show-me") {
+		t.Errorf("flag help shows the secret key:\n%s", got)
+	}
+}
