@@ -1,0 +1,29 @@
+package pebble
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// logger adapts *slog.Logger to Pebble's printf-style Logger.
+type logger struct {
+	l *slog.Logger
+}
+
+func (l logger) Infof(format string, args ...any) {
+	l.l.Info(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+func (l logger) Errorf(format string, args ...any) {
+	l.l.Error(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+// Fatalf is called by Pebble for unrecoverable states (for example a failed
+// WAL write) and must not return: continuing could acknowledge writes that
+// are not durable. Panicking, rather than os.Exit, lets the process's owner
+// decide how to die and keeps a stack trace.
+func (l logger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.l.Error(msg, "component", "pebble", "fatal", true)
+	panic("meta/pebble: " + msg)
+}

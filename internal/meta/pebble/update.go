@@ -1,0 +1,125 @@
+package pebble
+
+import (
+	"context"
+	"fmt"
+
+	pebbledb "github.com/cockroachdb/pebble/v2"
+
+	"github.com/coffer-s3/coffer/internal/meta"
+)
+
+// Update implements meta.Store.
+//
+// Serializability: fn runs while holding the single writer slot, reading an
+// indexed batch (its own writes layered over the live database). No other
+// transaction commits while fn runs, so its reads and writes behave as if it
+// ran alone; there are no conflicts and fn runs exactly once.
+//
+// Durability and group commit: the batch is applied with ApplyNoSyncWait
+// under the writer slot, which writes it to the WAL and publishes it in
+// order; the slot is then released and Update waits for the WAL fsync that
+// covers the batch (SyncWait) before returning nil. While one committer
+// waits for its fsync the next can already run fn and apply, so concurrent
+// committers share fsyncs.
+//
+// That leaves a window in which a batch is visible but not yet durable. No
+// caller can act on it: View, and an Update that commits nothing, wait
+// before returning until every batch they could have seen is durable
+// (syncTracker), and an Update that commits is itself ordered after
+// everything it read in the WAL. A crash inside the window loses only
+// writes whose Update had not returned nil.
+func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
+	if err := s.begin(ctx); err != nil {
+		return err
+	}
+	defer s.ops.Done()
+
+	b, n, err := s.apply(ctx, fn)
+	if b == nil {
+		// Nothing was applied. fn may still have read batches that are
+		// visible but not yet synced, and its result (an error or a
+		// read-only success) may depend on them.
+		if serr := s.synced.wait(n); serr != nil {
+			return serr
+		}
+		return err
+	}
+	err = b.SyncWait()
+	s.synced.done(n, err)
+	if cerr := b.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("meta/pebble: commit: %w", err)
+	}
+	return nil
+}
+
+// apply runs fn under the writer slot and, if fn succeeds and wrote
+// something, applies its batch without waiting for the sync. It returns the
+// applied batch and its number, or a nil batch and the number of the last
+// batch fn could have seen.
+func (s *Store) apply(ctx context.Context, fn func(tx meta.Txn) error) (*pebbledb.Batch, uint64, error) {
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	defer func() { <-s.writer }()
+
+	b := s.db.NewIndexedBatch()
+	tx := &txn{reader: reader{src: b}, b: b}
+	err := fn(tx)
+	tx.finish()
+	if err == nil {
+		// The caller gave up; don't commit behind its back.
+		err = ctx.Err()
+	}
+	if err != nil || b.Empty() {
+		_ = b.Close() // an uncommitted batch holds no resources worth reporting
+		return nil, s.applied.Load(), err
+	}
+	// Number the batch before Pebble publishes it, so that a View loading
+	// applied after taking its snapshot covers every batch it can see.
+	n := s.applied.Add(1)
+	if err := s.db.ApplyNoSyncWait(b, pebbledb.Sync); err != nil {
+		// Batch n may be half-way into the WAL; nothing can be trusted to
+		// become durable after this.
+		err = fmt.Errorf("meta/pebble: apply: %w", err)
+		s.synced.done(n, err)
+		_ = b.Close()
+		return nil, n, err
+	}
+	return b, n, nil
+}
+
+// txn implements meta.Txn over an indexed batch.
+type txn struct {
+	reader
+	b *pebbledb.Batch
+}
+
+var _ meta.Txn = (*txn)(nil)
+
+// Set implements meta.Txn. Pebble copies key and value into the batch.
+func (t *txn) Set(key, value []byte) error {
+	if t.isDone() {
+		return errFinished
+	}
+	if err := t.b.Set(key, value, nil); err != nil {
+		return fmt.Errorf("meta/pebble: set: %w", err)
+	}
+	return nil
+}
+
+// Delete implements meta.Txn.
+func (t *txn) Delete(key []byte) error {
+	if t.isDone() {
+		return errFinished
+	}
+	if err := t.b.Delete(key, nil); err != nil {
+		return fmt.Errorf("meta/pebble: delete: %w", err)
+	}
+	return nil
+}
