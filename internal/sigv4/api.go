@@ -29,7 +29,10 @@ type Principal struct {
 type Credential struct {
 	AccessKey string
 	SecretKey string
-	Principal Principal
+	// SessionToken, when set, marks temporary credentials: requests must
+	// carry it in x-amz-security-token (header, query or POST field).
+	SessionToken string
+	Principal    Principal
 }
 
 // Credentials looks up access keys. It returns ErrUnknownAccessKey (possibly
@@ -93,4 +96,6 @@ var (
 	ErrMalformedPostRequest     = errors.New("sigv4: malformed POST request")        // MalformedPOSTRequest
 	ErrInvalidPolicyDocument    = errors.New("sigv4: invalid POST policy document")  // InvalidPolicyDocument
 	ErrSignatureVersionMismatch = errors.New("sigv4: unsupported signature version") // InvalidRequest
+	ErrInvalidToken             = errors.New("sigv4: invalid security token")        // InvalidToken
+	ErrInvalidContentSHA256     = errors.New("sigv4: invalid x-amz-content-sha256")  // InvalidArgument
 )

@@ -1,0 +1,85 @@
+package sigv4
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/clock"
+)
+
+// Defaults applied by New to zero Options fields.
+const (
+	// DefaultRegion is the region a Verifier accepts when Options.Region is
+	// empty.
+	DefaultRegion = "us-east-1"
+	// DefaultMaxSkew is how far a signed request's time may be from the
+	// server's clock, as in AWS S3.
+	DefaultMaxSkew = 15 * time.Minute
+	// MaxPresignExpires is the longest X-Amz-Expires AWS accepts: 7 days.
+	MaxPresignExpires = 7 * 24 * time.Hour
+)
+
+// Options configures a Verifier.
+type Options struct {
+	// Credentials looks up the secret for an access key. A nil Credentials
+	// knows no key, so only anonymous requests authenticate.
+	Credentials Credentials
+	// Region is the region that SigV4 credential scopes must name
+	// (default DefaultRegion). A request signed for another region fails
+	// with ErrMalformedAuthorization (AuthorizationHeaderMalformed).
+	Region string
+	// Clock is the time source for skew and expiry checks (default the
+	// wall clock).
+	Clock clock.Clock
+	// MaxSkew is the largest accepted difference between a request's
+	// signing time and Clock (default DefaultMaxSkew).
+	MaxSkew time.Duration
+	// Logger receives debug records about rejected requests; it never sees
+	// secrets or signatures. Nil discards.
+	Logger *slog.Logger
+	// VirtualHostBucket returns the bucket named by the Host header of a
+	// virtual-hosted-style request, or "" for a path-style request. Only
+	// Signature Version 2 needs it: its canonicalized resource starts with
+	// "/bucket" even when the bucket is not in the path. Nil means every
+	// request is path-style.
+	VirtualHostBucket func(r *http.Request) string
+}
+
+// Verifier authenticates S3 requests. It is safe for concurrent use.
+type Verifier struct {
+	creds       Credentials
+	region      string
+	clock       clock.Clock
+	maxSkew     time.Duration
+	log         *slog.Logger
+	vhostBucket func(r *http.Request) string
+	keys        keyCache
+}
+
+// New returns a Verifier for opts, with defaults for zero fields.
+func New(opts Options) *Verifier {
+	v := &Verifier{
+		creds:       opts.Credentials,
+		region:      opts.Region,
+		clock:       opts.Clock,
+		maxSkew:     opts.MaxSkew,
+		log:         opts.Logger,
+		vhostBucket: opts.VirtualHostBucket,
+	}
+	if v.region == "" {
+		v.region = DefaultRegion
+	}
+	if v.clock == nil {
+		v.clock = clock.Real{}
+	}
+	if v.maxSkew <= 0 {
+		v.maxSkew = DefaultMaxSkew
+	}
+	if v.log == nil {
+		v.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	v.keys.init()
+	return v
+}

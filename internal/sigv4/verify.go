@@ -1,0 +1,252 @@
+package sigv4
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Verify authenticates r. On success the returned Result names the
+// principal and carries the body to read instead of r.Body: it removes any
+// aws-chunked framing and reports payload errors (see Result.Body). Verify
+// never reads the body itself.
+//
+// A request with no Authorization header and no signature in its query is
+// anonymous. Errors wrap the sentinels declared in this package; the HTTP
+// layer maps them to S3 error codes.
+func (v *Verifier) Verify(r *http.Request) (*Result, error) {
+	authz := r.Header.Get("Authorization")
+	presignedV4, presignedV2 := queryAuthKind(r.URL.RawQuery)
+	switch {
+	case authz != "" && (presignedV4 || presignedV2):
+		return nil, fmt.Errorf("%w: both an Authorization header and a query signature", ErrMalformedAuthorization)
+	case strings.HasPrefix(authz, algoV4+" "):
+		return v.verifyHeaderV4(r, authz)
+	case strings.HasPrefix(authz, "AWS "):
+		return v.verifyHeaderV2(r, authz)
+	case authz != "":
+		return nil, fmt.Errorf("%w: authorization type %q", ErrUnsupportedAlgorithm, authType(authz))
+	case presignedV4:
+		return v.verifyPresignedV4(r)
+	case presignedV2:
+		return v.verifyPresignedV2(r)
+	}
+	return &Result{
+		Principal:     Principal{Anonymous: true},
+		Method:        Anonymous,
+		Body:          bodyOf(r),
+		DecodedLength: r.ContentLength,
+		Trailers:      noTrailers,
+	}, nil
+}
+
+// authType returns the scheme word of an Authorization header, for error
+// messages (never the credentials that follow it).
+func authType(authz string) string {
+	t, _, _ := strings.Cut(authz, " ")
+	if len(t) > 40 {
+		t = t[:40]
+	}
+	return t
+}
+
+// queryAuthKind reports whether a raw query carries SigV4 (X-Amz-Algorithm,
+// X-Amz-Signature…) or SigV2 (Signature, AWSAccessKeyId) query
+// authentication, without allocating for ordinary queries.
+func queryAuthKind(rawQuery string) (v4, v2 bool) {
+	if rawQuery == "" {
+		return false, false
+	}
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		switch name {
+		case "X-Amz-Algorithm", "X-Amz-Signature", "X-Amz-Credential":
+			v4 = true
+		case "Signature", "AWSAccessKeyId":
+			v2 = true
+		}
+	}
+	if v4 {
+		v2 = false
+	}
+	return v4, v2
+}
+
+// checkSkew fails with ErrRequestTimeTooSkewed if t is more than MaxSkew
+// away from the clock.
+func (v *Verifier) checkSkew(t time.Time) error {
+	d := v.clock.Now().Sub(t)
+	if d > v.maxSkew || d < -v.maxSkew {
+		return fmt.Errorf("%w: request time %s", ErrRequestTimeTooSkewed, t.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// requestTimeV4 returns the request time from X-Amz-Date (ISO 8601 basic)
+// or, failing that, Date (HTTP date), and its ISO 8601 basic form used in
+// strings to sign.
+func requestTimeV4(r *http.Request) (time.Time, string, error) {
+	if s := r.Header.Get("X-Amz-Date"); s != "" {
+		t, err := time.Parse(timeFormatV4, s)
+		if err != nil {
+			return time.Time{}, "", fmt.Errorf("%w: bad x-amz-date", ErrMissingDate)
+		}
+		return t, s, nil
+	}
+	if s := r.Header.Get("Date"); s != "" {
+		t, err := parseHTTPDate(s)
+		if err != nil {
+			return time.Time{}, "", fmt.Errorf("%w: bad Date", ErrMissingDate)
+		}
+		t = t.UTC()
+		return t, t.Format(timeFormatV4), nil
+	}
+	return time.Time{}, "", ErrMissingDate
+}
+
+// verifyHeaderV4 authenticates a request signed in the Authorization
+// header with SigV4.
+func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error) {
+	a, err := parseAuthorizationV4(authz)
+	if err != nil {
+		return nil, err
+	}
+	if a.scope.region != v.region {
+		return nil, fmt.Errorf("%w: region %q is wrong; expecting %q", ErrMalformedAuthorization, a.scope.region, v.region)
+	}
+	t, stamp, err := requestTimeV4(r)
+	if err != nil {
+		return nil, err
+	}
+	if a.scope.date != stamp[:8] {
+		return nil, fmt.Errorf("%w: credential date %s is not the request date", ErrMalformedAuthorization, a.scope.date)
+	}
+	if err := v.checkSkew(t); err != nil {
+		return nil, err
+	}
+	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if payload == "" {
+		return nil, ErrMissingContentSHA256
+	}
+	mode, err := parsePayloadMode(payload)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	cred, err := v.lookup(ctx, a.scope.accessKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSessionToken(cred, r.Header.Get("X-Amz-Security-Token")); err != nil {
+		return nil, err
+	}
+	key := v.signingKey(cred.SecretKey, a.scope)
+	cr := canonicalRequest{
+		query:         canonicalQuery(r.URL.RawQuery, false),
+		signedHeaders: a.signedHeaders,
+		payloadHash:   payload,
+	}
+	if !v.matchV4(r, &cr, key, stamp, a.scope, a.signature) {
+		v.reject(ctx, HeaderV4, a.scope.accessKey, ErrSignatureMismatch)
+		return nil, ErrSignatureMismatch
+	}
+	res := &Result{Principal: principalOf(cred), Method: HeaderV4}
+	seed := chainStart{key: key, stamp: stamp, scope: a.scope, seed: a.signature}
+	if err := attachBody(res, r, mode, payload, seed); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// matchV4 computes the signature of r under cr for both canonical URI
+// forms (see canonicalURIs) and reports whether either equals sig.
+func (v *Verifier) matchV4(r *http.Request, cr *canonicalRequest, key []byte, stamp string, sc scope, sig string) bool {
+	primary, verbatim := canonicalURIs(r)
+	var buf [1024]byte
+	for _, uri := range [2]string{primary, verbatim} {
+		if uri == "" {
+			continue
+		}
+		cr.uri = uri
+		canon := cr.appendTo(buf[:0], r)
+		var stsBuf [256]byte
+		sts := appendStringToSign(stsBuf[:0], stamp, sc, canon)
+		if equalSignature(signHex(key, sts), sig) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSessionToken enforces that requests made with temporary
+// credentials carry their session token.
+func checkSessionToken(cred Credential, token string) error {
+	if cred.SessionToken == "" {
+		return nil
+	}
+	if token == "" {
+		return fmt.Errorf("%w: x-amz-security-token", ErrMissingSecurityHeader)
+	}
+	if !equalSignature(token, cred.SessionToken) {
+		return ErrInvalidToken
+	}
+	return nil
+}
+
+// principalOf returns the principal of cred, with its access key filled in.
+func principalOf(cred Credential) Principal {
+	p := cred.Principal
+	if p.AccessKey == "" {
+		p.AccessKey = cred.AccessKey
+	}
+	return p
+}
+
+// reject logs a failed authentication at debug level, without secrets.
+func (v *Verifier) reject(ctx context.Context, m Method, accessKey string, err error) {
+	v.log.DebugContext(ctx, "authentication failed", "method", m.String(), "access_key", accessKey, "err", err)
+}
+
+// String returns the method's name as used in logs.
+func (m Method) String() string {
+	switch m {
+	case Anonymous:
+		return "anonymous"
+	case HeaderV4:
+		return "header-v4"
+	case PresignedV4:
+		return "presigned-v4"
+	case HeaderV2:
+		return "header-v2"
+	case PresignedV2:
+		return "presigned-v2"
+	case PostPolicy:
+		return "post-policy"
+	}
+	return fmt.Sprintf("method(%d)", int(m))
+}
+
+// httpDateFormats are the date forms accepted in Date and (SigV2)
+// x-amz-date: RFC 7231's IMF-fixdate and obsolete forms, plus RFC 1123
+// with a numeric zone, which AWS's own examples use.
+var httpDateFormats = [...]string{
+	http.TimeFormat,
+	time.RFC1123Z,
+	time.RFC1123,
+	time.RFC850,
+	time.ANSIC,
+}
+
+// parseHTTPDate parses an HTTP date in any of httpDateFormats.
+func parseHTTPDate(s string) (time.Time, error) {
+	var err error
+	for _, f := range httpDateFormats {
+		var t time.Time
+		if t, err = time.Parse(f, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
+}
