@@ -1,0 +1,110 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/metrics"
+	"github.com/coffer-s3/coffer/internal/reqid"
+)
+
+// HeaderRequestID is the response header that carries a request's id, as
+// S3's does.
+const HeaderRequestID = "x-amz-request-id"
+
+// withRequestID gives every request a fresh id in its context and in the
+// x-amz-request-id response header. An id sent by the client is ignored:
+// ids must be unique to tie logs together.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := reqid.New()
+		w.Header().Set(HeaderRequestID, id)
+		next.ServeHTTP(w, r.WithContext(reqid.With(r.Context(), id)))
+	})
+}
+
+// withAccessLog writes one record per request after it completes: at Info
+// for S3 requests, at Debug for the operational endpoints that probes hit
+// every few seconds. It logs the path without its query string, because a
+// presigned URL's query is a bearer credential, and never logs headers.
+func (s *Server) withAccessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		level := slog.LevelInfo
+		switch r.URL.Path {
+		case PathLive, PathReady, PathMetrics:
+			level = slog.LevelDebug
+		}
+		if !s.log.Enabled(r.Context(), level) {
+			return
+		}
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method),
+			slog.String("host", r.Host),
+			slog.String("path", r.URL.EscapedPath()),
+			slog.Int("status", status),
+			slog.Int64("bytes_in", r.ContentLength),
+			slog.Int64("bytes_out", sw.written),
+			slog.Duration("elapsed", time.Since(start)),
+			slog.String("remote", r.RemoteAddr),
+		)
+	})
+}
+
+// countInflight keeps the in-flight gauge for S3 requests.
+func countInflight(m *metrics.S3, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		end := m.Begin()
+		defer end()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter remembers the status and counts the body bytes written. It
+// unwraps for http.ResponseController and forwards Flush, which handlers use
+// to keep long copies alive.
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	written int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.written += int64(n)
+	return n, err
+}
+
+// Flush implements http.Flusher.
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// slog2promLogger adapts a slog.Logger to promhttp's error logger.
+type slog2promLogger struct{ log *slog.Logger }
+
+func (l slog2promLogger) Println(v ...any) { l.log.Error("serve metrics", "err", fmt.Sprint(v...)) }

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Paths the server answers itself.
+const (
+	PathLive    = "/health/live"
+	PathReady   = "/health/ready"
+	PathMetrics = "/metrics"
+)
+
+// routes returns the server's root handler: request id, then access log,
+// then either an operational endpoint or the S3 API.
+func (s *Server) routes() http.Handler {
+	metricsHandler := promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{
+		ErrorLog: slog2promLogger{s.log},
+	})
+	endpoints := map[string]http.Handler{
+		PathLive:    http.HandlerFunc(s.live),
+		PathReady:   http.HandlerFunc(s.ready),
+		PathMetrics: metricsHandler,
+	}
+	s3 := s.opts.Handler
+	if s.opts.Metrics != nil {
+		s3 = countInflight(s.opts.Metrics, s3)
+	}
+	return s.tracked(s.withRequestID(s.withAccessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := endpoints[r.URL.Path]; ok && s.isEndpointRequest(r) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		s3.ServeHTTP(w, r)
+	}))))
+}
+
+// tracked counts running handlers so that Shutdown can promise that none
+// runs any more (including its access log write) when it returns.
+func (s *Server) tracked(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.handlers.Add(1)
+		defer s.handlers.Done()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isEndpointRequest tells an operational request from an S3 request whose
+// path happens to match: "/metrics" is also ListObjects on a bucket named
+// "metrics", and "/health/live" GetObject of key "live" in bucket "health".
+// Endpoints answer only unsigned GET and HEAD requests to a host that is not
+// a virtual-hosted bucket; anything signed goes to the S3 API. The price is
+// that those paths cannot be read anonymously as S3 objects.
+func (s *Server) isEndpointRequest(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if r.Header.Get("Authorization") != "" {
+		return false
+	}
+	q := r.URL.Query()
+	if q.Has("X-Amz-Signature") || q.Has("Signature") || q.Has("X-Amz-Credential") {
+		return false
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(host)
+	for _, d := range s.opts.Config.Domains {
+		if strings.HasSuffix(host, "."+strings.ToLower(d)) {
+			return false
+		}
+	}
+	return true
+}
+
+// live answers 200 while the process serves HTTP at all.
+func (s *Server) live(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// ready answers 200 when S3 requests can be served, 503 otherwise.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.draining.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("shutting down\n"))
+		return
+	}
+	if err := s.opts.Ready(); err != nil {
+		s.log.WarnContext(r.Context(), "not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("not ready\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}
