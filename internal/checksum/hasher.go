@@ -1,0 +1,65 @@
+package checksum
+
+import (
+	"crypto/md5"
+	"hash"
+)
+
+// Hasher computes the MD5 used for ETags together with any set of
+// Algorithms in one pass over the bytes. Write never fails and does not
+// allocate. A Hasher is not safe for concurrent use.
+type Hasher struct {
+	md5  hash.Hash
+	algs []Algorithm
+	sums []hash.Hash // sums[i] computes algs[i]
+}
+
+// NewHasher returns a Hasher for MD5 and algs. Duplicates in algs are
+// ignored; an unknown algorithm panics, as Algorithm.New does.
+func NewHasher(algs ...Algorithm) *Hasher {
+	h := &Hasher{md5: md5.New()}
+	for _, a := range algs {
+		if h.index(a) >= 0 {
+			continue
+		}
+		h.algs = append(h.algs, a)
+		h.sums = append(h.sums, a.New())
+	}
+	return h
+}
+
+// Write adds p to every checksum. It always returns len(p), nil.
+func (h *Hasher) Write(p []byte) (int, error) {
+	// hash.Hash.Write is documented never to return an error.
+	h.md5.Write(p)
+	for _, s := range h.sums {
+		s.Write(p)
+	}
+	return len(p), nil
+}
+
+// MD5 returns the MD5 of the bytes written so far.
+func (h *Hasher) MD5() []byte { return h.md5.Sum(nil) }
+
+// Sum returns the raw checksum a of the bytes written so far (big-endian for
+// the CRCs, as S3 encodes them), or nil if the Hasher was not asked for a.
+func (h *Hasher) Sum(a Algorithm) []byte {
+	i := h.index(a)
+	if i < 0 {
+		return nil
+	}
+	return h.sums[i].Sum(nil)
+}
+
+// Algorithms returns the algorithms h computes besides MD5, in the order
+// first given to NewHasher.
+func (h *Hasher) Algorithms() []Algorithm { return append([]Algorithm(nil), h.algs...) }
+
+func (h *Hasher) index(a Algorithm) int {
+	for i, b := range h.algs {
+		if a == b {
+			return i
+		}
+	}
+	return -1
+}
