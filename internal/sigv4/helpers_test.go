@@ -100,3 +100,6 @@ func flipHex(s string, i int) string {
 	}
 	return string(b)
 }
+
+// fixedClock returns a fake clock at t.
+func fixedClock(t time.Time) *clock.Fake { return clock.NewFake(t) }
