@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# End-to-end test with the aws CLI: high-level `aws s3` commands (including
+# multipart uploads and sync of a nested tree), `aws s3api` calls for
+# metadata, tagging, listing, copy, batch delete and hand-driven multipart,
+# presigned URLs fetched with curl, and boto3 with checksum trailers.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+command -v aws >/dev/null || fail "the aws CLI is not installed"
+say "$(aws --version 2>&1)"
+
+coffer_start
+
+# Credentials and configuration come only from this script, never from the
+# user's files.
+export AWS_ACCESS_KEY_ID=$E2E_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$E2E_SECRET_KEY
+export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
+export AWS_SHARED_CREDENTIALS_FILE=$E2E_TMP/aws-credentials-unused
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 || true
+export AWS_CONFIG_FILE=$E2E_TMP/aws-config
+cat >"$AWS_CONFIG_FILE" <<CFG
+[default]
+region = us-east-1
+s3 =
+    addressing_style = path
+CFG
+# A second profile that asks for SigV4 presigned URLs explicitly.
+cat >>"$AWS_CONFIG_FILE" <<CFG
+[profile v4]
+region = us-east-1
+s3 =
+    addressing_style = path
+    signature_version = s3v4
+CFG
+
+a() { aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+
+B=e2e-awscli
+W=$E2E_TMP/work
+mkdir -p "$W"
+
+step "s3 mb and s3 ls"
+a s3 mb "s3://$B"
+check_contains "$(a s3 ls)" "$B" "bucket listed after mb"
+check_eq "$(a s3api head-bucket --bucket "$B" >/dev/null && echo ok)" ok "head-bucket"
+check_eq "$(a s3api get-bucket-location --bucket "$B" --query 'LocationConstraint' --output text)" None "get-bucket-location for us-east-1"
+
+step "s3 cp of a small file, both ways"
+printf 'hello from the aws cli\n' >"$W/small.txt"
+a s3 cp "$W/small.txt" "s3://$B/small.txt"
+a s3 cp "s3://$B/small.txt" "$W/small.back"
+check_same_file "$W/small.txt" "$W/small.back" "small file round trip"
+
+step "s3 cp of an empty file"
+: >"$W/empty"
+a s3 cp "$W/empty" "s3://$B/empty"
+a s3 cp "s3://$B/empty" "$W/empty.back"
+check_same_file "$W/empty" "$W/empty.back" "empty file round trip"
+check_eq "$(a s3api head-object --bucket "$B" --key empty --query ContentLength --output text)" 0 "empty object length"
+
+step "s3 cp of a 64 MiB file (multipart upload)"
+head -c $((64 * 1024 * 1024)) /dev/urandom >"$W/large.bin"
+a s3 cp --only-show-errors "$W/large.bin" "s3://$B/large/large.bin"
+etag=$(a s3api head-object --bucket "$B" --key large/large.bin --query ETag --output text)
+check_contains "$etag" "-8" "64 MiB upload used 8 parts of 8 MiB (ETag $etag)"
+check_eq "$(a s3api head-object --bucket "$B" --key large/large.bin --query ContentLength --output text)" $((64 * 1024 * 1024)) "large object length"
+a s3 cp --only-show-errors "s3://$B/large/large.bin" "$W/large.back"
+check_same_file "$W/large.bin" "$W/large.back" "64 MiB round trip"
+
+step "ranged get-object"
+a s3api get-object --bucket "$B" --key large/large.bin --range bytes=1000-1999 "$W/range.out" >/dev/null
+check_same_file "$W/range.out" <(tail -c +1001 "$W/large.bin" | head -c 1000) "bytes 1000-1999"
+
+step "s3 sync of a nested tree"
+make_tree "$W/tree"
+nfiles=$(find "$W/tree" -type f | wc -l)
+say "tree has $nfiles files"
+a s3 sync --only-show-errors "$W/tree" "s3://$B/tree"
+check_eq "$(a s3 ls --recursive "s3://$B/tree/" | wc -l)" "$nfiles" "ls --recursive counts every synced file"
+top=$(a s3 ls "s3://$B/tree/")
+check_contains "$top" "PRE docs/" "ls shows docs/ as a prefix"
+check_contains "$top" "PRE with space/" "ls shows 'with space/' as a prefix"
+check_contains "$top" "PRE ünïcødé/" "ls shows a unicode prefix"
+check_contains "$top" "hello.txt" "ls shows top-level files"
+check_eq "$(a s3 sync "$W/tree" "s3://$B/tree")" "" "a second sync uploads nothing"
+a s3 sync --only-show-errors "s3://$B/tree" "$W/tree.back"
+check_same_tree "$W/tree" "$W/tree.back" "tree synced down equals the tree synced up"
+check_eq "$(find "$W/tree.back" -type f | wc -l)" "$nfiles" "file count after sync down"
+
+step "s3api put-object with metadata, content type and tagging; head-object; get-object-tagging"
+a s3api put-object --bucket "$B" --key meta/obj.txt --body "$W/small.txt" \
+	--content-type text/plain --metadata colour=blue,Owner=e2e --tagging 'project=coffer&stage=e2e' >/dev/null
+check_eq "$(a s3api head-object --bucket "$B" --key meta/obj.txt --query 'Metadata.colour' --output text)" blue "user metadata colour"
+check_eq "$(a s3api head-object --bucket "$B" --key meta/obj.txt --query 'Metadata.owner' --output text)" e2e "user metadata keys are lower-cased"
+check_eq "$(a s3api head-object --bucket "$B" --key meta/obj.txt --query ContentType --output text)" text/plain "content type"
+# shellcheck disable=SC2016 # backticks are JMESPath literals
+check_eq "$(a s3api get-object-tagging --bucket "$B" --key meta/obj.txt --query 'TagSet[?Key==`project`].Value' --output text)" coffer "tag project"
+check_eq "$(a s3api get-object-tagging --bucket "$B" --key meta/obj.txt --query 'length(TagSet)' --output text)" 2 "tag count"
+a s3api put-object-tagging --bucket "$B" --key meta/obj.txt --tagging 'TagSet=[{Key=only,Value=one}]' >/dev/null
+check_eq "$(a s3api get-object-tagging --bucket "$B" --key meta/obj.txt --query 'TagSet[0].Key' --output text)" only "put-object-tagging replaces the tag set"
+a s3api delete-object-tagging --bucket "$B" --key meta/obj.txt >/dev/null
+check_eq "$(a s3api get-object-tagging --bucket "$B" --key meta/obj.txt --query 'length(TagSet)' --output text)" 0 "delete-object-tagging empties the tag set"
+
+step "list-objects-v2 and list-objects with prefix and delimiter"
+prefixes=$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --delimiter / --query 'CommonPrefixes[].Prefix' --output text)
+for p in tree/docs/ tree/img/ "tree/with space/" tree/ünïcødé/ tree/empty-dir-sibling/; do
+	check_contains "$prefixes" "$p" "v2 common prefix $p"
+done
+keys=$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --delimiter / --query 'Contents[].Key' --output text)
+check_contains "$keys" tree/hello.txt "v2 lists tree/hello.txt"
+check_not_contains "$keys" tree/docs/doc-1.txt "v2 with delimiter rolls tree/docs/* into a prefix"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --page-size 7 --query 'length(Contents)' --output text)" "$nfiles" "v2 paginated by 7 returns every key"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --max-items 5 --query 'length(Contents)' --output text)" 5 "v2 --max-items 5"
+check_eq "$(a s3api list-objects --bucket "$B" --prefix tree/docs/ --delimiter / --query 'CommonPrefixes[].Prefix' --output text)" tree/docs/notes/ "v1 common prefix"
+check_eq "$(a s3api list-objects --bucket "$B" --prefix tree/docs/ --page-size 5 --query 'length(Contents)' --output text)" 12 "v1 paginated by 5 returns every key"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix nothing-here/ --query 'KeyCount' --output text)" 0 "v2 KeyCount for an empty prefix"
+
+step "copy-object"
+a s3api copy-object --bucket "$B" --key meta/copy.txt --copy-source "$B/meta/obj.txt" >/dev/null
+a s3 cp "s3://$B/meta/copy.txt" "$W/copy.back"
+check_same_file "$W/small.txt" "$W/copy.back" "copied bytes"
+check_eq "$(a s3api head-object --bucket "$B" --key meta/copy.txt --query 'Metadata.colour' --output text)" blue "copy keeps metadata by default"
+a s3api copy-object --bucket "$B" --key meta/replaced.txt --copy-source "$B/meta/obj.txt" \
+	--metadata-directive REPLACE --metadata colour=red --content-type application/x-test >/dev/null
+check_eq "$(a s3api head-object --bucket "$B" --key meta/replaced.txt --query 'Metadata.colour' --output text)" red "REPLACE sets new metadata"
+check_eq "$(a s3api head-object --bucket "$B" --key meta/replaced.txt --query ContentType --output text)" application/x-test "REPLACE sets content type"
+a s3 cp --only-show-errors "s3://$B/tree/img/bigger-9MiB.raw" "s3://$B/copies/bigger.raw"
+a s3 cp --only-show-errors "s3://$B/copies/bigger.raw" "$W/bigger.back"
+check_same_file "$W/tree/img/bigger-9MiB.raw" "$W/bigger.back" "s3-to-s3 cp of a 9 MiB object (multipart copy)"
+
+step "delete-objects"
+out=$(a s3api delete-objects --bucket "$B" \
+	--delete '{"Objects":[{"Key":"meta/copy.txt"},{"Key":"meta/replaced.txt"},{"Key":"never/existed"}],"Quiet":false}' \
+	--query 'length(Deleted)' --output text)
+check_eq "$out" 3 "delete-objects reports every key deleted (a missing key counts as deleted)"
+expect_fail "head-object after delete-objects" a s3api head-object --bucket "$B" --key meta/copy.txt
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "404" "head-object of a deleted key is 404"
+expect_fail "get-object of a missing key" a s3api get-object --bucket "$B" --key meta/replaced.txt "$W/none"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchKey" "get-object of a deleted key is NoSuchKey"
+
+step "presigned URLs fetched with curl"
+url=$(a s3 presign "s3://$B/small.txt" --expires-in 300)
+case "$url" in
+*X-Amz-Signature=*) say "default presign uses SigV4 query auth" ;;
+*Signature=*) say "default presign uses SigV2 query auth" ;;
+*) fail "unrecognised presigned URL: $url" ;;
+esac
+curl -fsS -o "$W/presigned.out" "$url"
+check_same_file "$W/small.txt" "$W/presigned.out" "curl of the default presigned URL"
+url4=$(a --profile v4 s3 presign "s3://$B/small.txt" --expires-in 300)
+check_contains "$url4" "X-Amz-Signature=" "s3v4 profile presigns with SigV4"
+curl -fsS -o "$W/presigned4.out" "$url4"
+check_same_file "$W/small.txt" "$W/presigned4.out" "curl of the SigV4 presigned URL"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "${url4/small.txt/large\/large.bin}")" 403 "a presigned URL used for another key is refused"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "${url/small.txt/large\/large.bin}")" 403 "a default presigned URL used for another key is refused"
+
+step "multipart upload by hand: create, upload-part x3, list-parts, list-multipart-uploads, complete"
+head -c $((12 * 1024 * 1024 + 4321)) /dev/urandom >"$W/mpu.bin"
+(cd "$W" && split -b 5M -d -a 1 mpu.bin mpu.part.)
+upload=$(a s3api create-multipart-upload --bucket "$B" --key mpu/by-hand.bin --metadata src=hand --query UploadId --output text)
+check_contains "$(a s3api list-multipart-uploads --bucket "$B" --query 'Uploads[].UploadId' --output text)" "$upload" "upload listed while in progress"
+parts=
+n=0
+for f in "$W"/mpu.part.*; do
+	n=$((n + 1))
+	etag=$(a s3api upload-part --bucket "$B" --key mpu/by-hand.bin --upload-id "$upload" --part-number "$n" --body "$f" --query ETag --output text)
+	etag=${etag//\"/}
+	parts+="${parts:+,}{\"ETag\":\"\\\"$etag\\\"\",\"PartNumber\":$n}"
+done
+check_eq "$n" 3 "file split into three parts"
+check_eq "$(a s3api list-parts --bucket "$B" --key mpu/by-hand.bin --upload-id "$upload" --query 'length(Parts)' --output text)" 3 "list-parts"
+check_eq "$(a s3api list-parts --bucket "$B" --key mpu/by-hand.bin --upload-id "$upload" --query 'Parts[2].Size' --output text)" $((2 * 1024 * 1024 + 4321)) "list-parts size of the last part"
+printf '{"Parts":[%s]}' "$parts" >"$W/parts.json"
+etag=$(a s3api complete-multipart-upload --bucket "$B" --key mpu/by-hand.bin --upload-id "$upload" \
+	--multipart-upload "file://$W/parts.json" --query ETag --output text)
+check_contains "$etag" "-3" "completed ETag names three parts"
+a s3 cp --only-show-errors "s3://$B/mpu/by-hand.bin" "$W/mpu.back"
+check_same_file "$W/mpu.bin" "$W/mpu.back" "hand-made multipart object"
+check_eq "$(a s3api head-object --bucket "$B" --key mpu/by-hand.bin --query 'Metadata.src' --output text)" hand "metadata given at create-multipart-upload"
+check_not_contains "$(a s3api list-multipart-uploads --bucket "$B" --query 'Uploads[].UploadId' --output text)" "$upload" "completed upload no longer listed"
+
+step "abort-multipart-upload"
+upload=$(a s3api create-multipart-upload --bucket "$B" --key mpu/aborted.bin --query UploadId --output text)
+a s3api upload-part --bucket "$B" --key mpu/aborted.bin --upload-id "$upload" --part-number 1 --body "$W/mpu.part.0" >/dev/null
+a s3api abort-multipart-upload --bucket "$B" --key mpu/aborted.bin --upload-id "$upload"
+check_not_contains "$(a s3api list-multipart-uploads --bucket "$B" --query 'Uploads[].UploadId' --output text)" "$upload" "aborted upload no longer listed"
+expect_fail "list-parts of an aborted upload" a s3api list-parts --bucket "$B" --key mpu/aborted.bin --upload-id "$upload"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchUpload" "list-parts of an aborted upload is NoSuchUpload"
+expect_fail "head-object of an aborted upload's key" a s3api head-object --bucket "$B" --key mpu/aborted.bin
+
+step "boto3 with default checksums and aws-chunked trailers"
+if python3 -c 'import boto3' 2>/dev/null; then
+	python3 "$E2E_DIR/boto3_checksums.py" "$COFFER_ENDPOINT" "$B" "$W"
+	E2E_CHECKS=$((E2E_CHECKS + 1))
+else
+	skip "boto3 is not installed for python3; the boto3 checksum-trailer checks did not run"
+fi
+
+step "rb of a non-empty bucket fails, rm --recursive, rb"
+expect_fail "rb of a non-empty bucket" a s3 rb "s3://$B"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "BucketNotEmpty" "rb of a non-empty bucket is BucketNotEmpty"
+a s3 rm --recursive --only-show-errors "s3://$B"
+check_eq "$(a s3 ls --recursive "s3://$B" | wc -l)" 0 "bucket empty after rm --recursive"
+a s3 rb "s3://$B"
+check_not_contains "$(a s3 ls)" "$B" "bucket gone after rb"
+expect_fail "head-bucket after rb" a s3api head-bucket --bucket "$B"
