@@ -292,6 +292,7 @@ func (c *chunkedReader) readTrailers() error {
 	var canon []byte // "name:value\n" per trailer, what the signature covers
 	trail := make(http.Header)
 	sig := ""
+	skipped := false // minio-go's one blank line before the signature
 	for i := 0; ; i++ {
 		if i == maxTrailerLines {
 			return fmt.Errorf("%w: more than %d trailer lines", ErrMalformedTrailer, maxTrailerLines)
@@ -305,8 +306,9 @@ func (c *chunkedReader) readTrailers() error {
 		}
 		s := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
 		if s == "" {
-			if c.cfg.signed && sig == "" && len(trail) > 0 {
-				continue // blank line before the signature line
+			if c.cfg.signed && sig == "" && len(trail) > 0 && !skipped {
+				skipped = true
+				continue
 			}
 			break
 		}

@@ -153,7 +153,9 @@ func TestVerifyPostV4(t *testing.T) {
 		{name: "valid", size: 10},
 		{name: "too large", size: 1048577, wantCheck: ErrPostPolicyViolation},
 		{name: "empty file", size: 0, wantCheck: ErrPostPolicyViolation},
-		{name: "wrong region", edit: func(f map[string]string) { f["X-Amz-Credential"] = exampleAccessKey + "/20260301/eu-west-1/s3/aws4_request" }, wantVerify: ErrMalformedPostRequest},
+		{name: "wrong region", edit: func(f map[string]string) {
+			f["X-Amz-Credential"] = exampleAccessKey + "/20260301/eu-west-1/s3/aws4_request"
+		}, wantVerify: ErrMalformedPostRequest},
 		{name: "date mismatch", edit: func(f map[string]string) { f["X-Amz-Date"] = "20260302T100000Z" }, wantVerify: ErrMalformedPostRequest},
 		{name: "bad algorithm", edit: func(f map[string]string) { f["X-Amz-Algorithm"] = "AWS4-HMAC-SHA512" }, wantVerify: ErrUnsupportedAlgorithm},
 		{name: "tampered policy", edit: func(f map[string]string) { f["Policy"] = f["Policy"][1:] }, wantVerify: ErrSignatureMismatch},
