@@ -207,7 +207,7 @@ func appendAmzHeadersV2(b []byte, h http.Header, query url.Values) []byte {
 
 // appendResourceV2 appends the canonicalized resource: "/bucket" for a
 // virtual-hosted request, the path as sent, then the signed sub-resources
-// sorted by name with their decoded values.
+// sorted by name with their decoded values (no '=' for empty ones).
 func (v *Verifier) appendResourceV2(b []byte, r *http.Request) []byte {
 	if v.vhostBucket != nil {
 		if bucket := v.vhostBucket(r); bucket != "" {
@@ -223,16 +223,13 @@ func (v *Verifier) appendResourceV2(b []byte, r *http.Request) []byte {
 	if r.URL.RawQuery == "" {
 		return b
 	}
-	type sub struct {
-		name, value string
-		hasValue    bool
-	}
+	type sub struct{ name, value string }
 	var subs []sub
 	for part := range strings.SplitSeq(r.URL.RawQuery, "&") {
-		name, value, hasValue := strings.Cut(part, "=")
+		name, value, _ := strings.Cut(part, "=")
 		name = queryUnescape(name)
 		if subresourcesV2[name] {
-			subs = append(subs, sub{name, queryUnescape(value), hasValue})
+			subs = append(subs, sub{name, queryUnescape(value)})
 		}
 	}
 	slices.SortStableFunc(subs, func(a, b sub) int { return strings.Compare(a.name, b.name) })
@@ -243,7 +240,9 @@ func (v *Verifier) appendResourceV2(b []byte, r *http.Request) []byte {
 			b = append(b, '&')
 		}
 		b = append(b, s.name...)
-		if s.hasValue {
+		// "?acl" and "?acl=" sign alike, as "acl": clients differ in
+		// which they send but agree on what they sign.
+		if s.value != "" {
 			b = append(b, '=')
 			b = append(b, s.value...)
 		}
