@@ -1,0 +1,216 @@
+package fs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+)
+
+// errWriterDone is returned by Write and Commit after Commit or Abort.
+var errWriterDone = errors.New("blob/fs: writer already committed or aborted")
+
+type writerState int
+
+const (
+	writing writerState = iota
+	committed
+	aborted
+)
+
+// writer implements blob.Writer: bytes go to tmp/<id> through a pooled
+// buffer, and Commit moves the synced file into its fan-out directory.
+type writer struct {
+	s     *Store
+	id    blob.ID
+	tmp   string
+	f     *os.File
+	buf   *[]byte // from s.bufs; nil once returned
+	n     int     // bytes pending in *buf
+	err   error   // first write error; the blob is then unusable
+	state writerState
+}
+
+// Create implements blob.Store.
+func (s *Store) Create(ctx context.Context) (blob.Writer, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	id := newID()
+	tmp := filepath.Join(s.dir, tmpDir, string(id))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("create blob: %w", err)
+	}
+	w := &writer{s: s, id: id, tmp: tmp, f: f, buf: s.bufs.Get().(*[]byte)}
+	// The header goes out with the first buffer flush.
+	h := encodeHeader(0)
+	w.n = copy(*w.buf, h[:])
+	return w, nil
+}
+
+// Write implements io.Writer.
+func (w *writer) Write(p []byte) (int, error) {
+	if w.state != writing {
+		return 0, errWriterDone
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	buf := *w.buf
+	written := 0
+	for len(p) > 0 {
+		if w.n == 0 && len(p) >= len(buf) {
+			// Nothing buffered and at least a buffer's worth to write:
+			// skip the copy.
+			n, err := w.f.Write(p)
+			written += n
+			if err != nil {
+				w.err = fmt.Errorf("write blob: %w", err)
+				return written, w.err
+			}
+			return written, nil
+		}
+		c := copy(buf[w.n:], p)
+		w.n += c
+		p = p[c:]
+		written += c
+		if w.n == len(buf) {
+			if err := w.flush(); err != nil {
+				return written, err
+			}
+		}
+	}
+	return written, nil
+}
+
+func (w *writer) flush() error {
+	if w.n == 0 {
+		return nil
+	}
+	if _, err := w.f.Write((*w.buf)[:w.n]); err != nil {
+		w.err = fmt.Errorf("write blob: %w", err)
+		return w.err
+	}
+	w.n = 0
+	return nil
+}
+
+// Commit implements blob.Writer. The order makes the blob durable before it
+// is visible and visible only when whole:
+//
+//  1. flush and fsync the temp file (data, size and mtime);
+//  2. make sure the fan-out directory exists and is durable;
+//  3. rename the file into it (atomic: readers see all or nothing);
+//  4. fsync the fan-out directory, making the rename durable.
+//
+// A crash before 3 leaves a temp file, which Open removes; after 3 the
+// blob is complete. If ctx is done before step 3, the blob is discarded.
+func (w *writer) Commit(ctx context.Context) (blob.ID, error) {
+	if w.state != writing {
+		return "", errWriterDone
+	}
+	if err := w.commit(ctx); err != nil {
+		if !errors.Is(err, errCrashed) {
+			w.Abort()
+		}
+		return "", fmt.Errorf("commit blob %s: %w", w.id, err)
+	}
+	w.state = committed
+	w.release()
+	return w.id, nil
+}
+
+// errCrashed marks a Commit stopped by the test crash hook: the files stay
+// exactly as they are, as after a real crash.
+var errCrashed = errors.New("blob/fs: simulated crash")
+
+func (w *writer) commit(ctx context.Context) error {
+	if w.err != nil {
+		return w.err
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	// Walk reports the mtime as the commit time; the last write may have
+	// been long ago if the caller paused before committing.
+	now := time.Now()
+	if err := os.Chtimes(w.tmp, now, now); err != nil {
+		return err
+	}
+	if err := w.f.Sync(); err != nil {
+		return err
+	}
+	if err := w.f.Close(); err != nil {
+		return err
+	}
+	w.f = nil
+	if err := w.s.hook("synced"); err != nil {
+		return err
+	}
+	dir := fanout(w.id)
+	if err := w.s.ensureDir(dir); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	final := w.s.path(w.id)
+	if err := os.Rename(w.tmp, final); err != nil {
+		return err
+	}
+	if err := w.s.hook("renamed"); err != nil {
+		return err
+	}
+	if err := syncDir(filepath.Join(w.s.dir, dir)); err != nil {
+		// Visible but maybe not durable: take it back so that a failed
+		// Commit never leaves a readable blob.
+		os.Remove(final)
+		return err
+	}
+	return nil
+}
+
+func (s *Store) hook(step string) error {
+	if s.crashHook == nil {
+		return nil
+	}
+	if err := s.crashHook(step); err != nil {
+		return fmt.Errorf("%w at %s: %w", errCrashed, step, err)
+	}
+	return nil
+}
+
+// Abort implements blob.Writer.
+func (w *writer) Abort() error {
+	if w.state != writing {
+		return nil
+	}
+	w.state = aborted
+	w.release()
+	var err error
+	if w.f != nil {
+		err = w.f.Close()
+		w.f = nil
+	}
+	if rerr := os.Remove(w.tmp); rerr != nil && !errors.Is(rerr, iofs.ErrNotExist) && err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("abort blob %s: %w", w.id, err)
+	}
+	return nil
+}
+
+// release returns the buffer to the pool.
+func (w *writer) release() {
+	if w.buf != nil {
+		w.s.bufs.Put(w.buf)
+		w.buf = nil
+	}
+}
