@@ -1,0 +1,158 @@
+package s3api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/coffer-s3/coffer/internal/checksum"
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+// copySource is a parsed x-amz-copy-source.
+type copySource struct {
+	bucket, key, versionID string
+}
+
+// parseCopySource parses x-amz-copy-source: "bucket/key" with an optional
+// leading '/', URL-encoded, optionally followed by "?versionId=id". The
+// version id is split off before decoding so that an encoded '?' in a key
+// stays part of the key.
+func parseCopySource(s string) (copySource, error) {
+	var src copySource
+	raw, version, hasVersion := strings.Cut(s, "?versionId=")
+	dec, err := url.PathUnescape(raw)
+	if err != nil {
+		return src, errInvalidCopySource
+	}
+	dec = strings.TrimPrefix(dec, "/")
+	var ok bool
+	src.bucket, src.key, ok = strings.Cut(dec, "/")
+	if !ok || src.bucket == "" || src.key == "" {
+		return src, errInvalidCopySource
+	}
+	if len(src.key) > maxKeyLength {
+		return src, errKeyTooLong
+	}
+	if hasVersion {
+		if src.versionID, err = url.QueryUnescape(version); err != nil || src.versionID == "" {
+			return src, withMessage(errInvalidArgument, "Invalid version id specified")
+		}
+	}
+	return src, nil
+}
+
+// parseDirective reads x-amz-metadata-directive or x-amz-tagging-directive:
+// COPY (the default) or REPLACE.
+func parseDirective(hdr http.Header, name string) (replace bool, err error) {
+	switch v := hdr.Get(name); v {
+	case "", "COPY":
+		return false, nil
+	case "REPLACE":
+		return true, nil
+	default:
+		return false, withMessage(errInvalidDirective, "Unknown "+strings.ToLower(name)+" value: "+v)
+	}
+}
+
+func parseCopyInput(req *request) (object.CopyInput, error) {
+	hdr := req.r.Header
+	in := object.CopyInput{
+		SrcBucket:    req.copySrc.bucket,
+		SrcKey:       req.copySrc.key,
+		SrcVersionID: req.copySrc.versionID,
+		SrcCond:      parseConditions(hdr, "X-Amz-Copy-Source-"),
+		DstBucket:    req.route.Bucket,
+		DstKey:       req.route.Key,
+		Owner:        req.principal().AccountID,
+	}
+	var err error
+	if in.ReplaceMetadata, err = parseDirective(hdr, "X-Amz-Metadata-Directive"); err != nil {
+		return in, err
+	}
+	if in.ReplaceMetadata {
+		in.Headers = parseStandardHeaders(hdr)
+		if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+			return in, err
+		}
+	}
+	if in.ReplaceTags, err = parseDirective(hdr, "X-Amz-Tagging-Directive"); err != nil {
+		return in, err
+	}
+	if in.ReplaceTags {
+		if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {
+			return in, err
+		}
+	}
+	if name := hdr.Get("X-Amz-Checksum-Algorithm"); name != "" {
+		if in.ChecksumAlgorithm, err = checksum.ParseAlgorithm(name); err != nil {
+			return in, withMessage(errInvalidRequest, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+		}
+	}
+	if in.Cond, err = parseWriteConditions(hdr); err != nil {
+		return in, err
+	}
+	if err := checkStorageClass(hdr); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
+	in, err := parseCopyInput(req)
+	if err != nil {
+		return err
+	}
+	out, err := h.objects.CopyObject(req.r.Context(), in)
+	if err != nil {
+		return err
+	}
+	hdr := w.Header()
+	if out.SrcVersionID != "" {
+		hdr.Set("X-Amz-Copy-Source-Version-Id", out.SrcVersionID)
+	}
+	if out.Info.VersionID != "" {
+		hdr.Set("X-Amz-Version-Id", out.Info.VersionID)
+	}
+	res := copyObjectResult{
+		ETag:           quoteETag(out.Info.ETag),
+		LastModified:   isoTime(out.Info.LastModified),
+		checksumFields: checksumXML(out.Info.Checksum, out.Info.PartsCount),
+	}
+	if c := out.Info.Checksum; c != nil && len(c.Value) > 0 {
+		res.ChecksumType = string(c.Type)
+	}
+	return h.writeXML(w, req, http.StatusOK, res)
+}
+
+func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
+	pn, err := parsePartNumber(req.query.Get("partNumber"))
+	if err != nil {
+		return err
+	}
+	in := object.UploadPartCopyInput{
+		Bucket:       req.route.Bucket,
+		Key:          req.route.Key,
+		UploadID:     req.query.Get("uploadId"),
+		PartNumber:   pn,
+		SrcBucket:    req.copySrc.bucket,
+		SrcKey:       req.copySrc.key,
+		SrcVersionID: req.copySrc.versionID,
+		SrcCond:      parseConditions(req.r.Header, "X-Amz-Copy-Source-"),
+	}
+	if in.SrcRange, err = parseCopyRange(req.r.Header.Get("X-Amz-Copy-Source-Range")); err != nil {
+		return err
+	}
+	part, srcVersion, err := h.objects.UploadPartCopy(req.r.Context(), in)
+	if err != nil {
+		return err
+	}
+	if srcVersion != "" {
+		w.Header().Set("X-Amz-Copy-Source-Version-Id", srcVersion)
+	}
+	return h.writeXML(w, req, http.StatusOK, copyPartResult{
+		ETag:           quoteETag(part.ETag),
+		LastModified:   isoTime(part.LastModified),
+		checksumFields: checksumXML(part.Checksum, 0),
+	})
+}

@@ -1,0 +1,87 @@
+package s3api
+
+import (
+	"net/http"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+// maxDeleteObjects is the most keys one DeleteObjects request may name.
+const maxDeleteObjects = 1000
+
+// parseDeleteXML decodes a Delete document. An empty list or more than
+// 1000 objects is MalformedXML, as in S3.
+func parseDeleteXML(data []byte) (*deleteRequest, error) {
+	var doc deleteRequest
+	if err := unmarshalXML(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Objects) == 0 || len(doc.Objects) > maxDeleteObjects {
+		return nil, errMalformedXML
+	}
+	return &doc, nil
+}
+
+func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
+	data, err := readSmallBody(req, true)
+	if err != nil {
+		return err
+	}
+	doc, err := parseDeleteXML(data)
+	if err != nil {
+		return err
+	}
+	ctx := req.r.Context()
+	var res deleteResult
+	var ids []object.ObjectID
+	for _, o := range doc.Objects {
+		id := object.ObjectID{Key: o.Key, VersionID: o.VersionID}
+		// S3 authorizes each key of a batch delete on its own: a denied
+		// key is an error entry, not a failed request.
+		if err := h.checkDeleteKey(req, o.Key); err != nil {
+			res.Errors = append(res.Errors, deleteError(id, err))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) > 0 {
+		results, err := h.objects.DeleteObjects(ctx, req.route.Bucket, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			if r.Err != nil {
+				if _, known := lookupError(r.Err); !known {
+					h.log.ErrorContext(ctx, "delete object", "bucket", req.route.Bucket, "key", r.Key, "err", r.Err)
+				}
+				res.Errors = append(res.Errors, deleteError(r.ObjectID, r.Err))
+				continue
+			}
+			if doc.Quiet {
+				continue
+			}
+			res.Deleted = append(res.Deleted, deletedXML{
+				Key:                   r.Key,
+				VersionID:             r.VersionID,
+				DeleteMarker:          r.DeleteMarker,
+				DeleteMarkerVersionID: r.DeleteMarkerVersionID,
+			})
+		}
+	}
+	return h.writeXML(w, req, http.StatusOK, res)
+}
+
+func (h *Handler) checkDeleteKey(req *request, key string) error {
+	if key == "" {
+		return withMessage(errInvalidArgument, "Object key cannot be empty")
+	}
+	if len(key) > maxKeyLength {
+		return errKeyTooLong
+	}
+	return h.authorize(req, "s3:DeleteObject", req.route.Bucket, key)
+}
+
+func deleteError(id object.ObjectID, err error) deleteErrXML {
+	ae, _ := lookupError(err)
+	return deleteErrXML{Key: id.Key, VersionID: id.VersionID, Code: ae.Code, Message: ae.Message}
+}

@@ -1,0 +1,290 @@
+package s3api
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// domainErrors lists every exported error of the packages whose errors
+// reach this layer. TestErrorTableComplete checks the list against the
+// packages' source, so an error added there without a row here fails.
+var domainErrors = map[string]error{
+	"object.ErrInvalidBucketName":        object.ErrInvalidBucketName,
+	"object.ErrNoSuchBucket":             object.ErrNoSuchBucket,
+	"object.ErrBucketAlreadyExists":      object.ErrBucketAlreadyExists,
+	"object.ErrBucketAlreadyOwnedByYou":  object.ErrBucketAlreadyOwnedByYou,
+	"object.ErrBucketNotEmpty":           object.ErrBucketNotEmpty,
+	"object.ErrKeyTooLong":               object.ErrKeyTooLong,
+	"object.ErrInvalidKey":               object.ErrInvalidKey,
+	"object.ErrNoSuchKey":                object.ErrNoSuchKey,
+	"object.ErrNoSuchVersion":            object.ErrNoSuchVersion,
+	"object.ErrInvalidVersionID":         object.ErrInvalidVersionID,
+	"object.ErrPreconditionFailed":       object.ErrPreconditionFailed,
+	"object.ErrConditionalConflict":      object.ErrConditionalConflict,
+	"object.ErrBadDigest":                object.ErrBadDigest,
+	"object.ErrChecksumMismatch":         object.ErrChecksumMismatch,
+	"object.ErrIncompleteBody":           object.ErrIncompleteBody,
+	"object.ErrBodyTooLong":              object.ErrBodyTooLong,
+	"object.ErrEntityTooLarge":           object.ErrEntityTooLarge,
+	"object.ErrInvalidCopyRequest":       object.ErrInvalidCopyRequest,
+	"object.ErrInvalidTag":               object.ErrInvalidTag,
+	"object.ErrInvalidArgument":          object.ErrInvalidArgument,
+	"object.ErrNoSuchUpload":             object.ErrNoSuchUpload,
+	"object.ErrInvalidPart":              object.ErrInvalidPart,
+	"object.ErrInvalidPartOrder":         object.ErrInvalidPartOrder,
+	"object.ErrEntityTooSmall":           object.ErrEntityTooSmall,
+	"object.ErrInvalidPartNumber":        object.ErrInvalidPartNumber,
+	"object.ErrMalformedChecksum":        object.ErrMalformedChecksum,
+	"object.ErrInvalidChecksumAlgorithm": object.ErrInvalidChecksumAlgorithm,
+	"object.ErrMethodNotAllowed":         object.ErrMethodNotAllowed,
+	"object.ErrMetadataTooLarge":         object.ErrMetadataTooLarge,
+	"object.ErrInvalidRequest":           object.ErrInvalidRequest,
+	"object.ErrCopySourceTooLarge":       object.ErrCopySourceTooLarge,
+	"object.ErrInvalidDigest":            object.ErrInvalidDigest,
+	"object.RangeError":                  &object.RangeError{Size: 10},
+	"object.NotModifiedError":            &object.NotModifiedError{ETag: "e"},
+	"object.DeleteMarkerError":           &object.DeleteMarkerError{Err: object.ErrNoSuchKey},
+
+	"sigv4.ErrUnknownAccessKey":         sigv4.ErrUnknownAccessKey,
+	"sigv4.ErrSignatureMismatch":        sigv4.ErrSignatureMismatch,
+	"sigv4.ErrRequestTimeTooSkewed":     sigv4.ErrRequestTimeTooSkewed,
+	"sigv4.ErrExpired":                  sigv4.ErrExpired,
+	"sigv4.ErrMalformedAuthorization":   sigv4.ErrMalformedAuthorization,
+	"sigv4.ErrMalformedPresigned":       sigv4.ErrMalformedPresigned,
+	"sigv4.ErrMissingDate":              sigv4.ErrMissingDate,
+	"sigv4.ErrMissingContentSHA256":     sigv4.ErrMissingContentSHA256,
+	"sigv4.ErrUnsupportedAlgorithm":     sigv4.ErrUnsupportedAlgorithm,
+	"sigv4.ErrContentSHA256Mismatch":    sigv4.ErrContentSHA256Mismatch,
+	"sigv4.ErrChunkSignatureMismatch":   sigv4.ErrChunkSignatureMismatch,
+	"sigv4.ErrMalformedChunk":           sigv4.ErrMalformedChunk,
+	"sigv4.ErrIncompleteBody":           sigv4.ErrIncompleteBody,
+	"sigv4.ErrDecodedLengthMismatch":    sigv4.ErrDecodedLengthMismatch,
+	"sigv4.ErrTrailerNotRead":           sigv4.ErrTrailerNotRead,
+	"sigv4.ErrMalformedTrailer":         sigv4.ErrMalformedTrailer,
+	"sigv4.ErrMissingSecurityHeader":    sigv4.ErrMissingSecurityHeader,
+	"sigv4.ErrPostPolicyViolation":      sigv4.ErrPostPolicyViolation,
+	"sigv4.ErrMalformedPostRequest":     sigv4.ErrMalformedPostRequest,
+	"sigv4.ErrInvalidPolicyDocument":    sigv4.ErrInvalidPolicyDocument,
+	"sigv4.ErrSignatureVersionMismatch": sigv4.ErrSignatureVersionMismatch,
+	"sigv4.ErrInvalidToken":             sigv4.ErrInvalidToken,
+	"sigv4.ErrInvalidContentSHA256":     sigv4.ErrInvalidContentSHA256,
+}
+
+// exportedErrors returns the exported Err* variables and *Error types
+// declared in the non-test Go files of dir, as "pkg.Name".
+func exportedErrors(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var names []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkg := f.Name.Name
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				switch s := spec.(type) {
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						if n.IsExported() && strings.HasPrefix(n.Name, "Err") {
+							names = append(names, pkg+"."+n.Name)
+						}
+					}
+				case *ast.TypeSpec:
+					if s.Name.IsExported() && strings.HasSuffix(s.Name.Name, "Error") {
+						names = append(names, pkg+"."+s.Name.Name)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// TestErrorTableComplete fails when an exported error of a domain package
+// reaching this layer has no row in errorTable (it would be sent as
+// InternalError).
+func TestErrorTableComplete(t *testing.T) {
+	var declared []string
+	for _, dir := range []string{"../object", "../sigv4", "../iam"} {
+		declared = append(declared, exportedErrors(t, dir)...)
+	}
+	if len(declared) < 40 {
+		t.Fatalf("found only %d exported errors; is the source walk broken?", len(declared))
+	}
+	for _, name := range declared {
+		err, ok := domainErrors[name]
+		if !ok {
+			t.Errorf("%s is declared but not listed in domainErrors: add it and give it a row in errorTable", name)
+			continue
+		}
+		if _, known := lookupError(err); !known {
+			t.Errorf("%s has no row in errorTable", name)
+		}
+		if _, known := lookupError(fmt.Errorf("context: %w", err)); !known {
+			t.Errorf("wrapped %s has no row in errorTable", name)
+		}
+	}
+	declaredSet := map[string]bool{}
+	for _, n := range declared {
+		declaredSet[n] = true
+	}
+	for name := range domainErrors {
+		if !declaredSet[name] {
+			t.Errorf("domainErrors lists %s, which the source no longer declares", name)
+		}
+	}
+}
+
+// TestErrorTableCodes pins the code and status of the errors clients
+// branch on most.
+func TestErrorTableCodes(t *testing.T) {
+	tests := []struct {
+		err    error
+		code   string
+		status int
+	}{
+		{object.ErrNoSuchBucket, "NoSuchBucket", 404},
+		{object.ErrNoSuchKey, "NoSuchKey", 404},
+		{&object.DeleteMarkerError{Err: object.ErrNoSuchKey}, "NoSuchKey", 404},
+		{&object.DeleteMarkerError{Err: object.ErrMethodNotAllowed}, "MethodNotAllowed", 405},
+		{object.ErrBucketNotEmpty, "BucketNotEmpty", 409},
+		{object.ErrBucketAlreadyExists, "BucketAlreadyExists", 409},
+		{object.ErrBucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", 409},
+		{object.ErrInvalidBucketName, "InvalidBucketName", 400},
+		{object.ErrKeyTooLong, "KeyTooLongError", 400},
+		{&object.RangeError{Size: 3}, "InvalidRange", 416},
+		{object.ErrPreconditionFailed, "PreconditionFailed", 412},
+		{&object.NotModifiedError{}, "NotModified", 304},
+		{object.ErrConditionalConflict, "ConditionalRequestConflict", 409},
+		{object.ErrBadDigest, "BadDigest", 400},
+		{object.ErrChecksumMismatch, "BadDigest", 400},
+		{object.ErrEntityTooSmall, "EntityTooSmall", 400},
+		{object.ErrEntityTooLarge, "EntityTooLarge", 400},
+		{object.ErrInvalidPart, "InvalidPart", 400},
+		{object.ErrInvalidPartOrder, "InvalidPartOrder", 400},
+		{object.ErrNoSuchUpload, "NoSuchUpload", 404},
+		{object.ErrInvalidTag, "InvalidTag", 400},
+		{object.ErrNoSuchVersion, "NoSuchVersion", 404},
+		{sigv4.ErrSignatureMismatch, "SignatureDoesNotMatch", 403},
+		{sigv4.ErrUnknownAccessKey, "InvalidAccessKeyId", 403},
+		{sigv4.ErrRequestTimeTooSkewed, "RequestTimeTooSkewed", 403},
+		{sigv4.ErrMalformedAuthorization, "AuthorizationHeaderMalformed", 400},
+		{sigv4.ErrMalformedPresigned, "AuthorizationQueryParametersError", 400},
+		{sigv4.ErrContentSHA256Mismatch, "XAmzContentSHA256Mismatch", 400},
+		{sigv4.ErrIncompleteBody, "IncompleteBody", 400},
+		{sigv4.ErrMalformedTrailer, "MalformedTrailerError", 400},
+		{sigv4.ErrPostPolicyViolation, "AccessDenied", 403},
+		{sigv4.ErrInvalidPolicyDocument, "InvalidPolicyDocument", 400},
+		{sigv4.ErrMalformedPostRequest, "MalformedPOSTRequest", 400},
+		{errMalformedXML, "MalformedXML", 400},
+		{errInvalidDigest, "InvalidDigest", 400},
+		{errMissingContentLength, "MissingContentLength", 411},
+		{errMissingContentMD5, "InvalidRequest", 400},
+		{errNotImplemented, "NotImplemented", 501},
+		{errMethodNotAllowed, "MethodNotAllowed", 405},
+		{errAccessDenied, "AccessDenied", 403},
+		{errMetadataTooLarge, "MetadataTooLarge", 400},
+		{errInvalidObjectState, "InvalidObjectState", 403},
+		{errInvalidChunkSize, "InvalidChunkSizeError", 403},
+		{errIllegalLocation, "IllegalLocationConstraintException", 400},
+		{errInvalidLocation, "InvalidLocationConstraint", 400},
+		{withMessage(errInvalidArgument, "custom"), "InvalidArgument", 400},
+		{errors.New("disk on fire"), "InternalError", 500},
+		{fmt.Errorf("read: %w", errors.New("EIO")), "InternalError", 500},
+	}
+	for _, tc := range tests {
+		got, _ := lookupError(tc.err)
+		if got.Code != tc.code || got.Status != tc.status {
+			t.Errorf("lookupError(%v) = %s %d, want %s %d", tc.err, got.Code, got.Status, tc.code, tc.status)
+		}
+		if got.Message == "" {
+			t.Errorf("lookupError(%v) has an empty message", tc.err)
+		}
+	}
+	if got, _ := lookupError(withMessage(errInvalidArgument, "custom")); got.Message != "custom" {
+		t.Errorf("withMessage message = %q, want custom", got.Message)
+	}
+}
+
+// TestWriteErrorHeaders checks the headers special errors carry and that
+// HEAD errors and 304s have no body.
+func TestWriteErrorHeaders(t *testing.T) {
+	lm := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name       string
+		method     string
+		err        error
+		status     int
+		header     map[string]string
+		wantBody   bool
+		notHeaders []string
+	}{
+		{"range", "GET", &object.RangeError{Size: 42}, 416, map[string]string{"Content-Range": "bytes */42"}, true, nil},
+		{"not modified", "GET", &object.NotModifiedError{ETag: "abc", LastModified: lm}, 304,
+			map[string]string{"ETag": `"abc"`, "Last-Modified": "Fri, 02 Jan 2026 03:04:05 GMT"}, false, []string{"Content-Type"}},
+		{"delete marker", "GET", &object.DeleteMarkerError{VersionID: "v1", LastModified: lm, Err: object.ErrMethodNotAllowed}, 405,
+			map[string]string{"X-Amz-Delete-Marker": "true", "X-Amz-Version-Id": "v1"}, true, nil},
+		{"head", "HEAD", object.ErrNoSuchKey, 404, nil, false, nil},
+		{"internal", "GET", errors.New("secret detail"), 500, nil, true, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newTestHandler(t, &fakeObjects{})
+			rec := newRecorder()
+			req := &request{r: newReq(tc.method, "/b/k", nil), id: "REQID", route: Route{Bucket: "b", Key: "k"}}
+			h.writeError(&statusWriter{ResponseWriter: rec}, req, tc.err)
+			if rec.Code != tc.status {
+				t.Errorf("status = %d, want %d", rec.Code, tc.status)
+			}
+			for k, v := range tc.header {
+				if got := rec.Header().Get(k); got != v {
+					t.Errorf("header %s = %q, want %q", k, got, v)
+				}
+			}
+			for _, k := range tc.notHeaders {
+				if got := rec.Header().Get(k); got != "" {
+					t.Errorf("header %s = %q, want none", k, got)
+				}
+			}
+			body := rec.Body.String()
+			if tc.wantBody != (body != "") {
+				t.Errorf("body = %q, want body: %v", body, tc.wantBody)
+			}
+			if strings.Contains(body, "secret") {
+				t.Errorf("body leaks internal detail: %s", body)
+			}
+			if tc.wantBody && !strings.Contains(body, "<RequestId>REQID</RequestId>") {
+				t.Errorf("body lacks the request id: %s", body)
+			}
+			if tc.wantBody && rec.Header().Get("Content-Type") != "application/xml" {
+				t.Errorf("Content-Type = %q", rec.Header().Get("Content-Type"))
+			}
+		})
+	}
+}

@@ -1,0 +1,253 @@
+package s3api
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/reqid"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// DefaultRegion is the region used when Options.Region is empty.
+const DefaultRegion = "us-east-1"
+
+// Options configures a Handler.
+type Options struct {
+	// Objects is the object service (required).
+	Objects Objects
+	// Verifier authenticates requests (required); *sigv4.Verifier
+	// satisfies it.
+	Verifier Verifier
+	// Authorizer decides access (required).
+	Authorizer iam.Authorizer
+	// Region is the region this endpoint serves (default DefaultRegion). A
+	// CreateBucket LocationConstraint must name it.
+	Region string
+	// Domains are the base domains of virtual-hosted-style requests: with
+	// "s3.local", Host "photos.s3.local" addresses bucket "photos". A Host
+	// that matches none is path-style.
+	Domains []string
+	// Logger receives internal errors with their request id. Nil discards.
+	Logger *slog.Logger
+	// Clock is the time source for Date headers and elapsed times (default
+	// the wall clock).
+	Clock clock.Clock
+	// Observe, if set, is called once per request after the response is
+	// written, with the operation name (for example "PutObject"), the HTTP
+	// status and the elapsed time.
+	Observe func(op string, status int, elapsed time.Duration)
+}
+
+// Errors New returns for incomplete Options.
+var (
+	ErrNoObjects    = errors.New("s3api: Options.Objects is required")
+	ErrNoVerifier   = errors.New("s3api: Options.Verifier is required")
+	ErrNoAuthorizer = errors.New("s3api: Options.Authorizer is required")
+)
+
+// Handler serves the S3 API. It is an http.Handler, safe for concurrent use.
+type Handler struct {
+	objects  Objects
+	verifier Verifier
+	authz    iam.Authorizer
+	region   string
+	router   *router
+	log      *slog.Logger
+	clock    clock.Clock
+	observe  func(op string, status int, elapsed time.Duration)
+}
+
+// New returns a Handler for opts.
+func New(opts Options) (*Handler, error) {
+	switch {
+	case opts.Objects == nil:
+		return nil, ErrNoObjects
+	case opts.Verifier == nil:
+		return nil, ErrNoVerifier
+	case opts.Authorizer == nil:
+		return nil, ErrNoAuthorizer
+	}
+	h := &Handler{
+		objects:  opts.Objects,
+		verifier: opts.Verifier,
+		authz:    opts.Authorizer,
+		region:   opts.Region,
+		router:   newRouter(opts.Domains),
+		log:      opts.Logger,
+		clock:    opts.Clock,
+		observe:  opts.Observe,
+	}
+	if h.region == "" {
+		h.region = DefaultRegion
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if h.clock == nil {
+		h.clock = clock.Real{}
+	}
+	return h, nil
+}
+
+// VirtualHostBucket returns the bucket a virtual-hosted-style request names
+// in its Host header, or "" for a path-style request. It fits
+// sigv4.Options.VirtualHostBucket.
+func (h *Handler) VirtualHostBucket(r *http.Request) string {
+	return h.router.hostBucket(r.Host)
+}
+
+// Resolve returns the route of r, for access logs and metrics that want
+// the operation before the request is served.
+func (h *Handler) Resolve(r *http.Request) Route {
+	return h.router.resolve(r, r.URL.Query())
+}
+
+// request is one request on its way through the pipeline.
+type request struct {
+	r     *http.Request
+	id    string
+	query url.Values
+	route Route
+	// auth is the authentication result; nil until authenticated.
+	auth *sigv4.Result
+	// copySrc is the parsed x-amz-copy-source of the copy operations.
+	copySrc copySource
+}
+
+// body is what handlers read instead of r.Body: the decoded payload.
+func (req *request) body() io.Reader {
+	if req.auth != nil && req.auth.Body != nil {
+		return req.auth.Body
+	}
+	return req.r.Body
+}
+
+// principal is the authenticated principal.
+func (req *request) principal() sigv4.Principal {
+	if req.auth == nil {
+		return sigv4.Principal{Anonymous: true}
+	}
+	return req.auth.Principal
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := h.clock.Now()
+	id := reqid.From(r.Context())
+	if id == "" {
+		id = reqid.New()
+		r = r.WithContext(reqid.With(r.Context(), id))
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	hdr := sw.Header()
+	hdr.Set("X-Amz-Request-Id", id)
+	hdr.Set("X-Amz-Id-2", id)
+	hdr.Set("Server", "coffer")
+	hdr.Set("Date", start.UTC().Format(http.TimeFormat))
+
+	query := r.URL.Query()
+	req := &request{r: r, id: id, query: query, route: h.router.resolve(r, query)}
+	if err := h.serve(sw, req); err != nil {
+		h.writeError(sw, req, err)
+	}
+	if h.observe != nil {
+		h.observe(string(req.route.Op), sw.status(), h.clock.Now().Sub(start))
+	}
+}
+
+// serve runs the pipeline: authenticate, check the route, authorize, then
+// the operation's handler.
+func (h *Handler) serve(w http.ResponseWriter, req *request) error {
+	if req.route.Op == OpPostObject {
+		// A browser upload carries its credentials inside the form; the
+		// handler authenticates it while it parses the form.
+		return h.postObject(w, req)
+	}
+	res, err := h.verifier.Verify(req.r)
+	if err != nil {
+		return err
+	}
+	req.auth = res
+	if !req.route.Implemented {
+		return withMessage(errNotImplemented, "The requested operation "+string(req.route.Op)+" is not implemented.")
+	}
+	spec, ok := ops[req.route.Op]
+	if !ok {
+		return errMethodNotAllowed
+	}
+	if len(req.route.Key) > maxKeyLength {
+		return errKeyTooLong
+	}
+	if spec.action != "" {
+		if err := h.authorize(req, spec.action, req.route.Bucket, req.route.Key); err != nil {
+			return err
+		}
+	}
+	if spec.copySource {
+		if req.copySrc, err = parseCopySource(req.r.Header.Get("X-Amz-Copy-Source")); err != nil {
+			return err
+		}
+		if err := h.authorize(req, "s3:GetObject", req.copySrc.bucket, req.copySrc.key); err != nil {
+			return err
+		}
+	}
+	return spec.serve(h, w, req)
+}
+
+// authorize asks the Authorizer whether the request's principal may perform
+// action on bucket/key. A denial is AccessDenied; its reason goes to the
+// log only.
+func (h *Handler) authorize(req *request, action, bucket, key string) error {
+	d := h.authz.Authorize(req.r.Context(), iam.Request{
+		Principal: req.principal(),
+		Action:    action,
+		Bucket:    bucket,
+		Key:       key,
+	})
+	if d.Allowed {
+		return nil
+	}
+	h.log.InfoContext(req.r.Context(), "access denied",
+		"op", string(req.route.Op), "action", action, "bucket", bucket, "key", key,
+		"principal", req.principal().Name, "reason", d.Reason)
+	return errAccessDenied
+}
+
+// statusWriter remembers the status written, for Observe and to know
+// whether an error can still be rendered.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
+}
+
+func (w *statusWriter) wroteHeader() bool { return w.code != 0 }
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

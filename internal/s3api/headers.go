@@ -1,0 +1,332 @@
+package s3api
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+const (
+	// maxKeyLength is S3's limit on an object key, in bytes.
+	maxKeyLength = 1024
+	// maxUserMetaSize is S3's limit on the user-defined metadata of a PUT:
+	// the sum of the names (without "x-amz-meta-") and values, in bytes.
+	maxUserMetaSize = 2 << 10
+	// maxPutSize is the largest single PUT S3 accepts: 5 GiB.
+	maxPutSize = 5 << 30
+	// maxPartNumber is the highest part number of a multipart upload.
+	maxPartNumber = 10000
+	// maxListKeys is the most entries one listing page returns.
+	maxListKeys = 1000
+	// defaultContentType is what GET returns for an object stored without one.
+	defaultContentType = "binary/octet-stream"
+	// isoMillis is the timestamp format of S3's XML bodies.
+	isoMillis  = "2006-01-02T15:04:05.000Z"
+	metaPrefix = "X-Amz-Meta-"
+)
+
+// parseRange parses a Range header. S3, like RFC 9110, ignores a Range it
+// cannot parse and serves the whole object, so every syntax problem yields
+// nil; only satisfiability (a start beyond the object) is an error, and the
+// object service decides it. S3 serves one range per request, so a list of
+// ranges is ignored too.
+func parseRange(s string) *object.Range {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(s), "bytes=")
+	if !ok || strings.Contains(spec, ",") {
+		return nil
+	}
+	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
+	if !ok {
+		return nil
+	}
+	if first == "" {
+		n, ok := parseOffset(last)
+		if !ok || n == 0 {
+			return nil
+		}
+		return &object.Range{Start: -1, End: n}
+	}
+	start, ok := parseOffset(first)
+	if !ok {
+		return nil
+	}
+	if last == "" {
+		return &object.Range{Start: start, End: -1}
+	}
+	end, ok := parseOffset(last)
+	if !ok || end < start {
+		return nil
+	}
+	return &object.Range{Start: start, End: end}
+}
+
+// parseOffset parses a non-negative decimal byte offset.
+func parseOffset(s string) (int64, bool) {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// parseCopyRange parses x-amz-copy-source-range, which unlike Range must be
+// exactly bytes=first-last.
+func parseCopyRange(s string) (*object.Range, error) {
+	if s == "" {
+		return nil, nil
+	}
+	rng := parseRange(s)
+	if rng == nil || rng.Start < 0 || rng.End < 0 {
+		return nil, errInvalidCopyRange
+	}
+	return rng, nil
+}
+
+// parseHTTPDate parses the three date formats HTTP allows (RFC 1123,
+// RFC 850, ANSI C). A date S3 cannot parse is ignored, so this returns nil.
+func parseHTTPDate(s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t, err := http.ParseTime(s)
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
+// parseConditions reads the If-* headers, or with prefix
+// "X-Amz-Copy-Source-" the copy-source conditions.
+func parseConditions(h http.Header, prefix string) object.Conditions {
+	return object.Conditions{
+		IfMatch:           h.Get(prefix + "If-Match"),
+		IfNoneMatch:       h.Get(prefix + "If-None-Match"),
+		IfModifiedSince:   parseHTTPDate(h.Get(prefix + "If-Modified-Since")),
+		IfUnmodifiedSince: parseHTTPDate(h.Get(prefix + "If-Unmodified-Since")),
+	}
+}
+
+// parseWriteConditions reads the conditional-write headers of PutObject,
+// CopyObject and CompleteMultipartUpload. S3 accepts only "*" in
+// If-None-Match on a write.
+func parseWriteConditions(h http.Header) (object.WriteConditions, error) {
+	c := object.WriteConditions{IfMatch: h.Get("If-Match"), IfNoneMatch: h.Get("If-None-Match")}
+	if c.IfNoneMatch != "" && c.IfNoneMatch != "*" {
+		return c, withMessage(errHeaderNotImplemented, "A header you provided implies functionality that is not implemented: If-None-Match accepts only *")
+	}
+	return c, nil
+}
+
+// parseContentMD5 decodes Content-MD5: base64 of 16 bytes, or nil when absent.
+func parseContentMD5(h http.Header) ([]byte, error) {
+	v, ok := h["Content-Md5"]
+	if !ok {
+		return nil, nil
+	}
+	sum, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v[0]))
+	if err != nil || len(sum) != md5.Size {
+		return nil, errInvalidDigest
+	}
+	return sum, nil
+}
+
+// parseStandardHeaders reads the HTTP headers S3 stores with an object. The
+// aws-chunked content coding describes the transfer, not the object, so it
+// is removed from Content-Encoding.
+func parseStandardHeaders(h http.Header) object.Headers {
+	return object.Headers{
+		ContentType:        h.Get("Content-Type"),
+		ContentEncoding:    stripAWSChunked(h.Get("Content-Encoding")),
+		ContentDisposition: h.Get("Content-Disposition"),
+		ContentLanguage:    h.Get("Content-Language"),
+		CacheControl:       h.Get("Cache-Control"),
+		Expires:            h.Get("Expires"),
+	}
+}
+
+func stripAWSChunked(ce string) string {
+	if ce == "" {
+		return ""
+	}
+	var kept []string
+	for _, c := range strings.Split(ce, ",") {
+		c = strings.TrimSpace(c)
+		if c != "" && !strings.EqualFold(c, "aws-chunked") {
+			kept = append(kept, c)
+		}
+	}
+	return strings.Join(kept, ",")
+}
+
+// isAWSChunked reports whether the body uses the aws-chunked framing.
+func isAWSChunked(h http.Header) bool {
+	if strings.HasPrefix(h.Get("X-Amz-Content-Sha256"), "STREAMING-") {
+		return true
+	}
+	for _, c := range strings.Split(h.Get("Content-Encoding"), ",") {
+		if strings.EqualFold(strings.TrimSpace(c), "aws-chunked") {
+			return true
+		}
+	}
+	return false
+}
+
+// parseUserMeta collects x-amz-meta-* headers under their lower-case names
+// without the prefix, enforcing S3's 2 KB limit.
+func parseUserMeta(h http.Header) (map[string]string, error) {
+	var meta map[string]string
+	size := 0
+	for name, values := range h {
+		suffix, ok := strings.CutPrefix(name, metaPrefix)
+		if !ok || suffix == "" {
+			continue
+		}
+		if meta == nil {
+			meta = make(map[string]string)
+		}
+		k := strings.ToLower(suffix)
+		v := strings.Join(values, ",")
+		meta[k] = v
+		size += len(k) + len(v)
+	}
+	if size > maxUserMetaSize {
+		return nil, errMetadataTooLarge
+	}
+	return meta, nil
+}
+
+// parseTagging parses x-amz-tagging: URL query form, "k1=v1&k2=v2".
+// Duplicate keys are InvalidTag; the other tag rules are the service's.
+func parseTagging(s string) ([]object.Tag, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var tags []object.Tag
+	seen := make(map[string]bool)
+	for pair := range strings.SplitSeq(s, "&") {
+		if pair == "" {
+			continue
+		}
+		rawK, rawV, _ := strings.Cut(pair, "=")
+		k, err := url.QueryUnescape(rawK)
+		if err != nil {
+			return nil, withMessage(errInvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+		}
+		v, err := url.QueryUnescape(rawV)
+		if err != nil {
+			return nil, withMessage(errInvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+		}
+		if seen[k] {
+			return nil, withMessage(errInvalidTag, "Cannot provide multiple Tags with the same key")
+		}
+		seen[k] = true
+		tags = append(tags, object.Tag{Key: k, Value: v})
+	}
+	return tags, nil
+}
+
+// parsePartNumber parses a part number, 1..10000.
+func parsePartNumber(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxPartNumber {
+		return 0, errInvalidPartNumber
+	}
+	return n, nil
+}
+
+// parseMaxKeys parses max-keys (and max-uploads, max-parts): absent gives
+// def, a non-integer or negative value is InvalidArgument, more than 1000 is
+// clipped to 1000 as S3 does.
+func parseMaxKeys(q url.Values, name string, def int) (int, error) {
+	v, ok := q[name]
+	if !ok || len(v) == 0 {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v[0])
+	if err != nil || n < 0 {
+		return 0, withMessage(errInvalidMaxKeys, fmt.Sprintf("Provided %s not an integer or within integer range", name))
+	}
+	return min(n, maxListKeys), nil
+}
+
+// quoteETag renders a stored ETag as S3 sends it, in double quotes.
+func quoteETag(etag string) string {
+	if etag == "" {
+		return ""
+	}
+	return `"` + etag + `"`
+}
+
+// setObjectHeaders writes the headers GET and HEAD return for info.
+func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
+	if info.ETag != "" {
+		h.Set("ETag", quoteETag(info.ETag))
+	}
+	if !info.LastModified.IsZero() {
+		h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	}
+	ct := info.Headers.ContentType
+	if ct == "" {
+		ct = defaultContentType
+	}
+	h.Set("Content-Type", ct)
+	for name, v := range map[string]string{
+		"Content-Encoding":    info.Headers.ContentEncoding,
+		"Content-Disposition": info.Headers.ContentDisposition,
+		"Content-Language":    info.Headers.ContentLanguage,
+		"Cache-Control":       info.Headers.CacheControl,
+		"Expires":             info.Headers.Expires,
+	} {
+		if v != "" {
+			h.Set(name, v)
+		}
+	}
+	keys := make([]string, 0, len(info.UserMeta))
+	for k := range info.UserMeta {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		h["X-Amz-Meta-"+k] = []string{info.UserMeta[k]}
+	}
+	if info.VersionID != "" {
+		h.Set("X-Amz-Version-Id", info.VersionID)
+	}
+	if info.TagCount > 0 {
+		h.Set("X-Amz-Tagging-Count", strconv.Itoa(info.TagCount))
+	}
+	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
+		h.Set("X-Amz-Storage-Class", info.StorageClass)
+	}
+	h.Set("Accept-Ranges", "bytes")
+}
+
+// responseOverrides are the GET query parameters that replace a response
+// header (signed requests only, as in S3).
+var responseOverrides = []struct{ param, header string }{
+	{"response-content-type", "Content-Type"},
+	{"response-content-language", "Content-Language"},
+	{"response-expires", "Expires"},
+	{"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"},
+	{"response-content-encoding", "Content-Encoding"},
+}
+
+func applyResponseOverrides(h http.Header, q url.Values) {
+	for _, o := range responseOverrides {
+		if v := q.Get(o.param); v != "" {
+			h.Set(o.header, v)
+		}
+	}
+}
+
+// isoTime formats t as the XML bodies do: ISO 8601, milliseconds, UTC.
+func isoTime(t time.Time) string { return t.UTC().Format(isoMillis) }

@@ -1,0 +1,158 @@
+package s3api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+// listParams are the query parameters both listing versions share.
+type listParams struct {
+	prefix, delimiter string
+	maxKeys           int
+	encodeURL         bool
+}
+
+func parseListParams(q url.Values) (listParams, error) {
+	p := listParams{prefix: q.Get("prefix"), delimiter: q.Get("delimiter")}
+	var err error
+	if p.maxKeys, err = parseMaxKeys(q, "max-keys", maxListKeys); err != nil {
+		return p, err
+	}
+	switch et := q.Get("encoding-type"); et {
+	case "":
+	case "url":
+		p.encodeURL = true
+	default:
+		return p, errInvalidEncoding
+	}
+	return p, nil
+}
+
+// enc renders a key for the response: URL-encoded with encoding-type=url,
+// the way S3 encodes (spaces as '+', '/' kept), so that keys with
+// characters XML 1.0 cannot carry survive.
+func (p listParams) enc(s string) string {
+	if !p.encodeURL {
+		return s
+	}
+	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
+}
+
+func (p listParams) encodingType() string {
+	if p.encodeURL {
+		return "url"
+	}
+	return ""
+}
+
+func (p listParams) contents(objs []object.ObjectInfo, withOwner bool) []objectXML {
+	out := make([]objectXML, 0, len(objs))
+	for _, o := range objs {
+		x := objectXML{
+			Key:          p.enc(o.Key),
+			LastModified: isoTime(o.LastModified),
+			ETag:         quoteETag(o.ETag),
+			Size:         o.Size,
+			StorageClass: storageClass(o.StorageClass),
+		}
+		if o.Checksum != nil && o.Checksum.Algorithm != "" {
+			x.ChecksumAlgorithm = string(o.Checksum.Algorithm)
+			x.ChecksumType = string(o.Checksum.Type)
+		}
+		if withOwner {
+			x.Owner = &owner{ID: o.Owner}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (p listParams) prefixes(ps []string) []commonPrefix {
+	out := make([]commonPrefix, 0, len(ps))
+	for _, s := range ps {
+		out = append(out, commonPrefix{Prefix: p.enc(s)})
+	}
+	return out
+}
+
+func storageClass(sc string) string {
+	if sc == "" {
+		return "STANDARD"
+	}
+	return sc
+}
+
+func (h *Handler) listObjectsV1(w http.ResponseWriter, req *request) error {
+	p, err := parseListParams(req.query)
+	if err != nil {
+		return err
+	}
+	marker := req.query.Get("marker")
+	out, err := h.objects.ListObjects(req.r.Context(), object.ListInput{
+		Bucket: req.route.Bucket, Prefix: p.prefix, Delimiter: p.delimiter, After: marker, MaxKeys: p.maxKeys,
+	})
+	if err != nil {
+		return err
+	}
+	res := listBucketResultV1{
+		Name:           req.route.Bucket,
+		Prefix:         p.enc(p.prefix),
+		Marker:         p.enc(marker),
+		MaxKeys:        p.maxKeys,
+		Delimiter:      p.enc(p.delimiter),
+		IsTruncated:    out.Truncated,
+		EncodingType:   p.encodingType(),
+		Contents:       p.contents(out.Objects, true),
+		CommonPrefixes: p.prefixes(out.CommonPrefixes),
+	}
+	// S3 sends NextMarker only with a delimiter; without one the client
+	// continues from the last key it received.
+	if out.Truncated && p.delimiter != "" {
+		res.NextMarker = p.enc(out.Next)
+	}
+	return h.writeXML(w, req, http.StatusOK, res)
+}
+
+func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
+	p, err := parseListParams(req.query)
+	if err != nil {
+		return err
+	}
+	token := req.query.Get("continuation-token")
+	startAfter := req.query.Get("start-after")
+	after := startAfter
+	if _, ok := req.query["continuation-token"]; ok {
+		if token == "" {
+			return withMessage(errInvalidArgument, "The continuation token provided is incorrect")
+		}
+		if after, err = decodeToken(token); err != nil {
+			return err
+		}
+	}
+	out, err := h.objects.ListObjects(req.r.Context(), object.ListInput{
+		Bucket: req.route.Bucket, Prefix: p.prefix, Delimiter: p.delimiter, After: after, MaxKeys: p.maxKeys,
+	})
+	if err != nil {
+		return err
+	}
+	res := listBucketResultV2{
+		Name:              req.route.Bucket,
+		Prefix:            p.enc(p.prefix),
+		Delimiter:         p.enc(p.delimiter),
+		MaxKeys:           p.maxKeys,
+		KeyCount:          len(out.Objects) + len(out.CommonPrefixes),
+		IsTruncated:       out.Truncated,
+		EncodingType:      p.encodingType(),
+		ContinuationToken: token,
+		StartAfter:        p.enc(startAfter),
+		Contents:          p.contents(out.Objects, req.query.Get("fetch-owner") == "true"),
+		CommonPrefixes:    p.prefixes(out.CommonPrefixes),
+	}
+	if out.Truncated {
+		res.NextContinuationToken = encodeToken(out.Next)
+	}
+	return h.writeXML(w, req, http.StatusOK, res)
+}

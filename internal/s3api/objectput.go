@@ -1,0 +1,103 @@
+package s3api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+// bodySize returns the payload length of a PUT: the decoded length of an
+// aws-chunked body, else Content-Length. S3 requires it and caps a single
+// PUT at 5 GiB.
+func bodySize(req *request) (int64, error) {
+	size := req.r.ContentLength
+	if isAWSChunked(req.r.Header) {
+		size = -1
+		if req.auth != nil {
+			size = req.auth.DecodedLength
+		}
+	}
+	if size < 0 {
+		return 0, errMissingContentLength
+	}
+	if size > maxPutSize {
+		return 0, errEntityTooLarge
+	}
+	return size, nil
+}
+
+// trailers returns the authentication result's trailer reader, if any.
+func (req *request) trailers() func() (http.Header, error) {
+	if req.auth == nil {
+		return nil
+	}
+	return req.auth.Trailers
+}
+
+func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
+	in, err := parsePutInput(req)
+	if err != nil {
+		return err
+	}
+	info, err := h.objects.PutObject(req.r.Context(), in)
+	if err != nil {
+		return err
+	}
+	hdr := w.Header()
+	hdr.Set("ETag", quoteETag(info.ETag))
+	if info.VersionID != "" {
+		hdr.Set("X-Amz-Version-Id", info.VersionID)
+	}
+	setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
+	writeEmpty(w, http.StatusOK)
+	return nil
+}
+
+func parsePutInput(req *request) (object.PutInput, error) {
+	hdr := req.r.Header
+	in := object.PutInput{
+		Bucket:  req.route.Bucket,
+		Key:     req.route.Key,
+		Body:    req.body(),
+		Headers: parseStandardHeaders(hdr),
+		Owner:   req.principal().AccountID,
+	}
+	var err error
+	if in.Size, err = bodySize(req); err != nil {
+		return in, err
+	}
+	if in.ContentMD5, err = parseContentMD5(hdr); err != nil {
+		return in, err
+	}
+	if in.Checksum, in.ChecksumAlgorithm, err = parseExpectedChecksum(hdr, req.trailers()); err != nil {
+		return in, err
+	}
+	if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+		return in, err
+	}
+	if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {
+		return in, err
+	}
+	if in.Cond, err = parseWriteConditions(hdr); err != nil {
+		return in, err
+	}
+	if err := checkStorageClass(hdr); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// checkStorageClass accepts the storage classes coffer stores (all of them
+// as STANDARD, S3's default) and rejects names S3 does not know.
+func checkStorageClass(hdr http.Header) error {
+	switch sc := strings.ToUpper(hdr.Get("X-Amz-Storage-Class")); sc {
+	case "", "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
+		"INTELLIGENT_TIERING", "GLACIER_IR", "EXPRESS_ONEZONE":
+		return nil
+	case "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "SNOW":
+		// Archive tiers need restore semantics coffer does not have.
+		return withMessage(errNotImplemented, "The storage class "+sc+" is not implemented.")
+	}
+	return errInvalidStorageClass
+}

@@ -1,0 +1,47 @@
+package s3api
+
+import "net/http"
+
+// opSpec is what the pipeline needs to know about an operation.
+type opSpec struct {
+	// action is the IAM action authorized on the route's bucket and key
+	// before serve runs. Empty means serve authorizes per resource itself
+	// (DeleteObjects asks once per key, as S3 does).
+	action string
+	// copySource: the request names a source object in
+	// x-amz-copy-source, which also needs s3:GetObject.
+	copySource bool
+	serve      func(h *Handler, w http.ResponseWriter, req *request) error
+}
+
+// ops maps every implemented operation to its IAM action and handler.
+// The IAM action names are AWS's; bucket policies will refer to them.
+var ops = map[Operation]opSpec{
+	OpListBuckets:       {action: "s3:ListAllMyBuckets", serve: (*Handler).listBuckets},
+	OpCreateBucket:      {action: "s3:CreateBucket", serve: (*Handler).createBucket},
+	OpHeadBucket:        {action: "s3:ListBucket", serve: (*Handler).headBucket},
+	OpDeleteBucket:      {action: "s3:DeleteBucket", serve: (*Handler).deleteBucket},
+	OpGetBucketLocation: {action: "s3:GetBucketLocation", serve: (*Handler).getBucketLocation},
+
+	OpPutObject:     {action: "s3:PutObject", serve: (*Handler).putObject},
+	OpGetObject:     {action: "s3:GetObject", serve: (*Handler).getObject},
+	OpHeadObject:    {action: "s3:GetObject", serve: (*Handler).headObject},
+	OpDeleteObject:  {action: "s3:DeleteObject", serve: (*Handler).deleteObject},
+	OpDeleteObjects: {serve: (*Handler).deleteObjects},
+	OpCopyObject:    {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
+
+	OpGetObjectTagging:    {action: "s3:GetObjectTagging", serve: (*Handler).getObjectTagging},
+	OpPutObjectTagging:    {action: "s3:PutObjectTagging", serve: (*Handler).putObjectTagging},
+	OpDeleteObjectTagging: {action: "s3:DeleteObjectTagging", serve: (*Handler).deleteObjectTagging},
+
+	OpListObjects:   {action: "s3:ListBucket", serve: (*Handler).listObjectsV1},
+	OpListObjectsV2: {action: "s3:ListBucket", serve: (*Handler).listObjectsV2},
+
+	OpCreateMultipartUpload:   {action: "s3:PutObject", serve: (*Handler).createMultipartUpload},
+	OpUploadPart:              {action: "s3:PutObject", serve: (*Handler).uploadPart},
+	OpUploadPartCopy:          {action: "s3:PutObject", copySource: true, serve: (*Handler).uploadPartCopy},
+	OpCompleteMultipartUpload: {action: "s3:PutObject", serve: (*Handler).completeMultipartUpload},
+	OpAbortMultipartUpload:    {action: "s3:AbortMultipartUpload", serve: (*Handler).abortMultipartUpload},
+	OpListParts:               {action: "s3:ListMultipartUploadParts", serve: (*Handler).listParts},
+	OpListMultipartUploads:    {action: "s3:ListBucketMultipartUploads", serve: (*Handler).listMultipartUploads},
+}

@@ -1,0 +1,112 @@
+package s3api
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+// s3NS is the namespace of S3's XML bodies.
+const s3NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+// errorBody is S3's error document. Unlike the other bodies it has no
+// namespace.
+type errorBody struct {
+	XMLName   xml.Name `xml:"Error"`
+	Code      string   `xml:"Code"`
+	Message   string   `xml:"Message"`
+	Resource  string   `xml:"Resource,omitempty"`
+	RequestID string   `xml:"RequestId"`
+	HostID    string   `xml:"HostId"`
+}
+
+// writeXML renders v as a complete XML document with status. The body is
+// built first so that a marshalling failure can still become an error.
+func (h *Handler) writeXML(w http.ResponseWriter, req *request, status int, v any) error {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if req.r.Method != http.MethodHead {
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			h.log.DebugContext(req.r.Context(), "write response", "err", err)
+		}
+	}
+	return nil
+}
+
+// writeError renders err as S3 does. Errors without a row in errorTable
+// are logged with the request id and sent as InternalError with no detail.
+func (h *Handler) writeError(w *statusWriter, req *request, err error) {
+	ae, known := lookupError(err)
+	ctx := req.r.Context()
+	if !known || ae.Status >= http.StatusInternalServerError {
+		h.log.ErrorContext(ctx, "request failed",
+			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
+	}
+	if w.wroteHeader() {
+		// The status line is gone; all that is left is to cut the body
+		// short, which the client sees as a broken transfer.
+		h.log.WarnContext(ctx, "error after response started",
+			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
+		return
+	}
+	hdr := w.Header()
+	// Headers a body might have declared do not describe the error.
+	for _, name := range []string{"Content-Length", "Content-Range", "ETag", "Last-Modified", "Content-Type"} {
+		hdr.Del(name)
+	}
+	var dm *object.DeleteMarkerError
+	if errors.As(err, &dm) {
+		hdr.Set("X-Amz-Delete-Marker", "true")
+		if dm.VersionID != "" {
+			hdr.Set("X-Amz-Version-Id", dm.VersionID)
+		}
+		if !dm.LastModified.IsZero() {
+			hdr.Set("Last-Modified", dm.LastModified.UTC().Format(http.TimeFormat))
+		}
+	}
+	var re *object.RangeError
+	if errors.As(err, &re) {
+		hdr.Set("Content-Range", "bytes */"+strconv.FormatInt(re.Size, 10))
+	}
+	var nm *object.NotModifiedError
+	if errors.As(err, &nm) {
+		if nm.ETag != "" {
+			hdr.Set("ETag", quoteETag(nm.ETag))
+		}
+		if !nm.LastModified.IsZero() {
+			hdr.Set("Last-Modified", nm.LastModified.UTC().Format(http.TimeFormat))
+		}
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if req.r.Method == http.MethodHead {
+		w.WriteHeader(ae.Status)
+		return
+	}
+	body := errorBody{
+		Code:      ae.Code,
+		Message:   ae.Message,
+		Resource:  req.r.URL.Path,
+		RequestID: req.id,
+		HostID:    req.id,
+	}
+	if err := h.writeXML(w, req, ae.Status, body); err != nil {
+		h.log.ErrorContext(ctx, "render error", "err", err)
+	}
+}
+
+// writeEmpty answers with status and no body.
+func writeEmpty(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(status)
+}

@@ -1,0 +1,158 @@
+package s3api
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestRouterAWSExamples routes the sample requests of AWS's S3 API
+// reference, each in virtual-hosted style (as documented) and in path
+// style, and checks the operation, bucket and key.
+func TestRouterAWSExamples(t *testing.T) {
+	tests := []struct {
+		doc     string // the AWS API reference page the request comes from
+		method  string
+		target  string // path and query, virtual-hosted style
+		header  map[string]string
+		bucket  string // "" for service-level requests
+		key     string
+		op      Operation
+		missing bool // recognised but not implemented (501)
+	}{
+		{doc: "ListBuckets", method: "GET", target: "/", op: OpListBuckets},
+		{doc: "CreateBucket", method: "PUT", target: "/", bucket: "examplebucket", op: OpCreateBucket},
+		{doc: "HeadBucket", method: "HEAD", target: "/", bucket: "examplebucket", op: OpHeadBucket},
+		{doc: "DeleteBucket", method: "DELETE", target: "/", bucket: "examplebucket", op: OpDeleteBucket},
+		{doc: "GetBucketLocation", method: "GET", target: "/?location", bucket: "examplebucket", op: OpGetBucketLocation},
+		{doc: "ListObjects", method: "GET", target: "/?prefix=N&marker=Ned&max-keys=40", bucket: "quotes", op: OpListObjects},
+		{doc: "ListObjects", method: "GET", target: "/", bucket: "quotes", op: OpListObjects},
+		{doc: "ListObjectsV2", method: "GET", target: "/?list-type=2&max-keys=3&prefix=E&start-after=ExampleGuide.pdf", bucket: "examplebucket", op: OpListObjectsV2},
+		{doc: "ListObjectsV2", method: "GET", target: "/?list-type=2&delimiter=/&prefix=photos/2006/", bucket: "example-bucket", op: OpListObjectsV2},
+		{doc: "ListObjectsV2", method: "GET", target: "/?list-type=2&continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2FwwVcZ6lB0sVZU5a2F6WbKSyMkcZY", bucket: "bucket", op: OpListObjectsV2},
+		{doc: "ListMultipartUploads", method: "GET", target: "/?uploads&max-uploads=3", bucket: "example-bucket", op: OpListMultipartUploads},
+		{doc: "ListMultipartUploads", method: "GET", target: "/?uploads&delimiter=/&prefix=photos/2006/", bucket: "example-bucket", op: OpListMultipartUploads},
+		{doc: "DeleteObjects", method: "POST", target: "/?delete", bucket: "bucketname", op: OpDeleteObjects},
+		{doc: "PutObject", method: "PUT", target: "/my-image.jpg", bucket: "mybucket", key: "my-image.jpg", op: OpPutObject},
+		{doc: "PutObject", method: "PUT", target: "/example-object", header: map[string]string{"x-amz-tagging": "tag1=value1&tag2=value2"}, bucket: "examplebucket", key: "example-object", op: OpPutObject},
+		{doc: "GetObject", method: "GET", target: "/my-image.jpg", bucket: "bucket", key: "my-image.jpg", op: OpGetObject},
+		{doc: "GetObject", method: "GET", target: "/myObject?versionId=3/L4kqtJlcpXroDTDmpUMLUo", bucket: "bucket", key: "myObject", op: OpGetObject},
+		{doc: "GetObject", method: "GET", target: "/Junk3.txt?response-cache-control=No-cache&response-content-disposition=attachment%3B%20filename%3Dtesting.txt&response-content-encoding=x-gzip&response-content-language=mi%2C%20en&response-expires=Thu%2C%2001%20Dec%201994%2016:00:00%20GMT", bucket: "bucket", key: "Junk3.txt", op: OpGetObject},
+		{doc: "GetObject", method: "GET", target: "/example-object", header: map[string]string{"Range": "bytes=0-9"}, bucket: "examplebucket", key: "example-object", op: OpGetObject},
+		{doc: "HeadObject", method: "HEAD", target: "/my-image.jpg", bucket: "bucket", key: "my-image.jpg", op: OpHeadObject},
+		{doc: "DeleteObject", method: "DELETE", target: "/my-second-image.jpg", bucket: "bucket", key: "my-second-image.jpg", op: OpDeleteObject},
+		{doc: "DeleteObject", method: "DELETE", target: "/my-third-image.jpg?versionId=UIORUnfndfiufdisojhr398493jfdkjFJjkndnqUifhnw89493jJFJ", bucket: "bucket", key: "my-third-image.jpg", op: OpDeleteObject},
+		{doc: "CopyObject", method: "PUT", target: "/my-second-image.jpg", header: map[string]string{"x-amz-copy-source": "/bucket/my-image.jpg"}, bucket: "bucket", key: "my-second-image.jpg", op: OpCopyObject},
+		{doc: "CopyObject", method: "PUT", target: "/my-second-image.jpg", header: map[string]string{"x-amz-copy-source": "/bucket/my-image.jpg?versionId=3/L4kqtJlcpXroDTDmpUMLUo"}, bucket: "bucket", key: "my-second-image.jpg", op: OpCopyObject},
+		{doc: "GetObjectTagging", method: "GET", target: "/example-object?tagging", bucket: "examplebucket", key: "example-object", op: OpGetObjectTagging},
+		{doc: "PutObjectTagging", method: "PUT", target: "/object-key?tagging", bucket: "examplebucket", key: "object-key", op: OpPutObjectTagging},
+		{doc: "DeleteObjectTagging", method: "DELETE", target: "/exampleobject?tagging", bucket: "examplebucket", key: "exampleobject", op: OpDeleteObjectTagging},
+		{doc: "CreateMultipartUpload", method: "POST", target: "/example-object?uploads", bucket: "example-bucket", key: "example-object", op: OpCreateMultipartUpload},
+		{doc: "UploadPart", method: "PUT", target: "/my-movie.m2ts?partNumber=1&uploadId=VCVsb2FkIElEIGZvciBlbZZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZR", bucket: "example-bucket", key: "my-movie.m2ts", op: OpUploadPart},
+		{doc: "UploadPartCopy", method: "PUT", target: "/newobject?partNumber=2&uploadId=VCVsb2FkIElEIGZvciBlbZZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZR", header: map[string]string{"x-amz-copy-source": "/source-bucket/sourceobject", "x-amz-copy-source-range": "bytes=500-6291456"}, bucket: "target-bucket", key: "newobject", op: OpUploadPartCopy},
+		{doc: "CompleteMultipartUpload", method: "POST", target: "/example-object?uploadId=AAAsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA", bucket: "example-bucket", key: "example-object", op: OpCompleteMultipartUpload},
+		{doc: "AbortMultipartUpload", method: "DELETE", target: "/example-object?uploadId=VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZ", bucket: "example-bucket", key: "example-object", op: OpAbortMultipartUpload},
+		{doc: "ListParts", method: "GET", target: "/example-object?uploadId=XXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA&max-parts=2&part-number-marker=1", bucket: "example-bucket", key: "example-object", op: OpListParts},
+		{doc: "POST Object", method: "POST", target: "/", header: map[string]string{"Content-Type": "multipart/form-data; boundary=9431149156168"}, bucket: "sigv4examplebucket", op: OpPostObject},
+		{doc: "keys with slashes", method: "GET", target: "/photos/2006/February/sample.jpg", bucket: "examplebucket", key: "photos/2006/February/sample.jpg", op: OpGetObject},
+
+		// Recognised sub-resources that coffer does not serve yet.
+		{doc: "GetBucketVersioning", method: "GET", target: "/?versioning", bucket: "examplebucket", op: "GetBucketVersioning", missing: true},
+		{doc: "PutBucketVersioning", method: "PUT", target: "/?versioning", bucket: "bucket", op: "PutBucketVersioning", missing: true},
+		{doc: "ListObjectVersions", method: "GET", target: "/?versions", bucket: "examplebucket", op: "ListObjectVersions", missing: true},
+		{doc: "GetBucketAcl", method: "GET", target: "/?acl", bucket: "examplebucket", op: "GetBucketAcl", missing: true},
+		{doc: "PutObjectAcl", method: "PUT", target: "/my-image.jpg?acl", bucket: "examplebucket", key: "my-image.jpg", op: "PutObjectAcl", missing: true},
+		{doc: "GetBucketPolicy", method: "GET", target: "/?policy", bucket: "examplebucket", op: "GetBucketPolicy", missing: true},
+		{doc: "PutBucketCors", method: "PUT", target: "/?cors", bucket: "examplebucket", op: "PutBucketCors", missing: true},
+		{doc: "DeleteBucketLifecycle", method: "DELETE", target: "/?lifecycle", bucket: "examplebucket", op: "DeleteBucketLifecycleConfiguration", missing: true},
+		{doc: "GetBucketEncryption", method: "GET", target: "/?encryption", bucket: "examplebucket", op: "GetBucketEncryption", missing: true},
+		{doc: "PutObjectLockConfiguration", method: "PUT", target: "/?object-lock", bucket: "examplebucket", op: "PutObjectLockConfiguration", missing: true},
+		{doc: "PutObjectRetention", method: "PUT", target: "/my-image.jpg?retention", bucket: "examplebucket", key: "my-image.jpg", op: "PutObjectRetention", missing: true},
+		{doc: "GetObjectLegalHold", method: "GET", target: "/my-image.jpg?legal-hold", bucket: "examplebucket", key: "my-image.jpg", op: "GetObjectLegalHold", missing: true},
+		{doc: "GetBucketLogging", method: "GET", target: "/?logging", bucket: "examplebucket", op: "GetBucketLogging", missing: true},
+		{doc: "PutBucketReplication", method: "PUT", target: "/?replication", bucket: "examplebucket", op: "PutBucketReplication", missing: true},
+		{doc: "GetBucketWebsite", method: "GET", target: "/?website", bucket: "examplebucket", op: "GetBucketWebsite", missing: true},
+		{doc: "PutBucketNotificationConfiguration", method: "PUT", target: "/?notification", bucket: "examplebucket", op: "PutBucketNotificationConfiguration", missing: true},
+		{doc: "GetBucketOwnershipControls", method: "GET", target: "/?ownershipControls", bucket: "examplebucket", op: "GetBucketOwnershipControls", missing: true},
+		{doc: "PutPublicAccessBlock", method: "PUT", target: "/?publicAccessBlock", bucket: "examplebucket", op: "PutPublicAccessBlock", missing: true},
+		{doc: "GetObjectAttributes", method: "GET", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "GetObjectAttributes", missing: true},
+		{doc: "PutBucketTagging", method: "PUT", target: "/?tagging", bucket: "examplebucket", op: "PutBucketTagging", missing: true},
+		{doc: "RestoreObject", method: "POST", target: "/archived.jpg?restore", bucket: "examplebucket", key: "archived.jpg", op: "RestoreObject", missing: true},
+
+		// Methods a resource does not take.
+		{doc: "no such operation", method: "POST", target: "/my-image.jpg", bucket: "examplebucket", key: "my-image.jpg", op: OpMethodNotAllowed},
+		{doc: "no such operation", method: "PUT", target: "/", op: OpMethodNotAllowed},
+		{doc: "no such operation", method: "PATCH", target: "/k", bucket: "b", key: "k", op: OpMethodNotAllowed},
+	}
+	rt := newRouter([]string{"s3.amazonaws.com", "s3.local"})
+	for _, tc := range tests {
+		for _, style := range []string{"virtual", "path"} {
+			name := tc.doc + "/" + tc.method + " " + tc.target + "/" + style
+			t.Run(name, func(t *testing.T) {
+				host, target := "s3.amazonaws.com", tc.target
+				if tc.bucket != "" {
+					if style == "virtual" {
+						host = tc.bucket + ".s3.amazonaws.com"
+					} else {
+						target = "/" + tc.bucket + tc.target
+					}
+				}
+				r := httptest.NewRequest(tc.method, "http://"+host+target, nil)
+				for k, v := range tc.header {
+					r.Header.Set(k, v)
+				}
+				got := rt.resolve(r, r.URL.Query())
+				want := Route{Op: tc.op, Bucket: tc.bucket, Key: tc.key, Implemented: !tc.missing,
+					VirtualHost: style == "virtual" && tc.bucket != ""}
+				if got != want {
+					t.Errorf("resolve(%s %s Host:%s) = %+v, want %+v", tc.method, target, host, got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestHostBucket(t *testing.T) {
+	rt := newRouter([]string{"s3.local", ".Example.COM."})
+	tests := []struct{ host, want string }{
+		{"s3.local", ""},
+		{"s3.local:9000", ""},
+		{"photos.s3.local", "photos"},
+		{"photos.s3.local:9000", "photos"},
+		{"my.dotted.bucket.s3.local", "my.dotted.bucket"},
+		{"PHOTOS.S3.LOCAL", "photos"},
+		{"b.example.com", "b"},
+		{"127.0.0.1:9000", ""},
+		{"[::1]:9000", ""},
+		{"other.host", ""},
+		{"xs3.local", ""},
+	}
+	for _, tc := range tests {
+		if got := rt.hostBucket(tc.host); got != tc.want {
+			t.Errorf("hostBucket(%q) = %q, want %q", tc.host, got, tc.want)
+		}
+	}
+}
+
+// TestRoutesCoverOps checks that the routing table and the operation table
+// agree: every routed operation has a handler and every handler a route.
+func TestRoutesCoverOps(t *testing.T) {
+	routed := map[Operation]bool{}
+	for _, r := range routes {
+		routed[r.op] = true
+		if _, ok := ops[r.op]; !ok && r.op != OpPostObject {
+			t.Errorf("route to %s has no entry in ops", r.op)
+		}
+	}
+	for op, spec := range ops {
+		if !routed[op] {
+			t.Errorf("ops has %s but no route leads to it", op)
+		}
+		if spec.action != "" && !strings.HasPrefix(spec.action, "s3:") {
+			t.Errorf("ops[%s].action = %q, want an s3: action", op, spec.action)
+		}
+	}
+	if _, ok := routed[OpPostObject]; !ok {
+		t.Error("no route to PostObject")
+	}
+}
