@@ -39,6 +39,22 @@ var (
 	ErrMethodNotAllowed         = errors.New("object: method not allowed on a delete marker")
 )
 
+// Further sentinel errors, added after the first contract.
+var (
+	// ErrMetadataTooLarge: user metadata names and values exceed 2 KB
+	// (S3 MetadataTooLarge).
+	ErrMetadataTooLarge = errors.New("object: user metadata too large")
+	// ErrInvalidRequest: a combination of arguments S3 rejects as a whole,
+	// such as a checksum type the algorithm cannot have, or both a Range and
+	// a PartNumber (S3 InvalidRequest).
+	ErrInvalidRequest = errors.New("object: invalid request")
+	// ErrCopySourceTooLarge: the source of CopyObject is larger than 5 GiB
+	// (S3 InvalidRequest).
+	ErrCopySourceTooLarge = errors.New("object: copy source larger than 5 GiB")
+	// ErrInvalidDigest: a Content-MD5 that is not 16 bytes (S3 InvalidDigest).
+	ErrInvalidDigest = errors.New("object: malformed content-md5")
+)
+
 // RangeError is returned when a Range cannot be satisfied (416 InvalidRange).
 type RangeError struct {
 	Size int64 // the object's size, for Content-Range: bytes */Size

@@ -1,0 +1,190 @@
+package object
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/checksum"
+	"github.com/coffer-s3/coffer/internal/meta"
+)
+
+// CompleteMultipartUpload assembles the listed parts into the object, in
+// one transaction that also checks the write conditions, removes the
+// upload and drops the parts not listed (their blobs are deleted after the
+// commit). The object references the parts' blobs; no byte is copied.
+// Of two concurrent completions one wins; the other finds the upload gone
+// (ErrNoSuchUpload).
+func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteInput) (ObjectInfo, error) {
+	info, err := s.complete(ctx, in)
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("complete upload %s: %w", in.UploadID, err)
+	}
+	return info, nil
+}
+
+func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, error) {
+	if err := checkBucketName(in.Bucket); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := validKey(in.Key); err != nil {
+		return ObjectInfo{}, err
+	}
+	if len(in.Parts) == 0 {
+		return ObjectInfo{}, fmt.Errorf("%w: no parts", ErrInvalidRequest)
+	}
+	for i, p := range in.Parts {
+		if p.PartNumber < 1 || p.PartNumber > MaxParts {
+			return ObjectInfo{}, fmt.Errorf("%w: part number %d", ErrInvalidPart, p.PartNumber)
+		}
+		if i > 0 && p.PartNumber <= in.Parts[i-1].PartNumber {
+			return ObjectInfo{}, fmt.Errorf("%w: part %d after %d", ErrInvalidPartOrder, p.PartNumber, in.Parts[i-1].PartNumber)
+		}
+	}
+	now := s.clock.Now().UTC()
+	var (
+		v       *version
+		garbage []blob.ID
+	)
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		garbage = nil
+		if _, err := getBucket(tx, in.Bucket); err != nil {
+			return err
+		}
+		up, err := getUpload(tx, in.Bucket, in.Key, in.UploadID)
+		if err != nil {
+			return err
+		}
+		parts, err := readParts(tx, in.UploadID)
+		if err != nil {
+			return err
+		}
+		if v, err = s.assemble(up, parts, in, now); err != nil {
+			return err
+		}
+		listed := make(map[int]bool, len(in.Parts))
+		for _, p := range in.Parts {
+			listed[p.PartNumber] = true
+		}
+		for _, p := range parts {
+			if !listed[p.n] {
+				garbage = append(garbage, p.Blob)
+			}
+		}
+		if err := dropParts(tx, in.UploadID, parts, listed); err != nil {
+			return err
+		}
+		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
+			return err
+		}
+		replaced, err := recordVersion(tx, in.Bucket, in.Key, v, in.Cond)
+		if err != nil {
+			return err
+		}
+		garbage = append(garbage, replaced...)
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, meta.ErrConflict) && (in.Cond != WriteConditions{}) {
+			err = fmt.Errorf("%w: %w", ErrConditionalConflict, err)
+		}
+		return ObjectInfo{}, err
+	}
+	s.deleteBlobs(ctx, garbage)
+	return v.rec.info(in.Bucket, in.Key), nil
+}
+
+// assemble checks the listed parts against the uploaded ones and builds the
+// object version: ETag over the part MD5s, the upload's checksum (composite
+// or full-object), and one segment per part.
+func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in CompleteInput, now time.Time) (*version, error) {
+	byNumber := make(map[int]*partRecord, len(uploaded))
+	for _, p := range uploaded {
+		byNumber[p.n] = p.partRecord
+	}
+	v := &version{rec: objectRecord{
+		DataID: randomID(16), Modified: now, Headers: up.Headers, UserMeta: up.UserMeta,
+		Tags: up.Tags, Owner: up.Owner, PartsCount: len(in.Parts),
+	}}
+	md5s := make([][]byte, 0, len(in.Parts))
+	for i, cp := range in.Parts {
+		p, ok := byNumber[cp.PartNumber]
+		if !ok {
+			return nil, fmt.Errorf("%w: part %d was not uploaded", ErrInvalidPart, cp.PartNumber)
+		}
+		if trimETag(cp.ETag) != p.part(cp.PartNumber).ETag {
+			return nil, fmt.Errorf("%w: part %d has another ETag", ErrInvalidPart, cp.PartNumber)
+		}
+		if c := cp.Checksum; c != nil && (p.Checksum == nil || c.Algorithm != p.Checksum.Alg || !bytes.Equal(c.Value, p.Checksum.Value)) {
+			return nil, fmt.Errorf("%w: part %d has another checksum", ErrInvalidPart, cp.PartNumber)
+		}
+		if i < len(in.Parts)-1 && p.Size < s.minPartSize {
+			return nil, fmt.Errorf("%w: part %d has %d bytes, minimum %d", ErrEntityTooSmall, cp.PartNumber, p.Size, s.minPartSize)
+		}
+		seg := segmentRecord{Blob: p.Blob, Offset: v.rec.Size, Size: p.Size, MD5: p.MD5, Checksum: p.Checksum}
+		v.segments = append(v.segments, seg)
+		v.rec.Size += p.Size
+		md5s = append(md5s, p.MD5)
+	}
+	if v.rec.Size > MaxMultipartSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, v.rec.Size)
+	}
+	v.rec.ETag = multipartETag(md5s)
+	sum, err := objectChecksum(up, v.segments, uploaded, in.Parts)
+	if err != nil {
+		return nil, err
+	}
+	if want := in.Checksum; want != nil {
+		if want.Algorithm != sum.Alg {
+			return nil, fmt.Errorf("%w: upload uses %s, complete sent %s", ErrInvalidRequest, sum.Alg, want.Algorithm)
+		}
+		if !bytes.Equal(want.Value, sum.Value) {
+			return nil, fmt.Errorf("%w: whole-object %s", ErrChecksumMismatch, sum.Alg)
+		}
+	}
+	v.rec.Checksum = sum
+	return v, nil
+}
+
+// objectChecksum forms the multipart object's checksum from its parts:
+// COMPOSITE is the algorithm over the concatenated part sums; FULL_OBJECT
+// combines the part CRCs with their sizes; an upload without algorithm
+// gets a full-object CRC64NVME, as S3 gives every new object.
+func objectChecksum(up *uploadRecord, segs []segmentRecord, uploaded []numberedPart, listed []CompletedPart) (*checksumRecord, error) {
+	alg, typ := up.Alg, up.Type
+	if alg == "" {
+		alg, typ = checksum.CRC64NVME, checksum.FullObject
+	}
+	byNumber := make(map[int]*partRecord, len(uploaded))
+	for _, p := range uploaded {
+		byNumber[p.n] = p.partRecord
+	}
+	sums := make([][]byte, len(listed))
+	for i, cp := range listed {
+		p := byNumber[cp.PartNumber]
+		switch {
+		case up.Alg == "":
+			sums[i] = p.CRC64
+		case p.Checksum != nil:
+			sums[i] = p.Checksum.Value
+		}
+		if len(sums[i]) != alg.Size() {
+			return nil, fmt.Errorf("%w: part %d has no %s checksum", ErrInvalidPart, cp.PartNumber, alg)
+		}
+	}
+	if typ == checksum.Composite {
+		return &checksumRecord{Alg: alg, Type: typ, Value: checksum.CompositeSum(alg, sums)}, nil
+	}
+	parts := make([]checksum.PartSum, len(sums))
+	for i := range sums {
+		parts[i] = checksum.PartSum{Sum: sums[i], Size: segs[i].Size}
+	}
+	value, err := checksum.Combine(alg, parts)
+	if err != nil {
+		return nil, err
+	}
+	return &checksumRecord{Alg: alg, Type: typ, Value: value}, nil
+}

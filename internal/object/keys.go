@@ -1,0 +1,172 @@
+package object
+
+import (
+	"encoding/binary"
+)
+
+// Key schema in the meta store. Every key starts with one table byte; the
+// bytes that follow are listed per table. Bucket names never contain 0x00,
+// so "bucket 0x00" cleanly separates the bucket from what follows, and the
+// records of one bucket form one contiguous range per table.
+//
+//	'B' bucket                                    → bucketRecord
+//	'O' bucket 0x00 key                           → objectRecord: the current
+//	                                                version of key (raw key
+//	                                                bytes, so a scan of this
+//	                                                table is a listing in key
+//	                                                order)
+//	'V' bucket 0x00 esc(key) 0x00 0x01 version    → reserved for noncurrent
+//	                                                versions and delete
+//	                                                markers, newest first
+//	                                                (version ids will sort
+//	                                                descending by time)
+//	'D' dataID                                    → the bytes of a small
+//	                                                object stored inline
+//	'L' dataID be32(index)                        → segmentRecord: part
+//	                                                index (1..N) of a
+//	                                                multipart object
+//	'U' bucket 0x00 esc(key) 0x00 0x01 uploadID   → uploadRecord; upload ids
+//	                                                start with the initiation
+//	                                                time, so a scan yields
+//	                                                uploads by key, then age
+//	'P' uploadID be32(partNumber)                 → partRecord
+//	'R' blobID                                    → refRecord: the owner of a
+//	                                                committed blob; a blob
+//	                                                without one is garbage
+//
+// esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
+// so that a key never is a prefix of another key's encoding and the byte order
+// of encodings is the order of keys.
+//
+// The current object record lives apart from older versions so that GET and
+// listing read exactly one record per key whatever the version history.
+//
+// Every value starts with a format version byte (see records.go). The table
+// bytes and layouts above are an on-disk format: they must never change.
+const (
+	tableBucket  = 'B'
+	tableObject  = 'O'
+	tableVersion = 'V'
+	tableInline  = 'D'
+	tableSegment = 'L'
+	tableUpload  = 'U'
+	tablePart    = 'P'
+	tableRef     = 'R'
+)
+
+// bucketKey is the key of a bucket record.
+func bucketKey(bucket string) []byte {
+	return append([]byte{tableBucket}, bucket...)
+}
+
+// bucketPrefix is the start of the range of table t for one bucket.
+func bucketPrefix(t byte, bucket string) []byte {
+	k := make([]byte, 0, len(bucket)+2)
+	k = append(k, t)
+	k = append(k, bucket...)
+	return append(k, 0)
+}
+
+// bucketEnd is the exclusive end of the range of table t for one bucket.
+func bucketEnd(t byte, bucket string) []byte {
+	k := bucketPrefix(t, bucket)
+	k[len(k)-1] = 1
+	return k
+}
+
+// objectKey is the key of the current-version record of key.
+func objectKey(bucket, key string) []byte {
+	return append(bucketPrefix(tableObject, bucket), key...)
+}
+
+// escapeKey appends esc(key) (without terminator) to dst.
+func escapeKey(dst []byte, key string) []byte {
+	for i := 0; i < len(key); i++ {
+		dst = append(dst, key[i])
+		if key[i] == 0 {
+			dst = append(dst, 0xFF)
+		}
+	}
+	return dst
+}
+
+// unescapeKey decodes esc(key) 0x00 0x01 at the start of b and returns the key
+// and the remaining bytes. ok is false if b is not such an encoding.
+func unescapeKey(b []byte) (key string, rest []byte, ok bool) {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != 0 {
+			out = append(out, b[i])
+			continue
+		}
+		if i+1 >= len(b) {
+			return "", nil, false
+		}
+		switch b[i+1] {
+		case 0xFF:
+			out = append(out, 0)
+			i++
+		case 0x01:
+			return string(out), b[i+2:], true
+		default:
+			return "", nil, false
+		}
+	}
+	return "", nil, false
+}
+
+// uploadKeyPrefix is the start of the upload records of key (terminated).
+func uploadKeyPrefix(bucket, key string) []byte {
+	k := escapeKey(bucketPrefix(tableUpload, bucket), key)
+	return append(k, 0, 1)
+}
+
+// uploadKey is the key of an upload record.
+func uploadKey(bucket, key, uploadID string) []byte {
+	return append(uploadKeyPrefix(bucket, key), uploadID...)
+}
+
+// partKey is the key of a part record.
+func partKey(uploadID string, partNumber int) []byte {
+	k := append([]byte{tablePart}, uploadID...)
+	return binary.BigEndian.AppendUint32(k, uint32(partNumber))
+}
+
+// partPrefix is the start of the part records of an upload.
+func partPrefix(uploadID string) []byte {
+	return append([]byte{tablePart}, uploadID...)
+}
+
+// inlineKey is the key of the inline bytes of a small object.
+func inlineKey(dataID string) []byte {
+	return append([]byte{tableInline}, dataID...)
+}
+
+// segmentKey is the key of part index i of a multipart object.
+func segmentKey(dataID string, i int) []byte {
+	k := append([]byte{tableSegment}, dataID...)
+	return binary.BigEndian.AppendUint32(k, uint32(i))
+}
+
+// segmentPrefix is the start of the segment records of a multipart object.
+func segmentPrefix(dataID string) []byte {
+	return append([]byte{tableSegment}, dataID...)
+}
+
+// refKey is the key of the reference record of a blob.
+func refKey(id string) []byte {
+	return append([]byte{tableRef}, id...)
+}
+
+// prefixEnd returns the smallest key greater than every key that starts with
+// p, or nil if there is none (p is empty or all 0xFF).
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xFF {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package object
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/checksum"
+)
+
+// received is a verified request body: either committed to a blob or held
+// in memory for an inline record.
+type received struct {
+	size   int64
+	md5    []byte
+	sums   map[checksum.Algorithm][]byte
+	blob   blob.ID // "" when inline
+	inline []byte
+}
+
+// receiveOptions say what to compute and verify while reading a body.
+type receiveOptions struct {
+	size       int64
+	contentMD5 []byte
+	expected   *ExpectedChecksum
+	// algs are computed in addition to MD5 and the expected checksum's.
+	algs []checksum.Algorithm
+	// inline allows keeping a body of at most the inline limit in memory.
+	inline bool
+}
+
+// receive streams body into a new blob (or memory) while computing MD5 and
+// the checksums in one pass, then verifies the length, Content-MD5 and the
+// expected checksum. Only a body that passes every check is committed; on
+// any failure nothing is left behind. The caller owns the committed blob and
+// must delete it if it fails to record it in meta.
+func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions) (*received, error) {
+	if o.size < 0 {
+		return nil, fmt.Errorf("%w: negative content length", ErrInvalidArgument)
+	}
+	if o.contentMD5 != nil && len(o.contentMD5) != md5.Size {
+		return nil, fmt.Errorf("%w: %d bytes", ErrInvalidDigest, len(o.contentMD5))
+	}
+	algs := o.algs
+	if e := o.expected; e != nil {
+		if _, err := checksum.ParseAlgorithm(string(e.Algorithm)); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidChecksumAlgorithm, err)
+		}
+		if e.Trailer == nil && len(e.Value) != e.Algorithm.Size() {
+			return nil, fmt.Errorf("%w: %s value of %d bytes", ErrMalformedChecksum, e.Algorithm, len(e.Value))
+		}
+		algs = append(algs[:len(algs):len(algs)], e.Algorithm)
+	}
+	h := checksum.NewHasher(algs...)
+
+	var (
+		dst    io.Writer
+		buf    *bytes.Buffer
+		writer blob.Writer
+	)
+	if o.inline && o.size <= s.inlineLimit {
+		buf = bytes.NewBuffer(make([]byte, 0, o.size))
+		dst = io.MultiWriter(h, buf)
+	} else {
+		w, err := s.blob.Create(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("create blob: %w", err)
+		}
+		writer = w
+		defer writer.Abort() // no-op after Commit
+		dst = io.MultiWriter(h, w)
+	}
+
+	if err := copyExactly(dst, body, o.size); err != nil {
+		return nil, err
+	}
+	got := &received{size: o.size, md5: h.MD5(), sums: map[checksum.Algorithm][]byte{}}
+	for _, a := range algs {
+		got.sums[a] = h.Sum(a)
+	}
+	if o.contentMD5 != nil && subtle.ConstantTimeCompare(o.contentMD5, got.md5) != 1 {
+		return nil, ErrBadDigest
+	}
+	if e := o.expected; e != nil {
+		want := e.Value
+		if e.Trailer != nil {
+			var err error
+			if want, err = e.Trailer(); err != nil {
+				return nil, fmt.Errorf("read checksum trailer: %w", err)
+			}
+			if len(want) != e.Algorithm.Size() {
+				return nil, fmt.Errorf("%w: %s trailer of %d bytes", ErrMalformedChecksum, e.Algorithm, len(want))
+			}
+		}
+		if !bytes.Equal(want, got.sums[e.Algorithm]) {
+			return nil, fmt.Errorf("%w: %s", ErrChecksumMismatch, e.Algorithm)
+		}
+	}
+	if writer == nil {
+		got.inline = buf.Bytes()
+		return got, nil
+	}
+	id, err := writer.Commit(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("commit blob: %w", err)
+	}
+	got.blob = id
+	return got, nil
+}
+
+// copyExactly copies exactly n bytes from src to dst and then makes sure
+// src has nothing more (reading to EOF, which also lets an aws-chunked
+// decoder read its trailer).
+func copyExactly(dst io.Writer, src io.Reader, n int64) error {
+	buf := make([]byte, 128<<10)
+	copied, err := io.CopyBuffer(dst, io.LimitReader(src, n), buf)
+	if err != nil {
+		return fmt.Errorf("read body: %w", err)
+	}
+	if copied < n {
+		return fmt.Errorf("%w: got %d of %d bytes", ErrIncompleteBody, copied, n)
+	}
+	var one [1]byte
+	for {
+		m, err := src.Read(one[:])
+		if m > 0 {
+			return fmt.Errorf("%w: more than %d bytes", ErrBodyTooLong, n)
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read body: %w", err)
+		}
+	}
+}

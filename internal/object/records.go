@@ -1,0 +1,146 @@
+package object
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/checksum"
+)
+
+// Record format versions. Every value in meta starts with one of these bytes.
+const (
+	// recordV1 is a JSON document after the version byte. Its encoding must
+	// never change; a new layout gets a new version and a migration.
+	recordV1 byte = 1
+)
+
+// errBadRecord reports a meta value this code cannot decode.
+var errBadRecord = fmt.Errorf("object: unreadable meta record")
+
+// encodeRecord serializes v as a recordV1 value.
+func encodeRecord(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode record: %w", err)
+	}
+	return append([]byte{recordV1}, b...), nil
+}
+
+// decodeRecord parses a value written by encodeRecord into v.
+func decodeRecord(b []byte, v any) error {
+	if len(b) == 0 || b[0] != recordV1 {
+		return errBadRecord
+	}
+	if err := json.Unmarshal(b[1:], v); err != nil {
+		return fmt.Errorf("%w: %v", errBadRecord, err)
+	}
+	return nil
+}
+
+// bucketRecord is the value under a bucket key.
+type bucketRecord struct {
+	Region  string    `json:"r,omitempty"`
+	Owner   string    `json:"o,omitempty"`
+	Created time.Time `json:"c"`
+}
+
+// checksumRecord is a stored checksum.
+type checksumRecord struct {
+	Alg   checksum.Algorithm `json:"a"`
+	Type  checksum.Type      `json:"t,omitempty"`
+	Value []byte             `json:"v"`
+}
+
+func (c *checksumRecord) toChecksum() *Checksum {
+	if c == nil {
+		return nil
+	}
+	return &Checksum{Algorithm: c.Alg, Type: c.Type, Value: c.Value}
+}
+
+// objectRecord is the value under an object key: one object version.
+type objectRecord struct {
+	VersionID string `json:"vid,omitempty"`
+	// DataID names the version's bytes: the inline record or the segment
+	// records. It is random and never reused.
+	DataID     string            `json:"did"`
+	Size       int64             `json:"s"`
+	ETag       string            `json:"e"`
+	Modified   time.Time         `json:"m"`
+	Headers    Headers           `json:"h"`
+	UserMeta   map[string]string `json:"um,omitempty"`
+	Tags       []Tag             `json:"tg,omitempty"`
+	Checksum   *checksumRecord   `json:"ck,omitempty"`
+	PartsCount int               `json:"pc,omitempty"`
+	Owner      string            `json:"o,omitempty"`
+	// Exactly one holds the bytes: Inline (the inline record under DataID),
+	// Blob (one blob), or PartsCount > 0 (segment records under DataID).
+	Inline bool    `json:"in,omitempty"`
+	Blob   blob.ID `json:"b,omitempty"`
+}
+
+// info converts a record into the API's ObjectInfo.
+func (r *objectRecord) info(bucket, key string) ObjectInfo {
+	return ObjectInfo{
+		Bucket:       bucket,
+		Key:          key,
+		VersionID:    r.VersionID,
+		IsLatest:     true,
+		Size:         r.Size,
+		ETag:         r.ETag,
+		LastModified: r.Modified,
+		Headers:      r.Headers,
+		UserMeta:     r.UserMeta,
+		TagCount:     len(r.Tags),
+		Checksum:     r.Checksum.toChecksum(),
+		PartsCount:   r.PartsCount,
+		StorageClass: "STANDARD",
+		Owner:        r.Owner,
+	}
+}
+
+// segmentRecord is one part of a multipart object.
+type segmentRecord struct {
+	Blob     blob.ID         `json:"b"`
+	Offset   int64           `json:"off"`
+	Size     int64           `json:"s"`
+	MD5      []byte          `json:"md5"`
+	Checksum *checksumRecord `json:"ck,omitempty"`
+}
+
+// uploadRecord is an in-progress multipart upload.
+type uploadRecord struct {
+	Initiated time.Time          `json:"i"`
+	Owner     string             `json:"o,omitempty"`
+	Alg       checksum.Algorithm `json:"a,omitempty"`
+	Type      checksum.Type      `json:"t,omitempty"`
+	Headers   Headers            `json:"h"`
+	UserMeta  map[string]string  `json:"um,omitempty"`
+	Tags      []Tag              `json:"tg,omitempty"`
+}
+
+// partRecord is an uploaded part.
+type partRecord struct {
+	Blob     blob.ID   `json:"b"`
+	Size     int64     `json:"s"`
+	MD5      []byte    `json:"md5"`
+	Modified time.Time `json:"m"`
+	// Checksum is the upload's algorithm, or the one the client sent for
+	// an upload without one.
+	Checksum *checksumRecord `json:"ck,omitempty"`
+	// CRC64 is the part's CRC64NVME, kept so that an upload without an
+	// algorithm still gets a full-object CRC64NVME on completion.
+	CRC64 []byte `json:"crc64,omitempty"`
+}
+
+// refRecord names the owner of a blob. Only its existence matters to the
+// garbage collector; the fields help an operator.
+type refRecord struct {
+	Bucket   string `json:"bk"`
+	Key      string `json:"k"`
+	UploadID string `json:"u,omitempty"`
+	Part     int    `json:"p,omitempty"`
+	DataID   string `json:"did,omitempty"`
+}

@@ -1,0 +1,130 @@
+package object
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/meta"
+)
+
+// Defaults and limits.
+const (
+	// DefaultMinPartSize is S3's minimum size of every part but the last.
+	DefaultMinPartSize = 5 << 20
+	// DefaultInlineLimit is the largest object stored inside its meta record
+	// instead of a blob: it saves a file and its fsync per small object.
+	DefaultInlineLimit = 32 << 10
+	// MaxObjectSize is the largest object a single PUT may write (5 GiB);
+	// it is also the largest part and the largest copy source.
+	MaxObjectSize = 5 << 30
+	// MaxMultipartSize is the largest object a multipart upload may build.
+	MaxMultipartSize = 5 << 40
+	// MaxKeyLength is the longest key, in bytes of UTF-8.
+	MaxKeyLength = 1024
+	// MaxUserMetaSize bounds the names and values of user metadata, in bytes.
+	MaxUserMetaSize = 2048
+	// MaxParts is the highest part number.
+	MaxParts = 10000
+	// maxListKeys caps every listing page.
+	maxListKeys = 1000
+)
+
+// Options configure a Service.
+type Options struct {
+	// Meta keeps every record; required.
+	Meta meta.Store
+	// Blob keeps object bytes; required.
+	Blob blob.Store
+	// Clock stamps LastModified and initiation times; nil means the wall clock.
+	Clock clock.Clock
+	// Logger receives errors that cannot be returned (a failed cleanup);
+	// nil discards them.
+	Logger *slog.Logger
+	// MinPartSize is the smallest size of every part but the last
+	// (0 means DefaultMinPartSize). Tests lower it.
+	MinPartSize int64
+	// InlineLimit is the largest object stored inline in meta (0 means
+	// DefaultInlineLimit; negative stores every object in a blob).
+	InlineLimit int64
+}
+
+// Validate checks required fields and fills in defaults.
+func (o *Options) Validate() error {
+	if o.Meta == nil {
+		return errors.New("object: Options.Meta is required")
+	}
+	if o.Blob == nil {
+		return errors.New("object: Options.Blob is required")
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MinPartSize < 0 {
+		return fmt.Errorf("object: negative MinPartSize %d", o.MinPartSize)
+	}
+	if o.MinPartSize == 0 {
+		o.MinPartSize = DefaultMinPartSize
+	}
+	if o.InlineLimit == 0 {
+		o.InlineLimit = DefaultInlineLimit
+	}
+	return nil
+}
+
+// Service implements S3's bucket and object semantics over a meta and a blob
+// store. It is safe for concurrent use; it keeps no state of its own besides
+// its options, so several Services may share the same stores.
+type Service struct {
+	meta        meta.Store
+	blob        blob.Store
+	clock       clock.Clock
+	log         *slog.Logger
+	minPartSize int64
+	inlineLimit int64
+}
+
+// New returns a Service over the stores in opts.
+func New(opts Options) (*Service, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return &Service{
+		meta:        opts.Meta,
+		blob:        opts.Blob,
+		clock:       opts.Clock,
+		log:         opts.Logger,
+		minPartSize: opts.MinPartSize,
+		inlineLimit: opts.InlineLimit,
+	}, nil
+}
+
+// randomID returns n random bytes in lower-case hex.
+func randomID(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		// crypto/rand never fails on supported platforms (Go 1.24+).
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// deleteBlobs removes blobs that a committed meta transaction stopped
+// referencing. Failures only leave garbage for CollectGarbage, so they are
+// logged, not returned; the request's cancellation must not stop them.
+func (s *Service) deleteBlobs(ctx context.Context, ids []blob.ID) {
+	ctx = context.WithoutCancel(ctx)
+	for _, id := range ids {
+		if err := s.blob.Delete(ctx, id); err != nil {
+			s.log.WarnContext(ctx, "delete unreferenced blob", "blob", string(id), "err", err)
+		}
+	}
+}
