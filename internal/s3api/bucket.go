@@ -55,7 +55,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, req *request) error {
 	}
 	res := listAllMyBucketsResult{Owner: owner{ID: p.AccountID}, Prefix: in.Prefix}
 	for _, b := range out.Buckets {
-		res.Buckets = append(res.Buckets, bucketXML{Name: b.Name, CreationDate: isoTime(b.Created), BucketRegion: b.Region})
+		res.Buckets = append(res.Buckets, bucketXML{Name: b.Name, CreationDate: isoTime(b.Created), BucketRegion: regionOf(b.Region)})
 	}
 	if out.Truncated && len(out.Buckets) > 0 {
 		res.ContinuationToken = encodeToken(out.Buckets[len(out.Buckets)-1].Name)

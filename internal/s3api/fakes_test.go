@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"flag"
 	"io"
@@ -352,3 +353,10 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("body differs from %s (run with -update to accept):\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
 }
+
+// allowAll authorizes everything.
+type allowAll struct{}
+
+func (allowAll) Authorize(context.Context, iam.Request) iam.Decision { return iam.Decision{Allowed: true} }
+
+func decodeB64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }

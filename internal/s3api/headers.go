@@ -295,7 +295,7 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		h["X-Amz-Meta-"+k] = []string{info.UserMeta[k]}
+		h.Set(metaPrefix+k, info.UserMeta[k])
 	}
 	if info.VersionID != "" {
 		h.Set("X-Amz-Version-Id", info.VersionID)
