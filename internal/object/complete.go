@@ -110,7 +110,7 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		Tags: up.Tags, Owner: up.Owner, PartsCount: len(in.Parts),
 	}}
 	md5s := make([][]byte, 0, len(in.Parts))
-	for i, cp := range in.Parts {
+	for _, cp := range in.Parts {
 		p, ok := byNumber[cp.PartNumber]
 		if !ok {
 			return nil, fmt.Errorf("%w: part %d was not uploaded", ErrInvalidPart, cp.PartNumber)
@@ -121,13 +121,17 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		if c := cp.Checksum; c != nil && (p.Checksum == nil || c.Algorithm != p.Checksum.Alg || !bytes.Equal(c.Value, p.Checksum.Value)) {
 			return nil, fmt.Errorf("%w: part %d has another checksum", ErrInvalidPart, cp.PartNumber)
 		}
-		if i < len(in.Parts)-1 && p.Size < s.minPartSize {
-			return nil, fmt.Errorf("%w: part %d has %d bytes, minimum %d", ErrEntityTooSmall, cp.PartNumber, p.Size, s.minPartSize)
-		}
 		seg := segmentRecord{Blob: p.Blob, Offset: v.rec.Size, Size: p.Size, MD5: p.MD5, Checksum: p.Checksum}
 		v.segments = append(v.segments, seg)
 		v.rec.Size += p.Size
 		md5s = append(md5s, p.MD5)
+	}
+	// Sizes are checked once every listed part is known to be valid, so
+	// that a wrong part list reports InvalidPart first.
+	for i, sg := range v.segments[:len(v.segments)-1] {
+		if sg.Size < s.minPartSize {
+			return nil, fmt.Errorf("%w: part %d has %d bytes, minimum %d", ErrEntityTooSmall, in.Parts[i].PartNumber, sg.Size, s.minPartSize)
+		}
 	}
 	if v.rec.Size > MaxMultipartSize {
 		return nil, fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, v.rec.Size)
