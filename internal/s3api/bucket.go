@@ -10,16 +10,17 @@ import (
 	"github.com/coffer-s3/coffer/internal/object"
 )
 
-// decodeXML decodes a request body of at most maxXMLBody bytes into v. A
-// body that is not well-formed, does not match v or is too large is
-// MalformedXML; errors from reading the body (a payload signature failure)
-// pass through unchanged.
-func decodeXML(body io.Reader, v any) error {
+// readCapped reads a body of at most maxXMLBody bytes; a longer one is
+// MalformedXML, the only kind of body this layer reads whole.
+func readCapped(body io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(body, maxXMLBody+1))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return unmarshalXML(data, v)
+	if len(data) > maxXMLBody {
+		return nil, errMalformedXML
+	}
+	return data, nil
 }
 
 func unmarshalXML(data []byte, v any) error {
@@ -65,7 +66,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, req *request) error {
 
 func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
 	var cfg createBucketConfiguration
-	data, err := io.ReadAll(io.LimitReader(req.body(), maxXMLBody+1))
+	data, err := readCapped(req.body())
 	if err != nil {
 		return err
 	}

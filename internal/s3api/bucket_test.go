@@ -56,8 +56,8 @@ func TestBucketHandlers(t *testing.T) {
 			call:   object.ListBucketsInput{Owner: "000000000000", Prefix: "a", MaxBuckets: 1},
 			golden: "list-buckets-paged.xml"},
 		{name: "list buckets continued", method: "GET", target: "/?continuation-token=" + encodeToken("a1"), status: 200,
-			setup:  func(env *testEnv) { env.obj.buckets = &object.ListBucketsOutput{} },
-			call:   object.ListBucketsInput{Owner: "000000000000", StartAfter: "a1"}},
+			setup: func(env *testEnv) { env.obj.buckets = &object.ListBucketsOutput{} },
+			call:  object.ListBucketsInput{Owner: "000000000000", StartAfter: "a1"}},
 		{name: "list buckets bad max", method: "GET", target: "/?max-buckets=x", status: 400, code: "InvalidArgument"},
 	})
 }

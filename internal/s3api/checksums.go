@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -174,11 +173,11 @@ func parseChecksumXML(f checksumFields) (*object.Checksum, error) {
 // 1000 keys of 1024 bytes fits.
 const maxXMLBody = 2 << 20
 
-// readSmallBody reads a request body of at most maxXMLBody bytes and checks
-// it against the Content-MD5 or x-amz-checksum-* the client sent. If
-// required, one of them must be present, as S3 demands for the operations
-// its model marks httpChecksumRequired (DeleteObjects, PutObjectTagging).
-func readSmallBody(req *request, required bool) ([]byte, error) {
+// readCheckedBody reads a request body of at most maxXMLBody bytes and
+// checks it against the Content-MD5 or x-amz-checksum-* the client sent.
+// One of them must be present, as S3 demands for the operations its model
+// marks httpChecksumRequired (DeleteObjects, PutObjectTagging).
+func readCheckedBody(req *request) ([]byte, error) {
 	hdr := req.r.Header
 	md5sum, err := parseContentMD5(hdr)
 	if err != nil {
@@ -192,15 +191,12 @@ func readSmallBody(req *request, required bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if required && md5sum == nil && expect == nil {
+	if md5sum == nil && expect == nil {
 		return nil, errMissingContentMD5
 	}
-	data, err := io.ReadAll(io.LimitReader(req.body(), maxXMLBody+1))
+	data, err := readCapped(req.body())
 	if err != nil {
 		return nil, err
-	}
-	if len(data) > maxXMLBody {
-		return nil, errMalformedXML
 	}
 	if md5sum != nil {
 		if sum := md5.Sum(data); !bytes.Equal(sum[:], md5sum) {

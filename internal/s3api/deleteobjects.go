@@ -23,7 +23,7 @@ func parseDeleteXML(data []byte) (*deleteRequest, error) {
 }
 
 func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
-	data, err := readSmallBody(req, true)
+	data, err := readCheckedBody(req)
 	if err != nil {
 		return err
 	}

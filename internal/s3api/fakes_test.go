@@ -2,8 +2,8 @@ package s3api
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"flag"
 	"io"
 	"net/http"
@@ -357,6 +357,8 @@ func golden(t *testing.T, name, got string) {
 // allowAll authorizes everything.
 type allowAll struct{}
 
-func (allowAll) Authorize(context.Context, iam.Request) iam.Decision { return iam.Decision{Allowed: true} }
+func (allowAll) Authorize(context.Context, iam.Request) iam.Decision {
+	return iam.Decision{Allowed: true}
+}
 
 func decodeB64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }

@@ -163,7 +163,9 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	if in.Checksum, err = parseFullChecksum(hdr); err != nil {
 		return err
 	}
-	data, err := readSmallBody(req, false)
+	// The x-amz-checksum-* headers of a completion describe the object,
+	// not this body, so the body is read without checking them.
+	data, err := readCapped(req.body())
 	if err != nil {
 		return err
 	}

@@ -200,7 +200,9 @@ func TestGetObject(t *testing.T) {
 			setup:  func(env *testEnv) { env.obj.err = &object.NotModifiedError{ETag: "etag1", LastModified: lm} },
 			status: 304, hdr: map[string]string{"ETag": `"etag1"`, "Last-Modified": "Fri, 02 Jan 2026 03:04:05 GMT"}},
 		{name: "delete marker", method: "GET", target: "/b/k",
-			setup:  func(env *testEnv) { env.obj.err = &object.DeleteMarkerError{VersionID: "dm1", Err: object.ErrNoSuchKey} },
+			setup: func(env *testEnv) {
+				env.obj.err = &object.DeleteMarkerError{VersionID: "dm1", Err: object.ErrNoSuchKey}
+			},
 			status: 404, code: "NoSuchKey", hdr: map[string]string{"X-Amz-Delete-Marker": "true", "X-Amz-Version-Id": "dm1"}},
 		{name: "head", method: "HEAD", target: "/b/k", setup: whole, status: 200,
 			hdr: map[string]string{"Content-Length": "11", "ETag": `"etag1"`}},

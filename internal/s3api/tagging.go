@@ -39,7 +39,7 @@ func parseTaggingXML(data []byte) ([]object.Tag, error) {
 }
 
 func (h *Handler) putObjectTagging(w http.ResponseWriter, req *request) error {
-	data, err := readSmallBody(req, true)
+	data, err := readCheckedBody(req)
 	if err != nil {
 		return err
 	}
