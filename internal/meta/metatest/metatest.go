@@ -30,6 +30,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ScanBinaryKeys", testScanBinaryKeys},
 		{"ScanEmptyRanges", testScanEmptyRanges},
 		{"ScanSeesOwnWrites", testScanSeesOwnWrites},
+		{"ManyKeys", testManyKeys},
+		{"LargeValue", testLargeValue},
 		{"GetSeesOwnWrites", testGetSeesOwnWrites},
 		{"UpdateErrorWritesNothing", testUpdateErrorWritesNothing},
 		{"UpdateIsAtomic", testUpdateIsAtomic},

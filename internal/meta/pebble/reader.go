@@ -72,6 +72,18 @@ func (r *reader) Scan(start, end []byte, opts meta.ScanOptions) meta.Iterator {
 		return &iterator{err: fmt.Errorf("meta/pebble: scan: %w", err)}
 	}
 	it := &iterator{it: pit, reverse: opts.Reverse}
+	if len(r.iters) >= 8 {
+		// Forget iterators the caller closed, so that a long fn issuing
+		// many scans does not grow this list.
+		live := r.iters[:0]
+		for _, old := range r.iters {
+			if !old.closed {
+				live = append(live, old)
+			}
+		}
+		clear(r.iters[len(live):])
+		r.iters = live
+	}
 	r.iters = append(r.iters, it)
 	return it
 }

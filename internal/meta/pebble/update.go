@@ -70,6 +70,15 @@ func (s *Store) apply(ctx context.Context, fn func(tx meta.Txn) error) (*pebbled
 
 	b := s.db.NewIndexedBatch()
 	tx := &txn{reader: reader{src: b}, b: b}
+	applying := false
+	defer func() {
+		// Also runs if fn panics: close what fn left open and drop the
+		// batch, so the panic does not leak iterators into Close.
+		tx.finish()
+		if !applying {
+			_ = b.Close() // an unapplied batch holds nothing worth reporting
+		}
+	}()
 	err := fn(tx)
 	tx.finish()
 	if err == nil {
@@ -77,9 +86,9 @@ func (s *Store) apply(ctx context.Context, fn func(tx meta.Txn) error) (*pebbled
 		err = ctx.Err()
 	}
 	if err != nil || b.Empty() {
-		_ = b.Close() // an uncommitted batch holds no resources worth reporting
 		return nil, s.applied.Load(), err
 	}
+	applying = true
 	// Number the batch before Pebble publishes it, so that a View loading
 	// applied after taking its snapshot covers every batch it can see.
 	n := s.applied.Add(1)
@@ -88,7 +97,6 @@ func (s *Store) apply(ctx context.Context, fn func(tx meta.Txn) error) (*pebbled
 		// become durable after this.
 		err = fmt.Errorf("meta/pebble: apply: %w", err)
 		s.synced.done(n, err)
-		_ = b.Close()
 		return nil, n, err
 	}
 	return b, n, nil

@@ -3,6 +3,8 @@ package pebble
 import (
 	"context"
 
+	pebbledb "github.com/cockroachdb/pebble/v2"
+
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
@@ -21,14 +23,22 @@ func (s *Store) View(ctx context.Context, fn func(r meta.Reader) error) error {
 	// Loaded after the snapshot is taken: every batch visible in it was
 	// numbered before it was published, so this bounds them all.
 	visible := s.applied.Load()
-	r := &reader{src: snap}
-	err := fn(r)
-	r.finish()
-	if cerr := snap.Close(); cerr != nil && err == nil {
-		err = cerr
-	}
+	err := runView(snap, fn)
 	if serr := s.synced.wait(visible); serr != nil {
 		return serr
 	}
 	return err
+}
+
+// runView runs fn on snap, then closes the iterators fn left open and the
+// snapshot, even if fn panics.
+func runView(snap *pebbledb.Snapshot, fn func(r meta.Reader) error) (err error) {
+	r := &reader{src: snap}
+	defer func() {
+		r.finish()
+		if cerr := snap.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	return fn(r)
 }
