@@ -1,0 +1,208 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// opStats accumulates one worker's results for one operation kind.
+type opStats struct {
+	hist   histogram
+	ops    int64
+	bytes  int64
+	errors map[string]int64
+}
+
+func (s *opStats) addError(code string) {
+	if s.errors == nil {
+		s.errors = map[string]int64{}
+	}
+	s.errors[code]++
+}
+
+func (s *opStats) merge(o *opStats) {
+	s.hist.merge(&o.hist)
+	s.ops += o.ops
+	s.bytes += o.bytes
+	if len(o.errors) > 0 && s.errors == nil {
+		s.errors = map[string]int64{}
+	}
+	for code, n := range o.errors {
+		s.errors[code] += n
+	}
+}
+
+// Latency holds latency percentiles in milliseconds.
+type Latency struct {
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+// Stats is the outcome of a set of operations over the measured window.
+// Only successful operations count towards Ops, Bytes, the rates and Latency;
+// failures are counted in Errors by S3 error code, "verify" for content that
+// does not match what was uploaded, or "network".
+type Stats struct {
+	Ops       int64            `json:"ops"`
+	Bytes     int64            `json:"bytes"`
+	OpsPerSec float64          `json:"ops_per_sec"`
+	MiBPerSec float64          `json:"mib_per_sec"`
+	Latency   Latency          `json:"latency_ms"`
+	Errors    map[string]int64 `json:"errors"`
+}
+
+// ErrorCount returns the total number of failed operations.
+func (s *Stats) ErrorCount() int64 {
+	var n int64
+	for _, c := range s.Errors {
+		n += c
+	}
+	return n
+}
+
+// OpReport is the outcome for one kind of operation.
+type OpReport struct {
+	Op string `json:"op"`
+	Stats
+}
+
+// Report is the outcome of a run. Its JSON form is what --json prints.
+type Report struct {
+	Workload    string `json:"workload"`
+	Endpoint    string `json:"endpoint"`
+	Bucket      string `json:"bucket"`
+	Size        int64  `json:"size"`
+	PartSize    int64  `json:"part_size,omitempty"`
+	Mix         string `json:"mix,omitempty"`
+	Concurrency int    `json:"concurrency"`
+	// Duration is the measured window in seconds: from the first operation
+	// starting to the last one finishing.
+	Duration float64 `json:"duration"`
+	// Stats covers every operation; Operations breaks it down by kind.
+	Stats
+	Operations   []OpReport    `json:"operations"`
+	ServerMemory *ServerMemory `json:"server_memory,omitempty"`
+}
+
+// report builds the Report from merged per-kind statistics.
+func (b *bench) report(stats *[numOps]opStats, elapsed time.Duration) *Report {
+	cfg := b.cfg
+	r := &Report{
+		Workload:    cfg.Workload,
+		Endpoint:    cfg.Endpoint,
+		Bucket:      b.bucket,
+		Size:        cfg.Size,
+		Concurrency: cfg.Concurrency,
+		Duration:    elapsed.Seconds(),
+	}
+	if cfg.Workload == WorkloadMultipart {
+		r.PartSize = cfg.PartSize
+	}
+	if cfg.Workload == WorkloadMixed {
+		r.Mix = FormatMix(cfg.Mix)
+	}
+	var all opStats
+	for k := range numOps {
+		s := &stats[k]
+		all.merge(s)
+		if s.ops == 0 && len(s.errors) == 0 && !b.reports(k) {
+			continue
+		}
+		r.Operations = append(r.Operations, OpReport{Op: k.String(), Stats: summarize(s, elapsed)})
+	}
+	r.Stats = summarize(&all, elapsed)
+	return r
+}
+
+// reports says whether op k belongs in the report even when it never ran.
+func (b *bench) reports(k opKind) bool {
+	if b.cfg.Workload != WorkloadMixed {
+		return k.String() == b.cfg.Workload
+	}
+	for _, m := range b.cfg.Mix {
+		if m.Op == k.String() && m.Weight > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func summarize(s *opStats, elapsed time.Duration) Stats {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	out := Stats{
+		Ops:   s.ops,
+		Bytes: s.bytes,
+		Latency: Latency{
+			P50:  ms(s.hist.quantile(0.50)),
+			P90:  ms(s.hist.quantile(0.90)),
+			P99:  ms(s.hist.quantile(0.99)),
+			Max:  ms(s.hist.quantile(1)),
+			Mean: ms(s.hist.mean()),
+		},
+		Errors: map[string]int64{},
+	}
+	maps.Copy(out.Errors, s.errors)
+	if secs := elapsed.Seconds(); secs > 0 {
+		out.OpsPerSec = float64(s.ops) / secs
+		out.MiBPerSec = float64(s.bytes) / secs / (1 << 20)
+	}
+	return out
+}
+
+// WriteJSON writes r as one indented JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteTable writes r as a human-readable table.
+func (r *Report) WriteTable(w io.Writer) error {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s of %s x%d for %.2fs against %s (bucket %s)\n",
+		r.Workload, FormatSize(r.Size), r.Concurrency, r.Duration, r.Endpoint, r.Bucket)
+	if r.PartSize > 0 {
+		fmt.Fprintf(&sb, "parts of %s\n", FormatSize(r.PartSize))
+	}
+	if r.Mix != "" {
+		fmt.Fprintf(&sb, "mix %s\n", r.Mix)
+	}
+	sb.WriteString("\n")
+	tw := tabwriter.NewWriter(&sb, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "op\tops\tops/s\tMiB/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\t")
+	row := func(name string, s *Stats) {
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, s.Ops, s.OpsPerSec,
+			s.MiBPerSec, s.Latency.P50, s.Latency.P90, s.Latency.P99, s.Latency.Max, s.ErrorCount())
+	}
+	for i := range r.Operations {
+		row(r.Operations[i].Op, &r.Operations[i].Stats)
+	}
+	if len(r.Operations) > 1 {
+		row("total", &r.Stats)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Errors) > 0 {
+		sb.WriteString("\nerrors:")
+		for _, code := range slices.Sorted(maps.Keys(r.Errors)) {
+			fmt.Fprintf(&sb, " %s=%d", code, r.Errors[code])
+		}
+		sb.WriteString("\n")
+	}
+	if m := r.ServerMemory; m != nil {
+		fmt.Fprintf(&sb, "\nserver pid %d: peak RSS %.1f MiB during the run, VmHWM %.1f MiB (%d samples)\n",
+			m.PID, m.PeakRSSMiB, m.HWMMiB, m.Samples)
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}

@@ -1,0 +1,265 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// fakeConfig returns a small run against endpoint.
+func fakeConfig(endpoint, workload string) Config {
+	return Config{
+		Endpoint:    endpoint,
+		AccessKey:   "AKIDBENCH",
+		SecretKey:   "secretbench",
+		Workload:    workload,
+		Size:        4 << 10,
+		Concurrency: 4,
+		Count:       50,
+		Objects:     20,
+	}
+}
+
+func TestRun_workloads(t *testing.T) {
+	tests := []struct {
+		name      string
+		edit      func(*Config)
+		wantOps   int64
+		wantBytes int64
+	}{
+		{name: "put", edit: func(c *Config) {}, wantOps: 50, wantBytes: 50 * 4096},
+		{name: "put checksum prefixes", edit: func(c *Config) { c.Checksum, c.Prefixes = true, 7 }, wantOps: 50, wantBytes: 50 * 4096},
+		{name: "put signed", edit: func(c *Config) { c.SignPayload = true }, wantOps: 50, wantBytes: 50 * 4096},
+		{name: "get", edit: func(c *Config) { c.Workload = WorkloadGet }, wantOps: 50, wantBytes: 50 * 4096},
+		{name: "get across block end", edit: func(c *Config) { c.Workload, c.Size, c.Count = WorkloadGet, blockSize+1, 4 }, wantOps: 4, wantBytes: 4 * (blockSize + 1)},
+		{name: "head", edit: func(c *Config) { c.Workload = WorkloadHead }, wantOps: 50},
+		{name: "delete", edit: func(c *Config) { c.Workload = WorkloadDelete }, wantOps: 50},
+		{name: "list", edit: func(c *Config) { c.Workload, c.Objects = WorkloadList, 1001 }, wantOps: 50},
+		{name: "empty objects", edit: func(c *Config) { c.Workload, c.Size = WorkloadGet, 0 }, wantOps: 50},
+		{name: "multipart", edit: func(c *Config) {
+			c.Workload, c.Size, c.PartSize, c.Count, c.Concurrency = WorkloadMultipart, 10<<20, 5<<20, 2, 2
+		}, wantOps: 2, wantBytes: 2 * 10 << 20},
+		{name: "multipart checksum short last part", edit: func(c *Config) {
+			c.Workload, c.Size, c.PartSize, c.Count, c.Checksum = WorkloadMultipart, 7<<20, 5<<20, 3, true
+		}, wantOps: 3, wantBytes: 3 * 7 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := &fakeS3{}
+			cfg := fakeConfig(startFakeS3(t, fake), WorkloadPut)
+			tt.edit(&cfg)
+			r, err := Run(t.Context(), cfg)
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if r.ErrorCount() != 0 {
+				t.Errorf("errors = %v, want none", r.Errors)
+			}
+			if r.Ops != tt.wantOps || r.Bytes != tt.wantBytes {
+				t.Errorf("ops, bytes = %d, %d, want %d, %d", r.Ops, r.Bytes, tt.wantOps, tt.wantBytes)
+			}
+			if len(r.Operations) != 1 || r.Operations[0].Op != cfg.Workload {
+				t.Errorf("operations = %+v, want one %s entry", r.Operations, cfg.Workload)
+			}
+			checkSensible(t, r)
+			if n, b := fake.objectCount(), fake.bucketCount(); n != 0 || b != 0 {
+				t.Errorf("after the run the server holds %d objects in %d buckets, want nothing", n, b)
+			}
+		})
+	}
+}
+
+// checkSensible checks the invariants every report with operations obeys.
+func checkSensible(t *testing.T, r *Report) {
+	t.Helper()
+	l := r.Latency
+	if r.Duration <= 0 || r.OpsPerSec <= 0 || l.P50 <= 0 || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.Max {
+		t.Errorf("implausible report: duration %v, ops/s %v, latency %+v", r.Duration, r.OpsPerSec, l)
+	}
+	if r.Bytes > 0 && r.MiBPerSec <= 0 {
+		t.Errorf("moved %d bytes at %v MiB/s", r.Bytes, r.MiBPerSec)
+	}
+}
+
+func TestRun_mixed(t *testing.T) {
+	fake := &fakeS3{}
+	cfg := fakeConfig(startFakeS3(t, fake), WorkloadMixed)
+	cfg.Count = 400
+	cfg.Mix = []MixEntry{{"put", 3}, {"get", 3}, {"head", 1}, {"delete", 3}, {"list", 1}}
+	r, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if r.ErrorCount() != 0 || r.Ops != 400 {
+		t.Fatalf("ops %d, errors %v; want 400 and none", r.Ops, r.Errors)
+	}
+	var sum int64
+	for _, op := range r.Operations {
+		if op.Ops == 0 {
+			t.Errorf("mixed never ran %s in 400 operations", op.Op)
+		}
+		sum += op.Ops
+	}
+	if len(r.Operations) != 5 || sum != r.Ops {
+		t.Errorf("operations %+v add up to %d, want 5 kinds adding up to %d", r.Operations, sum, r.Ops)
+	}
+	if r.Mix != "put=3,get=3,head=1,delete=3,list=1" {
+		t.Errorf("mix = %q", r.Mix)
+	}
+	if n := fake.objectCount(); n != 0 {
+		t.Errorf("%d objects left behind", n)
+	}
+}
+
+func TestRun_durationAndWarmup(t *testing.T) {
+	cfg := fakeConfig(startFakeS3(t, &fakeS3{}), WorkloadHead)
+	cfg.Count, cfg.Duration, cfg.Warmup = 0, 200*time.Millisecond, 50*time.Millisecond
+	r, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if r.Duration < 0.2 || r.Ops == 0 || r.ErrorCount() != 0 {
+		t.Errorf("duration %vs, ops %d, errors %v; want >= 0.2s, some ops, no errors", r.Duration, r.Ops, r.Errors)
+	}
+	checkSensible(t, r)
+}
+
+func TestRun_deleteStopsWhenExhausted(t *testing.T) {
+	cfg := fakeConfig(startFakeS3(t, &fakeS3{}), WorkloadDelete)
+	cfg.Count, cfg.Duration, cfg.Objects = 0, time.Minute, 30
+	r, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if r.Ops != 30 || r.ErrorCount() != 0 {
+		t.Errorf("ops %d, errors %v; want all 30 objects deleted without errors", r.Ops, r.Errors)
+	}
+}
+
+func TestRun_countsErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		fake     *fakeS3
+		workload string
+		code     string
+	}{
+		{name: "verify", fake: &fakeS3{corrupt: true}, workload: WorkloadGet, code: codeVerify},
+		{name: "s3 code", fake: &fakeS3{failPuts: "SlowDown"}, workload: WorkloadPut, code: "SlowDown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := fakeConfig(startFakeS3(t, tt.fake), tt.workload)
+			r, err := Run(t.Context(), cfg)
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if r.Errors[tt.code] != 50 || r.ErrorCount() != 50 || r.Ops != 0 {
+				t.Errorf("ops %d, errors %v; want 0 ops and 50 %s errors", r.Ops, r.Errors, tt.code)
+			}
+		})
+	}
+}
+
+func TestRun_networkErrors(t *testing.T) {
+	url := startFakeS3(t, &fakeS3{})
+	cfg := fakeConfig(url, WorkloadPut)
+	// A given bucket and --keep: nothing to set up or clean up.
+	cfg.Bucket, cfg.Keep = "given", true
+	cfg.Endpoint = "http://127.0.0.1:1"
+	r, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if r.Errors[codeNetwork] != 50 {
+		t.Errorf("errors = %v, want 50 network errors", r.Errors)
+	}
+}
+
+func TestRun_keepAndGivenBucket(t *testing.T) {
+	fake := &fakeS3{}
+	cfg := fakeConfig(startFakeS3(t, fake), WorkloadPut)
+	cfg.Keep = true
+	r, err := Run(t.Context(), cfg)
+	if err != nil || r.ErrorCount() != 0 {
+		t.Fatalf("Run = %v, errors %v", err, r.Errors)
+	}
+	if n := fake.objectCount(); n != 50 {
+		t.Errorf("--keep left %d objects, want 50", n)
+	}
+	// A second run in the kept bucket removes only its own objects and
+	// leaves the bucket.
+	cfg.Keep, cfg.Bucket = false, r.Bucket
+	if _, err := Run(t.Context(), cfg); err != nil {
+		t.Fatalf("second Run: %v", err)
+	}
+	if n, b := fake.objectCount(), fake.bucketCount(); n != 50 || b != 1 {
+		t.Errorf("after a run in a given bucket: %d objects in %d buckets, want 50 in 1", n, b)
+	}
+}
+
+func TestRun_cancelledStillCleansUp(t *testing.T) {
+	fake := &fakeS3{}
+	cfg := fakeConfig(startFakeS3(t, fake), WorkloadPut)
+	cfg.Count, cfg.Duration = 0, time.Hour
+	ctx, cancel := context.WithCancel(t.Context())
+	var p phaseWatcher
+	cfg.Progress = &p
+	p.onWrite = cancel
+	r, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if r.Ops == 0 || r.ErrorCount() != 0 {
+		t.Errorf("ops %d, errors %v; want some ops and no errors from cancellation", r.Ops, r.Errors)
+	}
+	if n, b := fake.objectCount(), fake.bucketCount(); n != 0 || b != 0 {
+		t.Errorf("after a cancelled run the server holds %d objects in %d buckets", n, b)
+	}
+}
+
+// phaseWatcher is a progress writer that calls onWrite on the first
+// progress line, i.e. one second into the measured window.
+type phaseWatcher struct {
+	onWrite func()
+	lines   int
+}
+
+func (p *phaseWatcher) Write(b []byte) (int, error) {
+	if p.lines == 0 {
+		p.onWrite()
+	}
+	p.lines++
+	return len(b), nil
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+	}{
+		{name: "no endpoint", edit: func(c *Config) { c.Endpoint = "" }},
+		{name: "endpoint not a url", edit: func(c *Config) { c.Endpoint = "127.0.0.1:9000" }},
+		{name: "no secret", edit: func(c *Config) { c.SecretKey = "" }},
+		{name: "unknown workload", edit: func(c *Config) { c.Workload = "copy" }},
+		{name: "negative size", edit: func(c *Config) { c.Size = -1 }},
+		{name: "too many parts", edit: func(c *Config) { c.Size, c.PartSize = 10001, 1 }},
+		{name: "negative concurrency", edit: func(c *Config) { c.Concurrency = -1 }},
+		{name: "negative count", edit: func(c *Config) { c.Count = -1 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := fakeConfig("http://127.0.0.1:9000", WorkloadPut)
+			tt.edit(&cfg)
+			if err := cfg.Validate(); !errors.Is(err, ErrConfig) {
+				t.Errorf("Validate() = %v, want an ErrConfig", err)
+			}
+		})
+	}
+}
