@@ -1,0 +1,15 @@
+// Command coffer is a self-hosted, S3-compatible object store.
+//
+// Usage:
+//
+//	coffer server [flags]   serve the S3 API (see coffer server -help)
+//	coffer version          print the version
+//	coffer help             print this help
+//
+// `coffer server` with no flags serves on 127.0.0.1:9000 with data in
+// ./coffer-data. On first start it generates root credentials, prints them
+// once and stores them in the data directory.
+//
+// This is the only package that imports every component: it builds each one
+// explicitly from the configuration and wires them together.
+package main

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one `coffer <name>` subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env environment, args []string) int
+}
+
+// environment is what a subcommand may touch of the process, passed in so
+// that tests can run subcommands in-process.
+type environment struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// commands lists the subcommands. New ones (a benchmark driver, for one) add
+// an entry here.
+func commands() map[string]command {
+	return map[string]command{
+		"server":  {"serve the S3 API", runServer},
+		"version": {"print the version", runVersion},
+		"help":    {"print this help", runHelp},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	code := run(ctx, environment{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and returns the exit status.
+func run(ctx context.Context, env environment, args []string) int {
+	if len(args) == 0 {
+		usage(env.stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		name = "help"
+	}
+	cmd, ok := commands()[name]
+	if !ok {
+		fmt.Fprintf(env.stderr, "coffer: unknown command %q\n\n", args[0])
+		usage(env.stderr)
+		return 2
+	}
+	return cmd.run(ctx, env, args[1:])
+}
+
+func runHelp(_ context.Context, env environment, _ []string) int {
+	usage(env.stdout)
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "coffer is a self-hosted, S3-compatible object store.\n\nUsage:\n\n  coffer <command> [flags]\n\nCommands:\n\n")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintf(w, "\nRun 'coffer <command> -help' for a command's flags.\n")
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coffer-s3/coffer/internal/blob/fs"
+	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/config"
+	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/meta/pebble"
+	"github.com/coffer-s3/coffer/internal/metrics"
+	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/s3api"
+	"github.com/coffer-s3/coffer/internal/server"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// Subdirectories of the data directory.
+const (
+	metaDir = "meta"
+	blobDir = "blobs"
+)
+
+// runServer is `coffer server`: load the configuration, build every
+// component, serve until SIGTERM or SIGINT, shut down gracefully.
+func runServer(ctx context.Context, env environment, args []string) int {
+	cfg, err := config.Load(args, env.getenv, env.stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "coffer server: %v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, env.stderr)
+	if err := serve(ctx, cfg, log, env.stdout, nil); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serve runs a coffer for cfg until ctx is cancelled. If started is not nil
+// it is called with the listening address once the server accepts
+// connections (tests listen on port 0).
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer, started func(net.Addr)) error {
+	root, err := rootCredentials(cfg, log, stdout)
+	if err != nil {
+		return err
+	}
+	app, err := build(cfg, root, clock.Real{}, log)
+	if err != nil {
+		return err
+	}
+	if err := app.server.Start(); err != nil {
+		return errors.Join(err, app.close())
+	}
+	log.Info("coffer started", "version", version(), "address", app.server.Addr().String(),
+		"data", cfg.DataDir, "region", cfg.Region, "root_access_key", root.AccessKey)
+	if started != nil {
+		started(app.server.Addr())
+	}
+
+	// Collect the blobs an earlier run left behind (a crash between
+	// writing a blob and committing its metadata). Only blobs committed
+	// before this start are candidates, so nothing this run writes is
+	// touched.
+	gcCtx, stopGC := context.WithCancel(ctx)
+	var gc sync.WaitGroup
+	gc.Go(func() {
+		startedAt := time.Now()
+		if err := app.objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("garbage collection at start failed", "err", err)
+			return
+		}
+		log.Debug("garbage collection at start done", "elapsed", time.Since(startedAt))
+	})
+
+	err = app.server.Run(ctx)
+	stopGC()
+	gc.Wait()
+	if errors.Is(err, server.ErrHandlersRunning) {
+		// A handler may still use the stores; leave them to the process
+		// exit rather than close them under it. Acknowledged writes are
+		// already durable.
+		return err
+	}
+	return errors.Join(err, app.close())
+}
+
+// rootCredentials loads or creates the root key pair, and prints a newly
+// generated one to stdout: the only time it is ever shown.
+func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (config.RootCredentials, error) {
+	configured := config.RootCredentials{AccessKey: cfg.RootAccessKey, SecretKey: cfg.RootSecretKey}
+	root, src, err := config.LoadRootCredentials(cfg.DataDir, configured, nil)
+	if err != nil {
+		return config.RootCredentials{}, fmt.Errorf("root credentials: %w", err)
+	}
+	switch src {
+	case config.RootGenerated:
+		fmt.Fprintf(stdout, "Root credentials were generated and stored in %s.\nThey are shown only this once:\n\n  Access key: %s\n  Secret key: %s\n\n",
+			filepath.Join(cfg.DataDir, config.RootCredentialsFile), root.AccessKey, root.SecretKey)
+	case config.RootReplaced:
+		log.Warn("configured root credentials differ from the stored ones and replace them",
+			"root_access_key", root.AccessKey)
+	}
+	return root, nil
+}
+
+// app is a built coffer: its stores, service and server.
+type app struct {
+	meta    *pebble.Store
+	blob    *fs.Store
+	objects *object.Service
+	server  *server.Server
+}
+
+// build constructs every component for cfg. On error it closes what it
+// opened.
+func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log *slog.Logger) (_ *app, err error) {
+	a := &app{}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, a.close())
+		}
+	}()
+	if a.meta, err = pebble.Open(filepath.Join(cfg.DataDir, metaDir), pebble.Options{Logger: log.With("component", "meta")}); err != nil {
+		return nil, fmt.Errorf("open metadata store: %w", err)
+	}
+	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
+		return nil, fmt.Errorf("open blob store: %w", err)
+	}
+	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object")}); err != nil {
+		return nil, fmt.Errorf("object service: %w", err)
+	}
+
+	reg := prometheus.NewRegistry()
+	if err := metrics.RegisterRuntime(reg); err != nil {
+		return nil, err
+	}
+	m, err := metrics.NewS3(reg)
+	if err != nil {
+		return nil, err
+	}
+
+	// The verifier needs the handler's virtual-host parsing (for SigV2)
+	// and the handler needs the verifier, so the verifier asks the handler
+	// through a closure that runs only once both exist.
+	var handler *s3api.Handler
+	verifier := sigv4.New(sigv4.Options{
+		Credentials:       iam.NewRootCredentials(root.AccessKey, root.SecretKey),
+		Region:            cfg.Region,
+		Clock:             clk,
+		Logger:            log.With("component", "sigv4"),
+		VirtualHostBucket: func(r *http.Request) string { return handler.VirtualHostBucket(r) },
+	})
+	handler, err = s3api.New(s3api.Options{
+		Objects:    a.objects,
+		Verifier:   verifier,
+		Authorizer: iam.RootOnly{},
+		Region:     cfg.Region,
+		Domains:    cfg.Domains,
+		Logger:     log.With("component", "s3api"),
+		Clock:      clk,
+		Observe:    m.Observe,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("S3 handler: %w", err)
+	}
+	a.server, err = server.New(server.Options{
+		Config:   cfg,
+		Handler:  handler,
+		Registry: reg,
+		Metrics:  m,
+		Logger:   log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// close closes the stores; it is safe after a partial build.
+func (a *app) close() error {
+	var errs []error
+	if a.blob != nil {
+		errs = append(errs, a.blob.Close())
+	}
+	if a.meta != nil {
+		errs = append(errs, a.meta.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,220 @@
+package coffertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/minio/minio-go/v7"
+	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coffer-s3/coffer/internal/blob/fs"
+	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/config"
+	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/meta/pebble"
+	"github.com/coffer-s3/coffer/internal/metrics"
+	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/s3api"
+	"github.com/coffer-s3/coffer/internal/server"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// Region is the region every test server serves and its clients use.
+const Region = "us-east-1"
+
+// Server is a running test coffer.
+type Server struct {
+	// Endpoint is the base URL, "http://127.0.0.1:port".
+	Endpoint string
+	// Addr is the listening host:port.
+	Addr string
+	// AccessKey and SecretKey are the root credentials.
+	AccessKey, SecretKey string
+	// DataDir is the data directory.
+	DataDir string
+	// Clock is the clock the server reads.
+	Clock clock.Clock
+	// Registry holds the server's metrics.
+	Registry *prometheus.Registry
+
+	tb      testing.TB
+	srv     *server.Server
+	meta    *pebble.Store
+	blob    *fs.Store
+	serveWG sync.WaitGroup
+
+	mu       sync.Mutex
+	shutdown bool
+	closeErr error
+}
+
+// Start runs a coffer for the test and registers its shutdown with
+// t.Cleanup. It fails the test if the server cannot start.
+func Start(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	st := settings{clock: clock.Real{}}
+	for _, o := range opts {
+		o(&st)
+	}
+	if st.dataDir == "" {
+		st.dataDir = tb.TempDir()
+	}
+	if st.logger == nil {
+		st.logger = slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	cfg := config.Default()
+	cfg.Address = "127.0.0.1:0"
+	cfg.DataDir = st.dataDir
+	cfg.Region = Region
+	cfg.ShutdownTimeout = 10 * time.Second
+	for _, f := range st.configure {
+		f(&cfg)
+	}
+	root, _, err := config.LoadRootCredentials(cfg.DataDir, config.RootCredentials{AccessKey: cfg.RootAccessKey, SecretKey: cfg.RootSecretKey}, nil)
+	if err != nil {
+		tb.Fatalf("coffertest: %v", err)
+	}
+	s := &Server{AccessKey: root.AccessKey, SecretKey: root.SecretKey, DataDir: cfg.DataDir, Clock: st.clock, tb: tb}
+	if err := s.build(cfg, st); err != nil {
+		s.closeStores()
+		tb.Fatalf("coffertest: %v", err)
+	}
+	if err := s.srv.Start(); err != nil {
+		s.closeStores()
+		tb.Fatalf("coffertest: %v", err)
+	}
+	s.Addr = s.srv.Addr().String()
+	s.Endpoint = "http://" + s.Addr
+	s.serveWG.Go(func() {
+		if err := s.srv.Serve(); err != nil {
+			tb.Errorf("coffertest: serve: %v", err)
+		}
+	})
+	tb.Cleanup(func() {
+		if err := s.Shutdown(context.Background()); err != nil {
+			tb.Errorf("coffertest: shutdown: %v", err)
+		}
+	})
+	return s
+}
+
+// build constructs the components the way cmd/coffer does.
+func (s *Server) build(cfg config.Config, st settings) (err error) {
+	log := st.logger
+	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
+		return fmt.Errorf("open metadata store: %w", err)
+	}
+	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
+		return fmt.Errorf("open blob store: %w", err)
+	}
+	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize})
+	if err != nil {
+		return err
+	}
+	s.Registry = prometheus.NewRegistry()
+	m, err := metrics.NewS3(s.Registry)
+	if err != nil {
+		return err
+	}
+	var handler *s3api.Handler
+	verifier := sigv4.New(sigv4.Options{
+		Credentials:       iam.NewRootCredentials(s.AccessKey, s.SecretKey),
+		Region:            cfg.Region,
+		Clock:             st.clock,
+		Logger:            log,
+		VirtualHostBucket: func(r *http.Request) string { return handler.VirtualHostBucket(r) },
+	})
+	handler, err = s3api.New(s3api.Options{
+		Objects: objects, Verifier: verifier, Authorizer: iam.RootOnly{},
+		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
+	})
+	if err != nil {
+		return err
+	}
+	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, Registry: s.Registry, Metrics: m, Logger: log})
+	return err
+}
+
+// Shutdown shuts the server down gracefully (waiting for in-flight
+// requests) and closes its stores. Cleanup calls it; a test may call it
+// earlier, for example to check graceful shutdown. Later calls return the
+// first call's result.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdown {
+		return s.closeErr
+	}
+	s.shutdown = true
+	err := s.srv.Shutdown(ctx)
+	s.serveWG.Wait()
+	if errors.Is(err, server.ErrHandlersRunning) {
+		s.closeErr = err
+		return err
+	}
+	s.closeErr = errors.Join(err, s.closeStores())
+	return s.closeErr
+}
+
+func (s *Server) closeStores() error {
+	var errs []error
+	if s.blob != nil {
+		errs = append(errs, s.blob.Close())
+	}
+	if s.meta != nil {
+		errs = append(errs, s.meta.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// URL returns the endpoint URL of path, which must start with "/".
+func (s *Server) URL(path string) string { return s.Endpoint + path }
+
+// S3 returns an aws-sdk-go-v2 client for the server: path-style, root
+// credentials, region us-east-1, and no retries, so that a test sees the
+// first response to each request.
+func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
+	return s3.New(s3.Options{
+		BaseEndpoint:     aws.String(s.Endpoint),
+		Region:           Region,
+		UsePathStyle:     true,
+		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		RetryMaxAttempts: 1,
+	}, optFns...)
+}
+
+// Minio returns a minio-go client for the server with the root credentials
+// and path-style bucket lookup.
+func (s *Server) Minio() *minio.Client {
+	c, err := minio.New(s.Addr, &minio.Options{
+		Creds:        miniocreds.NewStaticV4(s.AccessKey, s.SecretKey, ""),
+		Secure:       false,
+		Region:       Region,
+		BucketLookup: minio.BucketLookupPath,
+		MaxRetries:   1,
+	})
+	if err != nil {
+		s.tb.Fatalf("coffertest: minio client: %v", err)
+	}
+	return c
+}
+
+// testWriter sends log output to the test log.
+type testWriter struct{ tb testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.tb.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
