@@ -76,13 +76,13 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.Workload, "workload", WorkloadPut, "`workload`: put, get, head, delete, list, multipart or mixed")
 	fs.Var(sizeValue{&c.Size}, "size", "object `size` with an optional unit B, KB, MB, GB, KiB, MiB or GiB; the total size for multipart (default 4KiB, 64MiB for multipart)")
 	fs.Var(sizeValue{&c.PartSize}, "part-size", "multipart part `size`; the last part may be shorter")
-	fs.IntVar(&c.Concurrency, "concurrency", 16, "operations in `flight` at once (also used for uploads before and cleanup after)")
+	fs.IntVar(&c.Concurrency, "concurrency", 16, "`N` operations in flight at once (also used for uploads before and cleanup after)")
 	fs.DurationVar(&c.Duration, "duration", 0, "length of the measured window (default 10s unless --count is given)")
 	fs.Int64Var(&c.Count, "count", 0, "run exactly `N` operations instead of running for --duration")
 	fs.Int64Var(&c.Objects, "objects", 1000, "objects uploaded before measuring get, head, list and mixed; delete uploads --count objects when given, else `N`, and stops when they are gone")
 	fs.IntVar(&c.Prefixes, "prefixes", 1, "spread keys over `N` prefixes")
 	fs.Var(mixValue{&c.Mix}, "mix", "`weights` of put, get, head, delete, list and multipart for --workload mixed")
-	fs.DurationVar(&c.Warmup, "warmup", 0, "run the workload this `long` before measuring and discard the results")
+	fs.DurationVar(&c.Warmup, "warmup", 0, "run the workload for this `duration` before measuring and discard the results")
 	fs.BoolVar(&o.json, "json", false, "print the report as one JSON object instead of a table")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the uploaded objects and the bucket")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification")
@@ -116,13 +116,25 @@ Credentials default to $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY.
 Flags:
 `
 
-// writeUsage writes the full --help text.
+// writeUsage writes the full --help text: the header, then every flag in
+// the --name form the examples use, with its default unless the usage text
+// already explains it.
 func writeUsage(fs *flag.FlagSet, w io.Writer) {
-	io.WriteString(w, usageHeader)
-	out := fs.Output()
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(out)
+	var sb strings.Builder
+	sb.WriteString(usageHeader)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(&sb, "  --%s", f.Name)
+		if arg != "" {
+			fmt.Fprintf(&sb, " %s", arg)
+		}
+		fmt.Fprintf(&sb, "\n      %s", usage)
+		if !strings.Contains(usage, "(default") && f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
+			fmt.Fprintf(&sb, " (default %s)", f.DefValue)
+		}
+		sb.WriteString("\n")
+	})
+	_, _ = io.WriteString(w, sb.String())
 }
 
 // parseArgs parses the command line into options, filling credentials from

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -177,10 +176,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintf(&sb, "mix %s\n", r.Mix)
 	}
 	sb.WriteString("\n")
-	tw := tabwriter.NewWriter(&sb, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "op\tops\tops/s\tMiB/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\t")
+	const header = "%-10s %10s %10s %9s %9s %9s %9s %9s %8s\n"
+	fmt.Fprintf(&sb, header, "op", "ops", "ops/s", "MiB/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors")
 	row := func(name string, s *Stats) {
-		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, s.Ops, s.OpsPerSec,
+		fmt.Fprintf(&sb, "%-10s %10d %10.1f %9.2f %9.2f %9.2f %9.2f %9.2f %8d\n", name, s.Ops, s.OpsPerSec,
 			s.MiBPerSec, s.Latency.P50, s.Latency.P90, s.Latency.P99, s.Latency.Max, s.ErrorCount())
 	}
 	for i := range r.Operations {
@@ -188,9 +187,6 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	if len(r.Operations) > 1 {
 		row("total", &r.Stats)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
 	}
 	if len(r.Errors) > 0 {
 		sb.WriteString("\nerrors:")

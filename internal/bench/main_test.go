@@ -1,0 +1,110 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestMain_help(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main(t.Context(), []string{"--help"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("Main(--help) = %d, want %d; stderr %q", code, exitOK, stderr.String())
+	}
+	help := stdout.String()
+	for _, flag := range []string{"-endpoint", "-access-key", "-secret-key", "-region", "-bucket", "-workload",
+		"-size", "-part-size", "-concurrency", "-duration", "-count", "-objects", "-prefixes", "-mix", "-warmup",
+		"-json", "-keep", "-insecure", "-checksum", "-sign-payload", "-server-pid", "Examples:",
+		"(default 16)", "(default 1000)", "(default 5 MiB)", "(default put=20,get=70,delete=10)", "--endpoint URL"} {
+		if !strings.Contains(help, flag) {
+			t.Errorf("--help does not mention %q", flag)
+		}
+	}
+}
+
+func TestMain_usageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "unknown flag", args: []string{"--nope"}, want: "not defined"},
+		{name: "bad size", args: []string{"--endpoint", "http://x", "--size", "4XB"}, want: "bad size"},
+		{name: "bad mix", args: []string{"--endpoint", "http://x", "--mix", "put"}, want: "bad mix"},
+		{name: "no endpoint", args: []string{"--access-key", "a", "--secret-key", "b"}, want: "endpoint is required"},
+		{name: "stray argument", args: []string{"--endpoint", "http://x", "put"}, want: "unexpected argument"},
+		{name: "bad workload", args: []string{"--endpoint", "http://x", "--access-key", "a", "--secret-key", "b", "--workload", "copy"}, want: "unknown workload"},
+		{name: "bad server pid", args: []string{"--endpoint", "http://x", "--access-key", "a", "--secret-key", "b", "--server-pid", "2147483647"}, want: "--server-pid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("AWS_ACCESS_KEY_ID", "")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+			var stdout, stderr bytes.Buffer
+			if code := Main(t.Context(), tt.args, &stdout, &stderr); code != exitUsage {
+				t.Errorf("Main(%q) = %d, want %d", tt.args, code, exitUsage)
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("Main(%q) stderr = %q, want it to contain %q", tt.args, stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestMain_json(t *testing.T) {
+	endpoint := startFakeS3(t, &fakeS3{})
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDBENCH")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secretbench")
+	var stdout, stderr bytes.Buffer
+	args := []string{"--endpoint", endpoint, "--workload", "get", "--size", "1KiB", "--count", "30",
+		"--objects", "10", "--concurrency", "3", "--json"}
+	if code := Main(t.Context(), args, &stdout, &stderr); code != exitOK {
+		t.Fatalf("Main = %d, want %d; stderr %q", code, exitOK, stderr.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("--json output %q is not JSON: %v", stdout.String(), err)
+	}
+	for _, field := range []string{"workload", "size", "concurrency", "duration", "ops_per_sec", "mib_per_sec", "latency_ms", "errors", "operations"} {
+		if _, ok := got[field]; !ok {
+			t.Errorf("--json output has no %q: %s", field, stdout.String())
+		}
+	}
+	lat, _ := got["latency_ms"].(map[string]any)
+	for _, q := range []string{"p50", "p90", "p99", "max"} {
+		if v, _ := lat[q].(float64); v <= 0 {
+			t.Errorf("latency_ms.%s = %v, want a positive number", q, lat[q])
+		}
+	}
+	if got["workload"] != "get" || got["size"] != 1024.0 || got["concurrency"] != 3.0 || got["ops"] != 30.0 {
+		t.Errorf("workload, size, concurrency, ops = %v, %v, %v, %v", got["workload"], got["size"], got["concurrency"], got["ops"])
+	}
+}
+
+func TestMain_tableAndFailureStatus(t *testing.T) {
+	tests := []struct {
+		name     string
+		fake     *fakeS3
+		wantCode int
+		want     []string
+	}{
+		{name: "clean", fake: &fakeS3{}, wantCode: exitOK, want: []string{"put of 4 KiB x2", "ops/s", "p99 ms", "\nput  "}},
+		{name: "failing", fake: &fakeS3{failPuts: "SlowDown"}, wantCode: exitFailed, want: []string{"errors: SlowDown=10"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			endpoint := startFakeS3(t, tt.fake)
+			var stdout, stderr bytes.Buffer
+			args := []string{"--endpoint", endpoint, "--access-key", "a", "--secret-key", "b", "--count", "10", "--concurrency", "2"}
+			if code := Main(t.Context(), args, &stdout, &stderr); code != tt.wantCode {
+				t.Fatalf("Main = %d, want %d; stderr %q", code, tt.wantCode, stderr.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("table %q does not contain %q", stdout.String(), w)
+				}
+			}
+		})
+	}
+}
