@@ -29,6 +29,9 @@ import (
 // (syncTracker), and an Update that commits is itself ordered after
 // everything it read in the WAL. A crash inside the window loses only
 // writes whose Update had not returned nil.
+//
+// fn must not call Update on the same Store: it would wait for the writer
+// slot it holds. Calling View from fn is fine.
 func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
 	if err := s.begin(ctx); err != nil {
 		return err
