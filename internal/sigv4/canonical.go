@@ -78,7 +78,7 @@ func isPlainPath(s string) bool {
 	return true
 }
 
-// queryPair is one decoded query parameter, already re-encoded.
+// queryPair is one query parameter in canonical (re-encoded) form.
 type queryPair struct{ name, value string }
 
 // canonicalQuery returns the SigV4 canonical query string of rawQuery:
@@ -89,20 +89,25 @@ func canonicalQuery(rawQuery string, skipSignature bool) string {
 	if rawQuery == "" {
 		return ""
 	}
-	pairs := make([]queryPair, 0, strings.Count(rawQuery, "&")+1)
+	var stack [8]queryPair
+	pairs := stack[:0]
+	size := 0
 	for part := range strings.SplitSeq(rawQuery, "&") {
 		if part == "" {
 			continue
 		}
 		name, value, _ := strings.Cut(part, "=")
-		name = queryUnescape(name)
+		name = canonicalComponent(name)
 		if skipSignature && name == "X-Amz-Signature" {
 			continue
 		}
-		pairs = append(pairs, queryPair{
-			name:  string(uriEncode(nil, name, false)),
-			value: string(uriEncode(nil, queryUnescape(value), false)),
-		})
+		p := queryPair{name: name, value: canonicalComponent(value)}
+		pairs = append(pairs, p)
+		size += len(p.name) + len(p.value) + 2
+	}
+	if len(pairs) == 1 && len(rawQuery) == len(pairs[0].name)+len(pairs[0].value)+1 &&
+		rawQuery == pairs[0].name+"="+pairs[0].value {
+		return rawQuery
 	}
 	slices.SortFunc(pairs, func(a, b queryPair) int {
 		if c := strings.Compare(a.name, b.name); c != 0 {
@@ -110,16 +115,58 @@ func canonicalQuery(rawQuery string, skipSignature bool) string {
 		}
 		return strings.Compare(a.value, b.value)
 	})
-	var b strings.Builder
+	b := make([]byte, 0, size)
 	for i, p := range pairs {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(p.name)
-		b.WriteByte('=')
-		b.WriteString(p.value)
+		b = append(b, p.name...)
+		b = append(b, '=')
+		b = append(b, p.value...)
 	}
-	return b.String()
+	return string(b)
+}
+
+// canonicalComponent returns a query name or value decoded and encoded
+// with UriEncode, without allocating when it already is in that form.
+func canonicalComponent(s string) string {
+	if isCanonicalComponent(s) {
+		return s
+	}
+	return string(uriEncode(make([]byte, 0, len(s)+8), queryUnescape(s), false))
+}
+
+// isCanonicalComponent reports whether s is its own canonical form:
+// unreserved bytes, and %XX (uppercase hex) escapes of reserved bytes.
+func isCanonicalComponent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUnreserved(c) {
+			continue
+		}
+		if c != '%' || i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2]) {
+			return false
+		}
+		if isUnreserved(unhex(s[i+1])<<4 | unhex(s[i+2])) {
+			return false
+		}
+		i += 2
+	}
+	return true
+}
+
+func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0
 }
 
 // queryUnescape decodes a query component, keeping it verbatim if it is not
@@ -141,10 +188,7 @@ func queryUnescape(s string) string {
 func headerValues(r *http.Request, name string) []string {
 	switch name {
 	case "host":
-		if r.Host != "" {
-			return []string{r.Host}
-		}
-		return []string{r.URL.Host}
+		return []string{hostOf(r)}
 	case "content-length":
 		if vs := r.Header.Values(name); len(vs) > 0 {
 			return vs
@@ -159,10 +203,42 @@ func headerValues(r *http.Request, name string) []string {
 		}
 		return r.TransferEncoding
 	}
-	if vs, ok := r.Header[name]; ok {
+	return headerLookup(r.Header, name)
+}
+
+// headerLookup returns h's values for a lowercase name, canonicalizing
+// the name on the stack instead of allocating as http.Header.Values does.
+func headerLookup(h http.Header, lower string) []string {
+	var buf [64]byte
+	if len(lower) > len(buf) {
+		return h.Values(lower)
+	}
+	b := buf[:len(lower)]
+	upper := true
+	for i := 0; i < len(lower); i++ {
+		c := lower[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b[i] = c
+		upper = c == '-'
+	}
+	if vs, ok := h[string(b)]; ok {
 		return vs
 	}
-	return r.Header.Values(name)
+	// Names textproto does not canonicalize are stored as sent.
+	if vs, ok := h[lower]; ok {
+		return vs
+	}
+	return nil
+}
+
+// hostOf returns the Host the client sent.
+func hostOf(r *http.Request) string {
+	if r.Host != "" {
+		return r.Host
+	}
+	return r.URL.Host
 }
 
 // appendTrimmed appends v with leading and trailing whitespace removed and
@@ -205,6 +281,12 @@ func (c *canonicalRequest) appendTo(dst []byte, r *http.Request) []byte {
 	for name := range strings.SplitSeq(c.signedHeaders, ";") {
 		dst = append(dst, name...)
 		dst = append(dst, ':')
+		if name == "host" {
+			// The common case, without headerValues' slice.
+			dst = appendTrimmed(dst, hostOf(r))
+			dst = append(dst, '\n')
+			continue
+		}
 		for i, v := range headerValues(r, name) {
 			if i > 0 {
 				dst = append(dst, ',')

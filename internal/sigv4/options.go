@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/clock"
@@ -56,7 +57,13 @@ type Verifier struct {
 	log         *slog.Logger
 	vhostBucket func(r *http.Request) string
 	keys        keyCache
+	// bufs holds *[]byte scratch buffers for canonical requests.
+	bufs sync.Pool
 }
+
+// maxPooledBuf keeps unusually large canonical-request buffers (huge
+// queries or headers) out of the pool.
+const maxPooledBuf = 64 << 10
 
 // New returns a Verifier for opts, with defaults for zero fields.
 func New(opts Options) *Verifier {
@@ -81,5 +88,6 @@ func New(opts Options) *Verifier {
 		v.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	v.keys.init()
+	v.bufs.New = func() any { b := make([]byte, 0, 2048); return &b }
 	return v
 }

@@ -2,7 +2,6 @@ package sigv4
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
@@ -47,10 +46,9 @@ func parsePayloadMode(s string) (payloadMode, error) {
 	if strings.HasPrefix(s, streamingECDSAPrefix) {
 		return 0, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, s)
 	}
-	if len(s) == 64 {
-		if _, err := hex.DecodeString(s); err == nil {
-			return payloadSHA256, nil
-		}
+	var sum [sha256.Size]byte
+	if decodeHex32(&sum, s) {
+		return payloadSHA256, nil
 	}
 	return 0, ErrInvalidContentSHA256
 }
@@ -74,8 +72,14 @@ func attachBody(res *Result, r *http.Request, mode payloadMode, payload string, 
 	case payloadUnsigned:
 		res.Body = body
 	case payloadSHA256:
-		want, _ := hex.DecodeString(strings.ToLower(payload))
-		res.Body = &hashBody{r: body, h: sha256.New(), want: want}
+		if r.ContentLength == 0 && strings.EqualFold(payload, emptySHA256) {
+			// Go guarantees an empty body here; nothing to hash.
+			res.Body = body
+			break
+		}
+		hb := &hashBody{r: body, h: sha256.New()}
+		decodeHex32(&hb.want, payload)
+		res.Body = hb
 	default:
 		decoded := int64(-1)
 		if s := r.Header.Get("X-Amz-Decoded-Content-Length"); s != "" {
@@ -130,7 +134,7 @@ func noTrailers() (http.Header, error) { return nil, nil }
 type hashBody struct {
 	r    io.ReadCloser
 	h    hash.Hash
-	want []byte
+	want [sha256.Size]byte
 	err  error
 }
 
@@ -142,7 +146,7 @@ func (b *hashBody) Read(p []byte) (int, error) {
 	b.h.Write(p[:n])
 	if err == io.EOF {
 		var sum [sha256.Size]byte
-		if got := b.h.Sum(sum[:0]); string(got) != string(b.want) {
+		if got := b.h.Sum(sum[:0]); string(got) != string(b.want[:]) {
 			err = fmt.Errorf("%w: body hashes to %x", ErrContentSHA256Mismatch, got)
 		}
 		b.err = err

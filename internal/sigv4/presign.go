@@ -50,7 +50,8 @@ func parsePresignV4(q url.Values) (presignV4, error) {
 	if p.stamp, err = get("X-Amz-Date"); err != nil {
 		return p, err
 	}
-	if p.t, err = time.Parse(timeFormatV4, p.stamp); err != nil {
+	var ok bool
+	if p.t, ok = parseAmzDate(p.stamp); !ok {
 		return p, fmt.Errorf("%w: bad X-Amz-Date", ErrMalformedPresigned)
 	}
 	exp, err := get("X-Amz-Expires")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Fixed strings of the SigV4 algorithm. They are part of the wire protocol
@@ -47,6 +48,59 @@ func signHex(key []byte, stringToSign []byte) string {
 	m.Write(stringToSign)
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(m.Sum(sum[:0]))
+}
+
+// signatureMatches reports whether sigHex (64 lowercase hex digits) is
+// HMAC-SHA256(key, stringToSign), comparing in constant time.
+func signatureMatches(key, stringToSign []byte, sigHex string) bool {
+	var want [sha256.Size]byte
+	if !decodeHex32(&want, sigHex) {
+		return false
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(stringToSign)
+	var sum [sha256.Size]byte
+	return hmac.Equal(m.Sum(sum[:0]), want[:])
+}
+
+// decodeHex32 decodes 64 hex digits into dst.
+func decodeHex32(dst *[sha256.Size]byte, s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := range dst {
+		hi, lo := s[2*i], s[2*i+1]
+		if !isHexDigit(hi) || !isHexDigit(lo) {
+			return false
+		}
+		dst[i] = unhex(hi)<<4 | unhex(lo)
+	}
+	return true
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// parseAmzDate parses an ISO 8601 basic time, 20060102T150405Z, without
+// the generality (and cost) of time.Parse.
+func parseAmzDate(s string) (time.Time, bool) {
+	if len(s) != 16 || s[8] != 'T' || s[15] != 'Z' || !allDigits(s[:8]) || !allDigits(s[9:15]) {
+		return time.Time{}, false
+	}
+	n := func(a, b int) int {
+		v := 0
+		for i := a; i < b; i++ {
+			v = v*10 + int(s[i]-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec := n(0, 4), time.Month(n(4, 6)), n(6, 8), n(9, 11), n(11, 13), n(13, 15)
+	t := time.Date(y, mo, d, h, mi, sec, 0, time.UTC)
+	if t.Year() != y || t.Month() != mo || t.Day() != d || t.Hour() != h || t.Minute() != mi || t.Second() != sec {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // equalSignature compares two hex signatures in constant time.

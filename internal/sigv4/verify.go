@@ -89,8 +89,8 @@ func (v *Verifier) checkSkew(t time.Time) error {
 // strings to sign.
 func requestTimeV4(r *http.Request) (time.Time, string, error) {
 	if s := r.Header.Get("X-Amz-Date"); s != "" {
-		t, err := time.Parse(timeFormatV4, s)
-		if err != nil {
+		t, ok := parseAmzDate(s)
+		if !ok {
 			return time.Time{}, "", fmt.Errorf("%w: bad x-amz-date", ErrMissingDate)
 		}
 		return t, s, nil
@@ -164,16 +164,22 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 // forms (see canonicalURIs) and reports whether either equals sig.
 func (v *Verifier) matchV4(r *http.Request, cr *canonicalRequest, key []byte, stamp string, sc scope, sig string) bool {
 	primary, verbatim := canonicalURIs(r)
-	var buf [1024]byte
+	bp := v.bufs.Get().(*[]byte)
+	defer v.bufs.Put(bp)
 	for _, uri := range [2]string{primary, verbatim} {
 		if uri == "" {
 			continue
 		}
 		cr.uri = uri
-		canon := cr.appendTo(buf[:0], r)
-		var stsBuf [256]byte
-		sts := appendStringToSign(stsBuf[:0], stamp, sc, canon)
-		if equalSignature(signHex(key, sts), sig) {
+		canon := cr.appendTo((*bp)[:0], r)
+		// The string to sign goes after the canonical request in the same
+		// buffer; appendStringToSign hashes canon before appending.
+		all := appendStringToSign(canon, stamp, sc, canon)
+		sts := all[len(canon):]
+		if cap(all) <= maxPooledBuf {
+			*bp = all[:0]
+		}
+		if signatureMatches(key, sts, sig) {
 			return true
 		}
 	}

@@ -143,7 +143,9 @@ type failingCreds struct{}
 
 var errStore = errors.New("store down")
 
-func (failingCreds) Lookup(context.Context, string) (Credential, error) { return Credential{}, errStore }
+func (failingCreds) Lookup(context.Context, string) (Credential, error) {
+	return Credential{}, errStore
+}
 
 func TestVerifyLookupFailure(t *testing.T) {
 	v := New(Options{Credentials: failingCreds{}, Clock: fixedClock(diffTime)})
@@ -336,4 +338,3 @@ func TestMethodString(t *testing.T) {
 		}
 	}
 }
-
