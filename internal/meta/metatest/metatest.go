@@ -108,6 +108,9 @@ func scan(t *testing.T, r meta.Reader, start, end []byte, opts meta.ScanOptions)
 	if err := it.Err(); err != nil {
 		t.Errorf("Scan(%q, %q, %+v): iterator error %v", start, end, opts, err)
 	}
+	if it.Next() {
+		t.Errorf("Scan(%q, %q, %+v): Next after the end = true, want false", start, end, opts)
+	}
 	if err := it.Close(); err != nil {
 		t.Errorf("Scan(%q, %q, %+v): Close: %v", start, end, opts, err)
 	}
