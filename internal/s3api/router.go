@@ -195,6 +195,11 @@ func (rt *router) resolve(r *http.Request, query url.Values) Route {
 	} else {
 		rte.Bucket, rte.Key, _ = strings.Cut(path, "/")
 	}
+	if rte.Bucket == "" && rte.Key != "" {
+		// "//key": a key with no bucket addresses nothing.
+		rte.Op, rte.Implemented = OpMethodNotAllowed, true
+		return rte
+	}
 	tgt := targetService
 	switch {
 	case rte.Key != "":
