@@ -118,6 +118,12 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		if trimETag(cp.ETag) != p.part(cp.PartNumber).ETag {
 			return nil, fmt.Errorf("%w: part %d has another ETag", ErrInvalidPart, cp.PartNumber)
 		}
+		// S3 requires the part checksums of an upload created with a
+		// composite checksum ("The complete request must include the
+		// checksum for each part").
+		if cp.Checksum == nil && up.Alg != "" && up.Type == checksum.Composite {
+			return nil, fmt.Errorf("%w: the upload uses %s; part %d has no checksum", ErrInvalidRequest, up.Alg, cp.PartNumber)
+		}
 		if c := cp.Checksum; c != nil && (p.Checksum == nil || c.Algorithm != p.Checksum.Alg || !bytes.Equal(c.Value, p.Checksum.Value)) {
 			return nil, fmt.Errorf("%w: part %d has another checksum", ErrInvalidPart, cp.PartNumber)
 		}

@@ -218,7 +218,7 @@ func TestUploadPartCopy(t *testing.T) {
 				t.Errorf("part checksum = %+v", p.Checksum)
 			}
 			_, err = e.s.CompleteMultipartUpload(ctx, CompleteInput{Bucket: "bkt", Key: "dst", UploadID: up.UploadID,
-				Parts: []CompletedPart{{PartNumber: 1, ETag: p.ETag}}})
+				Parts: []CompletedPart{{PartNumber: 1, ETag: p.ETag, Checksum: p.Checksum}}})
 			checkErr(t, "CompleteMultipartUpload", err, nil)
 			if got, _ := e.read("bkt", "dst"); got != tt.want {
 				t.Errorf("object = %q, want %q", got, tt.want)

@@ -324,6 +324,30 @@ func btoi(b bool) int {
 	return 0
 }
 
+func TestCompleteMultipartUpload_compositeNeedsPartChecksums(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		alg  checksum.Algorithm
+		typ  checksum.Type
+		want error
+	}{
+		{"composite", checksum.CRC32, checksum.Composite, ErrInvalidRequest},
+		{"sha256", checksum.SHA256, "", ErrInvalidRequest},
+		{"fullObject", checksum.CRC32C, checksum.FullObject, nil},
+		{"none", "", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.bucket(t, "bkt")
+			up, done := e.startUpload(t, CreateUploadInput{Bucket: "bkt", Key: "k", ChecksumAlgorithm: tt.alg, ChecksumType: tt.typ}, "aaaaa", "b")
+			_, err := e.s.CompleteMultipartUpload(ctx, CompleteInput{Bucket: "bkt", Key: "k", UploadID: up.UploadID, Parts: done})
+			checkErr(t, "CompleteMultipartUpload without part checksums", err, tt.want)
+		})
+	}
+}
+
 func TestCompleteMultipartUpload_entityTooSmall(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, func(o *Options) { o.MinPartSize = 10 })
