@@ -98,4 +98,5 @@ var (
 	ErrSignatureVersionMismatch = errors.New("sigv4: unsupported signature version") // InvalidRequest
 	ErrInvalidToken             = errors.New("sigv4: invalid security token")        // InvalidToken
 	ErrInvalidContentSHA256     = errors.New("sigv4: invalid x-amz-content-sha256")  // InvalidArgument
+	ErrHeadersNotSigned         = errors.New("sigv4: x-amz-* header not signed")     // AccessDenied "There were headers present in the request which were not signed"
 )

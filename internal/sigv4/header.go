@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -93,4 +94,35 @@ func checkSignedHeaders(s string, malformed error) error {
 		return fmt.Errorf("%w: SignedHeaders must include host", malformed)
 	}
 	return nil
+}
+
+// checkAmzHeadersSigned fails with ErrHeadersNotSigned if r carries an
+// x-amz-* header that signedHeaders leaves out. Without this, whoever holds
+// a presigned URL (or sits on the path) could add headers such as x-amz-acl
+// that the signer never approved. x-amz-content-sha256 and x-amz-date are
+// exempt: the payload hash and the time are in the string to sign anyway.
+func checkAmzHeadersSigned(r *http.Request, signedHeaders string) error {
+	for name := range r.Header {
+		if len(name) < 6 || !strings.EqualFold(name[:6], "x-amz-") {
+			continue
+		}
+		lower := strings.ToLower(name)
+		if lower == "x-amz-content-sha256" || lower == "x-amz-date" {
+			continue
+		}
+		if !listContains(signedHeaders, lower) {
+			return fmt.Errorf("%w: %s", ErrHeadersNotSigned, lower)
+		}
+	}
+	return nil
+}
+
+// listContains reports whether the ';'-separated list holds name.
+func listContains(list, name string) bool {
+	for item := range strings.SplitSeq(list, ";") {
+		if item == name {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,24 @@ type Options struct {
 	// "/bucket" even when the bucket is not in the path. Nil means every
 	// request is path-style.
 	VirtualHostBucket func(r *http.Request) string
+	// DisableSigV2 rejects Signature Version 2 (header, query and POST)
+	// with ErrSignatureVersionMismatch, as AWS regions opened after 2014
+	// do.
+	DisableSigV2 bool
+}
+
+// Validate reports an invalid Options. Zero fields are valid: New gives
+// them defaults.
+func (o Options) Validate() error {
+	if o.MaxSkew < 0 {
+		return fmt.Errorf("sigv4: negative MaxSkew %v", o.MaxSkew)
+	}
+	for i := 0; i < len(o.Region); i++ {
+		if c := o.Region[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return fmt.Errorf("sigv4: invalid region %q", o.Region)
+		}
+	}
+	return nil
 }
 
 // Verifier authenticates S3 requests. It is safe for concurrent use.
@@ -56,6 +75,7 @@ type Verifier struct {
 	maxSkew     time.Duration
 	log         *slog.Logger
 	vhostBucket func(r *http.Request) string
+	noV2        bool
 	keys        keyCache
 	// bufs holds *[]byte scratch buffers for canonical requests.
 	bufs sync.Pool
@@ -74,6 +94,7 @@ func New(opts Options) *Verifier {
 		maxSkew:     opts.MaxSkew,
 		log:         opts.Logger,
 		vhostBucket: opts.VirtualHostBucket,
+		noV2:        opts.DisableSigV2,
 	}
 	if v.region == "" {
 		v.region = DefaultRegion

@@ -68,16 +68,24 @@ func (v *Verifier) VerifyPost(ctx context.Context, bucket string, fields map[str
 	if err != nil {
 		return nil, err
 	}
-	_, v4 := f["x-amz-signature"]
-	_, v4cred := f["x-amz-credential"]
-	_, v2 := f["signature"]
-	_, v2key := f["awsaccesskeyid"]
+	has := func(names ...string) bool {
+		for _, n := range names {
+			if _, ok := f[n]; ok {
+				return true
+			}
+		}
+		return false
+	}
 	var cred Credential
 	switch {
-	case v4 || v4cred:
+	case has("x-amz-signature", "x-amz-credential", "x-amz-algorithm"):
 		cred, err = v.verifyPostV4(ctx, f)
-	case v2 || v2key:
+	case has("signature", "awsaccesskeyid") && v.noV2:
+		return nil, fmt.Errorf("%w: use AWS4-HMAC-SHA256", ErrSignatureVersionMismatch)
+	case has("signature", "awsaccesskeyid"):
 		cred, err = v.verifyPostV2(ctx, f)
+	case has("policy"):
+		return nil, fmt.Errorf("%w: policy without credentials or signature", ErrMalformedPostRequest)
 	default:
 		return &PostResult{Principal: Principal{Anonymous: true}, Method: Anonymous, bucket: bucket}, nil
 	}

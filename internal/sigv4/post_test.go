@@ -194,3 +194,11 @@ func TestVerifyPostAnonymous(t *testing.T) {
 		t.Errorf("Check = %v, want nil", err)
 	}
 }
+
+func TestVerifyPostPolicyWithoutCredentials(t *testing.T) {
+	v, _ := newTestVerifier(exampleTime)
+	_, err := v.VerifyPost(context.Background(), "b", map[string]string{"key": "k", "policy": awsPostPolicy})
+	wantErr(t, "VerifyPost", err, ErrMalformedPostRequest)
+	_, err = v.VerifyPost(context.Background(), "b", map[string]string{"key": "k", "x-amz-algorithm": "AWS4-HMAC-SHA256"})
+	wantErr(t, "VerifyPost", err, ErrMalformedPostRequest)
+}

@@ -108,6 +108,9 @@ func (v *Verifier) verifyPresignedV4(r *http.Request) (*Result, error) {
 	if now.After(p.t.Add(p.expires)) {
 		return nil, fmt.Errorf("%w: at %s", ErrExpired, p.t.Add(p.expires).UTC().Format(time.RFC3339))
 	}
+	if err := checkAmzHeadersSigned(r, p.signedHeaders); err != nil {
+		return nil, err
+	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
 		payload = unsignedPayload

@@ -24,6 +24,8 @@ func (v *Verifier) Verify(r *http.Request) (*Result, error) {
 		return nil, fmt.Errorf("%w: both an Authorization header and a query signature", ErrMalformedAuthorization)
 	case strings.HasPrefix(authz, algoV4+" "):
 		return v.verifyHeaderV4(r, authz)
+	case strings.HasPrefix(authz, "AWS ") && v.noV2, presignedV2 && authz == "" && v.noV2:
+		return nil, fmt.Errorf("%w: use AWS4-HMAC-SHA256", ErrSignatureVersionMismatch)
 	case strings.HasPrefix(authz, "AWS "):
 		return v.verifyHeaderV2(r, authz)
 	case authz != "":
@@ -129,6 +131,9 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
 		return nil, ErrMissingContentSHA256
+	}
+	if err := checkAmzHeadersSigned(r, a.signedHeaders); err != nil {
+		return nil, err
 	}
 	mode, err := parsePayloadMode(payload)
 	if err != nil {

@@ -338,3 +338,75 @@ func TestMethodString(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadersNotSigned(t *testing.T) {
+	v, _ := newTestVerifier(diffTime)
+	r := signedRequest(t, diffTime, "us-east-1", nil)
+	r.Header.Set("X-Amz-Acl", "public-read")
+	_, err := v.Verify(r)
+	wantErr(t, "header auth with added x-amz-acl", err, ErrHeadersNotSigned)
+
+	c := sdkRequest(t, "PUT", "k", "X-Amz-Expires=60", "")
+	signed, _, err := s3Signer().PresignHTTP(context.Background(), diffCreds, c, unsignedPayload, "s3", "us-east-1", diffTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, _ := http.NewRequest("PUT", signed, nil)
+	sr := toServer(t, pr)
+	if _, err := v.Verify(sr); err != nil {
+		t.Fatalf("presigned PUT: %v", err)
+	}
+	sr.Header.Set("X-Amz-Grant-Full-Control", "id=attacker")
+	_, err = v.Verify(sr)
+	wantErr(t, "presigned with added grant", err, ErrHeadersNotSigned)
+}
+
+func TestSigningKeyRotation(t *testing.T) {
+	creds := exampleCreds()
+	v := New(Options{Credentials: creds, Clock: fixedClock(diffTime)})
+	if _, err := v.Verify(signedRequest(t, diffTime, "us-east-1", nil)); err != nil {
+		t.Fatal(err)
+	}
+	c := creds[exampleAccessKey]
+	c.SecretKey = "rotated"
+	creds[exampleAccessKey] = c
+	_, err := v.Verify(signedRequest(t, diffTime, "us-east-1", nil))
+	wantErr(t, "after rotation", err, ErrSignatureMismatch)
+}
+
+func TestOptionsValidate(t *testing.T) {
+	tests := []struct {
+		opts Options
+		ok   bool
+	}{
+		{Options{}, true},
+		{Options{Region: "eu-west-1", MaxSkew: time.Minute}, true},
+		{Options{MaxSkew: -time.Second}, false},
+		{Options{Region: "EU West"}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.opts.Validate(); (err == nil) != tt.ok {
+			t.Errorf("Validate(%+v) = %v, want ok=%v", tt.opts, err, tt.ok)
+		}
+	}
+	v := New(Options{})
+	if v.region != DefaultRegion || v.maxSkew != DefaultMaxSkew || v.clock == nil || v.log == nil {
+		t.Errorf("New(Options{}) defaults = %q %v %v %v", v.region, v.maxSkew, v.clock, v.log)
+	}
+}
+
+func TestDisableSigV2(t *testing.T) {
+	v := New(Options{Credentials: exampleCreds(), Clock: fixedClock(time.Unix(1175139000, 0)), DisableSigV2: true})
+	r := newReq(t, "GET", "/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D&Expires=1175139620", "johnsmith.s3.amazonaws.com", "")
+	_, err := v.Verify(r)
+	wantErr(t, "presigned V2", err, ErrSignatureVersionMismatch)
+	r = newReq(t, "GET", "/photos/puppy.jpg", "johnsmith.s3.amazonaws.com", "")
+	r.Header.Set("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=")
+	_, err = v.Verify(r)
+	wantErr(t, "header V2", err, ErrSignatureVersionMismatch)
+	_, err = v.VerifyPost(context.Background(), "johnsmith", awsPostFields())
+	wantErr(t, "POST V2", err, ErrSignatureVersionMismatch)
+	if _, err := v.Verify(signedRequest(t, time.Unix(1175139000, 0), "us-east-1", nil)); err != nil {
+		t.Errorf("SigV4 with V2 disabled: %v", err)
+	}
+}
