@@ -2,9 +2,11 @@ package coffertest
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -50,6 +52,7 @@ type Server struct {
 	Registry *prometheus.Registry
 
 	tb      testing.TB
+	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
 	srv     *server.Server
 	meta    *pebble.Store
 	blob    *fs.Store
@@ -87,7 +90,22 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		tb.Fatalf("coffertest: %v", err)
 	}
 	s := &Server{AccessKey: root.AccessKey, SecretKey: root.SecretKey, DataDir: cfg.DataDir, Clock: st.clock, tb: tb}
-	if err := s.build(cfg, st); err != nil {
+	var ln net.Listener
+	scheme := "http://"
+	if st.tls {
+		cert, roots, err := selfSigned()
+		if err != nil {
+			tb.Fatalf("coffertest: %v", err)
+		}
+		if ln, err = tlsListener(cert); err != nil {
+			tb.Fatalf("coffertest: %v", err)
+		}
+		s.roots, scheme = roots, "https://"
+	}
+	if err := s.build(cfg, st, ln); err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		s.closeStores()
 		tb.Fatalf("coffertest: %v", err)
 	}
@@ -96,7 +114,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		tb.Fatalf("coffertest: %v", err)
 	}
 	s.Addr = s.srv.Addr().String()
-	s.Endpoint = "http://" + s.Addr
+	s.Endpoint = scheme + s.Addr
 	s.serveWG.Go(func() {
 		if err := s.srv.Serve(); err != nil {
 			tb.Errorf("coffertest: serve: %v", err)
@@ -111,7 +129,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 }
 
 // build constructs the components the way cmd/coffer does.
-func (s *Server) build(cfg config.Config, st settings) (err error) {
+func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (err error) {
 	log := st.logger
 	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
 		return fmt.Errorf("open metadata store: %w", err)
@@ -143,7 +161,7 @@ func (s *Server) build(cfg config.Config, st settings) (err error) {
 	if err != nil {
 		return err
 	}
-	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, Registry: s.Registry, Metrics: m, Logger: log})
+	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
 	return err
 }
 
@@ -184,7 +202,9 @@ func (s *Server) URL(path string) string { return s.Endpoint + path }
 
 // S3 returns an aws-sdk-go-v2 client for the server: path-style, root
 // credentials, region us-east-1, and no retries, so that a test sees the
-// first response to each request.
+// first response to each request. Checksums are calculated and validated
+// "when supported", the defaults config.LoadDefaultConfig gives real
+// applications (a bare s3.New would only send them when required).
 func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
 	return s3.New(s3.Options{
 		BaseEndpoint:     aws.String(s.Endpoint),
@@ -192,6 +212,10 @@ func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
 		UsePathStyle:     true,
 		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
 		RetryMaxAttempts: 1,
+		HTTPClient:       s.HTTPClient(),
+
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
 	}, optFns...)
 }
 
@@ -200,7 +224,8 @@ func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
 func (s *Server) Minio() *minio.Client {
 	c, err := minio.New(s.Addr, &minio.Options{
 		Creds:        miniocreds.NewStaticV4(s.AccessKey, s.SecretKey, ""),
-		Secure:       false,
+		Secure:       s.roots != nil,
+		Transport:    s.transport(),
 		Region:       Region,
 		BucketLookup: minio.BucketLookupPath,
 		MaxRetries:   1,

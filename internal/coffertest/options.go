@@ -16,6 +16,7 @@ type settings struct {
 	dataDir     string
 	configure   []func(*config.Config)
 	minPartSize int64
+	tls         bool
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.

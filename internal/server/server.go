@@ -38,6 +38,10 @@ type Options struct {
 	Metrics *metrics.S3
 	// Logger receives server and access log records. Nil discards.
 	Logger *slog.Logger
+	// Listener, if set, is used instead of listening on Config.Address:
+	// tests pass a TLS listener or one they opened themselves. The server
+	// closes it on Shutdown.
+	Listener net.Listener
 	// Ready reports whether the server can serve S3 requests (the stores
 	// are open). Nil means always ready. /health/ready answers 503 when it
 	// returns an error, and always while shutting down.
@@ -105,9 +109,12 @@ func (s *Server) Start() error {
 	if s.ln != nil {
 		return ErrStarted
 	}
-	ln, err := net.Listen("tcp", s.opts.Config.Address)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.opts.Config.Address, err)
+	ln := s.opts.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", s.opts.Config.Address); err != nil {
+			return fmt.Errorf("listen on %s: %w", s.opts.Config.Address, err)
+		}
 	}
 	s.ln = ln
 	s.log.Info("listening", "address", ln.Addr().String())

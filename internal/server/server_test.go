@@ -387,3 +387,17 @@ func TestServe_notStarted(t *testing.T) {
 		t.Errorf("Shutdown before Start = %v, want nil", err)
 	}
 }
+
+func TestStart_givenListener(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := start(t, s3Stub, func(o *Options) { o.Listener = ln })
+	if got := ts.Addr().String(); got != ln.Addr().String() {
+		t.Errorf("Addr() = %s, want the given listener's %s", got, ln.Addr())
+	}
+	if code, _, _ := get(t, ts.url+PathLive, nil); code != 200 {
+		t.Errorf("live on the given listener = %d, want 200", code)
+	}
+}

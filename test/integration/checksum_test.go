@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"hash"
 	"hash/crc32"
+	"io"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/minio/crc64nvme"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/coffer-s3/coffer/internal/coffertest"
 )
 
 // sum returns the base64 checksum of data with algorithm a, as S3 headers
@@ -75,10 +79,9 @@ func TestPutObject_sdkChecksums(t *testing.T) {
 		algo types.ChecksumAlgorithm // "" lets the SDK choose its default
 		want types.ChecksumAlgorithm
 	}{
-		// Over plain HTTP with a seekable body the SDK signs the payload's
-		// SHA-256 and sends no flexible checksum (its CRC32 trailer is
-		// for TLS), so the server stores its default, CRC64NVME.
-		{"sdk default", "", types.ChecksumAlgorithmCrc64nvme},
+		// Over plain HTTP the SDK sends its default CRC32 as a header;
+		// over TLS as a trailer (TestPutObject_sdkTrailerChecksums).
+		{"sdk default", "", types.ChecksumAlgorithmCrc32},
 		{"CRC32", types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmCrc32},
 		{"CRC32C", types.ChecksumAlgorithmCrc32c, types.ChecksumAlgorithmCrc32c},
 		{"SHA256", types.ChecksumAlgorithmSha256, types.ChecksumAlgorithmSha256},
@@ -184,5 +187,71 @@ func TestCompleteMultipartUpload_checksums(t *testing.T) {
 				t.Errorf("HeadObject ChecksumType = %q, want %q", head.ChecksumType, tt.typ)
 			}
 		})
+	}
+}
+
+// TestPutObject_sdkTrailerChecksums uses TLS, where the SDK sends its
+// checksums as aws-chunked trailers (STREAMING-UNSIGNED-PAYLOAD-TRAILER):
+// CRC32 by default, or the algorithm asked for.
+func TestPutObject_sdkTrailerChecksums(t *testing.T) {
+	e := newEnv(t, coffertest.WithTLS())
+	body := randBytes(t, 300_000)
+	tests := []struct {
+		name string
+		algo types.ChecksumAlgorithm
+		want types.ChecksumAlgorithm
+	}{
+		{"sdk default", "", types.ChecksumAlgorithmCrc32},
+		{"CRC64NVME", types.ChecksumAlgorithmCrc64nvme, types.ChecksumAlgorithmCrc64nvme},
+		{"SHA256", types.ChecksumAlgorithmSha256, types.ChecksumAlgorithmSha256},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := "trailer-" + tt.name
+			// An unseekable body makes the SDK stream it; it has to use a
+			// trailer for the checksum.
+			_, err := e.s3.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key),
+				Body: io.MultiReader(bytes.NewReader(body)), ContentLength: aws.Int64(int64(len(body))), ChecksumAlgorithm: tt.algo})
+			if err != nil {
+				t.Fatalf("PutObject over TLS: %v", err)
+			}
+			get, err := e.s3.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(get.Body)
+			get.Body.Close()
+			if err != nil || !bytes.Equal(got, body) {
+				t.Fatalf("GetObject = %d bytes, %v; want the %d bytes put", len(got), err, len(body))
+			}
+			if got, want := checksumOf(tt.want, get.ChecksumCRC32, get.ChecksumCRC32C, get.ChecksumSHA256, get.ChecksumCRC64NVME), sum(t, tt.want, body); got != want {
+				t.Errorf("stored %s = %q, want %q", tt.want, got, want)
+			}
+		})
+	}
+	// A multipart upload over TLS sends each part's checksum as a trailer.
+	u := e.createUpload(t, "trailer-mpu", func(in *s3.CreateMultipartUploadInput) {
+		in.ChecksumAlgorithm = types.ChecksumAlgorithmCrc32
+	})
+	p1, p2 := randBytes(t, 5*mib), randBytes(t, 1000)
+	u.part(t, 1, p1, func(in *s3.UploadPartInput) { in.ChecksumAlgorithm = types.ChecksumAlgorithmCrc32 })
+	u.part(t, 2, p2, func(in *s3.UploadPartInput) { in.ChecksumAlgorithm = types.ChecksumAlgorithmCrc32 })
+	done, err := u.complete(t)
+	if err != nil {
+		t.Fatalf("CompleteMultipartUpload over TLS: %v", err)
+	}
+	if got, want := aws.ToString(done.ChecksumCRC32), compositeSum(t, types.ChecksumAlgorithmCrc32, p1, p2); got != want {
+		t.Errorf("Complete CRC32 = %q, want %q", got, want)
+	}
+}
+
+func TestMinio_putObjectTLS(t *testing.T) {
+	e := newEnv(t, coffertest.WithTLS())
+	body := randBytes(t, 17*mib)
+	if _, err := e.srv.Minio().PutObject(ctx(t), e.bucket, "tls", bytes.NewReader(body), int64(len(body)), minio.PutObjectOptions{}); err != nil {
+		t.Fatalf("minio PutObject over TLS: %v", err)
+	}
+	if got := e.getBody(t, "tls"); !bytes.Equal(got, body) {
+		t.Error("object put by minio-go over TLS reads back different")
 	}
 }
