@@ -58,22 +58,71 @@ func (s *Service) deleteObject(ctx context.Context, in DeleteInput) (DeleteOutpu
 	return DeleteOutput{VersionID: in.VersionID}, nil
 }
 
+// deleteBatch is how many keys DeleteObjects removes per transaction: large
+// enough to save most commits (each is a sync), small enough to keep a
+// transaction short.
+const deleteBatch = 250
+
 // DeleteObjects deletes several keys of one bucket and reports each
-// outcome. A missing bucket fails the whole call.
+// outcome; deleting a missing key succeeds. A missing bucket fails the
+// whole call. Keys are deleted in batches, one transaction per batch.
 func (s *Service) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) ([]DeleteResult, error) {
+	results, err := s.deleteObjects(ctx, bucket, ids)
+	if err != nil {
+		return nil, fmt.Errorf("delete objects in %s: %w", bucket, err)
+	}
+	return results, nil
+}
+
+func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []ObjectID) ([]DeleteResult, error) {
+	if err := checkBucketName(bucket); err != nil {
+		return nil, err
+	}
 	if _, err := s.HeadBucket(ctx, bucket); err != nil {
-		return nil, fmt.Errorf("delete objects: %w", err)
+		return nil, err
 	}
 	results := make([]DeleteResult, len(ids))
+	var valid []int
 	for i, id := range ids {
-		if err := ctx.Err(); err != nil {
+		results[i].ObjectID = id
+		if err := validKey(id.Key); err != nil {
+			results[i].Err = err
+			continue
+		}
+		valid = append(valid, i)
+	}
+	for len(valid) > 0 {
+		batch := valid[:min(deleteBatch, len(valid))]
+		valid = valid[len(batch):]
+		var garbage []blob.ID
+		err := s.meta.Update(ctx, func(tx meta.Txn) error {
+			garbage = nil
+			if _, err := getBucket(tx, bucket); err != nil {
+				return err
+			}
+			for _, i := range batch {
+				rec, err := getVersion(tx, bucket, ids[i].Key, ids[i].VersionID)
+				switch {
+				case errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion):
+					continue
+				case err != nil:
+					return err
+				}
+				blobs, err := removeData(tx, rec)
+				if err != nil {
+					return err
+				}
+				garbage = append(garbage, blobs...)
+				if err := tx.Delete(objectKey(bucket, ids[i].Key)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		out, err := s.DeleteObject(ctx, DeleteInput{Bucket: bucket, Key: id.Key, VersionID: id.VersionID})
-		results[i] = DeleteResult{ObjectID: id, DeleteMarker: out.DeleteMarker, Err: err}
-		if out.DeleteMarker {
-			results[i].DeleteMarkerVersionID = out.VersionID
-		}
+		s.deleteBlobs(ctx, garbage)
 	}
 	return results, nil
 }

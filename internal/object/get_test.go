@@ -243,3 +243,29 @@ func TestDeleteObjects(t *testing.T) {
 	_, err = e.s.DeleteObjects(ctx, "nothere", []ObjectID{{Key: "a"}})
 	checkErr(t, "DeleteObjects(missing bucket)", err, ErrNoSuchBucket)
 }
+
+func TestDeleteObjects_manyBatches(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, noInline)
+	e.bucket(t, "bkt")
+	var ids []ObjectID
+	for i := 0; i < 2*deleteBatch+7; i++ {
+		e.put(t, "bkt", keyN(i), "x")
+		ids = append(ids, ObjectID{Key: keyN(i)})
+	}
+	ids = append(ids, ObjectID{Key: keyN(100)}) // a duplicate is a second, successful delete
+	res, err := e.s.DeleteObjects(ctx, "bkt", ids)
+	checkErr(t, "DeleteObjects", err, nil)
+	if len(res) != len(ids) {
+		t.Fatalf("DeleteObjects returned %d results for %d keys", len(res), len(ids))
+	}
+	for i, r := range res {
+		if r.Err != nil || r.Key != ids[i].Key {
+			t.Fatalf("result %d = %+v", i, r)
+		}
+	}
+	out, _ := e.s.ListObjects(ctx, ListInput{Bucket: "bkt", MaxKeys: 10})
+	if len(out.Objects) != 0 || e.countBlobs(t) != 0 {
+		t.Errorf("after DeleteObjects: %d objects listed, %d blobs", len(out.Objects), e.countBlobs(t))
+	}
+}

@@ -298,9 +298,18 @@ func TestPutObject_ifNoneMatchConcurrent(t *testing.T) {
 // ErrNoSuchKey.
 func TestObject_concurrentReadersSeeWholeObjects(t *testing.T) {
 	ctx := context.Background()
-	for _, mode := range storageModes {
+	type run struct {
+		name string
+		b    backend
+		mod  func(*Options)
+	}
+	runs := []run{{"mem/inline", memBackend, storageModes[0].mod}, {"mem/blob", memBackend, noInline}}
+	if !testing.Short() {
+		runs = append(runs, run{"disk/blob", diskBackend, noInline})
+	}
+	for _, mode := range runs {
 		t.Run(mode.name, func(t *testing.T) {
-			e := newEnv(t, mode.mod)
+			e := newEnvOn(t, mode.b, mode.mod)
 			e.bucket(t, "bkt")
 			versions := map[string]bool{}
 			for i := 0; i < 5; i++ {
