@@ -60,6 +60,9 @@ type Config struct {
 	// Prefixes spreads keys over that many prefixes under the run prefix;
 	// default 1.
 	Prefixes int
+	// MaxKeys is the page size of the list workload's ListObjectsV2 calls;
+	// default 1000, the S3 maximum.
+	MaxKeys int
 	// Mix weights operations for the mixed workload.
 	Mix []MixEntry
 	// Warmup runs the workload this long before the measured window and
@@ -140,6 +143,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Objects < 0 {
 		return fmt.Errorf("%w: objects must be positive", ErrConfig)
+	}
+	if c.MaxKeys == 0 {
+		c.MaxKeys = 1000
+	}
+	if c.MaxKeys < 0 || c.MaxKeys > 1000 {
+		return fmt.Errorf("%w: max keys must be between 1 and 1000", ErrConfig)
 	}
 	if c.Prefixes == 0 {
 		c.Prefixes = 1

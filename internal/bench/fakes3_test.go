@@ -26,6 +26,9 @@ type fakeS3 struct {
 	nextID   int
 	corrupt  bool
 	failPuts string
+	// lists and continued count ListObjectsV2 requests, all and those with
+	// a continuation token.
+	lists, continued int
 }
 
 // startFakeS3 serves a fake S3 until the test ends and returns its URL.
@@ -46,6 +49,12 @@ func (f *fakeS3) objectCount() int {
 		n += len(b)
 	}
 	return n
+}
+
+func (f *fakeS3) listCounts() (lists, continued int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lists, f.continued
 }
 
 func (f *fakeS3) bucketCount() int {
@@ -162,6 +171,10 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // list answers ListObjectsV2; the continuation token is the last key sent.
 func (f *fakeS3) list(w http.ResponseWriter, objects map[string][]byte, prefix, after, maxKeys string) {
+	f.lists++
+	if after != "" {
+		f.continued++
+	}
 	limit, err := strconv.Atoi(maxKeys)
 	if err != nil || limit <= 0 || limit > 1000 {
 		limit = 1000

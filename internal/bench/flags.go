@@ -80,6 +80,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.Duration, "duration", 0, "length of the measured window (default 10s unless --count is given)")
 	fs.Int64Var(&c.Count, "count", 0, "run exactly `N` operations instead of running for --duration")
 	fs.Int64Var(&c.Objects, "objects", 1000, "objects uploaded before measuring get, head, list and mixed; delete uploads --count objects when given, else `N`, and stops when they are gone")
+	fs.IntVar(&c.MaxKeys, "max-keys", 1000, "`N` keys per ListObjectsV2 page in the list workload (at most 1000)")
 	fs.IntVar(&c.Prefixes, "prefixes", 1, "spread keys over `N` prefixes")
 	fs.Var(mixValue{&c.Mix}, "mix", "`weights` of put, get, head, delete, list and multipart for --workload mixed")
 	fs.DurationVar(&c.Warmup, "warmup", 0, "run the workload for this `duration` before measuring and discard the results")

@@ -27,6 +27,25 @@ func fakeConfig(endpoint, workload string) Config {
 	}
 }
 
+// target is a server the workload tests run against: it returns the base
+// configuration and a function counting buckets left on the server.
+type target struct {
+	name  string
+	start func(t *testing.T) (Config, func() int)
+}
+
+var targets = []target{
+	{name: "fake", start: func(t *testing.T) (Config, func() int) {
+		fake := &fakeS3{}
+		return fakeConfig(startFakeS3(t, fake), WorkloadPut), fake.bucketCount
+	}},
+	{name: "coffer", start: startCoffer},
+}
+
+// TestRun_workloads runs every workload briefly against the fake and against
+// a real in-process coffer and expects no errors at all: GETs verify the
+// bytes each server stores, and coffer must answer every request a benchmark
+// sends.
 func TestRun_workloads(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -38,11 +57,17 @@ func TestRun_workloads(t *testing.T) {
 		{name: "put checksum prefixes", edit: func(c *Config) { c.Checksum, c.Prefixes = true, 7 }, wantOps: 50, wantBytes: 50 * 4096},
 		{name: "put signed", edit: func(c *Config) { c.SignPayload = true }, wantOps: 50, wantBytes: 50 * 4096},
 		{name: "get", edit: func(c *Config) { c.Workload = WorkloadGet }, wantOps: 50, wantBytes: 50 * 4096},
-		{name: "get across block end", edit: func(c *Config) { c.Workload, c.Size, c.Count = WorkloadGet, blockSize+1, 4 }, wantOps: 4, wantBytes: 4 * (blockSize + 1)},
+		{name: "get across block end", edit: func(c *Config) {
+			c.Workload, c.Size, c.Count, c.Objects = WorkloadGet, blockSize+1, 4, 2
+		}, wantOps: 4, wantBytes: 4 * (blockSize + 1)},
+		{name: "get empty objects", edit: func(c *Config) { c.Workload, c.Size = WorkloadGet, 0 }, wantOps: 50},
 		{name: "head", edit: func(c *Config) { c.Workload = WorkloadHead }, wantOps: 50},
 		{name: "delete", edit: func(c *Config) { c.Workload = WorkloadDelete }, wantOps: 50},
-		{name: "list", edit: func(c *Config) { c.Workload, c.Objects = WorkloadList, 1001 }, wantOps: 50},
-		{name: "empty objects", edit: func(c *Config) { c.Workload, c.Size = WorkloadGet, 0 }, wantOps: 50},
+		{name: "list pages", edit: func(c *Config) { c.Workload, c.MaxKeys = WorkloadList, 7 }, wantOps: 50},
+		{name: "mixed", edit: func(c *Config) {
+			c.Workload, c.Mix = WorkloadMixed, []MixEntry{{"put", 2}, {"get", 5}, {"head", 1}, {"delete", 1}, {"list", 1}, {"multipart", 1}}
+			c.Count = 100
+		}, wantOps: 100},
 		{name: "multipart", edit: func(c *Config) {
 			c.Workload, c.Size, c.PartSize, c.Count, c.Concurrency = WorkloadMultipart, 10<<20, 5<<20, 2, 2
 		}, wantOps: 2, wantBytes: 2 * 10 << 20},
@@ -50,27 +75,31 @@ func TestRun_workloads(t *testing.T) {
 			c.Workload, c.Size, c.PartSize, c.Count, c.Checksum = WorkloadMultipart, 7<<20, 5<<20, 3, true
 		}, wantOps: 3, wantBytes: 3 * 7 << 20},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fake := &fakeS3{}
-			cfg := fakeConfig(startFakeS3(t, fake), WorkloadPut)
-			tt.edit(&cfg)
-			r, err := Run(t.Context(), cfg)
-			if err != nil {
-				t.Fatalf("Run: %v", err)
-			}
-			if r.ErrorCount() != 0 {
-				t.Errorf("errors = %v, want none", r.Errors)
-			}
-			if r.Ops != tt.wantOps || r.Bytes != tt.wantBytes {
-				t.Errorf("ops, bytes = %d, %d, want %d, %d", r.Ops, r.Bytes, tt.wantOps, tt.wantBytes)
-			}
-			if len(r.Operations) != 1 || r.Operations[0].Op != cfg.Workload {
-				t.Errorf("operations = %+v, want one %s entry", r.Operations, cfg.Workload)
-			}
-			checkSensible(t, r)
-			if n, b := fake.objectCount(), fake.bucketCount(); n != 0 || b != 0 {
-				t.Errorf("after the run the server holds %d objects in %d buckets, want nothing", n, b)
+	for _, target := range targets {
+		t.Run(target.name, func(t *testing.T) {
+			base, buckets := target.start(t)
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					cfg := base
+					tt.edit(&cfg)
+					r, err := Run(t.Context(), cfg)
+					if err != nil {
+						t.Fatalf("Run: %v", err)
+					}
+					if r.ErrorCount() != 0 {
+						t.Errorf("errors = %v, want none", r.Errors)
+					}
+					if r.Ops != tt.wantOps || (cfg.Workload != WorkloadMixed && r.Bytes != tt.wantBytes) {
+						t.Errorf("ops, bytes = %d, %d, want %d, %d", r.Ops, r.Bytes, tt.wantOps, tt.wantBytes)
+					}
+					if cfg.Workload != WorkloadMixed && (len(r.Operations) != 1 || r.Operations[0].Op != cfg.Workload) {
+						t.Errorf("operations = %+v, want one %s entry", r.Operations, cfg.Workload)
+					}
+					checkSensible(t, r)
+					if n := buckets(); n != 0 {
+						t.Errorf("after the run the server holds %d buckets, want none", n)
+					}
+				})
 			}
 		})
 	}
@@ -115,6 +144,21 @@ func TestRun_mixed(t *testing.T) {
 	}
 	if n := fake.objectCount(); n != 0 {
 		t.Errorf("%d objects left behind", n)
+	}
+}
+
+func TestRun_listWalksPages(t *testing.T) {
+	fake := &fakeS3{}
+	cfg := fakeConfig(startFakeS3(t, fake), WorkloadList)
+	// 20 objects in pages of 7: every walk is 3 pages, 2 of them continued.
+	cfg.Objects, cfg.MaxKeys, cfg.Count, cfg.Concurrency = 20, 7, 30, 1
+	r, err := Run(t.Context(), cfg)
+	if err != nil || r.Ops != 30 || r.ErrorCount() != 0 {
+		t.Fatalf("Run = %v, ops %d, errors %v", err, r.Ops, r.Errors)
+	}
+	// The cleanup lists too, in one page of up to 1000 keys.
+	if lists, continued := fake.listCounts(); lists != 31 || continued != 20 {
+		t.Errorf("server saw %d lists, %d continued; want 31 and 20", lists, continued)
 	}
 }
 
@@ -252,6 +296,7 @@ func TestConfigValidate(t *testing.T) {
 		{name: "too many parts", edit: func(c *Config) { c.Size, c.PartSize = 10001, 1 }},
 		{name: "negative concurrency", edit: func(c *Config) { c.Concurrency = -1 }},
 		{name: "negative count", edit: func(c *Config) { c.Count = -1 }},
+		{name: "max keys above S3's limit", edit: func(c *Config) { c.MaxKeys = 1001 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

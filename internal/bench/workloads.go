@@ -164,7 +164,7 @@ func (w *worker) listPage(ctx context.Context) error {
 	out, err := w.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
 		Bucket:            &b.bucket,
 		Prefix:            &b.prefix,
-		MaxKeys:           aws.Int32(1000),
+		MaxKeys:           aws.Int32(int32(b.cfg.MaxKeys)),
 		ContinuationToken: w.listToken,
 	})
 	if err != nil {
