@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/coffer-s3/coffer/internal/object"
@@ -149,6 +150,13 @@ var errorTable = []errorRow{
 	{is(sigv4.ErrSignatureVersionMismatch), apiError{"InvalidRequest", 400, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."}},
 	{is(sigv4.ErrInvalidToken), apiError{"InvalidToken", 400, "The provided token is malformed or otherwise invalid."}},
 	{is(sigv4.ErrInvalidContentSHA256), apiError{"InvalidArgument", 400, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value."}},
+	{is(sigv4.ErrHeadersNotSigned), apiError{"AccessDenied", 403, "There were headers present in the request which were not signed"}},
+
+	// Standard-library errors from reading the request body: a client
+	// that sent fewer bytes than its Content-Length, or more than the
+	// server's body limit.
+	{is(io.ErrUnexpectedEOF), apiError{"IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."}},
+	{as[*http.MaxBytesError](), apiError{"EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"}},
 
 	// Wire-level errors.
 	{is(errMalformedXML), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},

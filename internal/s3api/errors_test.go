@@ -6,6 +6,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -80,6 +82,7 @@ var domainErrors = map[string]error{
 	"sigv4.ErrSignatureVersionMismatch": sigv4.ErrSignatureVersionMismatch,
 	"sigv4.ErrInvalidToken":             sigv4.ErrInvalidToken,
 	"sigv4.ErrInvalidContentSHA256":     sigv4.ErrInvalidContentSHA256,
+	"sigv4.ErrHeadersNotSigned":         sigv4.ErrHeadersNotSigned,
 }
 
 // exportedErrors returns the exported Err* variables and *Error types
@@ -286,5 +289,20 @@ func TestWriteErrorHeaders(t *testing.T) {
 				t.Errorf("Content-Type = %q", rec.Header().Get("Content-Type"))
 			}
 		})
+	}
+}
+
+func TestStdlibBodyErrors(t *testing.T) {
+	tests := []struct {
+		err  error
+		code string
+	}{
+		{fmt.Errorf("put: %w", io.ErrUnexpectedEOF), "IncompleteBody"},
+		{fmt.Errorf("put: %w", &http.MaxBytesError{Limit: 1}), "EntityTooLarge"},
+	}
+	for _, tc := range tests {
+		if got, _ := lookupError(tc.err); got.Code != tc.code {
+			t.Errorf("lookupError(%v) = %s, want %s", tc.err, got.Code, tc.code)
+		}
 	}
 }

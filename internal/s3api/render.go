@@ -48,7 +48,12 @@ func (h *Handler) writeXML(w http.ResponseWriter, req *request, status int, v an
 func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 	ae, known := lookupError(err)
 	ctx := req.r.Context()
-	if !known || ae.Status >= http.StatusInternalServerError {
+	switch {
+	case ctx.Err() != nil:
+		// The client went away; whatever failed, nobody reads the answer.
+		h.log.InfoContext(ctx, "request abandoned",
+			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
+	case !known || ae.Status >= http.StatusInternalServerError:
 		h.log.ErrorContext(ctx, "request failed",
 			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
 	}

@@ -156,3 +156,49 @@ func TestRoutesCoverOps(t *testing.T) {
 		t.Error("no route to PostObject")
 	}
 }
+
+// TestOperationActions pins the IAM action each operation is authorized
+// as, following AWS's list of S3 actions ("Actions, resources, and
+// condition keys for Amazon S3"). Bucket policies will name these.
+func TestOperationActions(t *testing.T) {
+	want := map[Operation]string{
+		OpListBuckets:             "s3:ListAllMyBuckets",
+		OpCreateBucket:            "s3:CreateBucket",
+		OpHeadBucket:              "s3:ListBucket",
+		OpDeleteBucket:            "s3:DeleteBucket",
+		OpGetBucketLocation:       "s3:GetBucketLocation",
+		OpPutObject:               "s3:PutObject",
+		OpGetObject:               "s3:GetObject",
+		OpHeadObject:              "s3:GetObject",
+		OpDeleteObject:            "s3:DeleteObject",
+		OpDeleteObjects:           "", // s3:DeleteObject per key, in the handler
+		OpCopyObject:              "s3:PutObject",
+		OpGetObjectTagging:        "s3:GetObjectTagging",
+		OpPutObjectTagging:        "s3:PutObjectTagging",
+		OpDeleteObjectTagging:     "s3:DeleteObjectTagging",
+		OpListObjects:             "s3:ListBucket",
+		OpListObjectsV2:           "s3:ListBucket",
+		OpCreateMultipartUpload:   "s3:PutObject",
+		OpUploadPart:              "s3:PutObject",
+		OpUploadPartCopy:          "s3:PutObject",
+		OpCompleteMultipartUpload: "s3:PutObject",
+		OpAbortMultipartUpload:    "s3:AbortMultipartUpload",
+		OpListParts:               "s3:ListMultipartUploadParts",
+		OpListMultipartUploads:    "s3:ListBucketMultipartUploads",
+	}
+	for op, spec := range ops {
+		w, ok := want[op]
+		if !ok {
+			t.Errorf("%s has no expected action in this test", op)
+			continue
+		}
+		if spec.action != w {
+			t.Errorf("ops[%s].action = %q, want %q", op, spec.action, w)
+		}
+	}
+	for _, op := range []Operation{OpCopyObject, OpUploadPartCopy} {
+		if !ops[op].copySource {
+			t.Errorf("%s does not authorize s3:GetObject on its source", op)
+		}
+	}
+}
