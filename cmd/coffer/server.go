@@ -56,6 +56,9 @@ func runServer(ctx context.Context, env environment, args []string) int {
 // it is called with the listening address once the server accepts
 // connections (tests listen on port 0).
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer, started func(net.Addr)) error {
+	// Blobs committed before this instant belong to earlier runs; only
+	// those are garbage-collection candidates.
+	startedAt := time.Now()
 	root, err := rootCredentials(cfg, log, stdout)
 	if err != nil {
 		return err
@@ -80,12 +83,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	gcCtx, stopGC := context.WithCancel(ctx)
 	var gc sync.WaitGroup
 	gc.Go(func() {
-		startedAt := time.Now()
 		if err := app.objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("garbage collection at start failed", "err", err)
 			return
 		}
-		log.Debug("garbage collection at start done", "elapsed", time.Since(startedAt))
+		log.Debug("garbage collection at start done")
 	})
 
 	err = app.server.Run(ctx)
@@ -136,7 +138,7 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 			err = errors.Join(err, a.close())
 		}
 	}()
-	if a.meta, err = pebble.Open(filepath.Join(cfg.DataDir, metaDir), pebble.Options{Logger: log.With("component", "meta")}); err != nil {
+	if a.meta, err = pebble.Open(filepath.Join(cfg.DataDir, metaDir), pebble.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {

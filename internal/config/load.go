@@ -79,6 +79,12 @@ func Load(args []string, getenv func(string) string, output io.Writer) (Config, 
 func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(output)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: coffer %s [flags]\n\n"+
+			"Every flag can also be set by the environment variable shown beside it;\n"+
+			"a flag wins over its variable.\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&c.Address, "address", c.Address, "listen `host:port` ($COFFER_ADDRESS)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `directory` for metadata, blobs and root credentials ($COFFER_DATA)")
 	fs.StringVar(&c.Region, "region", c.Region, "region reported to clients and required in signatures ($COFFER_REGION)")
