@@ -37,44 +37,39 @@ func as[T error]() func(error) bool {
 // Wire-level errors: problems found while parsing a request, before the
 // object service sees it. They are rows of the same table as domain errors.
 var (
-	errMalformedXML             = errors.New("s3api: malformed xml")
-	errInvalidDigest            = errors.New("s3api: malformed content-md5")
-	errMissingContentLength     = errors.New("s3api: missing content-length")
-	errMissingContentMD5        = errors.New("s3api: missing content-md5 or checksum")
-	errInvalidArgument          = errors.New("s3api: invalid argument")
-	errInvalidRequest           = errors.New("s3api: invalid request")
-	errNotImplemented           = errors.New("s3api: not implemented")
-	errHeaderNotImplemented     = errors.New("s3api: header implies unimplemented functionality")
-	errMethodNotAllowed         = errors.New("s3api: method not allowed")
-	errAccessDenied             = errors.New("s3api: access denied")
-	errEntityTooLarge           = errors.New("s3api: entity too large")
-	errKeyTooLong               = errors.New("s3api: key too long")
-	errInvalidBucketName        = errors.New("s3api: invalid bucket name")
-	errInvalidLocation          = errors.New("s3api: invalid location constraint")
-	errIllegalLocation          = errors.New("s3api: location constraint not this region")
-	errInvalidTag               = errors.New("s3api: invalid tag")
-	errMetadataTooLarge         = errors.New("s3api: metadata too large")
-	errInvalidPartNumber        = errors.New("s3api: part number out of range")
-	errInvalidMaxKeys           = errors.New("s3api: invalid max-keys")
-	errInvalidToken             = errors.New("s3api: invalid continuation token")
-	errInvalidEncoding          = errors.New("s3api: invalid encoding-type")
-	errInvalidCopySource        = errors.New("s3api: invalid copy source")
-	errInvalidCopyRange         = errors.New("s3api: invalid copy source range")
-	errInvalidDirective         = errors.New("s3api: invalid metadata or tagging directive")
-	errInvalidChecksumHeader    = errors.New("s3api: invalid checksum header")
-	errMultipleChecksums        = errors.New("s3api: more than one checksum header")
-	errMissingTrailer           = errors.New("s3api: declared trailer missing")
-	errBadDigest                = errors.New("s3api: content-md5 does not match")
-	errChecksumMismatch         = errors.New("s3api: checksum does not match")
-	errMalformedPOST            = errors.New("s3api: malformed POST request")
-	errPostFileMissing          = errors.New("s3api: POST request has no file field")
-	errPostTooLarge             = errors.New("s3api: POST pre-data too large")
-	errIncompleteBody           = errors.New("s3api: body shorter than content-length")
-	errInvalidChunkSize         = errors.New("s3api: invalid chunk size")
-	errInvalidObjectState       = errors.New("s3api: invalid object state")
-	errInvalidStorageClass      = errors.New("s3api: invalid storage class")
-	errRequestIsNotMultipart    = errors.New("s3api: request is not multipart content")
-	errUnsupportedAuthMechanism = errors.New("s3api: unsupported authorization mechanism")
+	errMalformedXML          = errors.New("s3api: malformed xml")
+	errInvalidDigest         = errors.New("s3api: malformed content-md5")
+	errMissingContentLength  = errors.New("s3api: missing content-length")
+	errMissingContentMD5     = errors.New("s3api: missing content-md5 or checksum")
+	errInvalidArgument       = errors.New("s3api: invalid argument")
+	errInvalidRequest        = errors.New("s3api: invalid request")
+	errNotImplemented        = errors.New("s3api: not implemented")
+	errHeaderNotImplemented  = errors.New("s3api: header implies unimplemented functionality")
+	errMethodNotAllowed      = errors.New("s3api: method not allowed")
+	errAccessDenied          = errors.New("s3api: access denied")
+	errEntityTooLarge        = errors.New("s3api: entity too large")
+	errKeyTooLong            = errors.New("s3api: key too long")
+	errInvalidLocation       = errors.New("s3api: invalid location constraint")
+	errIllegalLocation       = errors.New("s3api: location constraint not this region")
+	errInvalidTag            = errors.New("s3api: invalid tag")
+	errMetadataTooLarge      = errors.New("s3api: metadata too large")
+	errInvalidPartNumber     = errors.New("s3api: part number out of range")
+	errInvalidMaxKeys        = errors.New("s3api: invalid max-keys")
+	errInvalidToken          = errors.New("s3api: invalid continuation token")
+	errInvalidEncoding       = errors.New("s3api: invalid encoding-type")
+	errInvalidCopySource     = errors.New("s3api: invalid copy source")
+	errInvalidCopyRange      = errors.New("s3api: invalid copy source range")
+	errInvalidDirective      = errors.New("s3api: invalid metadata or tagging directive")
+	errInvalidChecksumHeader = errors.New("s3api: invalid checksum header")
+	errMultipleChecksums     = errors.New("s3api: more than one checksum header")
+	errMissingTrailer        = errors.New("s3api: declared trailer missing")
+	errBadDigest             = errors.New("s3api: content-md5 does not match")
+	errChecksumMismatch      = errors.New("s3api: checksum does not match")
+	errMalformedPOST         = errors.New("s3api: malformed POST request")
+	errPostFileMissing       = errors.New("s3api: POST request has no file field")
+	errPostTooLarge          = errors.New("s3api: POST pre-data too large")
+	errInvalidStorageClass   = errors.New("s3api: invalid storage class")
+	errRequestIsNotMultipart = errors.New("s3api: request is not multipart content")
 )
 
 // errorTable is the one place where an error becomes an S3 error code. It is
@@ -171,7 +166,6 @@ var errorTable = []errorRow{
 	{is(errAccessDenied), apiError{"AccessDenied", 403, "Access Denied"}},
 	{is(errEntityTooLarge), apiError{"EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"}},
 	{is(errKeyTooLong), apiError{"KeyTooLongError", 400, "Your key is too long"}},
-	{is(errInvalidBucketName), apiError{"InvalidBucketName", 400, "The specified bucket is not valid."}},
 	{is(errInvalidLocation), apiError{"InvalidLocationConstraint", 400, "The specified location-constraint is not valid"}},
 	{is(errIllegalLocation), apiError{"IllegalLocationConstraintException", 400, "The location constraint is incompatible for the region specific endpoint this request was sent to."}},
 	{is(errInvalidTag), apiError{"InvalidTag", 400, "The tag provided was not a valid tag."}},
@@ -191,12 +185,8 @@ var errorTable = []errorRow{
 	{is(errMalformedPOST), apiError{"MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."}},
 	{is(errPostFileMissing), apiError{"InvalidArgument", 400, "POST requires exactly one file upload per request."}},
 	{is(errPostTooLarge), apiError{"MaxPostPreDataLengthExceededError", 400, "Your POST request fields preceding the upload file were too large."}},
-	{is(errIncompleteBody), apiError{"IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."}},
-	{is(errInvalidChunkSize), apiError{"InvalidChunkSizeError", 403, "Only the last chunk is allowed to have a size less than 8192 bytes"}},
-	{is(errInvalidObjectState), apiError{"InvalidObjectState", 403, "The operation is not valid for the object's storage class"}},
 	{is(errInvalidStorageClass), apiError{"InvalidStorageClass", 400, "The storage class you specified is not valid"}},
 	{is(errRequestIsNotMultipart), apiError{"RequestIsNotMultiPartContent", 400, "Bucket POST must be of the enclosure-type multipart/form-data"}},
-	{is(errUnsupportedAuthMechanism), apiError{"InvalidRequest", 400, "The authorization mechanism you have provided is not supported."}},
 }
 
 var internalError = apiError{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}

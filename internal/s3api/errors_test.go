@@ -213,8 +213,6 @@ func TestErrorTableCodes(t *testing.T) {
 		{errMethodNotAllowed, "MethodNotAllowed", 405},
 		{errAccessDenied, "AccessDenied", 403},
 		{errMetadataTooLarge, "MetadataTooLarge", 400},
-		{errInvalidObjectState, "InvalidObjectState", 403},
-		{errInvalidChunkSize, "InvalidChunkSizeError", 403},
 		{errIllegalLocation, "IllegalLocationConstraintException", 400},
 		{errInvalidLocation, "InvalidLocationConstraint", 400},
 		{withMessage(errInvalidArgument, "custom"), "InvalidArgument", 400},

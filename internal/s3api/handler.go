@@ -102,12 +102,6 @@ func (h *Handler) VirtualHostBucket(r *http.Request) string {
 	return h.router.hostBucket(r.Host)
 }
 
-// Resolve returns the route of r, for access logs and metrics that want
-// the operation before the request is served.
-func (h *Handler) Resolve(r *http.Request) Route {
-	return h.router.resolve(r, r.URL.Query())
-}
-
 // request is one request on its way through the pipeline.
 type request struct {
 	r     *http.Request
