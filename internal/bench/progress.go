@@ -47,3 +47,15 @@ func (b *bench) startProgress(p *phase, label string, start time.Time) (stop fun
 		<-finished
 	}
 }
+
+// status shows on the progress line what the run is doing outside a phase
+// (uploading before measuring, cleaning up), so a long preparation does not
+// look like a hang. An empty msg erases the line.
+func (b *bench) status(msg string) {
+	if out := b.cfg.Progress; out != nil {
+		fmt.Fprintf(out, "\r%-*s", progressWidth, msg)
+		if msg == "" {
+			fmt.Fprint(out, "\r")
+		}
+	}
+}

@@ -107,11 +107,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	report, runErr := b.measure(ctx, measured, setup, sampler)
 	if !cfg.Keep {
+		b.status("removing the objects of this run")
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		if err := b.cleanup(cctx, setup, created); err != nil {
 			runErr = errors.Join(runErr, err)
 		}
+		b.status("")
 	}
 	return report, runErr
 }
@@ -168,6 +170,7 @@ func (b *bench) preload(ctx context.Context, c *s3.Client) error {
 	if b.preloaded == 0 {
 		return nil
 	}
+	b.status(fmt.Sprintf("uploading %d objects of %s before measuring", b.preloaded, FormatSize(b.cfg.Size)))
 	var next atomic.Int64
 	return parallel(ctx, b.cfg.Concurrency, func(ctx context.Context) error {
 		for {
