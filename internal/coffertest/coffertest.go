@@ -57,6 +57,8 @@ type Server struct {
 	meta    *pebble.Store
 	blob    *fs.Store
 	serveWG sync.WaitGroup
+	stopGC  context.CancelFunc
+	gcWG    sync.WaitGroup
 
 	mu       sync.Mutex
 	shutdown bool
@@ -85,6 +87,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	for _, f := range st.configure {
 		f(&cfg)
 	}
+	startedAt := time.Now()
 	root, _, err := config.LoadRootCredentials(cfg.DataDir, config.RootCredentials{AccessKey: cfg.RootAccessKey, SecretKey: cfg.RootSecretKey}, nil)
 	if err != nil {
 		tb.Fatalf("coffertest: %v", err)
@@ -102,7 +105,8 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		}
 		s.roots, scheme = roots, "https://"
 	}
-	if err := s.build(cfg, st, ln); err != nil {
+	objects, err := s.build(cfg, st, ln)
+	if err != nil {
 		if ln != nil {
 			ln.Close()
 		}
@@ -120,6 +124,15 @@ func Start(tb testing.TB, opts ...Option) *Server {
 			tb.Errorf("coffertest: serve: %v", err)
 		}
 	})
+	// As coffer server does: collect what an earlier run on this data
+	// directory left behind.
+	gcCtx, stopGC := context.WithCancel(context.Background())
+	s.stopGC = stopGC
+	s.gcWG.Go(func() {
+		if err := objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
+			tb.Errorf("coffertest: garbage collection at start: %v", err)
+		}
+	})
 	tb.Cleanup(func() {
 		if err := s.Shutdown(context.Background()); err != nil {
 			tb.Errorf("coffertest: shutdown: %v", err)
@@ -129,22 +142,22 @@ func Start(tb testing.TB, opts ...Option) *Server {
 }
 
 // build constructs the components the way cmd/coffer does.
-func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (err error) {
+func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *object.Service, err error) {
 	log := st.logger
 	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
-		return fmt.Errorf("open metadata store: %w", err)
+		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
 	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
-		return fmt.Errorf("open blob store: %w", err)
+		return nil, fmt.Errorf("open blob store: %w", err)
 	}
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.Registry = prometheus.NewRegistry()
 	m, err := metrics.NewS3(s.Registry)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var handler *s3api.Handler
 	verifier := sigv4.New(sigv4.Options{
@@ -159,10 +172,10 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (err err
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
-	return err
+	return objects, err
 }
 
 // Shutdown shuts the server down gracefully (waiting for in-flight
@@ -178,6 +191,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdown = true
 	err := s.srv.Shutdown(ctx)
 	s.serveWG.Wait()
+	s.stopGC()
+	s.gcWG.Wait()
 	if errors.Is(err, server.ErrHandlersRunning) {
 		s.closeErr = err
 		return err
