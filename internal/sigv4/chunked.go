@@ -134,14 +134,15 @@ func bodyErr(err error, where string) error {
 }
 
 // readLine returns the next line including its '\n'. The slice is valid
-// until the next read.
-func (c *chunkedReader) readLine(where string) ([]byte, error) {
+// until the next read. A line longer than maxChunkLine is an error
+// wrapping tooLong.
+func (c *chunkedReader) readLine(where string, tooLong error) ([]byte, error) {
 	line, err := c.br.ReadSlice('\n')
 	switch {
 	case err == nil:
 		return line, nil
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, fmt.Errorf("%w: %s longer than %d bytes", ErrMalformedChunk, where, maxChunkLine)
+		return nil, fmt.Errorf("%w: %s longer than %d bytes", tooLong, where, maxChunkLine)
 	default:
 		return line, bodyErr(err, where)
 	}
@@ -150,7 +151,7 @@ func (c *chunkedReader) readLine(where string) ([]byte, error) {
 // readChunkHeader reads "hex-size[;ext]\r\n". For the final (0-size) chunk
 // it finishes the body and returns io.EOF or the error that ended it.
 func (c *chunkedReader) readChunkHeader() error {
-	line, err := c.readLine("chunk header")
+	line, err := c.readLine("chunk header", ErrMalformedChunk)
 	if err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (c *chunkedReader) finish() error {
 			return err
 		}
 	} else {
-		line, err := c.readLine("final CRLF")
+		line, err := c.readLine("final CRLF", ErrMalformedChunk)
 		switch {
 		case errors.Is(err, ErrIncompleteBody) && len(line) == 0:
 			// Some clients end the body right after the final chunk
@@ -297,7 +298,7 @@ func (c *chunkedReader) readTrailers() error {
 		if i == maxTrailerLines {
 			return fmt.Errorf("%w: more than %d trailer lines", ErrMalformedTrailer, maxTrailerLines)
 		}
-		line, err := c.readLine("trailer")
+		line, err := c.readLine("trailer", ErrMalformedTrailer)
 		if err != nil {
 			if errors.Is(err, ErrIncompleteBody) && len(line) == 0 && (sig != "" || !c.cfg.signed && len(trail) > 0) {
 				break // ended without the final blank line, nothing missing
@@ -330,6 +331,9 @@ func (c *chunkedReader) readTrailers() error {
 		}
 		if sig != "" {
 			return fmt.Errorf("%w: trailer after the trailer signature", ErrMalformedTrailer)
+		}
+		if _, dup := trail[http.CanonicalHeaderKey(name)]; dup {
+			return fmt.Errorf("%w: trailer %q repeated", ErrMalformedTrailer, name)
 		}
 		if !contains(c.cfg.expected, name) {
 			return fmt.Errorf("%w: trailer %q not announced in x-amz-trailer", ErrMalformedTrailer, name)

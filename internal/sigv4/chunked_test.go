@@ -394,3 +394,50 @@ func sumHex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+// endless is an io.Reader that repeats a pattern forever and counts what
+// was read from it.
+type endless struct {
+	pattern string
+	off     int
+	n       int64
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.pattern[e.off]
+		e.off = (e.off + 1) % len(e.pattern)
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestChunkedBoundedMemory checks that endless chunk headers and trailers
+// are cut off after a bounded amount of input instead of being buffered.
+func TestChunkedBoundedMemory(t *testing.T) {
+	tests := []struct {
+		name    string
+		prefix  string
+		pattern string
+		trailer bool
+		limit   int64
+		want    error
+	}{
+		{"endless chunk header", "1", ";", false, 2 * maxChunkLine, ErrMalformedChunk},
+		{"endless trailers", "0\r\n", "x-amz-checksum-crc32:AAAAAA==\r\n", true, 2 * maxChunkLine, ErrMalformedTrailer},
+		{"endless blank lines", "0\r\n", "\r\n", true, 2 * maxChunkLine, ErrMalformedTrailer},
+		{"endless trailer line", "0\r\n", "x", true, 2 * maxChunkLine, ErrMalformedTrailer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &endless{pattern: tt.pattern}
+			cfg := fuzzChunkConfig(false, tt.trailer)
+			c := newChunkedReader(io.NopCloser(io.MultiReader(strings.NewReader(tt.prefix), src)), cfg)
+			_, err := io.Copy(io.Discard, c)
+			wantErr(t, "decode", err, tt.want)
+			if src.n > tt.limit {
+				t.Errorf("read %d bytes of input before failing, want at most %d", src.n, tt.limit)
+			}
+		})
+	}
+}
