@@ -119,8 +119,8 @@ func (v *Verifier) verifyPresignedV4(r *http.Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mode != payloadUnsigned && mode != payloadSHA256 {
-		return nil, fmt.Errorf("%w: streaming payloads need the Authorization header", ErrInvalidContentSHA256)
+	if mode == payloadChunkedSigned || mode == payloadChunkedSignedTrailer {
+		return nil, fmt.Errorf("%w: signed streaming needs the Authorization header", ErrInvalidContentSHA256)
 	}
 	ctx := r.Context()
 	cred, err := v.lookup(ctx, p.scope.accessKey)

@@ -35,13 +35,30 @@ func (v *Verifier) Verify(r *http.Request) (*Result, error) {
 	case presignedV2:
 		return v.verifyPresignedV2(r)
 	}
-	return &Result{
-		Principal:     Principal{Anonymous: true},
-		Method:        Anonymous,
-		Body:          bodyOf(r),
-		DecodedLength: r.ContentLength,
-		Trailers:      noTrailers,
-	}, nil
+	return anonymous(r)
+}
+
+// anonymous returns the Result of an unsigned request. Its body still
+// loses any aws-chunked framing (an SDK with anonymous credentials may send
+// STREAMING-UNSIGNED-PAYLOAD-TRAILER) and a hex x-amz-content-sha256 is
+// still checked; signed streaming needs a seed signature it cannot have.
+func anonymous(r *http.Request) (*Result, error) {
+	res := &Result{Principal: Principal{Anonymous: true}, Method: Anonymous}
+	payload := r.Header.Get("X-Amz-Content-Sha256")
+	mode := payloadUnsigned
+	if payload != "" {
+		var err error
+		if mode, err = parsePayloadMode(payload); err != nil {
+			return nil, err
+		}
+	}
+	if mode == payloadChunkedSigned || mode == payloadChunkedSignedTrailer {
+		return nil, fmt.Errorf("%w: %s needs a signed request", ErrInvalidContentSHA256, payload)
+	}
+	if err := attachBody(res, r, mode, payload, chainStart{}); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // authType returns the scheme word of an Authorization header, for error

@@ -13,6 +13,44 @@ import (
 	miniosigner "github.com/minio/minio-go/v7/pkg/signer"
 )
 
+func TestVerifyAnonymousPayloads(t *testing.T) {
+	tests := []struct {
+		name, payload, body, want string
+		wantVerify, wantRead      error
+	}{
+		{name: "no header", body: "data", want: "data"},
+		{name: "unsigned", payload: unsignedPayload, body: "data", want: "data"},
+		{name: "sha256 matches", payload: sha256Hex("data"), body: "data", want: "data"},
+		{name: "sha256 differs", payload: sha256Hex("data"), body: "date", want: "date", wantRead: ErrContentSHA256Mismatch},
+		{name: "unsigned trailer decoded", payload: streamingUnsignedTrailer, body: "4\r\ndata\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n", want: "data"},
+		{name: "signed streaming", payload: streamingSigned, body: "x", wantVerify: ErrInvalidContentSHA256},
+		{name: "garbage", payload: "nonsense", body: "x", wantVerify: ErrInvalidContentSHA256},
+	}
+	v, _ := newTestVerifier(diffTime)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newReq(t, "PUT", "/bucket/key", "127.0.0.1", tt.body)
+			if tt.payload != "" {
+				r.Header.Set("X-Amz-Content-Sha256", tt.payload)
+			}
+			r.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+			res, err := v.Verify(r)
+			wantErr(t, "Verify", err, tt.wantVerify)
+			if err != nil || tt.wantVerify != nil {
+				return
+			}
+			if !res.Principal.Anonymous {
+				t.Errorf("Principal = %+v, want anonymous", res.Principal)
+			}
+			got, err := io.ReadAll(res.Body)
+			wantErr(t, "read", err, tt.wantRead)
+			if string(got) != tt.want {
+				t.Errorf("body = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestVerifyAnonymous(t *testing.T) {
 	v, _ := newTestVerifier(diffTime)
 	r := newReq(t, "PUT", "/bucket/key?acl", "127.0.0.1", "data")
