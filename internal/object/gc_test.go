@@ -33,11 +33,7 @@ func setSize(t *testing.T, e *env, bucket, key string, size int64) {
 			return err
 		}
 		rec.Size = size
-		v, err := encodeRecord(rec)
-		if err != nil {
-			return err
-		}
-		return tx.Set(objectKey(bucket, key), v)
+		return tx.Set(objectKey(bucket, key), encodeObject(rec))
 	})
 	if err != nil {
 		t.Fatalf("setSize: %v", err)

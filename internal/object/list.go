@@ -122,7 +122,7 @@ func (s *Service) listObjects(ctx context.Context, in ListInput) (*ListOutput, e
 				return nil
 			}
 			var rec objectRecord
-			if err := decodeRecord(c.it.Value(), &rec); err != nil {
+			if err := decodeObject(c.it.Value(), &rec); err != nil {
 				return fmt.Errorf("object %s: %w", key, err)
 			}
 			out.Objects = append(out.Objects, rec.info(in.Bucket, key))

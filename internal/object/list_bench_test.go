@@ -17,10 +17,7 @@ func fillObjects(tb testing.TB, e *env, bucket string, n int) {
 	tb.Helper()
 	ctx := context.Background()
 	rec := objectRecord{DataID: "x", Size: 1, ETag: md5hex("x"), Modified: testEpoch, Inline: true}
-	val, err := encodeRecord(&rec)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	val := encodeObject(&rec)
 	const batch = 5000
 	for i := 0; i < n; i += batch {
 		err := e.meta.Update(ctx, func(tx meta.Txn) error {

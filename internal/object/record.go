@@ -51,11 +51,7 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 			return nil, err
 		}
 	}
-	val, err := encodeRecord(&v.rec)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Set(objectKey(bucket, key), val); err != nil {
+	if err := tx.Set(objectKey(bucket, key), encodeObject(&v.rec)); err != nil {
 		return nil, err
 	}
 	if v.rec.Inline {
@@ -129,7 +125,7 @@ func getObjectRecord(r meta.Reader, bucket, key string) (*objectRecord, error) {
 		return nil, err
 	}
 	rec := &objectRecord{}
-	if err := decodeRecord(v, rec); err != nil {
+	if err := decodeObject(v, rec); err != nil {
 		return nil, fmt.Errorf("object %s/%s: %w", bucket, key, err)
 	}
 	return rec, nil

@@ -74,12 +74,8 @@ func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, ta
 			return err
 		}
 		rec.Tags = tags
-		val, err := encodeRecord(rec)
-		if err != nil {
-			return err
-		}
 		vid = rec.VersionID
-		return tx.Set(objectKey(bucket, key), val)
+		return tx.Set(objectKey(bucket, key), encodeObject(rec))
 	})
 	return vid, err
 }

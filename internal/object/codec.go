@@ -1,0 +1,197 @@
+package object
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/checksum"
+)
+
+// objectFormatV1 is the binary layout of an objectRecord, the record read on
+// every GET, HEAD and listed key, so it avoids JSON's cost. After the
+// version byte, in order (str = uvarint length + bytes, int = varint):
+//
+//	flags uvarint (1 inline, 2 has checksum)
+//	VersionID str, DataID str, Size int, ETag str, Modified int (Unix ns)
+//	Headers: ContentType, ContentEncoding, ContentDisposition,
+//	         ContentLanguage, CacheControl, Expires (6 str)
+//	UserMeta: count uvarint, then name str, value str (sorted by name)
+//	Tags: count uvarint, then key str, value str (client order)
+//	if has checksum: Alg str, Type str, Value str
+//	PartsCount uvarint, Owner str, Blob str
+//
+// This encoding must never change; new fields need a new version.
+const objectFormatV1 byte = 1
+
+const (
+	objFlagInline   = 1 << 0
+	objFlagChecksum = 1 << 1
+)
+
+// encodeObject serializes an object record in objectFormatV1.
+func encodeObject(r *objectRecord) []byte {
+	e := encoder{buf: make([]byte, 0, 128)}
+	e.buf = append(e.buf, objectFormatV1)
+	var flags uint64
+	if r.Inline {
+		flags |= objFlagInline
+	}
+	if r.Checksum != nil {
+		flags |= objFlagChecksum
+	}
+	e.uint(flags)
+	e.str(r.VersionID)
+	e.str(r.DataID)
+	e.int(r.Size)
+	e.str(r.ETag)
+	e.int(r.Modified.UnixNano())
+	h := r.Headers
+	for _, s := range []string{h.ContentType, h.ContentEncoding, h.ContentDisposition, h.ContentLanguage, h.CacheControl, h.Expires} {
+		e.str(s)
+	}
+	names := make([]string, 0, len(r.UserMeta))
+	for k := range r.UserMeta {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	e.uint(uint64(len(names)))
+	for _, k := range names {
+		e.str(k)
+		e.str(r.UserMeta[k])
+	}
+	e.uint(uint64(len(r.Tags)))
+	for _, t := range r.Tags {
+		e.str(t.Key)
+		e.str(t.Value)
+	}
+	if c := r.Checksum; c != nil {
+		e.str(string(c.Alg))
+		e.str(string(c.Type))
+		e.str(string(c.Value))
+	}
+	e.uint(uint64(r.PartsCount))
+	e.str(r.Owner)
+	e.str(string(r.Blob))
+	return e.buf
+}
+
+// decodeObject parses a record written by encodeObject.
+func decodeObject(b []byte, r *objectRecord) error {
+	if len(b) == 0 || b[0] != objectFormatV1 {
+		return fmt.Errorf("%w: object record format %v", errBadRecord, b[:min(len(b), 1)])
+	}
+	d := decoder{buf: b[1:]}
+	flags := d.uint()
+	r.Inline = flags&objFlagInline != 0
+	r.VersionID = d.str()
+	r.DataID = d.str()
+	r.Size = d.int()
+	r.ETag = d.str()
+	r.Modified = time.Unix(0, d.int()).UTC()
+	r.Headers = Headers{
+		ContentType: d.str(), ContentEncoding: d.str(), ContentDisposition: d.str(),
+		ContentLanguage: d.str(), CacheControl: d.str(), Expires: d.str(),
+	}
+	r.UserMeta = nil
+	if n := d.count(); n > 0 {
+		r.UserMeta = make(map[string]string, n)
+		for i := 0; i < n; i++ {
+			k := d.str()
+			r.UserMeta[k] = d.str()
+		}
+	}
+	r.Tags = nil
+	if n := d.count(); n > 0 {
+		r.Tags = make([]Tag, n)
+		for i := range r.Tags {
+			r.Tags[i] = Tag{Key: d.str(), Value: d.str()}
+		}
+	}
+	r.Checksum = nil
+	if flags&objFlagChecksum != 0 {
+		r.Checksum = &checksumRecord{Alg: checksum.Algorithm(d.str()), Type: checksum.Type(d.str()), Value: []byte(d.str())}
+	}
+	if n := d.uint(); n <= MaxParts {
+		r.PartsCount = int(n)
+	} else if d.err == nil {
+		d.err = fmt.Errorf("parts count %d", n)
+	}
+	r.Owner = d.str()
+	r.Blob = blob.ID(d.str())
+	if d.err != nil {
+		return fmt.Errorf("%w: object record: %v", errBadRecord, d.err)
+	}
+	if len(d.buf) != 0 {
+		return fmt.Errorf("%w: object record has %d trailing bytes", errBadRecord, len(d.buf))
+	}
+	return nil
+}
+
+type encoder struct{ buf []byte }
+
+func (e *encoder) uint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
+func (e *encoder) int(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
+func (e *encoder) str(s string) {
+	e.uint(uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+
+// decoder reads what encoder wrote; the first error sticks and later reads
+// return zero values.
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.err = fmt.Errorf("bad uvarint")
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) int() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.err = fmt.Errorf("bad varint")
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// count reads a length that must fit in the remaining bytes (each counted
+// item takes at least one byte), so corrupt input cannot force a huge
+// allocation.
+func (d *decoder) count() int {
+	n := d.uint()
+	if n > uint64(len(d.buf)) {
+		if d.err == nil {
+			d.err = fmt.Errorf("count %d exceeds record", n)
+		}
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) str() string {
+	n := d.count()
+	if d.err != nil {
+		return ""
+	}
+	s := string(d.buf[:n])
+	d.buf = d.buf[n:]
+	return s
+}
