@@ -83,7 +83,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxKeys, "max-keys", 1000, "`N` keys per ListObjectsV2 page in the list workload (at most 1000)")
 	fs.IntVar(&c.Prefixes, "prefixes", 1, "spread keys over `N` prefixes")
 	fs.Var(mixValue{&c.Mix}, "mix", "`weights` of put, get, head, delete, list and multipart for --workload mixed")
-	fs.DurationVar(&c.Warmup, "warmup", 0, "run the workload for this `duration` before measuring and discard the results")
+	fs.DurationVar(&c.Warmup, "warmup", 0, "run the workload for this `duration` before measuring and discard the results (delete uses up objects meanwhile)")
 	fs.BoolVar(&o.json, "json", false, "print the report as one JSON object instead of a table")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the uploaded objects and the bucket")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification")
@@ -147,11 +147,14 @@ func parseArgs(fs *flag.FlagSet, o *options, args []string, getenv func(string) 
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrConfig, fs.Arg(0))
 	}
-	sizeSet := false
-	fs.Visit(func(f *flag.Flag) { sizeSet = sizeSet || f.Name == "size" })
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	c := &o.cfg
 	c.Workload = strings.ToLower(c.Workload)
-	if !sizeSet && c.Workload == WorkloadMultipart {
+	if set["mix"] && c.Workload != WorkloadMixed {
+		return fmt.Errorf("%w: --mix applies only to --workload mixed", ErrConfig)
+	}
+	if !set["size"] && c.Workload == WorkloadMultipart {
 		c.Size = defaultMultipartSize
 	}
 	if c.AccessKey == "" {

@@ -33,6 +33,7 @@ func TestMain_usageErrors(t *testing.T) {
 		{name: "bad size", args: []string{"--endpoint", "http://x", "--size", "4XB"}, want: "bad size"},
 		{name: "bad mix", args: []string{"--endpoint", "http://x", "--mix", "put"}, want: "bad mix"},
 		{name: "no endpoint", args: []string{"--access-key", "a", "--secret-key", "b"}, want: "endpoint is required"},
+		{name: "mix without mixed", args: []string{"--endpoint", "http://x", "--access-key", "a", "--secret-key", "b", "--mix", "get=1"}, want: "--mix applies only"},
 		{name: "stray argument", args: []string{"--endpoint", "http://x", "put"}, want: "unexpected argument"},
 		{name: "bad workload", args: []string{"--endpoint", "http://x", "--access-key", "a", "--secret-key", "b", "--workload", "copy"}, want: "unknown workload"},
 		{name: "bad server pid", args: []string{"--endpoint", "http://x", "--access-key", "a", "--secret-key", "b", "--server-pid", "2147483647"}, want: "--server-pid"},
@@ -104,6 +105,53 @@ func TestMain_tableAndFailureStatus(t *testing.T) {
 				if !strings.Contains(stdout.String(), w) {
 					t.Errorf("table %q does not contain %q", stdout.String(), w)
 				}
+			}
+		})
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "envak", "AWS_SECRET_ACCESS_KEY": "envsk"}
+	base := []string{"--endpoint", "http://127.0.0.1:9000"}
+	tests := []struct {
+		name  string
+		args  []string
+		check func(c *Config) bool
+	}{
+		{name: "defaults", check: func(c *Config) bool {
+			return c.Workload == WorkloadPut && c.Size == 4096 && c.Concurrency == 16 && c.Objects == 1000 &&
+				c.Count == 0 && c.Duration.String() == "10s" && c.Region == "us-east-1" && c.PartSize == 5<<20 &&
+				c.MaxKeys == 1000 && c.Prefixes == 1 && c.AccessKey == "envak" && c.SecretKey == "envsk"
+		}},
+		{name: "multipart default size", args: []string{"--workload", "multipart"}, check: func(c *Config) bool {
+			return c.Size == 64<<20
+		}},
+		{name: "multipart given size", args: []string{"--workload", "multipart", "--size", "10MiB", "--part-size", "5MiB"}, check: func(c *Config) bool {
+			return c.Size == 10<<20 && c.PartSize == 5<<20
+		}},
+		{name: "count instead of duration", args: []string{"--count", "50"}, check: func(c *Config) bool {
+			return c.Count == 50 && c.Duration == 0
+		}},
+		{name: "flags beat environment", args: []string{"--access-key", "ak", "--secret-key", "sk"}, check: func(c *Config) bool {
+			return c.AccessKey == "ak" && c.SecretKey == "sk"
+		}},
+		{name: "mixed", args: []string{"--workload", "MIXED", "--mix", "get=1,put=1"}, check: func(c *Config) bool {
+			return c.Workload == WorkloadMixed && FormatMix(c.Mix) == "get=1,put=1"
+		}},
+		{name: "mixed default mix", args: []string{"--workload", "mixed"}, check: func(c *Config) bool {
+			return FormatMix(c.Mix) == "put=20,get=70,delete=10"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var o options
+			var stderr bytes.Buffer
+			fs := newFlagSet(&o, &stderr)
+			if err := parseArgs(fs, &o, append(base, tt.args...), func(k string) string { return env[k] }); err != nil {
+				t.Fatalf("parseArgs(%q): %v", tt.args, err)
+			}
+			if !tt.check(&o.cfg) {
+				t.Errorf("parseArgs(%q) = %+v", tt.args, o.cfg)
 			}
 		})
 	}

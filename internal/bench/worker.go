@@ -56,8 +56,7 @@ func newWorker(b *bench, id int, client, setup *s3.Client) *worker {
 		buf:    make([]byte, 64<<10),
 	}
 	if b.cfg.Workload == WorkloadMixed {
-		n := int(b.cfg.Concurrency)
-		for idx := int64(id); idx < b.preloaded; idx += int64(n) {
+		for idx := int64(id); idx < b.preloaded; idx += int64(b.cfg.Concurrency) {
 			w.live = append(w.live, idx)
 		}
 	}
