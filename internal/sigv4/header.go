@@ -106,21 +106,21 @@ func checkAmzHeadersSigned(r *http.Request, signedHeaders string) error {
 		if len(name) < 6 || !strings.EqualFold(name[:6], "x-amz-") {
 			continue
 		}
-		lower := strings.ToLower(name)
-		if lower == "x-amz-content-sha256" || lower == "x-amz-date" {
+		if strings.EqualFold(name, "x-amz-content-sha256") || strings.EqualFold(name, "x-amz-date") {
 			continue
 		}
-		if !listContains(signedHeaders, lower) {
-			return fmt.Errorf("%w: %s", ErrHeadersNotSigned, lower)
+		if !listContainsFold(signedHeaders, name) {
+			return fmt.Errorf("%w: %s", ErrHeadersNotSigned, strings.ToLower(name))
 		}
 	}
 	return nil
 }
 
-// listContains reports whether the ';'-separated list holds name.
-func listContains(list, name string) bool {
+// listContainsFold reports whether the ';'-separated list holds name, in
+// any letter case.
+func listContainsFold(list, name string) bool {
 	for item := range strings.SplitSeq(list, ";") {
-		if item == name {
+		if strings.EqualFold(item, name) {
 			return true
 		}
 	}
