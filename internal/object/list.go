@@ -27,9 +27,49 @@ func pageSize(n, def int) (int, error) {
 // iterator and opens a new one at the target, so that skipping a common
 // prefix costs one seek instead of a walk over its members.
 type cursor struct {
-	r   meta.Reader
-	it  meta.Iterator
-	end []byte
+	r    meta.Reader
+	it   meta.Iterator
+	end  []byte
+	held bool // the iterator is on an entry that next must return
+	done bool // the iterator is exhausted
+}
+
+// skipSteps is how many entries skipPrefix steps over before it seeks:
+// stepping is much cheaper than opening an iterator, and most common
+// prefixes ("directories") hold few keys.
+const skipSteps = 8
+
+// next advances to the next entry.
+func (c *cursor) next() bool {
+	if c.held {
+		c.held = false
+		return true
+	}
+	if c.done || !c.it.Next() {
+		c.done = true
+		return false
+	}
+	return true
+}
+
+// skipPrefix moves past every key that starts with p.
+func (c *cursor) skipPrefix(p []byte) error {
+	for i := 0; i < skipSteps; i++ {
+		if !c.it.Next() {
+			c.done = true
+			return nil
+		}
+		if !bytes.HasPrefix(c.it.Key(), p) {
+			c.held = true
+			return nil
+		}
+	}
+	end := prefixEnd(p)
+	if end == nil {
+		c.done = true
+		return nil
+	}
+	return c.seek(end)
 }
 
 func newCursor(r meta.Reader, start, end []byte) *cursor {
@@ -41,6 +81,7 @@ func (c *cursor) seek(start []byte) error {
 	err := c.it.Err()
 	c.it.Close()
 	c.it = c.r.Scan(start, c.end, meta.ScanOptions{})
+	c.held, c.done = false, false
 	return err
 }
 
@@ -97,7 +138,7 @@ func (s *Service) listObjects(ctx context.Context, in ListInput) (*ListOutput, e
 		c := newCursor(r, start, end)
 		defer c.close()
 		count := 0
-		for c.it.Next() {
+		for c.next() {
 			key := string(c.it.Key()[len(base):])
 			if in.Delimiter != "" {
 				if i := strings.Index(key[len(in.Prefix):], in.Delimiter); i >= 0 {
@@ -111,7 +152,7 @@ func (s *Service) listObjects(ctx context.Context, in ListInput) (*ListOutput, e
 						out.Next = cp
 						count++
 					}
-					if err := c.seek(prefixEnd(objectKey(in.Bucket, cp))); err != nil {
+					if err := c.skipPrefix(objectKey(in.Bucket, cp)); err != nil {
 						return err
 					}
 					continue

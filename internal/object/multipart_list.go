@@ -112,7 +112,7 @@ func (s *Service) listUploads(ctx context.Context, in ListUploadsInput) (*ListUp
 		c := newCursor(r, start, end)
 		defer c.close()
 		count := 0
-		for c.it.Next() {
+		for c.next() {
 			key, rest, ok := unescapeKey(c.it.Key()[len(base):])
 			if !ok {
 				return fmt.Errorf("upload key %q: %w", c.it.Key(), errBadRecord)
@@ -129,7 +129,7 @@ func (s *Service) listUploads(ctx context.Context, in ListUploadsInput) (*ListUp
 						out.NextKeyMarker, out.NextUploadIDMarker = cp, ""
 						count++
 					}
-					if err := c.seek(prefixEnd(escapeKey(bytes.Clone(base), cp))); err != nil {
+					if err := c.skipPrefix(escapeKey(bytes.Clone(base), cp)); err != nil {
 						return err
 					}
 					continue
