@@ -37,7 +37,8 @@ func (s *opStats) merge(o *opStats) {
 	}
 }
 
-// Latency holds latency percentiles in milliseconds.
+// Latency holds latency percentiles in milliseconds, within 0.4% of the exact
+// sample (Max is exact).
 type Latency struct {
 	P50  float64 `json:"p50"`
 	P90  float64 `json:"p90"`
@@ -51,12 +52,18 @@ type Latency struct {
 // failures are counted in Errors by S3 error code, "verify" for content that
 // does not match what was uploaded, or "network".
 type Stats struct {
-	Ops       int64            `json:"ops"`
-	Bytes     int64            `json:"bytes"`
-	OpsPerSec float64          `json:"ops_per_sec"`
-	MiBPerSec float64          `json:"mib_per_sec"`
-	Latency   Latency          `json:"latency_ms"`
-	Errors    map[string]int64 `json:"errors"`
+	// Ops is the number of successful operations (list: pages).
+	Ops int64 `json:"ops"`
+	// Bytes is the object payload moved by them: uploaded or downloaded.
+	Bytes int64 `json:"bytes"`
+	// OpsPerSec and MiBPerSec divide Ops and Bytes by the measured window.
+	OpsPerSec float64 `json:"ops_per_sec"`
+	MiBPerSec float64 `json:"mib_per_sec"`
+	// Latency is measured per operation, from sending the request to having
+	// read (and verified) the whole response.
+	Latency Latency `json:"latency_ms"`
+	// Errors counts failed operations by code; never nil.
+	Errors map[string]int64 `json:"errors"`
 }
 
 // ErrorCount returns the total number of failed operations.
@@ -76,19 +83,24 @@ type OpReport struct {
 
 // Report is the outcome of a run. Its JSON form is what --json prints.
 type Report struct {
+	// Workload, Endpoint, Bucket and Concurrency repeat the configuration.
 	Workload    string `json:"workload"`
 	Endpoint    string `json:"endpoint"`
 	Bucket      string `json:"bucket"`
-	Size        int64  `json:"size"`
-	PartSize    int64  `json:"part_size,omitempty"`
-	Mix         string `json:"mix,omitempty"`
 	Concurrency int    `json:"concurrency"`
+	// Size is the object size in bytes; PartSize the multipart part size,
+	// for the multipart workload only.
+	Size     int64 `json:"size"`
+	PartSize int64 `json:"part_size,omitempty"`
+	// Mix is the mixed workload's weights, as --mix takes them.
+	Mix string `json:"mix,omitempty"`
 	// Duration is the measured window in seconds: from the first operation
 	// starting to the last one finishing.
 	Duration float64 `json:"duration"`
 	// Stats covers every operation; Operations breaks it down by kind.
 	Stats
-	Operations   []OpReport    `json:"operations"`
+	Operations []OpReport `json:"operations"`
+	// ServerMemory is set when --server-pid was given.
 	ServerMemory *ServerMemory `json:"server_memory,omitempty"`
 }
 
