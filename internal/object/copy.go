@@ -144,7 +144,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 		rec.Tags = slices.Clone(in.Tags)
 	}
 	v := &version{rec: rec, inline: got.inline}
-	if err := s.commitVersion(ctx, in.DstBucket, in.DstKey, v, in.Cond, nil); err != nil {
+	if err := s.commitVersion(ctx, in.DstBucket, in.DstKey, v, in.Cond); err != nil {
 		if got.blob != "" {
 			s.deleteBlobs(ctx, []blob.ID{got.blob})
 		}

@@ -568,3 +568,41 @@ func TestListMultipartUploads(t *testing.T) {
 		})
 	}
 }
+
+// TestMultipart_manyParts reads an object with more parts than a read opens
+// up front, whole and from an offset deep inside.
+func TestMultipart_manyParts(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	n := eagerPieces + 9
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = strings.Repeat(string(rune('a'+i%26)), 5)
+	}
+	whole := strings.Join(parts, "")
+	up, done := e.startUpload(t, CreateUploadInput{Bucket: "bkt", Key: "k"}, parts...)
+	_, err := e.s.CompleteMultipartUpload(ctx, CompleteInput{Bucket: "bkt", Key: "k", UploadID: up.UploadID, Parts: done})
+	checkErr(t, "CompleteMultipartUpload", err, nil)
+	if got, _ := e.read("bkt", "k"); got != whole {
+		t.Errorf("GetObject = %q, want %q", got, whole)
+	}
+	got, _ := e.readPart(t, "bkt", "k", GetInput{Range: &Range{int64(len(whole) - 23), -1}})
+	if got != whole[len(whole)-23:] {
+		t.Errorf("GetObject(range) = %q", got)
+	}
+
+	// An overwrite deletes the parts; blobs opened lazily afterwards are
+	// gone, and the stream must fail rather than return other bytes.
+	out, err := e.s.GetObject(ctx, GetInput{Bucket: "bkt", Key: "k"})
+	checkErr(t, "GetObject", err, nil)
+	defer out.Body.Close()
+	e.put(t, "bkt", "k", "replaced")
+	b, err := io.ReadAll(out.Body)
+	if err == nil {
+		t.Fatalf("read of a replaced %d-part object succeeded with %d bytes", n, len(b))
+	}
+	if !strings.HasPrefix(whole, string(b)) || len(b) != eagerPieces*5 {
+		t.Errorf("read %d bytes before failing, want the %d bytes of the opened parts", len(b), eagerPieces*5)
+	}
+}

@@ -68,7 +68,7 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 		},
 		inline: got.inline,
 	}
-	if err := s.commitVersion(ctx, in.Bucket, in.Key, v, in.Cond, nil); err != nil {
+	if err := s.commitVersion(ctx, in.Bucket, in.Key, v, in.Cond); err != nil {
 		if got.blob != "" {
 			s.deleteBlobs(ctx, []blob.ID{got.blob})
 		}

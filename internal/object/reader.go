@@ -19,52 +19,76 @@ type piece struct {
 	size   int64
 }
 
-// openPiece is a piece whose bytes can be read.
+// eagerPieces is how many blobs a read opens before it returns. A read
+// keeps what it opened readable even if a concurrent overwrite deletes the
+// blobs, so a read of up to this many parts can never fail midway; beyond
+// it, blobs are opened as the stream reaches them, which bounds the open
+// files of a 10,000-part object, and a part deleted by an overwrite in the
+// meantime ends the stream with an error (never with wrong bytes).
+const eagerPieces = 32
+
+// openPiece is a piece that is, or will be, opened.
 type openPiece struct {
-	r      io.ReaderAt
+	piece
+	r      io.ReaderAt // nil until opened
 	closer io.Closer
-	offset int64
-	size   int64
 }
 
-// objectReader streams the bytes [pos, end) of an object whose pieces were
-// all opened up front, so that a concurrent overwrite (which deletes the
-// blobs after its commit) cannot cut the stream short: open readers keep
-// reading a deleted blob. It starts at any offset without reading earlier
-// bytes.
+// objectReader streams the bytes [pos, end) of an object. It starts at any
+// offset without reading earlier bytes.
 type objectReader struct {
 	pieces []openPiece
 	pos    int64
 	end    int64
 	cur    int // index of the piece holding pos
+	// open opens a blob; it carries the context of the request that
+	// started the read, for blobs opened later in the stream.
+	open func(blob.ID) (blob.Reader, error)
 }
 
-// openPieces opens the pieces that overlap [start, start+length). It
-// returns blob.ErrNotFound (wrapped) when a blob vanished, which means the
-// object was replaced since its record was read.
+// openPieces prepares a reader of [start, start+length) and opens the
+// first eagerPieces blobs it needs. It returns blob.ErrNotFound (wrapped)
+// when one of those vanished, which means the object was replaced since its
+// record was read.
 func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64) (*objectReader, error) {
-	r := &objectReader{pos: start, end: start + length}
+	r := &objectReader{pos: start, end: start + length, open: func(id blob.ID) (blob.Reader, error) {
+		return s.blob.Open(ctx, id)
+	}}
 	for _, p := range ps {
 		if p.offset+p.size <= start || p.offset >= start+length {
 			continue
 		}
+		op := openPiece{piece: p}
 		if p.blob == "" {
-			r.pieces = append(r.pieces, openPiece{r: bytes.NewReader(p.inline), offset: p.offset, size: p.size})
-			continue
+			op.r = bytes.NewReader(p.inline)
 		}
-		br, err := s.blob.Open(ctx, p.blob)
-		if err != nil {
+		r.pieces = append(r.pieces, op)
+	}
+	for i := range r.pieces[:min(len(r.pieces), eagerPieces)] {
+		if err := r.openAt(i); err != nil {
 			r.Close()
-			return nil, fmt.Errorf("open blob %s: %w", p.blob, err)
+			return nil, err
 		}
-		if br.Size() != p.size {
-			br.Close()
-			r.Close()
-			return nil, fmt.Errorf("blob %s has %d bytes, want %d: %w", p.blob, br.Size(), p.size, blob.ErrCorrupt)
-		}
-		r.pieces = append(r.pieces, openPiece{r: br, closer: br, offset: p.offset, size: p.size})
 	}
 	return r, nil
+}
+
+// openAt opens piece i if it is not open yet.
+func (r *objectReader) openAt(i int) error {
+	pc := &r.pieces[i]
+	if pc.r != nil {
+		return nil
+	}
+	br, err := r.open(pc.blob)
+	if err != nil {
+		return fmt.Errorf("open blob %s: %w", pc.blob, err)
+	}
+	if br.Size() != pc.size {
+		br.Close()
+		return fmt.Errorf("blob %s has %d bytes, want %d: %w", pc.blob, br.Size(), pc.size, blob.ErrCorrupt)
+	}
+	pc.r, pc.closer = br, br
+	return nil
 }
 
 func (r *objectReader) Read(p []byte) (int, error) {
@@ -72,22 +96,26 @@ func (r *objectReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	for r.cur < len(r.pieces) && r.pieces[r.cur].offset+r.pieces[r.cur].size <= r.pos {
+		if c := r.pieces[r.cur].closer; c != nil {
+			c.Close() // done with it; frees the file early
+			r.pieces[r.cur].closer = nil
+		}
 		r.cur++
 	}
 	if r.cur >= len(r.pieces) {
 		return 0, io.ErrUnexpectedEOF
 	}
+	if err := r.openAt(r.cur); err != nil {
+		return 0, err
+	}
 	pc := r.pieces[r.cur]
 	n := min(int64(len(p)), r.end-r.pos, pc.offset+pc.size-r.pos)
 	m, err := pc.r.ReadAt(p[:n], r.pos-pc.offset)
 	r.pos += int64(m)
-	if errors.Is(err, io.EOF) && int64(m) == n {
+	switch {
+	case errors.Is(err, io.EOF) && int64(m) == n:
 		err = nil
-	}
-	if err == nil && int64(m) < n {
-		err = io.ErrUnexpectedEOF
-	}
-	if errors.Is(err, io.EOF) {
+	case errors.Is(err, io.EOF) || err == nil && int64(m) < n:
 		err = io.ErrUnexpectedEOF
 	}
 	return m, err
@@ -96,11 +124,11 @@ func (r *objectReader) Read(p []byte) (int, error) {
 // Close releases every opened blob.
 func (r *objectReader) Close() error {
 	var errs []error
-	for _, pc := range r.pieces {
-		if pc.closer != nil {
-			errs = append(errs, pc.closer.Close())
+	for i := range r.pieces {
+		if c := r.pieces[i].closer; c != nil {
+			errs = append(errs, c.Close())
+			r.pieces[i].closer = nil
 		}
 	}
-	r.pieces = nil
 	return errors.Join(errs...)
 }

@@ -160,27 +160,13 @@ func readInline(r meta.Reader, dataID string) ([]byte, error) {
 }
 
 // commitVersion records v as the current version of bucket/key in one
-// transaction, running extra (if any) in the same transaction, and then
-// deletes the blobs of the version it replaced. Blobs returned by extra are
-// deleted after the commit too.
-func (s *Service) commitVersion(ctx context.Context, bucket, key string, v *version, cond WriteConditions,
-	extra func(tx meta.Txn) ([]blob.ID, error)) error {
+// transaction and then deletes the blobs of the version it replaced.
+func (s *Service) commitVersion(ctx context.Context, bucket, key string, v *version, cond WriteConditions) error {
 	var garbage []blob.ID
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		garbage = nil
-		if extra != nil {
-			ids, err := extra(tx)
-			if err != nil {
-				return err
-			}
-			garbage = append(garbage, ids...)
-		}
-		replaced, err := recordVersion(tx, bucket, key, v, cond)
-		if err != nil {
-			return err
-		}
-		garbage = append(garbage, replaced...)
-		return nil
+		var err error
+		garbage, err = recordVersion(tx, bucket, key, v, cond)
+		return err
 	})
 	if err != nil {
 		if errors.Is(err, meta.ErrConflict) && (cond != WriteConditions{}) {
