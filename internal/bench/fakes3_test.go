@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -31,12 +32,27 @@ type fakeS3 struct {
 	lists, continued int
 }
 
-// startFakeS3 serves a fake S3 until the test ends and returns its URL.
+// startFakeS3 serves a fake S3 over HTTP until the test ends and returns
+// its URL.
 func startFakeS3(t *testing.T, f *fakeS3) string {
 	t.Helper()
 	f.buckets = map[string]map[string][]byte{}
 	f.uploads = map[string]map[int][]byte{}
 	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// startFakeS3TLS is startFakeS3 over HTTPS with a self-signed certificate.
+func startFakeS3TLS(t *testing.T, f *fakeS3) string {
+	t.Helper()
+	f.buckets = map[string]map[string][]byte{}
+	f.uploads = map[string]map[int][]byte{}
+	srv := httptest.NewUnstartedServer(f)
+	// The server's own error log would report the client rejecting the
+	// certificate; that rejection is what one case expects.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -226,6 +226,33 @@ func TestRun_networkErrors(t *testing.T) {
 	}
 }
 
+func TestRun_tls(t *testing.T) {
+	tests := []struct {
+		name     string
+		insecure bool
+		wantErr  bool
+	}{
+		{name: "insecure accepts a self-signed certificate", insecure: true},
+		{name: "verification rejects it", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := fakeConfig(startFakeS3TLS(t, &fakeS3{}), WorkloadGet)
+			cfg.Insecure = tt.insecure
+			r, err := Run(t.Context(), cfg)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("Run against an unverifiable certificate succeeded")
+				}
+				return
+			}
+			if err != nil || r.Ops != 50 || r.ErrorCount() != 0 {
+				t.Fatalf("Run = %v, ops %d, errors %v", err, r.Ops, r.Errors)
+			}
+		})
+	}
+}
+
 func TestRun_keepAndGivenBucket(t *testing.T) {
 	fake := &fakeS3{}
 	cfg := fakeConfig(startFakeS3(t, fake), WorkloadPut)
