@@ -2,6 +2,7 @@ package object
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -152,7 +153,7 @@ func (d *decoder) uint() uint64 {
 	}
 	v, n := binary.Uvarint(d.buf)
 	if n <= 0 {
-		d.err = fmt.Errorf("bad uvarint")
+		d.err = errors.New("bad uvarint")
 		return 0
 	}
 	d.buf = d.buf[n:]
@@ -165,7 +166,7 @@ func (d *decoder) int() int64 {
 	}
 	v, n := binary.Varint(d.buf)
 	if n <= 0 {
-		d.err = fmt.Errorf("bad varint")
+		d.err = errors.New("bad varint")
 		return 0
 	}
 	d.buf = d.buf[n:]

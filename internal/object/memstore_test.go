@@ -24,7 +24,7 @@ type memMeta struct {
 	sorted []string // nil when data changed since the last sort
 }
 
-func newMemMeta() *memMeta { return &memMeta{data: map[string][]byte{}} }
+func newMemMeta() *memMeta { return &memMeta{data: map[string][]byte{}, sorted: []string{}} }
 
 func (m *memMeta) View(ctx context.Context, fn func(r meta.Reader) error) error {
 	if err := ctx.Err(); err != nil {
@@ -51,14 +51,17 @@ func (m *memMeta) Update(ctx context.Context, fn func(tx meta.Txn) error) error 
 			}
 		}
 		m.sorted = nil
+		m.keys() // Views share the read lock, so they must find it sorted
 		return err
 	}
+	m.keys()
 	return nil
 }
 
 func (m *memMeta) Close() error { return nil }
 
-// keys returns the sorted key list; callers hold m.mu.
+// keys returns the sorted key list, sorting it if needed; callers hold
+// m.mu (for writing, unless it is known to be sorted).
 func (m *memMeta) keys() []string {
 	if m.sorted == nil {
 		ks := make([]string, 0, len(m.data))

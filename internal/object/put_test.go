@@ -291,6 +291,7 @@ func TestPutObject_ifNoneMatchConcurrent(t *testing.T) {
 	if n := e.countBlobs(t); n != 1 {
 		t.Errorf("blobs = %d, want 1", n)
 	}
+	checkConsistency(t, e)
 }
 
 // TestObject_concurrentReadersSeeWholeObjects overwrites and deletes a key
@@ -360,6 +361,7 @@ func TestObject_concurrentReadersSeeWholeObjects(t *testing.T) {
 				}()
 			}
 			wg.Wait()
+			checkConsistency(t, e)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package object
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +18,7 @@ const (
 )
 
 // errBadRecord reports a meta value this code cannot decode.
-var errBadRecord = fmt.Errorf("object: unreadable meta record")
+var errBadRecord = errors.New("object: unreadable meta record")
 
 // encodeRecord serializes v as a recordV1 value.
 func encodeRecord(v any) ([]byte, error) {
