@@ -44,6 +44,9 @@ func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, e
 			return ObjectInfo{}, fmt.Errorf("%w: part %d after %d", ErrInvalidPartOrder, p.PartNumber, in.Parts[i-1].PartNumber)
 		}
 	}
+	if err := canonicalCompleteInput(&in); err != nil {
+		return ObjectInfo{}, err
+	}
 	now := s.clock.Now().UTC()
 	var (
 		v       *version
@@ -197,4 +200,22 @@ func objectChecksum(up *uploadRecord, segs []segmentRecord, uploaded []numberedP
 		return nil, err
 	}
 	return &checksumRecord{Alg: alg, Type: typ, Value: value}, nil
+}
+
+// canonicalCompleteInput canonicalizes the algorithms of the checksums in
+// in, copying the parts so that the caller's slice is left alone.
+func canonicalCompleteInput(in *CompleteInput) error {
+	var err error
+	if in.Checksum, err = canonicalChecksum(in.Checksum); err != nil {
+		return err
+	}
+	parts := make([]CompletedPart, len(in.Parts))
+	for i, p := range in.Parts {
+		if p.Checksum, err = canonicalChecksum(p.Checksum); err != nil {
+			return err
+		}
+		parts[i] = p
+	}
+	in.Parts = parts
+	return nil
 }

@@ -87,10 +87,9 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if err := s.checkNewObject(in.DstBucket, in.DstKey, in.UserMeta, tags); err != nil {
 		return nil, err
 	}
-	if in.ChecksumAlgorithm != "" {
-		if _, err := checksum.ParseAlgorithm(string(in.ChecksumAlgorithm)); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidChecksumAlgorithm, err)
-		}
+	var err error
+	if in.ChecksumAlgorithm, err = canonicalAlgorithm(in.ChecksumAlgorithm); err != nil {
+		return nil, err
 	}
 	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond,
 		func(rec *objectRecord) (int64, int64, error) {

@@ -55,9 +55,6 @@ func uploadChecksumType(alg checksum.Algorithm, typ checksum.Type) (checksum.Typ
 		}
 		return "", nil
 	}
-	if _, err := checksum.ParseAlgorithm(string(alg)); err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidChecksumAlgorithm, err)
-	}
 	switch {
 	case alg == checksum.CRC64NVME && typ == checksum.Composite,
 		!alg.IsCRC() && typ == checksum.FullObject:
@@ -81,6 +78,10 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateUploadInpu
 
 func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Upload, error) {
 	if err := s.checkNewObject(in.Bucket, in.Key, in.UserMeta, in.Tags); err != nil {
+		return Upload{}, err
+	}
+	var err error
+	if in.ChecksumAlgorithm, err = canonicalAlgorithm(in.ChecksumAlgorithm); err != nil {
 		return Upload{}, err
 	}
 	typ, err := uploadChecksumType(in.ChecksumAlgorithm, in.ChecksumType)
@@ -169,6 +170,10 @@ func (s *Service) uploadPart(ctx context.Context, in UploadPartInput) (Part, err
 	}
 	if in.Size > MaxObjectSize {
 		return Part{}, fmt.Errorf("%w: part of %d bytes", ErrEntityTooLarge, in.Size)
+	}
+	var err error
+	if in.Checksum, err = canonicalExpected(in.Checksum); err != nil {
+		return Part{}, err
 	}
 	up, err := s.viewUpload(ctx, in.Bucket, in.Key, in.UploadID)
 	if err != nil {

@@ -34,6 +34,13 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 	if in.Size > MaxObjectSize {
 		return ObjectInfo{}, fmt.Errorf("%w: %d bytes, limit %d", ErrEntityTooLarge, in.Size, int64(MaxObjectSize))
 	}
+	var err error
+	if in.ChecksumAlgorithm, err = canonicalAlgorithm(in.ChecksumAlgorithm); err != nil {
+		return ObjectInfo{}, err
+	}
+	if in.Checksum, err = canonicalExpected(in.Checksum); err != nil {
+		return ObjectInfo{}, err
+	}
 	alg, err := requestedAlgorithm(in.ChecksumAlgorithm, in.Checksum)
 	if err != nil {
 		return ObjectInfo{}, err
@@ -111,13 +118,9 @@ func (s *Service) precheckWrite(ctx context.Context, bucket, key string, cond Wr
 
 // requestedAlgorithm picks the checksum algorithm to store: the expected
 // checksum's, else the requested one, else CRC64NVME as S3 does.
+// Both must be canonical (canonicalAlgorithm).
 func requestedAlgorithm(requested checksum.Algorithm, expected *ExpectedChecksum) (checksum.Algorithm, error) {
 	alg := requested
-	if alg != "" {
-		if _, err := checksum.ParseAlgorithm(string(alg)); err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalidChecksumAlgorithm, err)
-		}
-	}
 	if expected != nil {
 		if alg != "" && alg != expected.Algorithm {
 			return "", fmt.Errorf("%w: checksum algorithm %s but a %s checksum was sent", ErrInvalidRequest, alg, expected.Algorithm)
@@ -126,9 +129,6 @@ func requestedAlgorithm(requested checksum.Algorithm, expected *ExpectedChecksum
 	}
 	if alg == "" {
 		alg = checksum.CRC64NVME
-	}
-	if _, err := checksum.ParseAlgorithm(string(alg)); err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidChecksumAlgorithm, err)
 	}
 	return alg, nil
 }

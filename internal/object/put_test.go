@@ -382,3 +382,35 @@ func TestPutObject_bodyIsStreamed(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksumAlgorithm_anyCase: algorithms arrive as clients spell them;
+// they are stored and compared in S3's spelling.
+func TestChecksumAlgorithm_anyCase(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	info, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Body: strings.NewReader("abc"), Size: 3,
+		ChecksumAlgorithm: "crc32", Checksum: &ExpectedChecksum{Algorithm: "Crc32", Value: sumOf(checksum.CRC32, "abc")}})
+	checkErr(t, "PutObject", err, nil)
+	if info.Checksum.Algorithm != checksum.CRC32 {
+		t.Errorf("stored algorithm = %q, want CRC32", info.Checksum.Algorithm)
+	}
+	up, err := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "bkt", Key: "m", ChecksumAlgorithm: "sha256"})
+	checkErr(t, "CreateMultipartUpload", err, nil)
+	if up.ChecksumAlgorithm != checksum.SHA256 || up.ChecksumType != checksum.Composite {
+		t.Errorf("upload checksum = %s %s", up.ChecksumAlgorithm, up.ChecksumType)
+	}
+	p, err := e.s.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID, PartNumber: 1,
+		Body: strings.NewReader("abc"), Size: 3, Checksum: &ExpectedChecksum{Algorithm: "sha256", Value: sumOf(checksum.SHA256, "abc")}})
+	checkErr(t, "UploadPart", err, nil)
+	lower := *p.Checksum
+	lower.Algorithm = "sha256"
+	_, err = e.s.CompleteMultipartUpload(ctx, CompleteInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID,
+		Parts: []CompletedPart{{PartNumber: 1, ETag: p.ETag, Checksum: &lower}}})
+	checkErr(t, "CompleteMultipartUpload", err, nil)
+	out, err := e.s.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", DstBucket: "bkt", DstKey: "c", ChecksumAlgorithm: "crc32c"})
+	checkErr(t, "CopyObject", err, nil)
+	if out.Info.Checksum.Algorithm != checksum.CRC32C {
+		t.Errorf("copy algorithm = %q", out.Info.Checksum.Algorithm)
+	}
+}

@@ -47,10 +47,11 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 		return nil, fmt.Errorf("%w: %d bytes", ErrInvalidDigest, len(o.contentMD5))
 	}
 	algs := o.algs
-	if e := o.expected; e != nil {
-		if _, err := checksum.ParseAlgorithm(string(e.Algorithm)); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidChecksumAlgorithm, err)
-		}
+	expected, err := canonicalExpected(o.expected)
+	if err != nil {
+		return nil, err
+	}
+	if e := expected; e != nil {
 		if e.Trailer == nil && len(e.Value) != e.Algorithm.Size() {
 			return nil, fmt.Errorf("%w: %s value of %d bytes", ErrMalformedChecksum, e.Algorithm, len(e.Value))
 		}
@@ -86,7 +87,7 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 	if o.contentMD5 != nil && subtle.ConstantTimeCompare(o.contentMD5, got.md5) != 1 {
 		return nil, ErrBadDigest
 	}
-	if e := o.expected; e != nil {
+	if e := expected; e != nil {
 		want := e.Value
 		if e.Trailer != nil {
 			var err error
