@@ -46,6 +46,7 @@ func validUploadID(id string) bool {
 // fills in the default type: CRC64NVME is FULL_OBJECT only, SHA1 and SHA256
 // COMPOSITE only, CRC32 and CRC32C either (COMPOSITE by default).
 func uploadChecksumType(alg checksum.Algorithm, typ checksum.Type) (checksum.Type, error) {
+	typ = checksum.Type(strings.ToUpper(string(typ)))
 	if typ != "" && typ != checksum.FullObject && typ != checksum.Composite {
 		return "", fmt.Errorf("%w: checksum type %q", ErrInvalidRequest, typ)
 	}

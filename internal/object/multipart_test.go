@@ -146,6 +146,7 @@ func TestCreateMultipartUpload_checksumType(t *testing.T) {
 		{checksum.CRC32C, checksum.Composite, checksum.Composite, nil},
 		{"MD4", "", "", ErrInvalidChecksumAlgorithm},
 		{checksum.CRC32, "PARTIAL", "", ErrInvalidRequest},
+		{checksum.CRC32, "full_object", checksum.FullObject, nil},
 	}
 	for _, tt := range tests {
 		up, err := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "bkt", Key: "k", ChecksumAlgorithm: tt.alg, ChecksumType: tt.typ})

@@ -174,6 +174,8 @@ func TestPutObject_bodyErrors(t *testing.T) {
 		{"malformedDigest", func() io.Reader { return strings.NewReader("abc") }, 3, []byte{1, 2, 3}, ErrInvalidDigest},
 		{"readError", func() io.Reader { return &errReader{data: []byte("ab"), err: errBroken} }, 5, nil, errBroken},
 		{"readErrorAfterBody", func() io.Reader { return &errReader{data: []byte("abc"), err: errBroken} }, 3, nil, errBroken},
+		{"nilBodyEmpty", func() io.Reader { return nil }, 0, nil, nil},
+		{"nilBodyShort", func() io.Reader { return nil }, 2, nil, ErrIncompleteBody},
 		{"entityTooLarge", func() io.Reader { return strings.NewReader("") }, MaxObjectSize + 1, nil, ErrEntityTooLarge},
 	}
 	for _, mode := range storageModes {

@@ -40,6 +40,9 @@ type receiveOptions struct {
 // any failure nothing is left behind. The caller owns the committed blob and
 // must delete it if it fails to record it in meta.
 func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions) (*received, error) {
+	if body == nil {
+		body = bytes.NewReader(nil)
+	}
 	if o.size < 0 {
 		return nil, fmt.Errorf("%w: negative content length", ErrInvalidArgument)
 	}
