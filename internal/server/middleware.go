@@ -15,15 +15,55 @@ import (
 const HeaderRequestID = "x-amz-request-id"
 
 // withRequestID gives every request a fresh id in its context and in the
-// x-amz-request-id response header. An id sent by the client is ignored:
-// ids must be unique to tie logs together.
+// x-amz-request-id header of its final response. An id sent by the client is
+// ignored: ids must be unique to tie logs together. The header is added when
+// the final status is written, not before, so that an interim
+// "100 Continue" goes out bare.
 func (s *Server) withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := reqid.New()
-		w.Header().Set(HeaderRequestID, id)
-		next.ServeHTTP(w, r.WithContext(reqid.With(r.Context(), id)))
+		next.ServeHTTP(&idWriter{ResponseWriter: w, id: id}, r.WithContext(reqid.With(r.Context(), id)))
 	})
 }
+
+// idWriter sets x-amz-request-id, unless the handler set it, just before the
+// final response header is written.
+type idWriter struct {
+	http.ResponseWriter
+	id   string
+	done bool
+}
+
+func (w *idWriter) setID() {
+	if w.done {
+		return
+	}
+	w.done = true
+	if h := w.Header(); h.Get(HeaderRequestID) == "" {
+		h.Set(HeaderRequestID, w.id)
+	}
+}
+
+func (w *idWriter) WriteHeader(code int) {
+	if code >= 200 {
+		w.setID()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *idWriter) Write(p []byte) (int, error) {
+	w.setID()
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush implements http.Flusher.
+func (w *idWriter) Flush() {
+	w.setID()
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *idWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // withAccessLog writes one record per request after it completes: at Info
 // for S3 requests, at Debug for the operational endpoints that probes hit

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -399,5 +400,46 @@ func TestStart_givenListener(t *testing.T) {
 	}
 	if code, _, _ := get(t, ts.url+PathLive, nil); code != 200 {
 		t.Errorf("live on the given listener = %d, want 200", code)
+	}
+}
+
+// TestRequestID_notOnInterimResponse checks that a handler's "100 Continue"
+// goes out without headers and the final response carries the request id.
+func TestRequestID_notOnInterimResponse(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusContinue)
+		w.WriteHeader(http.StatusOK)
+	})
+	ts := start(t, h, nil)
+	conn, err := net.Dial("tcp", ts.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	var interim []string
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line == "\r\n" {
+			break
+		}
+		interim = append(interim, strings.TrimSpace(line))
+	}
+	if len(interim) != 1 || !strings.HasPrefix(interim[0], "HTTP/1.1 100") {
+		t.Errorf("interim response = %q, want a bare 100 Continue", interim)
+	}
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(resp.Header.Get(HeaderRequestID)) != 16 {
+		t.Errorf("final response %d with request id %q, want 200 and an id", resp.StatusCode, resp.Header.Get(HeaderRequestID))
 	}
 }
