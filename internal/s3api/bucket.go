@@ -65,6 +65,9 @@ func (h *Handler) listBuckets(w http.ResponseWriter, req *request) error {
 }
 
 func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
+	if err := checkCreateBucketHeaders(req.r.Header); err != nil {
+		return err
+	}
 	var cfg createBucketConfiguration
 	data, err := readCapped(req.body())
 	if err != nil {

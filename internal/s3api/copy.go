@@ -95,7 +95,7 @@ func parseCopyInput(req *request) (object.CopyInput, error) {
 	if err := checkStorageClass(hdr); err != nil {
 		return in, err
 	}
-	return in, nil
+	return in, checkWriteHeaders(hdr)
 }
 
 func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
@@ -128,6 +128,9 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 	pn, err := parsePartNumber(req.query.Get("partNumber"))
 	if err != nil {
+		return err
+	}
+	if err := checkWriteHeaders(req.r.Header); err != nil {
 		return err
 	}
 	in := object.UploadPartCopyInput{

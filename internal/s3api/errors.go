@@ -38,6 +38,7 @@ func as[T error]() func(error) bool {
 // object service sees it. They are rows of the same table as domain errors.
 var (
 	errMalformedXML          = errors.New("s3api: malformed xml")
+	errACLNotSupported       = errors.New("s3api: ACLs are not supported")
 	errInvalidDigest         = errors.New("s3api: malformed content-md5")
 	errMissingContentLength  = errors.New("s3api: missing content-length")
 	errMissingContentMD5     = errors.New("s3api: missing content-md5 or checksum")
@@ -154,6 +155,7 @@ var errorTable = []errorRow{
 	{as[*http.MaxBytesError](), apiError{"EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"}},
 
 	// Wire-level errors.
+	{is(errACLNotSupported), apiError{"AccessControlListNotSupported", 400, "The bucket does not allow ACLs"}},
 	{is(errMalformedXML), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
 	{is(errInvalidDigest), apiError{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."}},
 	{is(errMissingContentLength), apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}},

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/clock"
@@ -137,6 +138,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if id == "" {
 		id = reqid.New()
 		r = r.WithContext(reqid.With(r.Context(), id))
+	}
+	if r.ContentLength == 0 && r.ProtoAtLeast(1, 1) && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		// net/http sends 100 Continue when a handler first reads a body,
+		// which an empty body never prompts. S3 answers 100 anyway, and
+		// botocore, having waited for it, misreads the next response on a
+		// pooled connection when it does not come.
+		w.WriteHeader(http.StatusContinue)
 	}
 	sw := &statusWriter{ResponseWriter: w}
 	hdr := sw.Header()

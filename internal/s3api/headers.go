@@ -294,8 +294,10 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// S3 sends metadata names in lower case, and botocore keeps the case
+	// of the name it receives, so the names bypass Go's canonical form.
 	for _, k := range keys {
-		h.Set(metaPrefix+k, info.UserMeta[k])
+		h["x-amz-meta-"+k] = []string{info.UserMeta[k]}
 	}
 	if info.VersionID != "" {
 		h.Set("X-Amz-Version-Id", info.VersionID)

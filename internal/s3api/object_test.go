@@ -158,7 +158,7 @@ func TestGetObject(t *testing.T) {
 			hdr: map[string]string{
 				"Content-Length": "11", "ETag": `"etag1"`, "Last-Modified": "Fri, 02 Jan 2026 03:04:05 GMT",
 				"Content-Type": "binary/octet-stream", "Content-Encoding": "gzip", "Cache-Control": "max-age=1",
-				"X-Amz-Meta-Color": "blue", "X-Amz-Meta-Size": "xl", "X-Amz-Version-Id": "v7", "X-Amz-Tagging-Count": "2",
+				"X-Amz-Version-Id": "v7", "X-Amz-Tagging-Count": "2",
 				"Accept-Ranges": "bytes", "X-Amz-Checksum-Crc32c": "", "X-Amz-Mp-Parts-Count": "", "Content-Range": "",
 			},
 			call: object.GetInput{Bucket: "b", Key: "k"}},
@@ -214,6 +214,19 @@ func TestGetObject(t *testing.T) {
 			},
 			status: 405, code: "MethodNotAllowed", hdr: map[string]string{"X-Amz-Delete-Marker": "true"}},
 	})
+}
+
+// TestUserMetaHeaderCase checks that metadata goes out under lower-case
+// names, as S3 sends them: botocore keeps the case it receives.
+func TestUserMetaHeaderCase(t *testing.T) {
+	env := newTestEnv(t, &fakeObjects{get: &object.GetOutput{Info: object.ObjectInfo{
+		UserMeta: map[string]string{"colour": "blue", "owner": "e2e"}}}})
+	rec := env.do(newReq("HEAD", "/b/k", nil))
+	for _, name := range []string{"x-amz-meta-colour", "x-amz-meta-owner"} {
+		if _, ok := rec.Header()[name]; !ok {
+			t.Errorf("response has no %q header: %v", name, rec.Header())
+		}
+	}
 }
 
 func TestGetObjectBody(t *testing.T) {

@@ -44,9 +44,14 @@ func (h *Handler) getObject(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
-	defer out.Body.Close()
+	if out.Body != nil {
+		defer out.Body.Close()
+	}
 	status := h.setGetHeaders(w.Header(), req, &in, out)
 	w.WriteHeader(status)
+	if out.Body == nil {
+		return nil
+	}
 	if _, err := io.Copy(w, out.Body); err != nil {
 		// Too late for an error response: the client sees a short body.
 		h.log.WarnContext(req.r.Context(), "stream object", "bucket", in.Bucket, "key", in.Key, "err", err)

@@ -85,7 +85,7 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	if err := checkStorageClass(hdr); err != nil {
 		return in, err
 	}
-	return in, nil
+	return in, checkWriteHeaders(hdr)
 }
 
 // checkStorageClass accepts the storage classes coffer stores (all of them

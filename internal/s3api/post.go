@@ -149,6 +149,10 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 
 func parsePostInput(form *postForm, req *request, key string, body io.Reader, size int64) (object.PutInput, error) {
 	hdr := form.header()
+	// A form names its canned ACL "acl", not "x-amz-acl".
+	if acl := form.field("acl"); acl != "" {
+		hdr.Set("X-Amz-Acl", acl)
+	}
 	in := object.PutInput{
 		Bucket:  req.route.Bucket,
 		Key:     key,
@@ -172,7 +176,10 @@ func parsePostInput(form *postForm, req *request, key string, body io.Reader, si
 			return in, err
 		}
 	}
-	return in, checkStorageClass(hdr)
+	if err := checkStorageClass(hdr); err != nil {
+		return in, err
+	}
+	return in, checkWriteHeaders(hdr)
 }
 
 // postResponse answers a successful POST as the form asked:

@@ -53,7 +53,7 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 		// The client went away; whatever failed, nobody reads the answer.
 		h.log.InfoContext(ctx, "request abandoned",
 			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
-	case !known || ae.Status >= http.StatusInternalServerError:
+	case !known || ae.Status == http.StatusInternalServerError:
 		h.log.ErrorContext(ctx, "request failed",
 			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
 	}

@@ -1,0 +1,26 @@
+package s3api
+
+import (
+	"testing"
+)
+
+func TestUnsupportedHeaders(t *testing.T) {
+	runHandlerCases(t, []handlerCase{
+		{name: "private acl", method: "PUT", target: "/b/k", body: "x", header: map[string]string{"X-Amz-Acl": "private"}, status: 200},
+		{name: "owner acl", method: "PUT", target: "/b/k", body: "x", header: map[string]string{"X-Amz-Acl": "bucket-owner-full-control"}, status: 200},
+		{name: "public acl", method: "PUT", target: "/b/k", body: "x", header: map[string]string{"X-Amz-Acl": "public-read"},
+			status: 400, code: "AccessControlListNotSupported"},
+		{name: "grant", method: "POST", target: "/b/k?uploads", header: map[string]string{"X-Amz-Grant-Read": "id=1"},
+			status: 400, code: "AccessControlListNotSupported"},
+		{name: "bucket acl", method: "PUT", target: "/b", header: map[string]string{"X-Amz-Acl": "public-read-write"},
+			status: 400, code: "AccessControlListNotSupported"},
+		{name: "bucket object lock", method: "PUT", target: "/b", header: map[string]string{"X-Amz-Bucket-Object-Lock-Enabled": "True"},
+			status: 501, code: "NotImplemented"},
+		{name: "retention", method: "PUT", target: "/b/k", body: "x", header: map[string]string{"X-Amz-Object-Lock-Mode": "COMPLIANCE"},
+			status: 501, code: "NotImplemented"},
+		{name: "sse-c", method: "PUT", target: "/b/k?partNumber=1&uploadId=u", body: "x",
+			header: map[string]string{"X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256"}, status: 501, code: "NotImplemented"},
+		{name: "sse-kms copy", method: "PUT", target: "/b/k", header: map[string]string{"X-Amz-Copy-Source": "b/j", "X-Amz-Server-Side-Encryption": "aws:kms"},
+			status: 501, code: "NotImplemented"},
+	})
+}
