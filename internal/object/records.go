@@ -111,7 +111,9 @@ type segmentRecord struct {
 	Checksum *checksumRecord `json:"ck,omitempty"`
 }
 
-// uploadRecord is an in-progress multipart upload.
+// uploadRecord is an in-progress multipart upload. Its Headers and Tags are
+// encoded with the Go field names of Headers and Tag, which the API
+// contract never renames.
 type uploadRecord struct {
 	Initiated time.Time          `json:"i"`
 	Owner     string             `json:"o,omitempty"`
