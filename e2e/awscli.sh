@@ -28,6 +28,8 @@ CFG
 cat >>"$AWS_CONFIG_FILE" <<CFG
 [profile v4]
 region = us-east-1
+aws_access_key_id = $E2E_ACCESS_KEY
+aws_secret_access_key = $E2E_SECRET_KEY
 s3 =
     addressing_style = path
     signature_version = s3v4
@@ -69,13 +71,24 @@ check_same_file "$W/large.bin" "$W/large.back" "64 MiB round trip"
 
 step "ranged get-object"
 a s3api get-object --bucket "$B" --key large/large.bin --range bytes=1000-1999 "$W/range.out" >/dev/null
-check_same_file "$W/range.out" <(tail -c +1001 "$W/large.bin" | head -c 1000) "bytes 1000-1999"
+dd if="$W/large.bin" of="$W/range.want" bs=1000 skip=1 count=1 status=none
+check_same_file "$W/range.out" "$W/range.want" "bytes 1000-1999"
 
 step "s3 sync of a nested tree"
 make_tree "$W/tree"
 nfiles=$(find "$W/tree" -type f | wc -l)
 say "tree has $nfiles files"
-a s3 sync --only-show-errors "$W/tree" "s3://$B/tree"
+# One attempt and a short read timeout: a response the CLI cannot parse shows
+# up as a failed sync instead of a silent 60-second stall and a retry. The tree
+# holds an empty file; the CLI sends every upload with Expect: 100-continue, and
+# botocore keeps the status of an early (non-100) response on the pooled
+# connection and misreads the next response on it unless the server answers
+# 100 Continue for empty bodies too, as S3 does.
+if ! AWS_MAX_ATTEMPTS=1 a --cli-read-timeout 15 s3 sync --only-show-errors "$W/tree" "s3://$B/tree"; then
+	check_failed "sync of a tree with an empty file needs retries: the server answered an empty-body 'Expect: 100-continue' PUT without '100 Continue', which desynchronises botocore's pooled connection"
+	a s3 sync --only-show-errors "$W/tree" "s3://$B/tree"
+fi
+E2E_CHECKS=$((E2E_CHECKS + 1))
 check_eq "$(a s3 ls --recursive "s3://$B/tree/" | wc -l)" "$nfiles" "ls --recursive counts every synced file"
 top=$(a s3 ls "s3://$B/tree/")
 check_contains "$top" "PRE docs/" "ls shows docs/ as a prefix"
@@ -109,11 +122,11 @@ done
 keys=$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --delimiter / --query 'Contents[].Key' --output text)
 check_contains "$keys" tree/hello.txt "v2 lists tree/hello.txt"
 check_not_contains "$keys" tree/docs/doc-1.txt "v2 with delimiter rolls tree/docs/* into a prefix"
-check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --page-size 7 --query 'length(Contents)' --output text)" "$nfiles" "v2 paginated by 7 returns every key"
-check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --max-items 5 --query 'length(Contents)' --output text)" 5 "v2 --max-items 5"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --page-size 7 --query 'length(Contents)' --output json)" "$nfiles" "v2 paginated by 7 returns every key"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --max-items 5 --query 'length(Contents)' --output json)" 5 "v2 --max-items 5"
 check_eq "$(a s3api list-objects --bucket "$B" --prefix tree/docs/ --delimiter / --query 'CommonPrefixes[].Prefix' --output text)" tree/docs/notes/ "v1 common prefix"
-check_eq "$(a s3api list-objects --bucket "$B" --prefix tree/docs/ --page-size 5 --query 'length(Contents)' --output text)" 12 "v1 paginated by 5 returns every key"
-check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix nothing-here/ --query 'KeyCount' --output text)" 0 "v2 KeyCount for an empty prefix"
+check_eq "$(a s3api list-objects --bucket "$B" --prefix tree/docs/ --page-size 5 --query 'length(Contents)' --output json)" 20 "v1 paginated by 5 returns every key under tree/docs/"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix nothing-here/ --no-paginate --query 'KeyCount' --output json)" 0 "v2 KeyCount for an empty prefix"
 
 step "copy-object"
 a s3api copy-object --bucket "$B" --key meta/copy.txt --copy-source "$B/meta/obj.txt" >/dev/null

@@ -19,10 +19,15 @@ E2E_ACCESS_KEY=E2EROOTACCESSKEY0001
 E2E_SECRET_KEY=e2e-root-secret-key-00000000000000000001
 E2E_CHECKS=0
 E2E_SKIPS=0
+E2E_FAILURES=()
 E2E_PID=
 E2E_CURRENT_STEP=
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/coffer-e2e-$E2E_NAME.XXXXXX")
 E2E_LOG=$E2E_TMP/server.log
+
+# Client settings from the caller's environment (a CA bundle, a profile, an
+# endpoint) would change what the clients send; the scripts set their own.
+while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(AWS_|RCLONE_|BOTO_)' || true)
 
 # say prints a line tagged with the script name.
 say() { printf '[%s] %s\n' "$E2E_NAME" "$*"; }
@@ -33,10 +38,17 @@ step() {
 	say "-- $*"
 }
 
-# fail reports a failed check and exits.
+# fail reports a failure that stops the script (setup, a missing tool).
 fail() {
 	say "FAIL: $*" >&2
 	exit 1
+}
+
+# check_failed records a failed check and lets the script go on, so that one
+# run reports every broken behaviour; the script still exits non-zero.
+check_failed() {
+	E2E_FAILURES+=("[$E2E_CURRENT_STEP] $*")
+	say "FAIL: $*" >&2
 }
 
 # skip records a check that could not run, with the reason.
@@ -48,19 +60,19 @@ skip() {
 # check_eq GOT WANT WHAT fails unless GOT equals WANT.
 check_eq() {
 	E2E_CHECKS=$((E2E_CHECKS + 1))
-	[[ "$1" == "$2" ]] || fail "$3: got '$1', want '$2'"
+	[[ "$1" == "$2" ]] || check_failed "$3: got '$1', want '$2'"
 }
 
 # check_contains HAYSTACK NEEDLE WHAT fails unless HAYSTACK contains NEEDLE.
 check_contains() {
 	E2E_CHECKS=$((E2E_CHECKS + 1))
-	[[ "$1" == *"$2"* ]] || fail "$3: '$2' not found in: $1"
+	[[ "$1" == *"$2"* ]] || check_failed "$3: '$2' not found in: $1"
 }
 
 # check_not_contains HAYSTACK NEEDLE WHAT fails if HAYSTACK contains NEEDLE.
 check_not_contains() {
 	E2E_CHECKS=$((E2E_CHECKS + 1))
-	[[ "$1" != *"$2"* ]] || fail "$3: '$2' unexpectedly found in: $1"
+	[[ "$1" != *"$2"* ]] || check_failed "$3: '$2' unexpectedly found in: $1"
 }
 
 # check_same_file A B WHAT fails unless files A and B have the same bytes.
@@ -69,7 +81,7 @@ check_same_file() {
 	local a b
 	a=$(sha256sum <"$1" | cut -d' ' -f1)
 	b=$(sha256sum <"$2" | cut -d' ' -f1)
-	[[ "$a" == "$b" ]] || fail "$3: $1 (sha256 $a) differs from $2 (sha256 $b)"
+	[[ "$a" == "$b" ]] || check_failed "$3: $1 (sha256 $a) differs from $2 (sha256 $b)"
 }
 
 # check_same_tree A B WHAT fails unless directories A and B hold the same
@@ -79,8 +91,8 @@ check_same_tree() {
 	local ma mb
 	ma=$(cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
 	mb=$(cd "$2" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
-	[[ "$ma" == "$mb" ]] || fail "$3: trees differ:
-$(diff <(echo "$ma") <(echo "$mb") | head -40)"
+	[[ "$ma" == "$mb" ]] || check_failed "$3: trees differ:
+$(diff <(echo "$ma") <(echo "$mb") | head -40 || true)"
 }
 
 # expect_fail WHAT CMD... runs CMD and fails the script if CMD succeeds.
@@ -89,7 +101,7 @@ expect_fail() {
 	shift
 	E2E_CHECKS=$((E2E_CHECKS + 1))
 	if "$@" >"$E2E_TMP/expect_fail.out" 2>&1; then
-		fail "$what: command succeeded but should have failed: $*"
+		check_failed "$what: command succeeded but should have failed: $*"
 	fi
 }
 
@@ -109,6 +121,13 @@ make_tree() {
 	printf 'sibling\n' >"$d/empty-dir-sibling/a+b=c&d.txt"
 	head -c $((3 * 1024 * 1024 + 17)) /dev/urandom >"$d/img/big-3MiB.raw"
 	head -c $((9 * 1024 * 1024 + 5)) /dev/urandom >"$d/img/bigger-9MiB.raw"
+}
+
+# s3_etag BUCKET KEY prints the object's ETag (without quotes), asked with a
+# SigV4-signed HEAD from curl, independently of the client under test.
+s3_etag() {
+	curl -fsS -I --aws-sigv4 "aws:amz:us-east-1:s3" --user "$E2E_ACCESS_KEY:$E2E_SECRET_KEY" \
+		-H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$COFFER_ENDPOINT/$1/$2" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p'
 }
 
 # coffer_start starts the server and waits for /health/ready. It picks a
@@ -185,6 +204,11 @@ e2e_on_exit() {
 	local rc=$?
 	set +e
 	coffer_stop
+	if ((${#E2E_FAILURES[@]} > 0)); then
+		say "${#E2E_FAILURES[@]} of $E2E_CHECKS checks failed:" >&2
+		printf '  %s\n' "${E2E_FAILURES[@]}" >&2
+		((rc != 0)) || rc=1
+	fi
 	if ((rc != 0)); then
 		say "FAILED (exit $rc) in step: ${E2E_CURRENT_STEP:-setup}" >&2
 		if [[ -s "$E2E_LOG" ]]; then

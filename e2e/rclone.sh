@@ -65,6 +65,7 @@ for off in 0 7 33 64 99 150 199; do
 done
 r copy --s3-chunk-size 5M --s3-upload-cutoff 5M --s3-upload-concurrency 4 "$W/large.bin" "coffer:$B/large/"
 check_eq "$(r lsf --format s "coffer:$B/large/large.bin")" $((200 * 1024 * 1024)) "200 MiB object size"
+check_eq "$(s3_etag "$B" large/large.bin | cut -d- -f2)" 40 "ETag names forty 5 MiB parts"
 r check "$W" "coffer:$B/large/" --include /large.bin
 E2E_CHECKS=$((E2E_CHECKS + 1))
 check_eq "$(r md5sum "coffer:$B/large/large.bin" | cut -d' ' -f1)" "$(md5sum <"$W/large.bin" | cut -d' ' -f1)" "rclone md5sum of the multipart object"
