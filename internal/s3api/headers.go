@@ -322,6 +322,15 @@ var responseOverrides = []struct{ param, header string }{
 	{"response-content-encoding", "Content-Encoding"},
 }
 
+func hasResponseOverrides(q url.Values) bool {
+	for _, o := range responseOverrides {
+		if _, ok := q[o.param]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 func applyResponseOverrides(h http.Header, q url.Values) {
 	for _, o := range responseOverrides {
 		if v := q.Get(o.param); v != "" {

@@ -241,15 +241,22 @@ func TestGetObjectBody(t *testing.T) {
 	}
 }
 
-func TestAnonymousGetIgnoresOverrides(t *testing.T) {
+// TestAnonymousGetRefusesOverrides: S3 serves response-* overrides to
+// signed requests only.
+func TestAnonymousGetRefusesOverrides(t *testing.T) {
 	env := newTestEnv(t, &fakeObjects{get: &object.GetOutput{Length: 0}})
-	// Anonymous access is allowed here only to see the override rule.
+	// Anonymous access is allowed here only to reach the override rule.
 	env.h.authz = allowAll{}
 	r := newReq("GET", "/b/k?response-content-type=text/html", nil)
 	r.Header.Set("Authorization", "anonymous")
 	rec := env.do(r)
-	if got := rec.Header().Get("Content-Type"); got != defaultContentType {
-		t.Errorf("anonymous Content-Type = %q, want %q", got, defaultContentType)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "<Code>InvalidRequest</Code>") {
+		t.Errorf("anonymous override: %d %s, want 400 InvalidRequest", rec.Code, rec.Body)
+	}
+	r = newReq("GET", "/b/k", nil)
+	r.Header.Set("Authorization", "anonymous")
+	if rec := env.do(r); rec.Code != 200 {
+		t.Errorf("anonymous GET without overrides: %d %s", rec.Code, rec.Body)
 	}
 }
 

@@ -16,6 +16,9 @@ func parseGetInput(req *request) (object.GetInput, error) {
 		VersionID: req.query.Get("versionId"),
 		Cond:      parseConditions(req.r.Header, ""),
 	}
+	if req.principal().Anonymous && hasResponseOverrides(req.query) {
+		return in, withMessage(errInvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
+	}
 	if v, ok := req.query["versionId"]; ok && (len(v) == 0 || v[0] == "") {
 		return in, withMessage(errInvalidArgument, "Version id cannot be the empty string")
 	}
@@ -90,9 +93,7 @@ func (h *Handler) setGetHeaders(hdr http.Header, req *request, in *object.GetInp
 	if strings.EqualFold(req.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") && in.Range == nil {
 		setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
 	}
-	if !req.principal().Anonymous {
-		applyResponseOverrides(hdr, req.query)
-	}
+	applyResponseOverrides(hdr, req.query)
 	if !out.Partial {
 		return http.StatusOK
 	}
