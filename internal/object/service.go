@@ -20,6 +20,9 @@ const (
 	// DefaultInlineLimit is the largest object stored inside its meta record
 	// instead of a blob: it saves a file and its fsync per small object.
 	DefaultInlineLimit = 32 << 10
+	// MaxInlineLimit bounds InlineLimit: inline bytes are buffered in
+	// memory and stored as one meta value.
+	MaxInlineLimit = 1 << 20
 	// MaxObjectSize is the largest object a single PUT may write (5 GiB);
 	// it is also the largest part and the largest copy source.
 	MaxObjectSize = 5 << 30
@@ -76,6 +79,9 @@ func (o *Options) Validate() error {
 	}
 	if o.InlineLimit == 0 {
 		o.InlineLimit = DefaultInlineLimit
+	}
+	if o.InlineLimit > MaxInlineLimit {
+		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
 	}
 	return nil
 }
