@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -170,6 +171,38 @@ func FuzzRouter(f *testing.F) {
 		}
 		if got.Key != "" && got.Bucket == "" && got.Op != OpMethodNotAllowed {
 			t.Fatalf("resolve(%s %s) = key %q without a bucket", host, path, got.Key)
+		}
+	})
+}
+
+func FuzzPostForm(f *testing.F) {
+	// Seed shaped like the browser form of AWS's POST Object example.
+	f.Add("--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nuser/user1/${filename}\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n")
+	f.Add("--b\r\nContent-Disposition: form-data; name=\"KEY\"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\ny\r\n--b--\r\n")
+	f.Add("--b--\r\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		r := &http.Request{Header: http.Header{"Content-Type": {"multipart/form-data; boundary=b"}}, Body: io.NopCloser(strings.NewReader(body))}
+		form, err := readPostForm(r)
+		if err != nil {
+			if _, known := lookupError(err); !known {
+				t.Fatalf("readPostForm error %v has no S3 code", err)
+			}
+			return
+		}
+		if form.file == nil {
+			t.Fatal("form without a file accepted")
+		}
+		seen := map[string]bool{}
+		total := 0
+		for k, v := range form.fields {
+			if seen[strings.ToLower(k)] {
+				t.Fatalf("field %q accepted twice", k)
+			}
+			seen[strings.ToLower(k)] = true
+			total += len(k) + len(v)
+		}
+		if total > maxPostFields {
+			t.Fatalf("accepted %d bytes of fields", total)
 		}
 	})
 }
