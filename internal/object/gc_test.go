@@ -129,3 +129,89 @@ func TestCollectGarbage_keepsReferenced(t *testing.T) {
 		}
 	}
 }
+
+// TestCrash_everyWrite interrupts each kind of write at both dangerous
+// instants — after its blob commit but before its meta commit, and after its
+// meta commit but before its blob deletes — and checks that the store stays
+// consistent once CollectGarbage ran: what the last committed transaction
+// says is readable, and every blob left is referenced.
+func TestCrash_everyWrite(t *testing.T) {
+	ctx := context.Background()
+	type step func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error
+	tests := []struct {
+		name string
+		op   step
+		// want is the body of key "k" after the crash ("" means absent).
+		wantBeforeMeta, wantAfterMeta string
+	}{
+		{"PutObject", func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error {
+			_, err := s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Body: strings.NewReader("new"), Size: 3})
+			return err
+		}, "old", "new"},
+		{"CopyObject", func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error {
+			_, err := s.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "src", DstBucket: "bkt", DstKey: "k"})
+			return err
+		}, "old", "source"},
+		{"DeleteObject", func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error {
+			_, err := s.DeleteObject(ctx, DeleteInput{Bucket: "bkt", Key: "k"})
+			return err
+		}, "old", ""},
+		{"UploadPart", func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error {
+			_, err := s.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "mp", UploadID: up.UploadID, PartNumber: 1,
+				Body: strings.NewReader("again"), Size: 5})
+			return err
+		}, "old", "old"},
+		{"CompleteMultipartUpload", func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error {
+			// Part 3 is not listed: its blob must go.
+			_, err := s.CompleteMultipartUpload(ctx, CompleteInput{Bucket: "bkt", Key: "k", UploadID: up.UploadID, Parts: done[:2]})
+			return err
+		}, "old", "aaaaab"},
+		{"AbortMultipartUpload", func(t *testing.T, s *Service, e *env, up Upload, done []CompletedPart) error {
+			return s.AbortMultipartUpload(ctx, "bkt", up.Key, up.UploadID)
+		}, "old", "old"},
+	}
+	for _, tt := range tests {
+		for _, afterMeta := range []bool{false, true} {
+			name := tt.name + "/beforeMetaCommit"
+			if afterMeta {
+				name = tt.name + "/afterMetaCommit"
+			}
+			t.Run(name, func(t *testing.T) {
+				e := newEnv(t, noInline)
+				e.bucket(t, "bkt")
+				e.put(t, "bkt", "k", "old")
+				e.put(t, "bkt", "src", "source")
+				upKey := "k"
+				if tt.name == "UploadPart" {
+					upKey = "mp"
+				}
+				up, done := e.startUpload(t, CreateUploadInput{Bucket: "bkt", Key: upKey}, "aaaaa", "b", "ccccc")
+				var m meta.Store = crashingMeta{e.meta}
+				if afterMeta {
+					m = e.meta
+				}
+				crashed, err := New(Options{Meta: m, Blob: undeletableBlob{e.blob}, Clock: e.clock, InlineLimit: -1, MinPartSize: 5})
+				checkErr(t, "New", err, nil)
+				err = tt.op(t, crashed, e, up, done)
+				if afterMeta {
+					checkErr(t, tt.name, err, nil)
+				} else {
+					checkErr(t, tt.name, err, errCrash)
+				}
+				checkErr(t, "CollectGarbage", e.s.CollectGarbage(ctx, gcHorizon()), nil)
+				checkConsistency(t, e)
+				want := tt.wantBeforeMeta
+				if afterMeta {
+					want = tt.wantAfterMeta
+				}
+				got, err := e.read("bkt", "k")
+				switch {
+				case want == "" && !errors.Is(err, ErrNoSuchKey):
+					t.Errorf("GetObject = %q, %v; want ErrNoSuchKey", got, err)
+				case want != "" && (err != nil || got != want):
+					t.Errorf("GetObject = %q, %v; want %q", got, err, want)
+				}
+			})
+		}
+	}
+}
