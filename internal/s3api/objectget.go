@@ -87,10 +87,10 @@ func (h *Handler) setGetHeaders(hdr http.Header, req *request, in *object.GetInp
 	if in.PartNumber != 0 && info.PartsCount > 0 {
 		hdr.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(info.PartsCount))
 	}
-	// A checksum describes the whole object (or, for a composite
-	// checksum, the whole part set), so S3 returns it only on request and
-	// never for a byte range.
-	if strings.EqualFold(req.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") && in.Range == nil {
+	// The stored checksum describes the whole object, so it is sent only
+	// on request and only when the whole object is: an SDK validating a
+	// range or a part against it would report corruption.
+	if strings.EqualFold(req.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") && !out.Partial {
 		setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
 	}
 	applyResponseOverrides(hdr, req.query)
