@@ -8,13 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// Bucket names that S3 reserves for its own features (general purpose
-// bucket naming rules).
-var (
-	reservedBucketPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
-	reservedBucketSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
-)
-
 // validBucketName applies S3's naming rules for general purpose buckets.
 func validBucketName(name string) error {
 	if len(name) < 3 || len(name) > 63 {
@@ -35,12 +28,13 @@ func validBucketName(name string) error {
 	if addr, err := netip.ParseAddr(name); err == nil && addr.Is4() {
 		return fmt.Errorf("%w: %q is formatted as an IP address", ErrInvalidBucketName, name)
 	}
-	for _, p := range reservedBucketPrefixes {
+	// Prefixes and suffixes S3 reserves for its own features.
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
 		if strings.HasPrefix(name, p) {
 			return fmt.Errorf("%w: %q starts with reserved %q", ErrInvalidBucketName, name, p)
 		}
 	}
-	for _, sfx := range reservedBucketSuffixes {
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
 		if strings.HasSuffix(name, sfx) {
 			return fmt.Errorf("%w: %q ends with reserved %q", ErrInvalidBucketName, name, sfx)
 		}
