@@ -163,6 +163,11 @@ type router struct {
 func newRouter(domains []string) *router {
 	rt := &router{}
 	for _, d := range domains {
+		// A port in a configured domain would never match: hostBucket
+		// compares host names without theirs.
+		if h, _, err := net.SplitHostPort(d); err == nil {
+			d = h
+		}
 		d = strings.ToLower(strings.Trim(d, "."))
 		if d != "" {
 			rt.domains = append(rt.domains, d)

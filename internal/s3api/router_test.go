@@ -113,7 +113,7 @@ func TestRouterAWSExamples(t *testing.T) {
 }
 
 func TestHostBucket(t *testing.T) {
-	rt := newRouter([]string{"s3.local", ".Example.COM."})
+	rt := newRouter([]string{"s3.local", ".Example.COM.", "s3.test:9000", ""})
 	tests := []struct{ host, want string }{
 		{"s3.local", ""},
 		{"s3.local:9000", ""},
@@ -126,6 +126,9 @@ func TestHostBucket(t *testing.T) {
 		{"[::1]:9000", ""},
 		{"other.host", ""},
 		{"xs3.local", ""},
+		{"b.s3.test:9000", "b"},
+		{"b.s3.test", "b"},
+		{"s3.test:9000", ""},
 	}
 	for _, tc := range tests {
 		if got := rt.hostBucket(tc.host); got != tc.want {
