@@ -44,6 +44,13 @@ CFG
 	check_same_file "$W/small.txt" "$W/small.$2" "small file round trip"
 	check_contains "$(s info "s3://$B/small.txt")" "17" "info shows the size"
 
+	step "[$2] signurl (SigV2 presigned URL) fetched with curl"
+	url=$(s signurl "s3://$B/small.txt" +300)
+	check_contains "$url" "Signature=" "signurl gives a SigV2 query-signed URL"
+	curl -fsS -o "$W/signed.$2" "$url"
+	check_same_file "$W/small.txt" "$W/signed.$2" "curl of the signurl URL"
+	check_eq "$(curl -s -o /dev/null -w '%{http_code}' "${url/small.txt/nope.txt}")" 403 "a signed URL used for another key is refused"
+
 	step "[$2] multipart put of 23 MiB in 5 MiB chunks"
 	s put --multipart-chunk-size-mb=5 "$W/large.bin" "s3://$B/large/large.bin"
 	check_eq "$(s3_etag "$B" large/large.bin | cut -d- -f2)" 5 "ETag names five parts"
