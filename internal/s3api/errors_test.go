@@ -304,3 +304,44 @@ func TestStdlibBodyErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestWireErrorsHaveRows checks, on the source of errors.go, that every
+// wire-level error declared there is named by a row of errorTable.
+func TestWireErrorsHaveRows(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "errors.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	used := map[string]bool{}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				switch {
+				case n.Name == "errorTable":
+					ast.Inspect(vs.Values[i], func(node ast.Node) bool {
+						if id, ok := node.(*ast.Ident); ok {
+							used[id.Name] = true
+						}
+						return true
+					})
+				case strings.HasPrefix(n.Name, "err"):
+					declared[n.Name] = true
+				}
+			}
+		}
+	}
+	if len(declared) < 10 {
+		t.Fatalf("found only %d wire errors; is the source walk broken?", len(declared))
+	}
+	for name := range declared {
+		if !used[name] {
+			t.Errorf("%s has no row in errorTable", name)
+		}
+	}
+}
