@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"testing"
@@ -38,8 +39,16 @@ var memBackend = backend{"mem", func(t testing.TB, now func() time.Time) (meta.S
 	return newMemMeta(), newMemBlob(now)
 }}
 
-// newEnv returns a Service on in-memory stores. mod may adjust the options.
+// diskFlag runs every test on Pebble and the file-system blob store
+// instead of the in-memory stores (go test -args -disk).
+var diskFlag = flag.Bool("disk", false, "run all tests on pebble and the fs blob store")
+
+// newEnv returns a Service on in-memory stores (on disk stores with
+// -disk). mod may adjust the options.
 func newEnv(t testing.TB, mod ...func(*Options)) *env {
+	if *diskFlag {
+		return newEnvOn(t, diskBackend, mod...)
+	}
 	return newEnvOn(t, memBackend, mod...)
 }
 

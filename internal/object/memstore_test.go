@@ -224,13 +224,6 @@ func (b *memBlob) Walk(ctx context.Context, fn func(id blob.ID, committed time.T
 
 func (b *memBlob) Close() error { return nil }
 
-// count returns the number of committed blobs.
-func (b *memBlob) count() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.blobs)
-}
-
 type memWriter struct {
 	b    *memBlob
 	buf  bytes.Buffer
