@@ -144,7 +144,7 @@ func (w *statusWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// slog2promLogger adapts a slog.Logger to promhttp's error logger.
-type slog2promLogger struct{ log *slog.Logger }
+// promErrorLogger adapts a slog.Logger to promhttp's error logger.
+type promErrorLogger struct{ log *slog.Logger }
 
-func (l slog2promLogger) Println(v ...any) { l.log.Error("serve metrics", "err", fmt.Sprint(v...)) }
+func (l promErrorLogger) Println(v ...any) { l.log.Error("serve metrics", "err", fmt.Sprint(v...)) }

@@ -19,7 +19,7 @@ const (
 // then either an operational endpoint or the S3 API.
 func (s *Server) routes() http.Handler {
 	metricsHandler := promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{
-		ErrorLog: slog2promLogger{s.log},
+		ErrorLog: promErrorLogger{s.log},
 	})
 	endpoints := map[string]http.Handler{
 		PathLive:    http.HandlerFunc(s.live),
