@@ -201,10 +201,29 @@ expect_fail "list-parts of an aborted upload" a s3api list-parts --bucket "$B" -
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchUpload" "list-parts of an aborted upload is NoSuchUpload"
 expect_fail "head-object of an aborted upload's key" a s3api head-object --bucket "$B" --key mpu/aborted.bin
 
+step "POST policy uploads (browser form), SigV4 and SigV2"
+if command -v python3 >/dev/null; then
+	printf 'posted from a form\n' >"$W/form.txt"
+	if python3 "$E2E_DIR/post_policy.py" "$COFFER_ENDPOINT" "$B" "$W/form.txt"; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "post_policy.py reported failures (see [post] lines above)"
+	fi
+	for v in v4 v2; do
+		a s3 cp --only-show-errors "s3://$B/post/$v/form.txt" "$W/form.$v"
+		check_same_file "$W/form.txt" "$W/form.$v" "object uploaded by the $v form"
+	done
+else
+	skip "python3 is not installed; the POST policy checks did not run"
+fi
+
 step "boto3 with default checksums and aws-chunked trailers"
-if python3 -c 'import boto3' 2>/dev/null; then
-	python3 "$E2E_DIR/boto3_checksums.py" "$COFFER_ENDPOINT" "$B" "$W"
-	E2E_CHECKS=$((E2E_CHECKS + 1))
+if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+	if python3 "$E2E_DIR/boto3_checksums.py" "$COFFER_ENDPOINT" "$B" "$W"; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "boto3_checksums.py reported failures (see [boto3] lines above)"
+	fi
 else
 	skip "boto3 is not installed for python3; the boto3 checksum-trailer checks did not run"
 fi
