@@ -3,6 +3,7 @@ package object
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -58,6 +59,13 @@ func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, e
 			return err
 		}
 		up, err := getUpload(tx, in.Bucket, in.Key, in.UploadID)
+		if errors.Is(err, ErrNoSuchUpload) {
+			// S3 answers a retried completion (say, after a lost
+			// response) with the same result while the object it made
+			// is still current.
+			v, err = completedBefore(tx, in)
+			return err
+		}
 		if err != nil {
 			return err
 		}
@@ -109,7 +117,9 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		byNumber[p.n] = p.partRecord
 	}
 	v := &version{rec: objectRecord{
-		DataID: randomID(16), Modified: now, Headers: up.Headers, UserMeta: up.UserMeta,
+		// The upload id names the data: unique like any data id, and it
+		// lets a retried completion recognize its own result.
+		DataID: in.UploadID, Modified: now, Headers: up.Headers, UserMeta: up.UserMeta,
 		Tags: up.Tags, Owner: up.Owner, PartsCount: len(in.Parts),
 	}}
 	md5s := make([][]byte, 0, len(in.Parts))
@@ -218,4 +228,33 @@ func canonicalCompleteInput(in *CompleteInput) error {
 	}
 	in.Parts = parts
 	return nil
+}
+
+// completedBefore returns the object version that an earlier completion of
+// the same upload with the same parts made, if it is still current, or
+// ErrNoSuchUpload.
+func completedBefore(tx meta.Txn, in CompleteInput) (*version, error) {
+	cur, err := getObjectRecord(tx, in.Bucket, in.Key)
+	if errors.Is(err, ErrNoSuchKey) {
+		return nil, ErrNoSuchUpload
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cur.DataID != in.UploadID || cur.PartsCount != len(in.Parts) {
+		return nil, ErrNoSuchUpload
+	}
+	segs, err := readSegments(tx, cur.DataID)
+	if err != nil {
+		return nil, err
+	}
+	if len(segs) != len(in.Parts) {
+		return nil, ErrNoSuchUpload
+	}
+	for i, sg := range segs {
+		if trimETag(in.Parts[i].ETag) != hex.EncodeToString(sg.MD5) {
+			return nil, ErrNoSuchUpload
+		}
+	}
+	return &version{rec: *cur}, nil
 }

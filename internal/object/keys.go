@@ -24,7 +24,9 @@ import (
 //	                                                object stored inline
 //	'L' dataID be32(index)                        → segmentRecord: part
 //	                                                index (1..N) of a
-//	                                                multipart object
+//	                                                multipart object, whose
+//	                                                data id is its upload id
+//	                                                (so all have one length)
 //	'U' bucket 0x00 esc(key) 0x00 0x01 uploadID   → uploadRecord; upload ids
 //	                                                start with the initiation
 //	                                                time, so a scan yields

@@ -2,11 +2,11 @@ package object
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/checksum"
 	"github.com/google/go-cmp/cmp"
@@ -362,7 +362,8 @@ func TestCompleteMultipartUpload_entityTooSmall(t *testing.T) {
 }
 
 // TestCompleteMultipartUpload_concurrent completes one upload from several
-// goroutines: exactly one wins, the others find no upload.
+// goroutines: one completes it and, as S3 does for retries, the others get
+// the same result instead of NoSuchUpload.
 func TestCompleteMultipartUpload_concurrent(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
@@ -378,21 +379,37 @@ func TestCompleteMultipartUpload_concurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	wins := 0
 	for _, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case !errors.Is(err, ErrNoSuchUpload):
-			t.Errorf("CompleteMultipartUpload = %v", err)
-		}
-	}
-	if wins != 1 {
-		t.Errorf("%d completions won, want 1", wins)
+		checkErr(t, "CompleteMultipartUpload", err, nil)
 	}
 	if got, _ := e.read("bkt", "k"); got != "aaaaabb" {
 		t.Errorf("object = %q", got)
 	}
+	checkConsistency(t, e)
+}
+
+func TestCompleteMultipartUpload_retry(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	up, done := e.startUpload(t, CreateUploadInput{Bucket: "bkt", Key: "k"}, "aaaaa", "bb")
+	in := CompleteInput{Bucket: "bkt", Key: "k", UploadID: up.UploadID, Parts: done, Cond: WriteConditions{IfNoneMatch: "*"}}
+	first, err := e.s.CompleteMultipartUpload(ctx, in)
+	checkErr(t, "CompleteMultipartUpload", err, nil)
+	e.clock.Advance(time.Minute)
+	again, err := e.s.CompleteMultipartUpload(ctx, in)
+	checkErr(t, "CompleteMultipartUpload retried", err, nil)
+	if diff := cmp.Diff(first, again); diff != "" {
+		t.Errorf("retried completion (-first +retry):\n%s", diff)
+	}
+	other := in
+	other.Parts = done[:1]
+	_, err = e.s.CompleteMultipartUpload(ctx, other)
+	checkErr(t, "CompleteMultipartUpload with other parts", err, ErrNoSuchUpload)
+	e.put(t, "bkt", "k", "overwritten")
+	_, err = e.s.CompleteMultipartUpload(ctx, in)
+	checkErr(t, "CompleteMultipartUpload after overwrite", err, ErrNoSuchUpload)
+	checkConsistency(t, e)
 }
 
 func TestUploadPart_errors(t *testing.T) {

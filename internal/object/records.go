@@ -65,7 +65,8 @@ func (c *checksumRecord) toChecksum() *Checksum {
 type objectRecord struct {
 	VersionID string `json:"vid,omitempty"`
 	// DataID names the version's bytes: the inline record or the segment
-	// records. It is random and never reused.
+	// records. It is random and never reused; a multipart object's is the
+	// id of the upload that made it.
 	DataID     string            `json:"did"`
 	Size       int64             `json:"s"`
 	ETag       string            `json:"e"`
