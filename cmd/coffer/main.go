@@ -23,11 +23,11 @@ type environment struct {
 	getenv         func(string) string
 }
 
-// commands lists the subcommands. New ones (a benchmark driver, for one) add
-// an entry here.
+// commands lists the subcommands.
 func commands() map[string]command {
 	return map[string]command{
 		"server":  {"serve the S3 API", runServer},
+		"bench":   {"measure an S3 endpoint (coffer or another server)", runBench},
 		"version": {"print the version", runVersion},
 		"help":    {"print this help", runHelp},
 	}
