@@ -37,7 +37,9 @@ T0=$SECONDS
 banner() { printf '\n==== %s ====\n' "$*"; }
 
 # stage NAME CMD... runs CMD as one stage, recording its result and time.
-# Stages keep running after a failure so one run shows every problem.
+# Stages keep running after a failure so one run shows every problem. CMD
+# runs where errexit does not apply, so stage functions return their status
+# explicitly.
 stage() {
 	local name=$1 t=$SECONDS rc=0
 	shift
@@ -75,8 +77,8 @@ apt_install() {
 		return 1
 	}
 	echo "apt-get install $*"
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q || return 1
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" || return 1
 }
 
 deps() {
@@ -93,7 +95,7 @@ deps() {
 	if wanted rclone; then command -v rclone >/dev/null || pkgs+=(rclone); fi
 	if wanted s3cmd; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
 	if ((${#pkgs[@]} > 0)); then
-		apt_install "${pkgs[@]}"
+		apt_install "${pkgs[@]}" || return 1
 	fi
 	echo "gcc:    $(command -v gcc || echo missing)"
 	echo "curl:   $(command -v curl || echo missing)"
