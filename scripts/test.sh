@@ -8,7 +8,7 @@
 #
 # Stages: deps fmt vet unit build awscli rclone s3cmd crash.
 # COFFER_SOAK=1 adds a long crash soak (many more kill -9 rounds).
-# Missing tools (gcc for -race, curl, aws, rclone, s3cmd) are installed with
+# Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd) are installed with
 # apt-get on Debian-like systems; nothing is downloaded from anywhere else.
 set -euo pipefail
 
@@ -91,7 +91,11 @@ deps() {
 	# The race detector needs cgo, so a C toolchain.
 	command -v gcc >/dev/null || pkgs+=(gcc libc6-dev)
 	command -v curl >/dev/null || pkgs+=(curl ca-certificates)
-	if wanted awscli; then command -v aws >/dev/null || pkgs+=(awscli); fi
+	if wanted awscli; then
+		command -v aws >/dev/null || pkgs+=(awscli)
+		# boto3 drives the aws-chunked trailer checks in e2e/awscli.sh.
+		{ command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; } || pkgs+=(python3-boto3)
+	fi
 	if wanted rclone; then command -v rclone >/dev/null || pkgs+=(rclone); fi
 	if wanted s3cmd; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
 	if ((${#pkgs[@]} > 0)); then
