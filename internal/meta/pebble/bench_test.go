@@ -3,6 +3,7 @@ package pebble
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,22 @@ func BenchmarkUpdateParallel(b *testing.B) {
 	}
 }
 
+// BenchmarkViewThenUpdate is a small-object PUT as the object service
+// issues it: a View that fails fast on a missing bucket, then the Update
+// that commits. The View must not wait for another committer's fsync.
+func BenchmarkViewThenUpdate(b *testing.B) {
+	for _, committers := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("committers=%d", committers), func(b *testing.B) {
+			benchmarkUpdatesWithView(b, committers, true)
+		})
+	}
+}
+
 func benchmarkUpdates(b *testing.B, committers int) {
+	benchmarkUpdatesWithView(b, committers, false)
+}
+
+func benchmarkUpdatesWithView(b *testing.B, committers int, view bool) {
 	s, err := Open(b.TempDir(), Options{})
 	if err != nil {
 		b.Fatalf("Open: %v", err)
@@ -46,6 +62,16 @@ func benchmarkUpdates(b *testing.B, committers int) {
 					return
 				}
 				binary.BigEndian.PutUint64(key, uint64(n))
+				if view {
+					err := s.View(ctx, func(r meta.Reader) error {
+						_, err := r.Get([]byte("bucket"))
+						return err
+					})
+					if err != nil && !errors.Is(err, meta.ErrNotFound) {
+						b.Errorf("View: %v", err)
+						return
+					}
+				}
 				err := s.Update(ctx, func(tx meta.Txn) error {
 					// Read-then-write, like a conditional PUT.
 					if _, err := tx.Get(key); err == nil {

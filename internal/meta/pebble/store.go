@@ -34,6 +34,8 @@ type Store struct {
 	// synced tracks which of those batches are known to be on stable
 	// storage.
 	synced syncTracker
+	// snaps holds the snapshot View reads: durable batches only.
+	snaps durableSnaps
 
 	mu     sync.Mutex // guards closed and the Add side of ops
 	closed bool
@@ -66,6 +68,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		writer: make(chan struct{}, 1),
 	}
 	s.synced.init()
+	// Nothing has been applied yet: everything in the database was
+	// recovered from disk, so the first snapshot is durable as it stands.
+	s.snaps.init(db.NewSnapshot(), 0)
 	return s, nil
 }
 
@@ -98,6 +103,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	s.ops.Wait()
+	s.snaps.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("meta/pebble: close: %w", err)
 	}

@@ -24,11 +24,12 @@ import (
 // committers share fsyncs.
 //
 // That leaves a window in which a batch is visible but not yet durable. No
-// caller can act on it: View, and an Update that commits nothing, wait
-// before returning until every batch they could have seen is durable
-// (syncTracker), and an Update that commits is itself ordered after
-// everything it read in the WAL. A crash inside the window loses only
-// writes whose Update had not returned nil.
+// caller can act on it: View reads a snapshot of durable batches only
+// (durableSnaps), an Update that commits nothing waits before returning
+// until every batch it could have seen is durable (syncTracker), and an
+// Update that commits is itself ordered after everything it read in the
+// WAL. A crash inside the window loses only writes whose Update had not
+// returned nil.
 //
 // fn must not call Update on the same Store: it would wait for the writer
 // slot it holds. Calling View from fn is fine.
@@ -50,6 +51,11 @@ func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
 	}
 	err = b.SyncWait()
 	s.synced.done(n, err)
+	if err == nil {
+		// Before returning: every View that starts after this Update must
+		// read a snapshot that contains it.
+		s.snaps.promote(n)
+	}
 	if cerr := b.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -102,6 +108,9 @@ func (s *Store) apply(ctx context.Context, fn func(tx meta.Txn) error) (*pebbled
 		s.synced.done(n, err)
 		return nil, n, err
 	}
+	// Still under the writer slot, so the snapshot holds exactly batches
+	// 1..n; it becomes View's once batch n is durable (durable.go).
+	s.snaps.add(s.db.NewSnapshot(), n)
 	return b, n, nil
 }
 
