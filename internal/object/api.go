@@ -16,6 +16,10 @@ type Bucket struct {
 	Region  string // the LocationConstraint it was created with
 	Owner   string // canonical id of the owning account
 	Created time.Time
+	// Versioning is "" for a bucket that never had versioning.
+	Versioning VersioningStatus
+	// ObjectLock is true for a bucket with Object Lock enabled.
+	ObjectLock bool
 }
 
 // CreateBucketInput asks for a new bucket.
@@ -92,6 +96,12 @@ type ObjectInfo struct {
 	PartsCount   int       // 0 for a single-part object
 	StorageClass string    // "STANDARD"
 	Owner        string
+
+	// LockMode and RetainUntil are the version's retention ("" and zero
+	// for none); LegalHold its legal hold.
+	LockMode    LockMode
+	RetainUntil time.Time
+	LegalHold   bool
 }
 
 // Conditions are the HTTP preconditions on a read (or on a copy source).
@@ -340,4 +350,63 @@ type ListUploadsOutput struct {
 	Truncated          bool
 	NextKeyMarker      string
 	NextUploadIDMarker string
+}
+
+// VersioningStatus is a bucket's versioning state. A bucket starts
+// unversioned ("") and, once versioning is enabled, moves only between
+// Enabled and Suspended.
+type VersioningStatus string
+
+// The versioning states a bucket can be put in.
+const (
+	VersioningEnabled   VersioningStatus = "Enabled"
+	VersioningSuspended VersioningStatus = "Suspended"
+)
+
+// NullVersionID is the version id of an object written while its bucket
+// was unversioned or versioning was suspended.
+const NullVersionID = "null"
+
+// LockMode is an Object Lock retention mode.
+type LockMode string
+
+// The Object Lock retention modes.
+const (
+	LockGovernance LockMode = "GOVERNANCE"
+	LockCompliance LockMode = "COMPLIANCE"
+)
+
+// DefaultRetention is a bucket's default Object Lock retention: Mode and
+// exactly one of Days and Years.
+type DefaultRetention struct {
+	Mode  LockMode
+	Days  int
+	Years int
+}
+
+// ListVersionsInput pages through every version and delete marker of a
+// bucket, in key order and newest first within a key.
+type ListVersionsInput struct {
+	Bucket    string
+	Prefix    string
+	Delimiter string
+	// KeyMarker alone starts after every version of that key;
+	// with VersionIDMarker, after that version of KeyMarker.
+	KeyMarker       string
+	VersionIDMarker string
+	MaxKeys         int // 0 returns an empty, untruncated page
+}
+
+// ListVersionsOutput is one page of versions. Versions holds objects and
+// delete markers (ObjectInfo.DeleteMarker) interleaved in listing order,
+// with IsLatest set; a null version has VersionID NullVersionID.
+type ListVersionsOutput struct {
+	Versions       []ObjectInfo
+	CommonPrefixes []string
+	Truncated      bool
+	// NextKeyMarker and NextVersionIDMarker continue the listing; set
+	// only when Truncated (NextVersionIDMarker is empty after a common
+	// prefix).
+	NextKeyMarker       string
+	NextVersionIDMarker string
 }

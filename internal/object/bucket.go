@@ -124,7 +124,8 @@ func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) (*ListBu
 }
 
 func (r bucketRecord) bucket(name string) Bucket {
-	return Bucket{Name: name, Region: r.Region, Owner: r.Owner, Created: r.Created}
+	return Bucket{Name: name, Region: r.Region, Owner: r.Owner, Created: r.Created,
+		Versioning: r.Versioning, ObjectLock: r.ObjectLock}
 }
 
 // getBucket reads a bucket record, or returns ErrNoSuchBucket.

@@ -27,21 +27,40 @@ import (
 // This encoding must never change; new fields need a new version.
 const objectFormatV1 byte = 1
 
+// objectFormatV2 is objectFormatV1 followed by the fields versioning and
+// object lock need:
+//
+//	Seq str (the version's position in its key's history, versionid.go),
+//	LockMode str, RetainUntil int (Unix ns, 0 for none)
+//
+// and two more flags (4 delete marker, 8 legal hold). Records written
+// before versioning are V1 and decode with those fields empty. This
+// encoding must never change; new fields need a new version.
+const objectFormatV2 byte = 2
+
 const (
-	objFlagInline   = 1 << 0
-	objFlagChecksum = 1 << 1
+	objFlagInline       = 1 << 0
+	objFlagChecksum     = 1 << 1
+	objFlagDeleteMarker = 1 << 2
+	objFlagLegalHold    = 1 << 3
 )
 
-// encodeObject serializes an object record in objectFormatV1.
+// encodeObject serializes an object record in objectFormatV2.
 func encodeObject(r *objectRecord) []byte {
-	e := encoder{buf: make([]byte, 0, 128)}
-	e.buf = append(e.buf, objectFormatV1)
+	e := encoder{buf: make([]byte, 0, 160)}
+	e.buf = append(e.buf, objectFormatV2)
 	var flags uint64
 	if r.Inline {
 		flags |= objFlagInline
 	}
 	if r.Checksum != nil {
 		flags |= objFlagChecksum
+	}
+	if r.DeleteMarker {
+		flags |= objFlagDeleteMarker
+	}
+	if r.LegalHold {
+		flags |= objFlagLegalHold
 	}
 	e.uint(flags)
 	e.str(r.VersionID)
@@ -76,17 +95,26 @@ func encodeObject(r *objectRecord) []byte {
 	e.uint(uint64(r.PartsCount))
 	e.str(r.Owner)
 	e.str(string(r.Blob))
+	e.str(string(r.Seq))
+	e.str(string(r.LockMode))
+	var until int64
+	if !r.RetainUntil.IsZero() {
+		until = r.RetainUntil.UnixNano()
+	}
+	e.int(until)
 	return e.buf
 }
 
 // decodeObject parses a record written by encodeObject.
 func decodeObject(b []byte, r *objectRecord) error {
-	if len(b) == 0 || b[0] != objectFormatV1 {
+	if len(b) == 0 || (b[0] != objectFormatV1 && b[0] != objectFormatV2) {
 		return fmt.Errorf("%w: object record format %v", errBadRecord, b[:min(len(b), 1)])
 	}
 	d := decoder{buf: b[1:]}
 	flags := d.uint()
 	r.Inline = flags&objFlagInline != 0
+	r.DeleteMarker = flags&objFlagDeleteMarker != 0
+	r.LegalHold = flags&objFlagLegalHold != 0
 	r.VersionID = d.str()
 	r.DataID = d.str()
 	r.Size = d.int()
@@ -122,6 +150,16 @@ func decodeObject(b []byte, r *objectRecord) error {
 	}
 	r.Owner = d.str()
 	r.Blob = blob.ID(d.str())
+	r.Seq, r.LockMode, r.RetainUntil = nil, "", time.Time{}
+	if b[0] == objectFormatV2 {
+		if s := d.str(); s != "" {
+			r.Seq = []byte(s)
+		}
+		r.LockMode = LockMode(d.str())
+		if until := d.int(); until != 0 {
+			r.RetainUntil = time.Unix(0, until).UTC()
+		}
+	}
 	if d.err != nil {
 		return fmt.Errorf("%w: object record: %v", errBadRecord, d.err)
 	}

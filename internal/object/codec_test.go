@@ -20,6 +20,8 @@ func TestObjectCodec_roundTrip(t *testing.T) {
 			Checksum:   &checksumRecord{Alg: checksum.CRC32, Type: checksum.Composite, Value: []byte{0, 1, 2, 255}},
 			PartsCount: MaxParts, Owner: "owner", Blob: "blob-id",
 		},
+		{VersionID: "v", Seq: []byte("0123456789abcdef"), DeleteMarker: true, Modified: testEpoch, Owner: "o"},
+		{DataID: "d", Modified: testEpoch, LockMode: LockCompliance, RetainUntil: testEpoch.Add(time.Hour), LegalHold: true},
 	}
 	for i, want := range tests {
 		if want.Modified.IsZero() {
@@ -35,23 +37,33 @@ func TestObjectCodec_roundTrip(t *testing.T) {
 	}
 }
 
-// TestObjectCodec_fixture decodes bytes written by the first version of the
-// encoder, so that a change to the format cannot go unnoticed.
+// TestObjectCodec_fixture decodes bytes written by each version of the
+// encoder and checks that the current one still writes its fixture, so that
+// a change to the format cannot go unnoticed.
 func TestObjectCodec_fixture(t *testing.T) {
 	rec := objectRecord{DataID: "d1", Size: 5, ETag: "e", Modified: time.Unix(1, 2).UTC(),
 		Headers: Headers{ContentType: "t"}, UserMeta: map[string]string{"m": "v"}, Tags: []Tag{{"k", "v"}},
 		Checksum: &checksumRecord{Alg: checksum.CRC32, Type: checksum.FullObject, Value: []byte{1, 2, 3, 4}},
 		Owner:    "o", Blob: "b"}
-	const fixture = "\x01\x02\x00\x02d1\x0a\x01e\x84\xa8\xd6\xb9\x07\x01t\x00\x00\x00\x00\x00\x01\x01m\x01v\x01\x01k\x01v\x05CRC32\x0bFULL_OBJECT\x04\x01\x02\x03\x04\x00\x01o\x01b"
-	if got := string(encodeObject(&rec)); got != fixture {
-		t.Errorf("encodeObject = %q, want %q", got, fixture)
+	// Written by objectFormatV1, before versioning.
+	const fixtureV1 = "\x01\x02\x00\x02d1\x0a\x01e\x84\xa8\xd6\xb9\x07\x01t\x00\x00\x00\x00\x00\x01\x01m\x01v\x01\x01k\x01v\x05CRC32\x0bFULL_OBJECT\x04\x01\x02\x03\x04\x00\x01o\x01b"
+	recV2 := rec
+	recV2.Seq, recV2.LockMode, recV2.RetainUntil, recV2.LegalHold = []byte("0123456789abcdef"), LockGovernance, time.Unix(3, 0).UTC(), true
+	const fixtureV2 = "\x02\x0a\x00\x02d1\x0a\x01e\x84\xa8\xd6\xb9\x07\x01t\x00\x00\x00\x00\x00\x01\x01m\x01v\x01\x01k\x01v\x05CRC32\x0bFULL_OBJECT\x04\x01\x02\x03\x04\x00\x01o\x01b\x100123456789abcdef\x0aGOVERNANCE\x80\xf8\x82\xad\x16"
+	if got := string(encodeObject(&recV2)); got != fixtureV2 {
+		t.Errorf("encodeObject = %q, want %q", got, fixtureV2)
 	}
-	var got objectRecord
-	if err := decodeObject([]byte(fixture), &got); err != nil {
-		t.Fatalf("decodeObject(fixture): %v", err)
-	}
-	if diff := cmp.Diff(rec, got); diff != "" {
-		t.Errorf("decodeObject(fixture) (-want +got):\n%s", diff)
+	for _, tt := range []struct {
+		fixture string
+		want    objectRecord
+	}{{fixtureV1, rec}, {fixtureV2, recV2}} {
+		var got objectRecord
+		if err := decodeObject([]byte(tt.fixture), &got); err != nil {
+			t.Fatalf("decodeObject(%q): %v", tt.fixture, err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("decodeObject(%q) (-want +got):\n%s", tt.fixture, diff)
+		}
 	}
 }
 
@@ -67,7 +79,7 @@ func TestObjectCodec_corrupt(t *testing.T) {
 	if err := decodeObject(append(good, 0), &r); err == nil {
 		t.Errorf("decodeObject(trailing byte) succeeded")
 	}
-	if err := decodeObject([]byte{2}, &r); err == nil {
+	if err := decodeObject([]byte{3}, &r); err == nil {
 		t.Errorf("decodeObject(unknown version) succeeded")
 	}
 }

@@ -55,7 +55,8 @@ func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, e
 	)
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		garbage = nil
-		if _, err := getBucket(tx, in.Bucket); err != nil {
+		b, err := getBucket(tx, in.Bucket)
+		if err != nil {
 			return err
 		}
 		up, err := getUpload(tx, in.Bucket, in.Key, in.UploadID)
@@ -63,7 +64,9 @@ func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, e
 			// S3 answers a retried completion (say, after a lost
 			// response) with the same result while the object it made
 			// is still current.
-			v, err = completedBefore(tx, in)
+			if v, err = completedBefore(tx, in); v != nil {
+				v.versioned = b.versioned()
+			}
 			return err
 		}
 		if err != nil {
@@ -105,7 +108,7 @@ func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, e
 		return ObjectInfo{}, err
 	}
 	s.deleteBlobs(ctx, garbage)
-	return v.rec.info(in.Bucket, in.Key), nil
+	return v.info(in.Bucket, in.Key), nil
 }
 
 // assemble checks the listed parts against the uploaded ones and builds the

@@ -16,7 +16,12 @@ import (
 type source struct {
 	rec  *objectRecord
 	body *objectReader
+	// versioned: the source bucket has or had versioning.
+	versioned bool
 }
+
+// versionID is the source's version id as the client sees it.
+func (s *source) versionID() string { return displayVersion(s.rec, s.versioned) }
 
 // openSource resolves a copy source, applies its x-amz-copy-source-if-*
 // conditions and opens the bytes chosen by pick (which sees the record and
@@ -34,15 +39,19 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 			rec           *objectRecord
 			pieces        []piece
 			start, length int64
+			versioned     bool
 		)
 		err := s.meta.View(ctx, func(r meta.Reader) error {
-			if _, err := getBucket(r, bucket); err != nil {
+			b, err := getBucket(r, bucket)
+			if err != nil {
 				return err
 			}
-			var err error
-			if rec, err = getVersion(r, bucket, key, versionID); err != nil {
+			versioned = b.versioned()
+			loc, err := readVersion(r, bucket, key, versionID)
+			if err != nil {
 				return err
 			}
+			rec = loc.rec
 			if err := checkCopySourceConditions(cond, rec); err != nil {
 				return err
 			}
@@ -62,7 +71,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 		if err != nil {
 			return nil, err
 		}
-		return &source{rec: rec, body: body}, nil
+		return &source{rec: rec, body: body, versioned: versioned}, nil
 	}
 }
 
@@ -149,7 +158,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 		}
 		return nil, err
 	}
-	return &CopyOutput{Info: v.rec.info(in.DstBucket, in.DstKey), SrcVersionID: src.rec.VersionID}, nil
+	return &CopyOutput{Info: v.info(in.DstBucket, in.DstKey), SrcVersionID: src.versionID()}, nil
 }
 
 // UploadPartCopy fills a part from an object or a byte range of it
@@ -212,5 +221,5 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 	if err := s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, &rec); err != nil {
 		return Part{}, "", err
 	}
-	return rec.part(in.PartNumber), src.rec.VersionID, nil
+	return rec.part(in.PartNumber), src.versionID(), nil
 }

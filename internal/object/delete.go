@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -27,35 +28,83 @@ func (s *Service) deleteObject(ctx context.Context, in DeleteInput) (DeleteOutpu
 	if err := validKey(in.Key); err != nil {
 		return DeleteOutput{}, err
 	}
-	var garbage []blob.ID
+	if err := checkVersionID(in.VersionID); err != nil {
+		return DeleteOutput{}, err
+	}
+	var (
+		garbage []blob.ID
+		out     DeleteOutput
+	)
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		garbage = nil
-		if _, err := getBucket(tx, in.Bucket); err != nil {
+		b, err := getBucket(tx, in.Bucket)
+		if err != nil {
 			return err
 		}
-		rec, err := getVersion(tx, in.Bucket, in.Key, in.VersionID)
-		switch {
-		case errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion):
-			if in.IfMatch != "" {
-				return ErrNoSuchKey
-			}
-			return nil // deleting what is not there succeeds
-		case err != nil:
-			return err
-		}
-		if in.IfMatch != "" && !etagMatches(in.IfMatch, rec.ETag) {
-			return ErrPreconditionFailed
-		}
-		if garbage, err = removeData(tx, rec); err != nil {
-			return err
-		}
-		return tx.Delete(objectKey(in.Bucket, in.Key))
+		out, garbage, err = deleteIn(tx, b, in.Bucket, in, s.clock.Now().UTC())
+		return err
 	})
 	if err != nil {
 		return DeleteOutput{}, err
 	}
 	s.deleteBlobs(ctx, garbage)
-	return DeleteOutput{VersionID: in.VersionID}, nil
+	return out, nil
+}
+
+// checkVersionID rejects a malformed version id before any work.
+func checkVersionID(id string) error {
+	if id == "" || id == NullVersionID {
+		return nil
+	}
+	_, err := parseVersionID(id)
+	return err
+}
+
+// deleteIn performs one delete in tx. Without a version id, a versioned
+// bucket gets a delete marker and an unversioned one loses the object;
+// with one, that version is removed for good. Deleting what is not there
+// succeeds, unless IfMatch is given (then the key must exist and match).
+func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, now time.Time) (DeleteOutput, []blob.ID, error) {
+	out := DeleteOutput{VersionID: in.VersionID}
+	loc, err := findVersion(tx, bucket, in.Key, in.VersionID)
+	switch {
+	case errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion):
+		if in.IfMatch != "" {
+			return out, nil, ErrNoSuchKey
+		}
+		loc = nil
+	case err != nil:
+		return out, nil, err
+	}
+	if in.IfMatch != "" && (loc.rec.DeleteMarker || !etagMatches(in.IfMatch, loc.rec.ETag)) {
+		if loc.rec.DeleteMarker {
+			return out, nil, ErrNoSuchKey
+		}
+		return out, nil, ErrPreconditionFailed
+	}
+	if in.VersionID != "" {
+		if loc == nil {
+			return out, nil, nil
+		}
+		garbage, err := removeVersion(tx, bucket, in.Key, loc)
+		out.DeleteMarker = loc.rec.DeleteMarker
+		return out, garbage, err
+	}
+	if !b.versioned() {
+		if loc == nil {
+			return out, nil, nil
+		}
+		garbage, err := removeVersion(tx, bucket, in.Key, loc)
+		return out, garbage, err
+	}
+	var cur *objectRecord
+	if loc != nil && loc.current {
+		cur = loc.rec
+	}
+	marker, garbage, err := addDeleteMarker(tx, b, bucket, in.Key, cur, now, b.Owner)
+	if err != nil {
+		return out, nil, err
+	}
+	return DeleteOutput{VersionID: displayVersion(marker, true), DeleteMarker: true}, garbage, nil
 }
 
 // deleteBatch is how many keys DeleteObjects removes per transaction: large
@@ -85,7 +134,11 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 	var valid []int
 	for i, id := range ids {
 		results[i].ObjectID = id
-		if err := validKey(id.Key); err != nil {
+		err := validKey(id.Key)
+		if err == nil {
+			err = checkVersionID(id.VersionID)
+		}
+		if err != nil {
 			results[i].Err = err
 			continue
 		}
@@ -97,24 +150,21 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 		var garbage []blob.ID
 		err := s.meta.Update(ctx, func(tx meta.Txn) error {
 			garbage = nil
-			if _, err := getBucket(tx, bucket); err != nil {
+			b, err := getBucket(tx, bucket)
+			if err != nil {
 				return err
 			}
+			now := s.clock.Now().UTC()
 			for _, i := range batch {
-				rec, err := getVersion(tx, bucket, ids[i].Key, ids[i].VersionID)
-				switch {
-				case errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion):
-					continue
-				case err != nil:
-					return err
-				}
-				blobs, err := removeData(tx, rec)
+				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: ids[i].Key, VersionID: ids[i].VersionID}, now)
 				if err != nil {
 					return err
 				}
 				garbage = append(garbage, blobs...)
-				if err := tx.Delete(objectKey(bucket, ids[i].Key)); err != nil {
-					return err
+				res := &results[i]
+				res.DeleteMarker = out.DeleteMarker
+				if out.DeleteMarker {
+					res.DeleteMarkerVersionID = out.VersionID
 				}
 			}
 			return nil

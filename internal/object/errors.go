@@ -88,3 +88,14 @@ func (e *DeleteMarkerError) Error() string { return "object: delete marker: " + 
 
 // Unwrap returns the wrapped sentinel.
 func (e *DeleteMarkerError) Unwrap() error { return e.Err }
+
+// Sentinel errors of versioning and Object Lock.
+var (
+	// ErrIllegalVersioningConfiguration: a versioning status other than
+	// Enabled or Suspended (S3 IllegalVersioningConfigurationException).
+	ErrIllegalVersioningConfiguration = errors.New("object: illegal versioning configuration")
+	// ErrInvalidBucketState: the request conflicts with the bucket's
+	// state, such as suspending versioning on an Object Lock bucket
+	// (S3 InvalidBucketState).
+	ErrInvalidBucketState = errors.New("object: invalid bucket state")
+)

@@ -9,10 +9,6 @@ import (
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
-// nullVersion is the version id S3 gives objects written while a bucket was
-// unversioned.
-const nullVersion = "null"
-
 // maxReadAttempts bounds how often a read retries when the object was
 // replaced between reading its record and opening its blobs.
 const maxReadAttempts = 8
@@ -75,17 +71,20 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 		pieces []piece
 	)
 	err := s.meta.View(ctx, func(r meta.Reader) error {
-		if _, err := getBucket(r, in.Bucket); err != nil {
-			return err
-		}
-		rec, err := getVersion(r, in.Bucket, in.Key, in.VersionID)
+		b, err := getBucket(r, in.Bucket)
 		if err != nil {
 			return err
 		}
+		loc, err := readVersion(r, in.Bucket, in.Key, in.VersionID)
+		if err != nil {
+			return err
+		}
+		rec := loc.rec
 		if err := checkReadConditions(in.Cond, rec); err != nil {
 			return err
 		}
-		out = &GetOutput{Info: rec.info(in.Bucket, in.Key), Length: rec.Size}
+		out = &GetOutput{Info: rec.infoIn(in.Bucket, in.Key, b.versioned()), Length: rec.Size}
+		out.Info.IsLatest = loc.current
 		var part *segmentRecord
 		switch {
 		case in.PartNumber > 0:
@@ -103,25 +102,6 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 		return err
 	})
 	return out, pieces, err
-}
-
-// getVersion reads the version a request names: the current one, or by
-// version id. Unversioned objects have the version id "null".
-func getVersion(r meta.Reader, bucket, key, versionID string) (*objectRecord, error) {
-	rec, err := getObjectRecord(r, bucket, key)
-	if versionID == "" {
-		return rec, err
-	}
-	if errors.Is(err, ErrNoSuchKey) {
-		return nil, ErrNoSuchVersion
-	}
-	if err != nil {
-		return nil, err
-	}
-	if versionID == nullVersion && rec.VersionID == "" || versionID == rec.VersionID {
-		return rec, nil
-	}
-	return nil, ErrNoSuchVersion
 }
 
 // selectPart sets out to part n of the object. A single-part object has

@@ -168,7 +168,8 @@ func TestGetObject_missing(t *testing.T) {
 		{"noSuchBucket", GetInput{Bucket: "nothere", Key: "k"}, ErrNoSuchBucket},
 		{"noSuchKey", GetInput{Bucket: "bkt", Key: "other"}, ErrNoSuchKey},
 		{"nullVersion", GetInput{Bucket: "bkt", Key: "k", VersionID: "null"}, nil},
-		{"noSuchVersion", GetInput{Bucket: "bkt", Key: "k", VersionID: "v1"}, ErrNoSuchVersion},
+		{"noSuchVersion", GetInput{Bucket: "bkt", Key: "k", VersionID: missingVersion}, ErrNoSuchVersion},
+		{"badVersion", GetInput{Bucket: "bkt", Key: "k", VersionID: "v1"}, ErrInvalidVersionID},
 		{"partNumberOutOfRange", GetInput{Bucket: "bkt", Key: "k", PartNumber: 10001}, ErrInvalidArgument},
 	}
 	for _, tt := range tests {

@@ -15,11 +15,14 @@ import (
 //	                                                bytes, so a scan of this
 //	                                                table is a listing in key
 //	                                                order)
-//	'V' bucket 0x00 esc(key) 0x00 0x01 version    → reserved for noncurrent
-//	                                                versions and delete
-//	                                                markers, newest first
-//	                                                (version ids will sort
-//	                                                descending by time)
+//	'V' bucket 0x00 esc(key) 0x00 0x01 seq        → objectRecord: the
+//	                                                noncurrent versions and
+//	                                                every delete marker of
+//	                                                key, newest first (seq,
+//	                                                versionid.go)
+//	'N' bucket 0x00 esc(key) 0x00 0x01            → the seq of key's null
+//	                                                version while that one
+//	                                                is a 'V' record
 //	'D' dataID                                    → the bytes of a small
 //	                                                object stored inline
 //	'L' dataID be32(index)                        → segmentRecord: part
@@ -42,6 +45,10 @@ import (
 //
 // The current object record lives apart from older versions so that GET and
 // listing read exactly one record per key whatever the version history.
+// Invariants: a key has an 'O' record exactly when its newest version is
+// not a delete marker, and that record is newer than all of the key's 'V'
+// records; so when 'O' is absent the key's first 'V' record, if any, is a
+// delete marker and is the latest version.
 //
 // Every value starts with a format version byte (see records.go). The table
 // bytes and layouts above are an on-disk format: they must never change.
@@ -49,6 +56,7 @@ const (
 	tableBucket  = 'B'
 	tableObject  = 'O'
 	tableVersion = 'V'
+	tableNull    = 'N'
 	tableInline  = 'D'
 	tableSegment = 'L'
 	tableUpload  = 'U'
@@ -115,6 +123,23 @@ func unescapeKey(b []byte) (key string, rest []byte, ok bool) {
 		}
 	}
 	return "", nil, false
+}
+
+// versionKeyPrefix is the start of the 'V' records of key (terminated).
+func versionKeyPrefix(bucket, key string) []byte {
+	k := escapeKey(bucketPrefix(tableVersion, bucket), key)
+	return append(k, 0, 1)
+}
+
+// versionKey is the key of the 'V' record of one version.
+func versionKey(bucket, key string, seq []byte) []byte {
+	return append(versionKeyPrefix(bucket, key), seq...)
+}
+
+// nullKey is the key of the pointer to key's noncurrent null version.
+func nullKey(bucket, key string) []byte {
+	k := escapeKey(bucketPrefix(tableNull, bucket), key)
+	return append(k, 0, 1)
 }
 
 // uploadKeyPrefix is the start of the upload records of key (terminated).

@@ -81,7 +81,7 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 		}
 		return ObjectInfo{}, err
 	}
-	return v.rec.info(in.Bucket, in.Key), nil
+	return v.info(in.Bucket, in.Key), nil
 }
 
 // checkNewObject validates what every write of a new object carries.

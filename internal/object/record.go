@@ -15,6 +15,13 @@ type version struct {
 	rec      objectRecord
 	inline   []byte
 	segments []segmentRecord
+	// versioned is set by recordVersion: the bucket has or had versioning.
+	versioned bool
+}
+
+// info describes the recorded version.
+func (v *version) info(bucket, key string) ObjectInfo {
+	return v.rec.infoIn(bucket, key, v.versioned)
 }
 
 // blobs lists the blobs a version's bytes live in.
@@ -31,11 +38,13 @@ func (v *version) blobs() []blob.ID {
 
 // recordVersion makes v the current version of bucket/key in tx: it checks
 // that the bucket exists and the write conditions hold against the current
-// version, removes the current version's records and references, and
-// writes v's. It returns the blobs the replaced version used, which the
-// caller deletes once the transaction committed.
+// version, gives v its version id and moves or removes the version it
+// replaces as the bucket's versioning state says (makeRoom), and writes
+// v's records and references. It returns the blobs of removed versions,
+// which the caller deletes once the transaction committed.
 func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteConditions) ([]blob.ID, error) {
-	if _, err := getBucket(tx, bucket); err != nil {
+	b, err := getBucket(tx, bucket)
+	if err != nil {
 		return nil, err
 	}
 	cur, err := getObjectRecord(tx, bucket, key)
@@ -45,12 +54,11 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 	if err := checkWriteConditions(cond, cur); err != nil {
 		return nil, err
 	}
-	var replaced []blob.ID
-	if cur != nil {
-		if replaced, err = removeData(tx, cur); err != nil {
-			return nil, err
-		}
+	replaced, err := makeRoom(tx, b, bucket, key, cur, &v.rec)
+	if err != nil {
+		return nil, err
 	}
+	v.versioned = b.versioned()
 	if err := tx.Set(objectKey(bucket, key), encodeObject(&v.rec)); err != nil {
 		return nil, err
 	}

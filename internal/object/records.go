@@ -41,11 +41,24 @@ func decodeRecord(b []byte, v any) error {
 }
 
 // bucketRecord is the value under a bucket key.
+//
+// Fields added later are optional, so that a record written before them
+// decodes with their zero value: Versioning "" is a bucket that never had
+// versioning, ObjectLock false a bucket without Object Lock.
 type bucketRecord struct {
 	Region  string    `json:"r,omitempty"`
 	Owner   string    `json:"o,omitempty"`
 	Created time.Time `json:"c"`
+	// Versioning is "", VersioningEnabled or VersioningSuspended.
+	Versioning VersioningStatus `json:"v,omitempty"`
+	// ObjectLock is set once and never cleared; Retention is the default
+	// retention applied to new versions (nil for none).
+	ObjectLock bool              `json:"ol,omitempty"`
+	Retention  *DefaultRetention `json:"dr,omitempty"`
 }
+
+// versioned reports whether versioning was ever enabled on the bucket.
+func (r bucketRecord) versioned() bool { return r.Versioning != "" }
 
 // checksumRecord is a stored checksum.
 type checksumRecord struct {
@@ -81,15 +94,39 @@ type objectRecord struct {
 	// Blob (one blob), or PartsCount > 0 (segment records under DataID).
 	Inline bool    `json:"in,omitempty"`
 	Blob   blob.ID `json:"b,omitempty"`
+
+	// The fields below are encoded only from objectFormatV2 on.
+
+	// Seq places the version in its key's history (versionid.go); nil in
+	// records written before versioning, whose place follows from
+	// Modified (seqOf).
+	Seq []byte `json:"-"`
+	// DeleteMarker records carry only VersionID, Seq, Modified and Owner.
+	DeleteMarker bool `json:"-"`
+	// LockMode and RetainUntil are the version's Object Lock retention
+	// ("" and zero for none); LegalHold its legal hold.
+	LockMode    LockMode  `json:"-"`
+	RetainUntil time.Time `json:"-"`
+	LegalHold   bool      `json:"-"`
 }
 
-// info converts a record into the API's ObjectInfo.
+// info converts a current record into the API's ObjectInfo.
 func (r *objectRecord) info(bucket, key string) ObjectInfo {
+	return r.infoIn(bucket, key, false)
+}
+
+// infoIn is info for a record of a bucket that is or was versioned
+// (versioned), where a null version shows the version id "null".
+func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
 	return ObjectInfo{
 		Bucket:       bucket,
 		Key:          key,
-		VersionID:    r.VersionID,
+		VersionID:    displayVersion(r, versioned),
 		IsLatest:     true,
+		DeleteMarker: r.DeleteMarker,
+		LockMode:     r.LockMode,
+		RetainUntil:  r.RetainUntil,
+		LegalHold:    r.LegalHold,
 		Size:         r.Size,
 		ETag:         r.ETag,
 		LastModified: r.Modified,

@@ -16,14 +16,22 @@ func (s *Service) GetObjectTagging(ctx context.Context, bucket, key, versionID s
 	if err := validKey(key); err != nil {
 		return nil, "", fmt.Errorf("get tagging %s/%s: %w", bucket, key, err)
 	}
-	var rec *objectRecord
+	var (
+		rec       *objectRecord
+		versioned bool
+	)
 	err := s.meta.View(ctx, func(r meta.Reader) error {
-		if _, err := getBucket(r, bucket); err != nil {
+		b, err := getBucket(r, bucket)
+		if err != nil {
 			return err
 		}
-		var err error
-		rec, err = getVersion(r, bucket, key, versionID)
-		return err
+		versioned = b.versioned()
+		loc, err := readVersion(r, bucket, key, versionID)
+		if err != nil {
+			return err
+		}
+		rec = loc.rec
+		return nil
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("get tagging %s/%s: %w", bucket, key, err)
@@ -32,7 +40,7 @@ func (s *Service) GetObjectTagging(ctx context.Context, bucket, key, versionID s
 	if tags == nil {
 		tags = []Tag{}
 	}
-	return tags, rec.VersionID, nil
+	return tags, displayVersion(rec, versioned), nil
 }
 
 // PutObjectTagging replaces an object's tags and returns its version id.
@@ -66,16 +74,17 @@ func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, ta
 	}
 	var vid string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := getBucket(tx, bucket); err != nil {
-			return err
-		}
-		rec, err := getVersion(tx, bucket, key, versionID)
+		b, err := getBucket(tx, bucket)
 		if err != nil {
 			return err
 		}
-		rec.Tags = tags
-		vid = rec.VersionID
-		return tx.Set(objectKey(bucket, key), encodeObject(rec))
+		loc, err := readVersion(tx, bucket, key, versionID)
+		if err != nil {
+			return err
+		}
+		loc.rec.Tags = tags
+		vid = displayVersion(loc.rec, b.versioned())
+		return rewriteVersion(tx, bucket, key, loc)
 	})
 	return vid, err
 }

@@ -97,7 +97,7 @@ func TestObjectTagging(t *testing.T) {
 		{"getMissingKey", func() error { _, _, err := e.s.GetObjectTagging(ctx, "bkt", "nope", ""); return err }, ErrNoSuchKey},
 		{"deleteMissingKey", func() error { _, err := e.s.DeleteObjectTagging(ctx, "bkt", "nope", ""); return err }, ErrNoSuchKey},
 		{"getMissingBucket", func() error { _, _, err := e.s.GetObjectTagging(ctx, "nothere", "k", ""); return err }, ErrNoSuchBucket},
-		{"getNoSuchVersion", func() error { _, _, err := e.s.GetObjectTagging(ctx, "bkt", "k", "v9"); return err }, ErrNoSuchVersion},
+		{"getNoSuchVersion", func() error { _, _, err := e.s.GetObjectTagging(ctx, "bkt", "k", missingVersion); return err }, ErrNoSuchVersion},
 		{"getNullVersion", func() error { _, _, err := e.s.GetObjectTagging(ctx, "bkt", "k", "null"); return err }, nil},
 	}
 	for _, tt := range errTests {

@@ -120,6 +120,8 @@ var errorTable = []errorRow{
 	{is(object.ErrCopySourceTooLarge), apiError{"InvalidRequest", 400, "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120"}},
 	{is(object.ErrInvalidDigest), apiError{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."}},
 	{is(object.ErrMethodNotAllowed), apiError{"MethodNotAllowed", 405, "The specified method is not allowed against this resource."}},
+	{is(object.ErrIllegalVersioningConfiguration), apiError{"IllegalVersioningConfigurationException", 400, "The Versioning element must be specified"}},
+	{is(object.ErrInvalidBucketState), apiError{"InvalidBucketState", 409, "The request is not valid with the current state of the bucket."}},
 
 	// Authentication errors.
 	{is(sigv4.ErrUnknownAccessKey), apiError{"InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."}},
