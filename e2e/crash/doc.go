@@ -14,6 +14,10 @@
 //     its previous state), never anything partial;
 //   - listings show no key that was never written.
 //
+// While the load runs it also reads back some acknowledged PUTs at once
+// (read-after-write), and flags any request that fails while the server is
+// up.
+//
 // Each key belongs to one worker, so operations on a key are sequential and
 // at most one of them is ever in flight; that keeps the set of acceptable
 // outcomes exact. The process exits non-zero and prints every violation it

@@ -152,6 +152,25 @@ func (l *load) put(ctx context.Context, key string, p payload) {
 		l.stats.puts.Add(1)
 	}
 	l.settle(ctx, "PutObject", key, s, err, started)
+	if err == nil && p.seed%8 == 0 {
+		l.readBack(ctx, key, s)
+	}
+}
+
+// readBack checks read-after-write: a GET that starts after a write was
+// acknowledged returns exactly what was written. The key's owner is the only
+// writer, so nothing else can have changed it in between.
+func (l *load) readBack(ctx context.Context, key string, want state) {
+	octx, cancel := l.opContext(ctx)
+	defer cancel()
+	got, err := read(octx, l.client, l.bucket, key)
+	if err != nil {
+		l.checkFailure(ctx, "GetObject after PutObject", key, err, time.Now())
+		return
+	}
+	if got != want {
+		l.violate("round %d: read-after-write: %q holds %s right after a PUT of %s was acknowledged", l.round, key, got, want)
+	}
 }
 
 func (l *load) multipart(ctx context.Context, key string, rng *rand.Rand) {
