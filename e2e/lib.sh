@@ -204,13 +204,16 @@ e2e_on_exit() {
 	local rc=$?
 	set +e
 	coffer_stop
+	if ((rc != 0)); then
+		say "STOPPED (exit $rc) in step: ${E2E_CURRENT_STEP:-setup}" >&2
+	fi
 	if ((${#E2E_FAILURES[@]} > 0)); then
 		say "${#E2E_FAILURES[@]} of $E2E_CHECKS checks failed:" >&2
 		printf '  %s\n' "${E2E_FAILURES[@]}" >&2
 		((rc != 0)) || rc=1
 	fi
 	if ((rc != 0)); then
-		say "FAILED (exit $rc) in step: ${E2E_CURRENT_STEP:-setup}" >&2
+		say "FAIL" >&2
 		if [[ -s "$E2E_LOG" ]]; then
 			say "last 80 lines of the server log ($E2E_LOG):" >&2
 			tail -n 80 "$E2E_LOG" | sed 's/^/  | /' >&2
