@@ -4,6 +4,7 @@
 # metadata, tagging, listing, copy, batch delete and hand-driven multipart,
 # presigned URLs fetched with curl, and boto3 with checksum trailers.
 set -euo pipefail
+# shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 command -v aws >/dev/null || fail "the aws CLI is not installed"

@@ -3,6 +3,7 @@
 # environment, mkdir, copy and sync of a nested tree, a 200 MiB upload split
 # into 5 MiB multipart chunks, check, lsf, delete and purge.
 set -euo pipefail
+# shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 command -v rclone >/dev/null || fail "rclone is not installed"

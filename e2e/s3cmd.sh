@@ -3,6 +3,7 @@
 # mb, put of a small and a multipart file, sync of a nested tree, ls, get and
 # compare, info, cp, del, rb.
 set -euo pipefail
+# shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 command -v s3cmd >/dev/null || fail "s3cmd is not installed"

@@ -6,7 +6,7 @@
 #   ./scripts/test.sh                 everything
 #   ./scripts/test.sh unit awscli     only the named stages
 #
-# Stages: deps fmt vet unit build awscli rclone s3cmd crash.
+# Stages: deps fmt lint vet unit build awscli rclone s3cmd crash.
 # COFFER_SOAK=1 adds a long crash soak (many more kill -9 rounds).
 # Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd) are installed with
 # apt-get on Debian-like systems; nothing is downloaded from anywhere else.
@@ -15,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-ALL_STAGES=(deps fmt vet unit build awscli rclone s3cmd crash)
+ALL_STAGES=(deps fmt lint vet unit build awscli rclone s3cmd crash)
 if (($# > 0)); then
 	STAGES=("$@")
 else
@@ -91,6 +91,7 @@ deps() {
 	# The race detector needs cgo, so a C toolchain.
 	command -v gcc >/dev/null || pkgs+=(gcc libc6-dev)
 	command -v curl >/dev/null || pkgs+=(curl ca-certificates)
+	if wanted lint; then command -v shellcheck >/dev/null || pkgs+=(shellcheck); fi
 	if wanted awscli; then
 		command -v aws >/dev/null || pkgs+=(awscli)
 		# boto3 drives the aws-chunked trailer checks in e2e/awscli.sh.
@@ -103,6 +104,7 @@ deps() {
 	fi
 	echo "gcc:    $(command -v gcc || echo missing)"
 	echo "curl:   $(command -v curl || echo missing)"
+	echo "shellcheck: $(shellcheck --version 2>/dev/null | sed -n 's/^version: //p' || echo missing)"
 	echo "aws:    $(aws --version 2>&1 | head -1 || echo missing)"
 	echo "rclone: $(rclone version 2>/dev/null | head -1 || echo missing)"
 	echo "s3cmd:  $(s3cmd --version 2>&1 || echo missing)"
@@ -124,6 +126,12 @@ fmt_check() {
 		return 1
 	fi
 	echo "gofmt: ok"
+}
+
+# lint checks the shell scripts (warnings and errors; style notes are left
+# to review).
+lint() {
+	shellcheck -x --severity=warning scripts/*.sh e2e/*.sh .ci/run && echo "shellcheck: ok"
 }
 
 vet() {
@@ -166,6 +174,7 @@ crash() {
 
 wanted deps && stage deps deps
 wanted fmt && stage fmt fmt_check
+wanted lint && stage lint lint
 wanted vet && stage vet vet
 wanted unit && stage unit unit
 BUILT=0
