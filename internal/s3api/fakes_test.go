@@ -47,6 +47,8 @@ type fakeObjects struct {
 	tags        []object.Tag
 	version     string
 	list        *object.ListOutput
+	versions    *object.ListVersionsOutput
+	versioning  object.VersioningStatus
 	upload      object.Upload
 	part        object.Part
 	parts       *object.ListPartsOutput
@@ -181,6 +183,27 @@ func (f *fakeObjects) DeleteObjectTagging(_ context.Context, bucket, key, versio
 func (f *fakeObjects) ListObjects(_ context.Context, in object.ListInput) (*object.ListOutput, error) {
 	f.record(in)
 	return f.list, f.err
+}
+
+func (f *fakeObjects) ListObjectVersions(_ context.Context, in object.ListVersionsInput) (*object.ListVersionsOutput, error) {
+	f.record(in)
+	return f.versions, f.err
+}
+
+// versioningCall records a PutBucketVersioning.
+type versioningCall struct {
+	Bucket string
+	Status object.VersioningStatus
+}
+
+func (f *fakeObjects) PutBucketVersioning(_ context.Context, bucket string, status object.VersioningStatus) error {
+	f.record(versioningCall{bucket, status})
+	return f.err
+}
+
+func (f *fakeObjects) GetBucketVersioning(_ context.Context, bucket string) (object.VersioningStatus, error) {
+	f.record(versioningCall{Bucket: bucket})
+	return f.versioning, f.err
 }
 
 func (f *fakeObjects) CreateMultipartUpload(_ context.Context, in object.CreateUploadInput) (object.Upload, error) {

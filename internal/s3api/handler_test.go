@@ -129,7 +129,7 @@ func TestPipeline(t *testing.T) {
 			},
 			status: 403, code: "AccessDenied"},
 		{name: "unimplemented sub-resource", method: "PUT", target: "/b/k?acl", status: 501, code: "NotImplemented"},
-		{name: "unimplemented bucket sub-resource", method: "GET", target: "/b?versioning", status: 501, code: "NotImplemented"},
+		{name: "unimplemented bucket sub-resource", method: "GET", target: "/b?website", status: 501, code: "NotImplemented"},
 		{name: "method not allowed", method: "POST", target: "/b/k", status: 405, code: "MethodNotAllowed"},
 		{name: "key too long", method: "GET", target: "/b/" + strings.Repeat("k", 1025), status: 400, code: "KeyTooLongError"},
 		{name: "internal error is opaque", method: "GET", target: "/b/k",
@@ -171,8 +171,8 @@ func TestCopyAuthorizesSource(t *testing.T) {
 func TestObserve(t *testing.T) {
 	env := newTestEnv(t, &fakeObjects{err: object.ErrNoSuchBucket})
 	env.do(newReq("GET", "/b?list-type=2", nil))
-	env.do(newReq("GET", "/b?versioning", nil))
-	want := []string{"ListObjectsV2 404", "GetBucketVersioning 501"}
+	env.do(newReq("GET", "/b?website", nil))
+	want := []string{"ListObjectsV2 404", "GetBucketWebsite 501"}
 	if diff := cmp.Diff(want, env.obs); diff != "" {
 		t.Errorf("observed (-want +got):\n%s", diff)
 	}

@@ -23,6 +23,10 @@ var ops = map[Operation]opSpec{
 	OpDeleteBucket:      {action: "s3:DeleteBucket", serve: (*Handler).deleteBucket},
 	OpGetBucketLocation: {action: "s3:GetBucketLocation", serve: (*Handler).getBucketLocation},
 
+	OpGetBucketVersioning: {action: "s3:GetBucketVersioning", serve: (*Handler).getBucketVersioning},
+	OpPutBucketVersioning: {action: "s3:PutBucketVersioning", serve: (*Handler).putBucketVersioning},
+	OpListObjectVersions:  {action: "s3:ListBucketVersions", serve: (*Handler).listObjectVersions},
+
 	OpPutObject:     {action: "s3:PutObject", serve: (*Handler).putObject},
 	OpGetObject:     {action: "s3:GetObject", serve: (*Handler).getObject},
 	OpHeadObject:    {action: "s3:GetObject", serve: (*Handler).headObject},

@@ -78,6 +78,10 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 		if !dm.LastModified.IsZero() {
 			hdr.Set("Last-Modified", dm.LastModified.UTC().Format(http.TimeFormat))
 		}
+		if errors.Is(err, object.ErrMethodNotAllowed) {
+			// The one method a delete marker accepts.
+			hdr.Set("Allow", "DELETE")
+		}
 	}
 	var re *object.RangeError
 	if errors.As(err, &re) {

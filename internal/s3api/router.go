@@ -17,6 +17,9 @@ const (
 	OpHeadBucket              Operation = "HeadBucket"
 	OpDeleteBucket            Operation = "DeleteBucket"
 	OpGetBucketLocation       Operation = "GetBucketLocation"
+	OpGetBucketVersioning     Operation = "GetBucketVersioning"
+	OpPutBucketVersioning     Operation = "PutBucketVersioning"
+	OpListObjectVersions      Operation = "ListObjectVersions"
 	OpPutObject               Operation = "PutObject"
 	OpGetObject               Operation = "GetObject"
 	OpHeadObject              Operation = "HeadObject"
@@ -69,6 +72,9 @@ var routes = []route{
 
 	{method: http.MethodGet, target: targetBucket, query: []string{"location"}, op: OpGetBucketLocation},
 	{method: http.MethodGet, target: targetBucket, query: []string{"uploads"}, op: OpListMultipartUploads},
+	{method: http.MethodGet, target: targetBucket, query: []string{"versioning"}, op: OpGetBucketVersioning},
+	{method: http.MethodGet, target: targetBucket, query: []string{"versions"}, op: OpListObjectVersions},
+	{method: http.MethodPut, target: targetBucket, query: []string{"versioning"}, op: OpPutBucketVersioning},
 	{method: http.MethodGet, target: targetBucket, query: []string{"list-type=2"}, op: OpListObjectsV2},
 	{method: http.MethodGet, target: targetBucket, op: OpListObjects},
 	{method: http.MethodHead, target: targetBucket, op: OpHeadBucket},
@@ -130,8 +136,6 @@ var unimplemented = []struct {
 	{sub: "select", objectOp: "SelectObjectContent"},
 	{sub: "tagging", bucketStem: "BucketTagging"},
 	{sub: "torrent", objectStem: "ObjectTorrent"},
-	{sub: "versioning", bucketStem: "BucketVersioning"},
-	{sub: "versions", bucketStem: "ObjectVersions", bucketGetOp: "ListObjectVersions"},
 	{sub: "website", bucketStem: "BucketWebsite"},
 }
 

@@ -57,9 +57,9 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "keys with slashes", method: "GET", target: "/photos/2006/February/sample.jpg", bucket: "examplebucket", key: "photos/2006/February/sample.jpg", op: OpGetObject},
 
 		// Recognised sub-resources that coffer does not serve yet.
-		{doc: "GetBucketVersioning", method: "GET", target: "/?versioning", bucket: "examplebucket", op: "GetBucketVersioning", missing: true},
-		{doc: "PutBucketVersioning", method: "PUT", target: "/?versioning", bucket: "bucket", op: "PutBucketVersioning", missing: true},
-		{doc: "ListObjectVersions", method: "GET", target: "/?versions", bucket: "examplebucket", op: "ListObjectVersions", missing: true},
+		{doc: "GetBucketVersioning", method: "GET", target: "/?versioning", bucket: "examplebucket", op: "GetBucketVersioning"},
+		{doc: "PutBucketVersioning", method: "PUT", target: "/?versioning", bucket: "bucket", op: "PutBucketVersioning"},
+		{doc: "ListObjectVersions", method: "GET", target: "/?versions", bucket: "examplebucket", op: "ListObjectVersions"},
 		{doc: "GetBucketAcl", method: "GET", target: "/?acl", bucket: "examplebucket", op: "GetBucketAcl", missing: true},
 		{doc: "PutObjectAcl", method: "PUT", target: "/my-image.jpg?acl", bucket: "examplebucket", key: "my-image.jpg", op: "PutObjectAcl", missing: true},
 		{doc: "GetBucketPolicy", method: "GET", target: "/?policy", bucket: "examplebucket", op: "GetBucketPolicy", missing: true},
@@ -170,6 +170,9 @@ func TestOperationActions(t *testing.T) {
 		OpHeadBucket:              "s3:ListBucket",
 		OpDeleteBucket:            "s3:DeleteBucket",
 		OpGetBucketLocation:       "s3:GetBucketLocation",
+		OpGetBucketVersioning:     "s3:GetBucketVersioning",
+		OpPutBucketVersioning:     "s3:PutBucketVersioning",
+		OpListObjectVersions:      "s3:ListBucketVersions",
 		OpPutObject:               "s3:PutObject",
 		OpGetObject:               "s3:GetObject",
 		OpHeadObject:              "s3:GetObject",

@@ -14,6 +14,8 @@ type Objects interface {
 	HeadBucket(ctx context.Context, name string) (object.Bucket, error)
 	DeleteBucket(ctx context.Context, name string) error
 	ListBuckets(ctx context.Context, in object.ListBucketsInput) (*object.ListBucketsOutput, error)
+	PutBucketVersioning(ctx context.Context, bucket string, status object.VersioningStatus) error
+	GetBucketVersioning(ctx context.Context, bucket string) (object.VersioningStatus, error)
 
 	PutObject(ctx context.Context, in object.PutInput) (object.ObjectInfo, error)
 	GetObject(ctx context.Context, in object.GetInput) (*object.GetOutput, error)
@@ -27,6 +29,7 @@ type Objects interface {
 	DeleteObjectTagging(ctx context.Context, bucket, key, versionID string) (string, error)
 
 	ListObjects(ctx context.Context, in object.ListInput) (*object.ListOutput, error)
+	ListObjectVersions(ctx context.Context, in object.ListVersionsInput) (*object.ListVersionsOutput, error)
 
 	CreateMultipartUpload(ctx context.Context, in object.CreateUploadInput) (object.Upload, error)
 	UploadPart(ctx context.Context, in object.UploadPartInput) (object.Part, error)

@@ -239,3 +239,59 @@ type postResponse struct {
 	Key      string   `xml:"Key"`
 	ETag     string   `xml:"ETag"`
 }
+
+// versioningConfiguration is the body of PutBucketVersioning and
+// GetBucketVersioning. MfaDelete is a pointer to tell "absent" from empty.
+type versioningConfiguration struct {
+	XMLName   xml.Name `xml:"VersioningConfiguration"`
+	Status    string   `xml:"Status,omitempty"`
+	MfaDelete *string  `xml:"MfaDelete"`
+}
+
+type versioningConfigurationResult struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ VersioningConfiguration"`
+	Status  string   `xml:"Status,omitempty"`
+}
+
+// listVersionsResult is the ListObjectVersions body. Entries holds
+// *versionXML and *deleteMarkerXML values in listing order: each renders as
+// its own element, so Version and DeleteMarker elements interleave as S3
+// sends them.
+type listVersionsResult struct {
+	XMLName             xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListVersionsResult"`
+	Name                string         `xml:"Name"`
+	Prefix              string         `xml:"Prefix"`
+	KeyMarker           string         `xml:"KeyMarker"`
+	VersionIDMarker     string         `xml:"VersionIdMarker"`
+	NextKeyMarker       string         `xml:"NextKeyMarker,omitempty"`
+	NextVersionIDMarker string         `xml:"NextVersionIdMarker,omitempty"`
+	MaxKeys             int            `xml:"MaxKeys"`
+	Delimiter           string         `xml:"Delimiter,omitempty"`
+	IsTruncated         bool           `xml:"IsTruncated"`
+	Entries             []any          `xml:""`
+	CommonPrefixes      []commonPrefix `xml:"CommonPrefixes"`
+	EncodingType        string         `xml:"EncodingType,omitempty"`
+}
+
+type versionXML struct {
+	XMLName           xml.Name `xml:"Version"`
+	Key               string   `xml:"Key"`
+	VersionID         string   `xml:"VersionId"`
+	IsLatest          bool     `xml:"IsLatest"`
+	LastModified      string   `xml:"LastModified"`
+	ETag              string   `xml:"ETag"`
+	ChecksumAlgorithm string   `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string   `xml:"ChecksumType,omitempty"`
+	Size              int64    `xml:"Size"`
+	StorageClass      string   `xml:"StorageClass"`
+	Owner             *owner   `xml:"Owner,omitempty"`
+}
+
+type deleteMarkerXML struct {
+	XMLName      xml.Name `xml:"DeleteMarker"`
+	Key          string   `xml:"Key"`
+	VersionID    string   `xml:"VersionId"`
+	IsLatest     bool     `xml:"IsLatest"`
+	LastModified string   `xml:"LastModified"`
+	Owner        *owner   `xml:"Owner,omitempty"`
+}

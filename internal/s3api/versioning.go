@@ -1,0 +1,91 @@
+package s3api
+
+import (
+	"net/http"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+func (h *Handler) getBucketVersioning(w http.ResponseWriter, req *request) error {
+	st, err := h.objects.GetBucketVersioning(req.r.Context(), req.route.Bucket)
+	if err != nil {
+		return err
+	}
+	return h.writeXML(w, req, http.StatusOK, versioningConfigurationResult{Status: string(st)})
+}
+
+// putBucketVersioning sets Enabled or Suspended. MFA Delete is not
+// implemented: MfaDelete Disabled is accepted (it is what every bucket
+// has), Enabled answers 501 NotImplemented.
+func (h *Handler) putBucketVersioning(w http.ResponseWriter, req *request) error {
+	data, err := readCheckedBody(req)
+	if err != nil {
+		return err
+	}
+	var doc versioningConfiguration
+	if err := unmarshalXML(data, &doc); err != nil {
+		return err
+	}
+	if doc.MfaDelete != nil {
+		switch *doc.MfaDelete {
+		case "Disabled":
+		case "Enabled":
+			return withMessage(errNotImplemented, "MFA Delete is not implemented.")
+		default:
+			return object.ErrIllegalVersioningConfiguration
+		}
+	}
+	if err := h.objects.PutBucketVersioning(req.r.Context(), req.route.Bucket, object.VersioningStatus(doc.Status)); err != nil {
+		return err
+	}
+	writeEmpty(w, http.StatusOK)
+	return nil
+}
+
+func (h *Handler) listObjectVersions(w http.ResponseWriter, req *request) error {
+	p, err := parseListParams(req.query)
+	if err != nil {
+		return err
+	}
+	keyMarker, vidMarker := req.query.Get("key-marker"), req.query.Get("version-id-marker")
+	if vidMarker != "" && keyMarker == "" {
+		return withMessage(errInvalidArgument, "A version-id marker cannot be specified without a key marker.")
+	}
+	out, err := h.objects.ListObjectVersions(req.r.Context(), object.ListVersionsInput{
+		Bucket: req.route.Bucket, Prefix: p.prefix, Delimiter: p.delimiter,
+		KeyMarker: keyMarker, VersionIDMarker: vidMarker, MaxKeys: p.maxKeys,
+	})
+	if err != nil {
+		return err
+	}
+	res := listVersionsResult{
+		Name:            req.route.Bucket,
+		Prefix:          p.enc(p.prefix),
+		KeyMarker:       p.enc(keyMarker),
+		VersionIDMarker: vidMarker,
+		MaxKeys:         p.maxKeys,
+		Delimiter:       p.enc(p.delimiter),
+		IsTruncated:     out.Truncated,
+		EncodingType:    p.encodingType(),
+		Entries:         make([]any, 0, len(out.Versions)),
+		CommonPrefixes:  p.prefixes(out.CommonPrefixes),
+	}
+	if out.Truncated {
+		res.NextKeyMarker, res.NextVersionIDMarker = p.enc(out.NextKeyMarker), out.NextVersionIDMarker
+	}
+	for _, v := range out.Versions {
+		if v.DeleteMarker {
+			res.Entries = append(res.Entries, &deleteMarkerXML{Key: p.enc(v.Key), VersionID: v.VersionID,
+				IsLatest: v.IsLatest, LastModified: isoTime(v.LastModified), Owner: &owner{ID: v.Owner}})
+			continue
+		}
+		x := &versionXML{Key: p.enc(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
+			LastModified: isoTime(v.LastModified), ETag: quoteETag(v.ETag), Size: v.Size,
+			StorageClass: storageClass(v.StorageClass), Owner: &owner{ID: v.Owner}}
+		if v.Checksum != nil && v.Checksum.Algorithm != "" {
+			x.ChecksumAlgorithm, x.ChecksumType = string(v.Checksum.Algorithm), string(v.Checksum.Type)
+		}
+		res.Entries = append(res.Entries, x)
+	}
+	return h.writeXML(w, req, http.StatusOK, res)
+}
