@@ -27,6 +27,9 @@ type CreateBucketInput struct {
 	Name   string
 	Region string
 	Owner  string
+	// ObjectLock creates the bucket with Object Lock, and so with
+	// versioning Enabled.
+	ObjectLock bool
 }
 
 // ListBucketsInput pages through the buckets an owner can see.
@@ -143,6 +146,9 @@ type PutInput struct {
 	Tags     []Tag
 	Owner    string
 	Cond     WriteConditions
+	// Lock is the retention and legal hold asked for (nil for none: the
+	// bucket's default retention applies).
+	Lock *Lock
 }
 
 // Range is a parsed HTTP byte range. Exactly one form is used:
@@ -179,6 +185,8 @@ type DeleteInput struct {
 	Bucket, Key string
 	VersionID   string
 	IfMatch     string // conditional delete, "" if not sent
+	// BypassGovernance: as in PutRetentionInput.
+	BypassGovernance bool
 }
 
 // DeleteOutput reports what a delete did.
@@ -220,6 +228,9 @@ type CopyInput struct {
 	ChecksumAlgorithm checksum.Algorithm // "" keeps the source's algorithm
 	Owner             string
 	Cond              WriteConditions
+	// Lock is the new version's lock (nil: the bucket's default); the
+	// source's lock is never copied.
+	Lock *Lock
 }
 
 // CopyOutput reports a completed copy.
@@ -260,6 +271,9 @@ type CreateUploadInput struct {
 	Owner             string
 	ChecksumAlgorithm checksum.Algorithm // "" for none
 	ChecksumType      checksum.Type      // "" picks the algorithm's default
+	// Lock is applied to the object the upload completes (nil: the
+	// bucket's default at completion).
+	Lock *Lock
 }
 
 // Upload describes an in-progress multipart upload.
@@ -409,4 +423,41 @@ type ListVersionsOutput struct {
 	// prefix).
 	NextKeyMarker       string
 	NextVersionIDMarker string
+}
+
+// Lock is the Object Lock state a write asks for or a version has: Mode
+// and RetainUntil together or neither, and the legal hold.
+type Lock struct {
+	Mode        LockMode
+	RetainUntil time.Time
+	LegalHold   bool
+}
+
+// ObjectLockConfig is a bucket's Object Lock configuration. Enabled is
+// always true for a bucket that has one; Retention is nil without a
+// default retention.
+type ObjectLockConfig struct {
+	Enabled   bool
+	Retention *DefaultRetention
+}
+
+// PutRetentionInput sets, extends, shortens or (with a zero Mode and
+// RetainUntil) removes the retention of one version.
+type PutRetentionInput struct {
+	Bucket, Key, VersionID string
+	Mode                   LockMode
+	RetainUntil            time.Time
+	// BypassGovernance may be set only by a caller that was allowed
+	// s3:BypassGovernanceRetention and asked for the bypass: it lets
+	// GOVERNANCE retention be shortened or removed. It never affects
+	// COMPLIANCE retention or a legal hold.
+	BypassGovernance bool
+}
+
+// DeleteObjectsInput deletes several objects or versions of one bucket.
+type DeleteObjectsInput struct {
+	Bucket  string
+	Objects []ObjectID
+	// BypassGovernance: as in PutRetentionInput.
+	BypassGovernance bool
 }

@@ -18,6 +18,9 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 		return Bucket{}, err
 	}
 	rec := bucketRecord{Region: in.Region, Owner: in.Owner, Created: s.clock.Now().UTC()}
+	if in.ObjectLock {
+		rec.ObjectLock, rec.Versioning = true, VersioningEnabled
+	}
 	val, err := encodeRecord(rec)
 	if err != nil {
 		return Bucket{}, err

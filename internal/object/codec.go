@@ -33,7 +33,8 @@ const objectFormatV1 byte = 1
 //	Seq str (the version's position in its key's history, versionid.go),
 //	LockMode str, RetainUntil int (Unix ns, 0 for none)
 //
-// and two more flags (4 delete marker, 8 legal hold). Records written
+// and three more flags (4 delete marker, 8 legal hold on, 16 legal hold
+// ever set, which tells "OFF" from "never set"). Records written
 // before versioning are V1 and decode with those fields empty. This
 // encoding must never change; new fields need a new version.
 const objectFormatV2 byte = 2
@@ -43,6 +44,7 @@ const (
 	objFlagChecksum     = 1 << 1
 	objFlagDeleteMarker = 1 << 2
 	objFlagLegalHold    = 1 << 3
+	objFlagLegalHoldSet = 1 << 4
 )
 
 // encodeObject serializes an object record in objectFormatV2.
@@ -61,6 +63,9 @@ func encodeObject(r *objectRecord) []byte {
 	}
 	if r.LegalHold {
 		flags |= objFlagLegalHold
+	}
+	if r.LegalHoldSet {
+		flags |= objFlagLegalHoldSet
 	}
 	e.uint(flags)
 	e.str(r.VersionID)
@@ -115,6 +120,7 @@ func decodeObject(b []byte, r *objectRecord) error {
 	r.Inline = flags&objFlagInline != 0
 	r.DeleteMarker = flags&objFlagDeleteMarker != 0
 	r.LegalHold = flags&objFlagLegalHold != 0
+	r.LegalHoldSet = flags&objFlagLegalHoldSet != 0
 	r.VersionID = d.str()
 	r.DataID = d.str()
 	r.Size = d.int()

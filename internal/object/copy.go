@@ -100,6 +100,9 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if in.ChecksumAlgorithm, err = canonicalAlgorithm(in.ChecksumAlgorithm); err != nil {
 		return nil, err
 	}
+	if err := checkLock(in.Lock, s.clock.Now()); err != nil {
+		return nil, err
+	}
 	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond,
 		func(rec *objectRecord) (int64, int64, error) {
 			if rec.Size > MaxObjectSize {
@@ -151,7 +154,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if in.ReplaceTags {
 		rec.Tags = slices.Clone(in.Tags)
 	}
-	v := &version{rec: rec, inline: got.inline}
+	v := &version{rec: rec, inline: got.inline, lock: in.Lock}
 	if err := s.commitVersion(ctx, in.DstBucket, in.DstKey, v, in.Cond); err != nil {
 		if got.blob != "" {
 			s.deleteBlobs(ctx, []blob.ID{got.blob})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -40,7 +39,7 @@ func (s *Service) deleteObject(ctx context.Context, in DeleteInput) (DeleteOutpu
 		if err != nil {
 			return err
 		}
-		out, garbage, err = deleteIn(tx, b, in.Bucket, in, s.clock.Now().UTC())
+		out, garbage, err = deleteIn(tx, b, in.Bucket, in, guard{now: s.clock.Now().UTC(), bypass: in.BypassGovernance})
 		return err
 	})
 	if err != nil {
@@ -63,7 +62,8 @@ func checkVersionID(id string) error {
 // bucket gets a delete marker and an unversioned one loses the object;
 // with one, that version is removed for good. Deleting what is not there
 // succeeds, unless IfMatch is given (then the key must exist and match).
-func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, now time.Time) (DeleteOutput, []blob.ID, error) {
+// A protected version is ErrObjectLocked (g), with nothing changed.
+func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, g guard) (DeleteOutput, []blob.ID, error) {
 	out := DeleteOutput{VersionID: in.VersionID}
 	loc, err := findVersion(tx, bucket, in.Key, in.VersionID)
 	switch {
@@ -85,7 +85,7 @@ func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, now ti
 		if loc == nil {
 			return out, nil, nil
 		}
-		garbage, err := removeVersion(tx, bucket, in.Key, loc)
+		garbage, err := removeVersion(tx, bucket, in.Key, loc, g)
 		out.DeleteMarker = loc.rec.DeleteMarker
 		return out, garbage, err
 	}
@@ -93,14 +93,14 @@ func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, now ti
 		if loc == nil {
 			return out, nil, nil
 		}
-		garbage, err := removeVersion(tx, bucket, in.Key, loc)
+		garbage, err := removeVersion(tx, bucket, in.Key, loc, g)
 		return out, garbage, err
 	}
 	var cur *objectRecord
 	if loc != nil && loc.current {
 		cur = loc.rec
 	}
-	marker, garbage, err := addDeleteMarker(tx, b, bucket, in.Key, cur, now, b.Owner)
+	marker, garbage, err := addDeleteMarker(tx, b, bucket, in.Key, cur, g, b.Owner)
 	if err != nil {
 		return out, nil, err
 	}
@@ -116,14 +116,21 @@ const deleteBatch = 250
 // outcome; deleting a missing key succeeds. A missing bucket fails the
 // whole call. Keys are deleted in batches, one transaction per batch.
 func (s *Service) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) ([]DeleteResult, error) {
-	results, err := s.deleteObjects(ctx, bucket, ids)
+	return s.DeleteVersions(ctx, DeleteObjectsInput{Bucket: bucket, Objects: ids})
+}
+
+// DeleteVersions is DeleteObjects with the options of DeleteObjectsInput.
+// A version protected by Object Lock is an ErrObjectLocked entry; the
+// other entries go ahead.
+func (s *Service) DeleteVersions(ctx context.Context, in DeleteObjectsInput) ([]DeleteResult, error) {
+	results, err := s.deleteObjects(ctx, in.Bucket, in.Objects, in.BypassGovernance)
 	if err != nil {
-		return nil, fmt.Errorf("delete objects in %s: %w", bucket, err)
+		return nil, fmt.Errorf("delete objects in %s: %w", in.Bucket, err)
 	}
 	return results, nil
 }
 
-func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []ObjectID) ([]DeleteResult, error) {
+func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []ObjectID, bypass bool) ([]DeleteResult, error) {
 	if err := checkBucketName(bucket); err != nil {
 		return nil, err
 	}
@@ -154,9 +161,14 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 			if err != nil {
 				return err
 			}
-			now := s.clock.Now().UTC()
+			g := guard{now: s.clock.Now().UTC(), bypass: bypass}
 			for _, i := range batch {
-				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: ids[i].Key, VersionID: ids[i].VersionID}, now)
+				results[i].Err = nil
+				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: ids[i].Key, VersionID: ids[i].VersionID}, g)
+				if errors.Is(err, ErrObjectLocked) {
+					results[i].Err = err // nothing was changed for this entry
+					continue
+				}
 				if err != nil {
 					return err
 				}

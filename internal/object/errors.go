@@ -99,3 +99,27 @@ var (
 	// (S3 InvalidBucketState).
 	ErrInvalidBucketState = errors.New("object: invalid bucket state")
 )
+
+// Sentinel errors of Object Lock.
+var (
+	// ErrObjectLocked: the version is protected by retention or a legal
+	// hold and cannot be removed, overwritten or have its protection
+	// reduced (S3 AccessDenied).
+	ErrObjectLocked = errors.New("object: protected by object lock")
+	// ErrNoObjectLock: an Object Lock request on a bucket without Object
+	// Lock (S3 InvalidRequest).
+	ErrNoObjectLock = errors.New("object: bucket has no object lock configuration")
+	// ErrPastRetention: a retain-until date that is not in the future
+	// (S3 InvalidArgument).
+	ErrPastRetention = errors.New("object: retain-until date is not in the future")
+	// ErrInvalidRetention: an unknown mode, a mode without a date or a
+	// date without a mode, or a default retention without exactly one
+	// positive period (S3 InvalidArgument or MalformedXML at the wire).
+	ErrInvalidRetention = errors.New("object: invalid retention")
+	// ErrObjectLockConfigurationNotFound: the bucket has no Object Lock
+	// configuration (S3 ObjectLockConfigurationNotFoundError).
+	ErrObjectLockConfigurationNotFound = errors.New("object: object lock configuration not found")
+	// ErrNoSuchObjectLockConfiguration: the version has no retention or no
+	// legal hold (S3 NoSuchObjectLockConfiguration).
+	ErrNoSuchObjectLockConfiguration = errors.New("object: version has no object lock configuration")
+)

@@ -90,9 +90,16 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 		return Upload{}, err
 	}
 	now := s.clock.Now().UTC()
+	if err := checkLock(in.Lock, now); err != nil {
+		return Upload{}, err
+	}
 	rec := uploadRecord{
 		Initiated: now, Owner: in.Owner, Alg: in.ChecksumAlgorithm, Type: typ,
 		Headers: in.Headers, UserMeta: cloneMeta(in.UserMeta), Tags: slices.Clone(in.Tags),
+	}
+	if in.Lock != nil {
+		l := *in.Lock
+		rec.Lock = &l
 	}
 	val, err := encodeRecord(&rec)
 	if err != nil {
@@ -100,8 +107,12 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 	}
 	id := newUploadID(now.UnixNano())
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := getBucket(tx, in.Bucket); err != nil {
+		b, err := getBucket(tx, in.Bucket)
+		if err != nil {
 			return err
+		}
+		if in.Lock != nil && (in.Lock.Mode != "" || in.Lock.LegalHold) && !b.ObjectLock {
+			return ErrNoObjectLock
 		}
 		return tx.Set(uploadKey(in.Bucket, in.Key, id), val)
 	})

@@ -45,6 +45,9 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	if err := checkLock(in.Lock, s.clock.Now()); err != nil {
+		return ObjectInfo{}, err
+	}
 	// Fail fast, before reading the body; the transaction checks again.
 	if err := s.precheckWrite(ctx, in.Bucket, in.Key, in.Cond); err != nil {
 		return ObjectInfo{}, err
@@ -74,6 +77,7 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 			Blob:     got.blob,
 		},
 		inline: got.inline,
+		lock:   in.Lock,
 	}
 	if err := s.commitVersion(ctx, in.Bucket, in.Key, v, in.Cond); err != nil {
 		if got.blob != "" {

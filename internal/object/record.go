@@ -17,6 +17,8 @@ type version struct {
 	segments []segmentRecord
 	// versioned is set by recordVersion: the bucket has or had versioning.
 	versioned bool
+	// lock is the lock the write asked for (nil: the bucket's default).
+	lock *Lock
 }
 
 // info describes the recorded version.
@@ -54,7 +56,10 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 	if err := checkWriteConditions(cond, cur); err != nil {
 		return nil, err
 	}
-	replaced, err := makeRoom(tx, b, bucket, key, cur, &v.rec)
+	if err := applyLock(b, &v.rec, v.lock); err != nil {
+		return nil, err
+	}
+	replaced, err := makeRoom(tx, b, bucket, key, cur, &v.rec, guard{now: v.rec.Modified})
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,9 @@ type objectRecord struct {
 	LockMode    LockMode  `json:"-"`
 	RetainUntil time.Time `json:"-"`
 	LegalHold   bool      `json:"-"`
+	// LegalHoldSet: a legal hold was placed at some time (LegalHold
+	// tells whether it is on now).
+	LegalHoldSet bool `json:"-"`
 }
 
 // info converts a current record into the API's ObjectInfo.
@@ -160,6 +163,8 @@ type uploadRecord struct {
 	Headers   Headers            `json:"h"`
 	UserMeta  map[string]string  `json:"um,omitempty"`
 	Tags      []Tag              `json:"tg,omitempty"`
+	// Lock is the lock the completed object gets (optional field).
+	Lock *Lock `json:"lk,omitempty"`
 }
 
 // partRecord is an uploaded part.

@@ -3,7 +3,6 @@ package object
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -178,8 +177,9 @@ func latestSeq(r meta.Reader, b bucketRecord, bucket, key string, cur *objectRec
 }
 
 // removeNull permanently removes key's null version if it is a 'V' record
-// (the 'O' one is the caller's), returning the blobs it used.
-func removeNull(tx meta.Txn, bucket, key string) ([]blob.ID, error) {
+// (the 'O' one is the caller's), returning the blobs it used. A protected
+// version is ErrObjectLocked (g).
+func removeNull(tx meta.Txn, bucket, key string, g guard) ([]blob.ID, error) {
 	seq, err := nullSeq(tx, bucket, key)
 	if err != nil || seq == nil {
 		return nil, err
@@ -187,6 +187,9 @@ func removeNull(tx meta.Txn, bucket, key string) ([]blob.ID, error) {
 	rec, err := getNoncurrent(tx, bucket, key, seq)
 	if err != nil {
 		return nil, fmt.Errorf("null version of %s/%s: %w", bucket, key, err)
+	}
+	if err := g.check(rec); err != nil {
+		return nil, err
 	}
 	if err := dropNoncurrent(tx, bucket, key, rec); err != nil {
 		return nil, err
@@ -198,8 +201,9 @@ func removeNull(tx meta.Txn, bucket, key string) ([]blob.ID, error) {
 // version (the caller writes it to 'O'): it gives rec its seq and version
 // id and moves or removes the version it replaces, as the bucket's
 // versioning state says. cur is the current 'O' record or nil. It returns
-// the blobs of removed versions.
-func makeRoom(tx meta.Txn, b bucketRecord, bucket, key string, cur, rec *objectRecord) ([]blob.ID, error) {
+// the blobs of removed versions. Removing a protected version is
+// ErrObjectLocked (g).
+func makeRoom(tx meta.Txn, b bucketRecord, bucket, key string, cur, rec *objectRecord, g guard) ([]blob.ID, error) {
 	latest, err := latestSeq(tx, b, bucket, key, cur)
 	if err != nil {
 		return nil, err
@@ -219,11 +223,14 @@ func makeRoom(tx meta.Txn, b bucketRecord, bucket, key string, cur, rec *objectR
 			if err := putNoncurrent(tx, bucket, key, cur); err != nil {
 				return nil, err
 			}
-			return removeNull(tx, bucket, key)
+			return removeNull(tx, bucket, key, g)
 		}
-		garbage, err := removeNull(tx, bucket, key)
+		garbage, err := removeNull(tx, bucket, key, g)
 		if err != nil || cur == nil {
 			return garbage, err
+		}
+		if err := g.check(cur); err != nil {
+			return nil, err
 		}
 		more, err := removeData(tx, cur)
 		return append(garbage, more...), err
@@ -231,14 +238,20 @@ func makeRoom(tx meta.Txn, b bucketRecord, bucket, key string, cur, rec *objectR
 	if cur == nil {
 		return nil, nil
 	}
+	if err := g.check(cur); err != nil {
+		return nil, err
+	}
 	return removeData(tx, cur)
 }
 
 // addDeleteMarker makes a new delete marker key's latest version in a
 // versioned bucket: the current version becomes noncurrent (or, while
 // versioning is suspended, the null version is removed and the marker is
-// the new null version). cur is the 'O' record or nil.
-func addDeleteMarker(tx meta.Txn, b bucketRecord, bucket, key string, cur *objectRecord, now time.Time, owner string) (*objectRecord, []blob.ID, error) {
+// the new null version). cur is the 'O' record or nil. Removing a
+// protected null version is ErrObjectLocked (g); hiding a protected
+// version behind a marker is allowed, as in S3.
+func addDeleteMarker(tx meta.Txn, b bucketRecord, bucket, key string, cur *objectRecord, g guard, owner string) (*objectRecord, []blob.ID, error) {
+	now := g.now
 	marker := &objectRecord{DeleteMarker: true, Modified: now, Owner: owner}
 	latest, err := latestSeq(tx, b, bucket, key, cur)
 	if err != nil {
@@ -248,14 +261,20 @@ func addDeleteMarker(tx meta.Txn, b bucketRecord, bucket, key string, cur *objec
 	var garbage []blob.ID
 	if b.Versioning == VersioningEnabled {
 		marker.VersionID = encodeVersionID(marker.Seq)
-	} else if garbage, err = removeNull(tx, bucket, key); err != nil {
+	} else if garbage, err = removeNull(tx, bucket, key, g); err != nil {
 		return nil, nil, err
 	}
 	if cur != nil {
+		suspendedNull := cur.VersionID == "" && b.Versioning == VersioningSuspended
+		if suspendedNull {
+			if err := g.check(cur); err != nil {
+				return nil, nil, err
+			}
+		}
 		if err := tx.Delete(objectKey(bucket, key)); err != nil {
 			return nil, nil, err
 		}
-		if cur.VersionID == "" && b.Versioning == VersioningSuspended {
+		if suspendedNull {
 			more, err := removeData(tx, cur)
 			if err != nil {
 				return nil, nil, err
@@ -270,8 +289,12 @@ func addDeleteMarker(tx meta.Txn, b bucketRecord, bucket, key string, cur *objec
 
 // removeVersion permanently removes a located version and, if it was the
 // current one or the latest delete marker, makes the next version current
-// when that is an object. It returns the blobs the version used.
-func removeVersion(tx meta.Txn, bucket, key string, loc *located) ([]blob.ID, error) {
+// when that is an object. It returns the blobs the version used. A
+// protected version is ErrObjectLocked (g), checked before any change.
+func removeVersion(tx meta.Txn, bucket, key string, loc *located, g guard) ([]blob.ID, error) {
+	if err := g.check(loc.rec); err != nil {
+		return nil, err
+	}
 	if loc.current {
 		if err := tx.Delete(objectKey(bucket, key)); err != nil {
 			return nil, err

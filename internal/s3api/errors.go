@@ -122,6 +122,12 @@ var errorTable = []errorRow{
 	{is(object.ErrMethodNotAllowed), apiError{"MethodNotAllowed", 405, "The specified method is not allowed against this resource."}},
 	{is(object.ErrIllegalVersioningConfiguration), apiError{"IllegalVersioningConfigurationException", 400, "The Versioning element must be specified"}},
 	{is(object.ErrInvalidBucketState), apiError{"InvalidBucketState", 409, "The request is not valid with the current state of the bucket."}},
+	{is(object.ErrObjectLocked), apiError{"AccessDenied", 403, "Access Denied because object protected by object lock."}},
+	{is(object.ErrNoObjectLock), apiError{"InvalidRequest", 400, "Bucket is missing Object Lock Configuration"}},
+	{is(object.ErrPastRetention), apiError{"InvalidArgument", 400, "The retain until date must be in the future!"}},
+	{is(object.ErrInvalidRetention), apiError{"InvalidArgument", 400, "Unknown wormMode directive."}},
+	{is(object.ErrObjectLockConfigurationNotFound), apiError{"ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket"}},
+	{is(object.ErrNoSuchObjectLockConfiguration), apiError{"NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration"}},
 
 	// Authentication errors.
 	{is(sigv4.ErrUnknownAccessKey), apiError{"InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."}},
