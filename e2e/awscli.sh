@@ -229,6 +229,38 @@ else
 	skip "boto3 is not installed for python3; the boto3 checksum-trailer checks did not run"
 fi
 
+step "versioning: put-bucket-versioning, list-object-versions, get by version id, delete markers"
+VB=e2e-awscli-versioned
+a s3api create-bucket --bucket "$VB" >/dev/null
+check_eq "$(a s3api get-bucket-versioning --bucket "$VB" --query Status --output text)" None "a new bucket has no versioning status"
+a s3api put-bucket-versioning --bucket "$VB" --versioning-configuration Status=Enabled
+check_eq "$(a s3api get-bucket-versioning --bucket "$VB" --query Status --output text)" Enabled "versioning enabled"
+printf 'first\n' >"$W/v1.txt"
+printf 'second version\n' >"$W/v2.txt"
+v1=$(a s3api put-object --bucket "$VB" --key doc.txt --body "$W/v1.txt" --query VersionId --output text)
+v2=$(a s3api put-object --bucket "$VB" --key doc.txt --body "$W/v2.txt" --query VersionId --output text)
+check_not_contains "$v1" "None" "put-object returns a version id"
+[[ "$v1" != "$v2" ]] || check_failed "two puts returned the same version id $v1"
+check_eq "$(a s3api list-object-versions --bucket "$VB" --prefix doc.txt --query 'length(Versions)' --output json)" 2 "list-object-versions shows both versions"
+check_eq "$(a s3api list-object-versions --bucket "$VB" --prefix doc.txt --query 'Versions[?IsLatest].VersionId' --output text)" "$v2" "the second put is the latest version"
+a s3api get-object --bucket "$VB" --key doc.txt --version-id "$v1" "$W/v1.back" >/dev/null
+check_same_file "$W/v1.txt" "$W/v1.back" "get-object --version-id returns the old version"
+a s3 cp --only-show-errors "s3://$VB/doc.txt" "$W/latest.back"
+check_same_file "$W/v2.txt" "$W/latest.back" "a plain get returns the latest version"
+marker=$(a s3api delete-object --bucket "$VB" --key doc.txt --query DeleteMarker --output text)
+check_eq "$marker" True "delete-object in a versioned bucket creates a delete marker"
+expect_fail "get-object behind a delete marker" a s3api get-object --bucket "$VB" --key doc.txt "$W/none"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchKey" "get-object behind a delete marker is NoSuchKey"
+check_eq "$(a s3api list-object-versions --bucket "$VB" --prefix doc.txt --query 'length(DeleteMarkers)' --output json)" 1 "list-object-versions shows the delete marker"
+a s3api get-object --bucket "$VB" --key doc.txt --version-id "$v2" "$W/v2.back" >/dev/null
+check_same_file "$W/v2.txt" "$W/v2.back" "versions survive a delete marker"
+for v in "$v1" "$v2" $(a s3api list-object-versions --bucket "$VB" --query 'DeleteMarkers[].VersionId' --output text); do
+	a s3api delete-object --bucket "$VB" --key doc.txt --version-id "$v" >/dev/null
+done
+# shellcheck disable=SC2016 # backticks are a JMESPath literal
+check_eq "$(a s3api list-object-versions --bucket "$VB" --query 'length(Versions || `[]`)' --output json)" 0 "deleting every version id empties the bucket"
+a s3 rb "s3://$VB"
+
 step "rb of a non-empty bucket fails, rm --recursive, rb"
 expect_fail "rb of a non-empty bucket" a s3 rb "s3://$B"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "BucketNotEmpty" "rb of a non-empty bucket is BucketNotEmpty"
