@@ -34,7 +34,18 @@ type writer struct {
 	n     int     // bytes pending in *buf
 	err   error   // first write error; the blob is then unusable
 	state writerState
+	// written is the number of bytes written to f; writeback is how many
+	// of them have been handed to startWriteback.
+	written   int64
+	writeback int64
 }
+
+// writebackInterval is how many bytes a writer lets the page cache
+// accumulate before asking the kernel to start writing them out. Without
+// it a large blob sits dirty in memory until Commit's fsync, which then
+// writes all of it while the upload waits; with it the disk works while
+// the rest of the body arrives.
+const writebackInterval = 8 << 20
 
 // Create implements blob.Store.
 func (s *Store) Create(ctx context.Context) (blob.Writer, error) {
@@ -70,6 +81,7 @@ func (w *writer) Write(p []byte) (int, error) {
 			// skip the copy.
 			n, err := w.f.Write(p)
 			written += n
+			w.wrote(n)
 			if err != nil {
 				w.err = fmt.Errorf("write blob: %w", err)
 				return written, w.err
@@ -93,12 +105,24 @@ func (w *writer) flush() error {
 	if w.n == 0 {
 		return nil
 	}
-	if _, err := w.f.Write((*w.buf)[:w.n]); err != nil {
+	n, err := w.f.Write((*w.buf)[:w.n])
+	w.wrote(n)
+	if err != nil {
 		w.err = fmt.Errorf("write blob: %w", err)
 		return w.err
 	}
 	w.n = 0
 	return nil
+}
+
+// wrote accounts for n bytes written to the file and starts their
+// writeback once writebackInterval bytes have accumulated.
+func (w *writer) wrote(n int) {
+	w.written += int64(n)
+	if pending := w.written - w.writeback; pending >= writebackInterval {
+		startWriteback(w.f, w.writeback, pending)
+		w.writeback = w.written
+	}
 }
 
 // Commit implements blob.Writer. The order makes the blob durable before it
