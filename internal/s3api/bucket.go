@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
@@ -83,9 +84,10 @@ func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	_, err = h.objects.CreateBucket(req.r.Context(), object.CreateBucketInput{
-		Name:   req.route.Bucket,
-		Region: region,
-		Owner:  req.principal().AccountID,
+		Name:       req.route.Bucket,
+		Region:     region,
+		Owner:      req.principal().AccountID,
+		ObjectLock: strings.EqualFold(req.r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true"),
 	})
 	if err != nil {
 		return err

@@ -95,6 +95,9 @@ func parseCopyInput(req *request) (object.CopyInput, error) {
 	if err := checkStorageClass(hdr); err != nil {
 		return in, err
 	}
+	if in.Lock, err = parseLockHeaders(hdr); err != nil {
+		return in, err
+	}
 	return in, checkWriteHeaders(hdr)
 }
 

@@ -45,7 +45,9 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		ids = append(ids, id)
 	}
 	if len(ids) > 0 {
-		results, err := h.objects.DeleteObjects(ctx, req.route.Bucket, ids)
+		results, err := h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
+			Bucket: req.route.Bucket, Objects: ids, BypassGovernance: h.bypassGovernance(req, ""),
+		})
 		if err != nil {
 			return err
 		}

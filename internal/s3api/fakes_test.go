@@ -49,6 +49,8 @@ type fakeObjects struct {
 	list        *object.ListOutput
 	versions    *object.ListVersionsOutput
 	versioning  object.VersioningStatus
+	lockConfig  object.ObjectLockConfig
+	lock        object.Lock
 	upload      object.Upload
 	part        object.Part
 	parts       *object.ListPartsOutput
@@ -158,6 +160,57 @@ func (f *fakeObjects) DeleteObjects(_ context.Context, bucket string, ids []obje
 		res = append(res, object.DeleteResult{ObjectID: id})
 	}
 	return res, f.err
+}
+
+func (f *fakeObjects) DeleteVersions(_ context.Context, in object.DeleteObjectsInput) ([]object.DeleteResult, error) {
+	f.record(in.Objects)
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.delResults != nil {
+		return f.delResults, nil
+	}
+	out := make([]object.DeleteResult, len(in.Objects))
+	for i, id := range in.Objects {
+		out[i].ObjectID = id
+	}
+	return out, nil
+}
+
+func (f *fakeObjects) PutObjectLockConfiguration(_ context.Context, bucket string, cfg object.ObjectLockConfig) error {
+	f.record(cfg)
+	return f.err
+}
+
+func (f *fakeObjects) GetObjectLockConfiguration(_ context.Context, bucket string) (object.ObjectLockConfig, error) {
+	f.record(bucket)
+	return f.lockConfig, f.err
+}
+
+func (f *fakeObjects) PutObjectRetention(_ context.Context, in object.PutRetentionInput) (string, error) {
+	f.record(in)
+	return f.version, f.err
+}
+
+func (f *fakeObjects) GetObjectRetention(_ context.Context, bucket, key, versionID string) (object.Lock, error) {
+	f.record(object.ObjectID{Key: key, VersionID: versionID})
+	return f.lock, f.err
+}
+
+func (f *fakeObjects) PutObjectLegalHold(_ context.Context, bucket, key, versionID string, on bool) (string, error) {
+	f.record(legalHoldCall{object.ObjectID{Key: key, VersionID: versionID}, on})
+	return f.version, f.err
+}
+
+// legalHoldCall records a PutObjectLegalHold.
+type legalHoldCall struct {
+	ID object.ObjectID
+	On bool
+}
+
+func (f *fakeObjects) GetObjectLegalHold(_ context.Context, bucket, key, versionID string) (bool, error) {
+	f.record(object.ObjectID{Key: key, VersionID: versionID})
+	return f.lock.LegalHold, f.err
 }
 
 func (f *fakeObjects) CopyObject(_ context.Context, in object.CopyInput) (*object.CopyOutput, error) {

@@ -302,6 +302,13 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 	if info.VersionID != "" {
 		h.Set("X-Amz-Version-Id", info.VersionID)
 	}
+	if info.LockMode != "" {
+		h.Set("X-Amz-Object-Lock-Mode", string(info.LockMode))
+		h.Set("X-Amz-Object-Lock-Retain-Until-Date", isoTime(info.RetainUntil))
+	}
+	if info.LegalHold {
+		h.Set("X-Amz-Object-Lock-Legal-Hold", "ON")
+	}
 	if info.TagCount > 0 {
 		h.Set("X-Amz-Tagging-Count", strconv.Itoa(info.TagCount))
 	}

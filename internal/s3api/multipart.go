@@ -31,6 +31,9 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if err := checkWriteHeaders(hdr); err != nil {
 		return err
 	}
+	if in.Lock, err = parseLockHeaders(hdr); err != nil {
+		return err
+	}
 	if name := hdr.Get("X-Amz-Checksum-Algorithm"); name != "" {
 		if in.ChecksumAlgorithm, err = checksum.ParseAlgorithm(name); err != nil {
 			return withMessage(errInvalidRequest, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")

@@ -111,6 +111,11 @@ func (h *Handler) deleteObject(w http.ResponseWriter, req *request) error {
 		VersionID: req.query.Get("versionId"),
 		IfMatch:   req.r.Header.Get("If-Match"),
 	}
+	var err error
+	if in.VersionID, err = versionIDParam(req); err != nil {
+		return err
+	}
+	in.BypassGovernance = h.bypassGovernance(req, in.Key)
 	out, err := h.objects.DeleteObject(req.r.Context(), in)
 	if err != nil {
 		return err

@@ -85,6 +85,13 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	if err := checkStorageClass(hdr); err != nil {
 		return in, err
 	}
+	if in.Lock, err = parseLockHeaders(hdr); err != nil {
+		return in, err
+	}
+	// S3 requires an integrity check on uploads that carry a retention.
+	if in.Lock != nil && in.ContentMD5 == nil && in.Checksum == nil && in.ChecksumAlgorithm == "" {
+		return in, errMissingContentMD5
+	}
 	return in, checkWriteHeaders(hdr)
 }
 

@@ -27,6 +27,13 @@ var ops = map[Operation]opSpec{
 	OpPutBucketVersioning: {action: "s3:PutBucketVersioning", serve: (*Handler).putBucketVersioning},
 	OpListObjectVersions:  {action: "s3:ListBucketVersions", serve: (*Handler).listObjectVersions},
 
+	OpGetObjectLockConfig: {action: "s3:GetBucketObjectLockConfiguration", serve: (*Handler).getObjectLockConfig},
+	OpPutObjectLockConfig: {action: "s3:PutBucketObjectLockConfiguration", serve: (*Handler).putObjectLockConfig},
+	OpGetObjectRetention:  {action: "s3:GetObjectRetention", serve: (*Handler).getObjectRetention},
+	OpPutObjectRetention:  {action: "s3:PutObjectRetention", serve: (*Handler).putObjectRetention},
+	OpGetObjectLegalHold:  {action: "s3:GetObjectLegalHold", serve: (*Handler).getObjectLegalHold},
+	OpPutObjectLegalHold:  {action: "s3:PutObjectLegalHold", serve: (*Handler).putObjectLegalHold},
+
 	OpPutObject:     {action: "s3:PutObject", serve: (*Handler).putObject},
 	OpGetObject:     {action: "s3:GetObject", serve: (*Handler).getObject},
 	OpHeadObject:    {action: "s3:GetObject", serve: (*Handler).headObject},

@@ -20,6 +20,12 @@ const (
 	OpGetBucketVersioning     Operation = "GetBucketVersioning"
 	OpPutBucketVersioning     Operation = "PutBucketVersioning"
 	OpListObjectVersions      Operation = "ListObjectVersions"
+	OpGetObjectLockConfig     Operation = "GetObjectLockConfiguration"
+	OpPutObjectLockConfig     Operation = "PutObjectLockConfiguration"
+	OpGetObjectRetention      Operation = "GetObjectRetention"
+	OpPutObjectRetention      Operation = "PutObjectRetention"
+	OpGetObjectLegalHold      Operation = "GetObjectLegalHold"
+	OpPutObjectLegalHold      Operation = "PutObjectLegalHold"
 	OpPutObject               Operation = "PutObject"
 	OpGetObject               Operation = "GetObject"
 	OpHeadObject              Operation = "HeadObject"
@@ -75,6 +81,8 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, query: []string{"versioning"}, op: OpGetBucketVersioning},
 	{method: http.MethodGet, target: targetBucket, query: []string{"versions"}, op: OpListObjectVersions},
 	{method: http.MethodPut, target: targetBucket, query: []string{"versioning"}, op: OpPutBucketVersioning},
+	{method: http.MethodGet, target: targetBucket, query: []string{"object-lock"}, op: OpGetObjectLockConfig},
+	{method: http.MethodPut, target: targetBucket, query: []string{"object-lock"}, op: OpPutObjectLockConfig},
 	{method: http.MethodGet, target: targetBucket, query: []string{"list-type=2"}, op: OpListObjectsV2},
 	{method: http.MethodGet, target: targetBucket, op: OpListObjects},
 	{method: http.MethodHead, target: targetBucket, op: OpHeadBucket},
@@ -85,6 +93,10 @@ var routes = []route{
 
 	{method: http.MethodGet, target: targetObject, query: []string{"uploadId"}, op: OpListParts},
 	{method: http.MethodGet, target: targetObject, query: []string{"tagging"}, op: OpGetObjectTagging},
+	{method: http.MethodGet, target: targetObject, query: []string{"retention"}, op: OpGetObjectRetention},
+	{method: http.MethodGet, target: targetObject, query: []string{"legal-hold"}, op: OpGetObjectLegalHold},
+	{method: http.MethodPut, target: targetObject, query: []string{"retention"}, op: OpPutObjectRetention},
+	{method: http.MethodPut, target: targetObject, query: []string{"legal-hold"}, op: OpPutObjectLegalHold},
 	{method: http.MethodGet, target: targetObject, op: OpGetObject},
 	{method: http.MethodHead, target: targetObject, op: OpHeadObject},
 	{method: http.MethodPut, target: targetObject, query: []string{"partNumber", "uploadId"}, header: "X-Amz-Copy-Source", op: OpUploadPartCopy},
@@ -119,12 +131,10 @@ var unimplemented = []struct {
 	{sub: "encryption", bucketStem: "BucketEncryption"},
 	{sub: "intelligent-tiering", bucketStem: "BucketIntelligentTieringConfiguration"},
 	{sub: "inventory", bucketStem: "BucketInventoryConfiguration"},
-	{sub: "legal-hold", objectStem: "ObjectLegalHold"},
 	{sub: "lifecycle", bucketStem: "BucketLifecycleConfiguration"},
 	{sub: "logging", bucketStem: "BucketLogging"},
 	{sub: "metrics", bucketStem: "BucketMetricsConfiguration"},
 	{sub: "notification", bucketStem: "BucketNotificationConfiguration"},
-	{sub: "object-lock", bucketStem: "ObjectLockConfiguration"},
 	{sub: "ownershipControls", bucketStem: "BucketOwnershipControls"},
 	{sub: "policy", bucketStem: "BucketPolicy"},
 	{sub: "policyStatus", bucketStem: "BucketPolicyStatus"},
@@ -132,7 +142,6 @@ var unimplemented = []struct {
 	{sub: "replication", bucketStem: "BucketReplication"},
 	{sub: "requestPayment", bucketStem: "BucketRequestPayment"},
 	{sub: "restore", objectOp: "RestoreObject"},
-	{sub: "retention", objectStem: "ObjectRetention"},
 	{sub: "select", objectOp: "SelectObjectContent"},
 	{sub: "tagging", bucketStem: "BucketTagging"},
 	{sub: "torrent", objectStem: "ObjectTorrent"},

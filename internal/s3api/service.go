@@ -22,6 +22,7 @@ type Objects interface {
 	HeadObject(ctx context.Context, in object.GetInput) (*object.GetOutput, error)
 	DeleteObject(ctx context.Context, in object.DeleteInput) (object.DeleteOutput, error)
 	DeleteObjects(ctx context.Context, bucket string, ids []object.ObjectID) ([]object.DeleteResult, error)
+	DeleteVersions(ctx context.Context, in object.DeleteObjectsInput) ([]object.DeleteResult, error)
 	CopyObject(ctx context.Context, in object.CopyInput) (*object.CopyOutput, error)
 
 	GetObjectTagging(ctx context.Context, bucket, key, versionID string) ([]object.Tag, string, error)
@@ -30,6 +31,13 @@ type Objects interface {
 
 	ListObjects(ctx context.Context, in object.ListInput) (*object.ListOutput, error)
 	ListObjectVersions(ctx context.Context, in object.ListVersionsInput) (*object.ListVersionsOutput, error)
+
+	PutObjectLockConfiguration(ctx context.Context, bucket string, cfg object.ObjectLockConfig) error
+	GetObjectLockConfiguration(ctx context.Context, bucket string) (object.ObjectLockConfig, error)
+	PutObjectRetention(ctx context.Context, in object.PutRetentionInput) (string, error)
+	GetObjectRetention(ctx context.Context, bucket, key, versionID string) (object.Lock, error)
+	PutObjectLegalHold(ctx context.Context, bucket, key, versionID string, on bool) (string, error)
+	GetObjectLegalHold(ctx context.Context, bucket, key, versionID string) (bool, error)
 
 	CreateMultipartUpload(ctx context.Context, in object.CreateUploadInput) (object.Upload, error)
 	UploadPart(ctx context.Context, in object.UploadPartInput) (object.Part, error)

@@ -9,9 +9,6 @@ import (
 // them would be worse than refusing: a client asking for object lock,
 // customer-provided keys or KMS encryption must not believe it got them.
 var unsupportedHeaders = []string{
-	"X-Amz-Object-Lock-Mode",
-	"X-Amz-Object-Lock-Retain-Until-Date",
-	"X-Amz-Object-Lock-Legal-Hold",
 	"X-Amz-Server-Side-Encryption",
 	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
 	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
@@ -45,8 +42,5 @@ func checkWriteHeaders(h http.Header) error {
 // checkCreateBucketHeaders refuses CreateBucket options coffer cannot
 // honour yet.
 func checkCreateBucketHeaders(h http.Header) error {
-	if strings.EqualFold(h.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true") {
-		return withMessage(errHeaderNotImplemented, "A header you provided implies functionality that is not implemented: x-amz-bucket-object-lock-enabled")
-	}
 	return checkWriteHeaders(h)
 }

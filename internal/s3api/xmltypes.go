@@ -295,3 +295,50 @@ type deleteMarkerXML struct {
 	LastModified string   `xml:"LastModified"`
 	Owner        *owner   `xml:"Owner,omitempty"`
 }
+
+// objectLockConfiguration is the body of Put/GetObjectLockConfiguration.
+type objectLockConfiguration struct {
+	XMLName           xml.Name        `xml:"ObjectLockConfiguration"`
+	ObjectLockEnabled string          `xml:"ObjectLockEnabled,omitempty"`
+	Rule              *objectLockRule `xml:"Rule,omitempty"`
+}
+
+type objectLockConfigurationResult struct {
+	XMLName           xml.Name        `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ObjectLockConfiguration"`
+	ObjectLockEnabled string          `xml:"ObjectLockEnabled"`
+	Rule              *objectLockRule `xml:"Rule,omitempty"`
+}
+
+type objectLockRule struct {
+	DefaultRetention *defaultRetentionXML `xml:"DefaultRetention"`
+}
+
+type defaultRetentionXML struct {
+	Mode  string `xml:"Mode"`
+	Days  int    `xml:"Days,omitempty"`
+	Years int    `xml:"Years,omitempty"`
+}
+
+// retentionXML is the body of Put/GetObjectRetention.
+type retentionXML struct {
+	XMLName         xml.Name `xml:"Retention"`
+	Mode            string   `xml:"Mode,omitempty"`
+	RetainUntilDate string   `xml:"RetainUntilDate,omitempty"`
+}
+
+type retentionResult struct {
+	XMLName         xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ Retention"`
+	Mode            string   `xml:"Mode"`
+	RetainUntilDate string   `xml:"RetainUntilDate"`
+}
+
+// legalHoldXML is the body of Put/GetObjectLegalHold.
+type legalHoldXML struct {
+	XMLName xml.Name `xml:"LegalHold"`
+	Status  string   `xml:"Status"`
+}
+
+type legalHoldResult struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ LegalHold"`
+	Status  string   `xml:"Status"`
+}

@@ -1,0 +1,210 @@
+package s3api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/object"
+)
+
+// parseLockMode accepts the two retention modes, exactly as S3 spells them.
+func parseLockMode(s string) (object.LockMode, bool) {
+	switch m := object.LockMode(s); m {
+	case object.LockGovernance, object.LockCompliance:
+		return m, true
+	}
+	return "", false
+}
+
+// parseLockTime reads an ISO 8601 retain-until date.
+func parseLockTime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, isoMillis} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// parseLockHeaders reads x-amz-object-lock-mode, -retain-until-date and
+// -legal-hold; nil if none is sent. Mode and date go together.
+func parseLockHeaders(hdr http.Header) (*object.Lock, error) {
+	mode, until, hold := hdr.Get("X-Amz-Object-Lock-Mode"), hdr.Get("X-Amz-Object-Lock-Retain-Until-Date"), hdr.Get("X-Amz-Object-Lock-Legal-Hold")
+	if mode == "" && until == "" && hold == "" {
+		return nil, nil
+	}
+	l := &object.Lock{}
+	if (mode == "") != (until == "") {
+		return nil, withMessage(errInvalidArgument, "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied")
+	}
+	if mode != "" {
+		var ok bool
+		if l.Mode, ok = parseLockMode(mode); !ok {
+			return nil, withMessage(errInvalidArgument, "Unknown wormMode directive.")
+		}
+		if l.RetainUntil, ok = parseLockTime(until); !ok {
+			return nil, withMessage(errInvalidArgument, "The retain until date must be provided in ISO 8601 format")
+		}
+	}
+	switch hold {
+	case "", "OFF":
+	case "ON":
+		l.LegalHold = true
+	default:
+		return nil, withMessage(errInvalidArgument, "Legal Hold must be either of 'ON' or 'OFF'")
+	}
+	return l, nil
+}
+
+// bypassGovernance reports whether the request asks to bypass GOVERNANCE
+// retention and its principal is allowed s3:BypassGovernanceRetention. A
+// denied bypass is not an error: the request goes on without it, and
+// fails only if governance retention is in its way.
+func (h *Handler) bypassGovernance(req *request, key string) bool {
+	if !strings.EqualFold(req.r.Header.Get("X-Amz-Bypass-Governance-Retention"), "true") {
+		return false
+	}
+	return h.authorize(req, "s3:BypassGovernanceRetention", req.route.Bucket, key) == nil
+}
+
+func (h *Handler) putObjectLockConfig(w http.ResponseWriter, req *request) error {
+	data, err := readCheckedBody(req)
+	if err != nil {
+		return err
+	}
+	var doc objectLockConfiguration
+	if err := unmarshalXML(data, &doc); err != nil {
+		return err
+	}
+	if doc.ObjectLockEnabled != "Enabled" {
+		return errMalformedXML
+	}
+	cfg := object.ObjectLockConfig{Enabled: true}
+	if doc.Rule != nil {
+		d := doc.Rule.DefaultRetention
+		if d == nil {
+			return errMalformedXML
+		}
+		mode, ok := parseLockMode(d.Mode)
+		if !ok {
+			return errMalformedXML
+		}
+		if d.Days < 0 || d.Years < 0 || (d.Days > 0) == (d.Years > 0) {
+			return withMessage(errInvalidArgument, "Default retention period must be a positive integer value for exactly one of Days or Years.")
+		}
+		cfg.Retention = &object.DefaultRetention{Mode: mode, Days: d.Days, Years: d.Years}
+	}
+	if err := h.objects.PutObjectLockConfiguration(req.r.Context(), req.route.Bucket, cfg); err != nil {
+		return err
+	}
+	writeEmpty(w, http.StatusOK)
+	return nil
+}
+
+func (h *Handler) getObjectLockConfig(w http.ResponseWriter, req *request) error {
+	cfg, err := h.objects.GetObjectLockConfiguration(req.r.Context(), req.route.Bucket)
+	if err != nil {
+		return err
+	}
+	res := objectLockConfigurationResult{ObjectLockEnabled: "Enabled"}
+	if d := cfg.Retention; d != nil {
+		res.Rule = &objectLockRule{DefaultRetention: &defaultRetentionXML{Mode: string(d.Mode), Days: d.Days, Years: d.Years}}
+	}
+	return h.writeXML(w, req, http.StatusOK, res)
+}
+
+// versionIDParam returns the versionId query parameter; present but
+// empty is InvalidArgument, as S3 answers.
+func versionIDParam(req *request) (string, error) {
+	if v, ok := req.query["versionId"]; ok && (len(v) == 0 || v[0] == "") {
+		return "", withMessage(errInvalidArgument, "Version id cannot be the empty string")
+	}
+	return req.query.Get("versionId"), nil
+}
+
+func (h *Handler) putObjectRetention(w http.ResponseWriter, req *request) error {
+	vid, err := versionIDParam(req)
+	if err != nil {
+		return err
+	}
+	data, err := readCheckedBody(req)
+	if err != nil {
+		return err
+	}
+	var doc retentionXML
+	if err := unmarshalXML(data, &doc); err != nil {
+		return err
+	}
+	in := object.PutRetentionInput{Bucket: req.route.Bucket, Key: req.route.Key, VersionID: vid,
+		BypassGovernance: h.bypassGovernance(req, req.route.Key)}
+	if doc.Mode != "" || doc.RetainUntilDate != "" {
+		var ok bool
+		if in.Mode, ok = parseLockMode(doc.Mode); !ok {
+			return errMalformedXML
+		}
+		if in.RetainUntil, ok = parseLockTime(doc.RetainUntilDate); !ok {
+			return errMalformedXML
+		}
+	}
+	version, err := h.objects.PutObjectRetention(req.r.Context(), in)
+	if err != nil {
+		return err
+	}
+	setVersionHeader(w, version)
+	writeEmpty(w, http.StatusOK)
+	return nil
+}
+
+func (h *Handler) getObjectRetention(w http.ResponseWriter, req *request) error {
+	vid, err := versionIDParam(req)
+	if err != nil {
+		return err
+	}
+	l, err := h.objects.GetObjectRetention(req.r.Context(), req.route.Bucket, req.route.Key, vid)
+	if err != nil {
+		return err
+	}
+	return h.writeXML(w, req, http.StatusOK, retentionResult{Mode: string(l.Mode), RetainUntilDate: isoTime(l.RetainUntil)})
+}
+
+func (h *Handler) putObjectLegalHold(w http.ResponseWriter, req *request) error {
+	vid, err := versionIDParam(req)
+	if err != nil {
+		return err
+	}
+	data, err := readCheckedBody(req)
+	if err != nil {
+		return err
+	}
+	var doc legalHoldXML
+	if err := unmarshalXML(data, &doc); err != nil {
+		return err
+	}
+	if doc.Status != "ON" && doc.Status != "OFF" {
+		return errMalformedXML
+	}
+	version, err := h.objects.PutObjectLegalHold(req.r.Context(), req.route.Bucket, req.route.Key, vid, doc.Status == "ON")
+	if err != nil {
+		return err
+	}
+	setVersionHeader(w, version)
+	writeEmpty(w, http.StatusOK)
+	return nil
+}
+
+func (h *Handler) getObjectLegalHold(w http.ResponseWriter, req *request) error {
+	vid, err := versionIDParam(req)
+	if err != nil {
+		return err
+	}
+	on, err := h.objects.GetObjectLegalHold(req.r.Context(), req.route.Bucket, req.route.Key, vid)
+	if err != nil {
+		return err
+	}
+	status := "OFF"
+	if on {
+		status = "ON"
+	}
+	return h.writeXML(w, req, http.StatusOK, legalHoldResult{Status: status})
+}
