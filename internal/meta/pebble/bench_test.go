@@ -89,3 +89,51 @@ func benchmarkUpdatesWithView(b *testing.B, committers int, view bool) {
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
+
+// BenchmarkViewGet reads one existing key per View from a store whose keys
+// were flushed to sstables over several memtables: the point reads every
+// GET and HEAD makes.
+func BenchmarkViewGet(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	const keys, perBatch = 40000, 1000
+	value := make([]byte, 300)
+	for i := 0; i < keys; i += perBatch {
+		err := s.Update(ctx, func(tx meta.Txn) error {
+			for j := i; j < i+perBatch; j++ {
+				if err := tx.Set(fmt.Appendf(nil, "o/bucket/key-%08d", j*7919%keys), value); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatalf("Update: %v", err)
+		}
+		if i%(keys/4) == 0 {
+			if err := s.db.Flush(); err != nil {
+				b.Fatalf("Flush: %v", err)
+			}
+		}
+	}
+	if err := s.db.Flush(); err != nil {
+		b.Fatalf("Flush: %v", err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		key := fmt.Appendf(nil, "o/bucket/key-%08d", i%keys)
+		i++
+		err := s.View(ctx, func(r meta.Reader) error {
+			_, err := r.Get(key)
+			return err
+		})
+		if err != nil {
+			b.Fatalf("View: %v", err)
+		}
+	}
+}
