@@ -170,7 +170,7 @@ if wanted list; then
 fi
 if wanted memory; then
 	if [[ -n $PID ]]; then
-		run memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 128 --server-pid "$PID"
+		run memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64 --server-pid "$PID"
 	else
 		echo "== $NAME memory skipped: no BENCH_PID to sample" >&2
 	fi
