@@ -261,6 +261,24 @@ done
 check_eq "$(a s3api list-object-versions --bucket "$VB" --query 'length(Versions || `[]`)' --output json)" 0 "deleting every version id empties the bucket"
 a s3 rb "s3://$VB"
 
+step "object lock: a locked bucket keeps a retained version"
+LB=locked-by-awscli
+a s3api create-bucket --bucket "$LB" --object-lock-enabled-for-bucket >/dev/null
+check_eq "$(a s3api get-bucket-versioning --bucket "$LB" --query Status --output text)" Enabled "object lock turns versioning on"
+check_eq "$(a s3api get-object-lock-configuration --bucket "$LB" --query ObjectLockConfiguration.ObjectLockEnabled --output text)" Enabled "object lock configuration"
+until=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+lv=$(a s3api put-object --bucket "$LB" --key locked.txt --body "$W/v1.txt" \
+	--object-lock-mode COMPLIANCE --object-lock-retain-until-date "$until" --query VersionId --output text)
+check_eq "$(a s3api get-object-retention --bucket "$LB" --key locked.txt --version-id "$lv" --query Retention.Mode --output text)" COMPLIANCE "retention stored"
+check_eq "$(a s3api head-object --bucket "$LB" --key locked.txt --query ObjectLockMode --output text)" COMPLIANCE "head-object shows the lock mode"
+expect_fail "delete-object of a COMPLIANCE version" a s3api delete-object --bucket "$LB" --key locked.txt --version-id "$lv" --bypass-governance-retention
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "deleting a COMPLIANCE version is AccessDenied, bypass or not"
+check_eq "$(a s3api delete-object --bucket "$LB" --key locked.txt --query DeleteMarker --output text)" True "a delete without version id still adds a marker"
+check_eq "$(a s3api list-object-versions --bucket "$LB" --query 'Versions[0].VersionId' --output text)" "$lv" "list-object-versions still shows the locked version"
+check_eq "$(a s3api list-object-versions --bucket "$LB" --query 'length(DeleteMarkers)' --output json)" 1 "and the delete marker"
+a s3api get-object --bucket "$LB" --key locked.txt --version-id "$lv" "$W/locked.back" >/dev/null
+check_same_file "$W/v1.txt" "$W/locked.back" "the locked version reads back"
+
 step "rb of a non-empty bucket fails, rm --recursive, rb"
 expect_fail "rb of a non-empty bucket" a s3 rb "s3://$B"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "BucketNotEmpty" "rb of a non-empty bucket is BucketNotEmpty"
