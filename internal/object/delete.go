@@ -163,7 +163,7 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 			}
 			g := guard{now: s.clock.Now().UTC(), bypass: bypass}
 			for _, i := range batch {
-				results[i].Err = nil
+				results[i].Err, results[i].DeleteMarker, results[i].DeleteMarkerVersionID = nil, false, ""
 				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: ids[i].Key, VersionID: ids[i].VersionID}, g)
 				if errors.Is(err, ErrObjectLocked) {
 					results[i].Err = err // nothing was changed for this entry

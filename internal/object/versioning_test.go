@@ -1,6 +1,7 @@
 package object
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -419,4 +420,63 @@ func TestVersioning_oldRecords(t *testing.T) {
 	if body, err := e.readVersion("bkt", "d0000/f00", NullVersionID); err != nil || body != "x" {
 		t.Fatalf("GetObject(null) = %q, %v", body, err)
 	}
+}
+
+// TestVersioning_concurrentWrites writes and deletes one key from several
+// goroutines: every write gets its own version, and the history lists each
+// exactly once, newest first, with one latest entry.
+func TestVersioning_concurrentWrites(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	e.versioning(t, "bkt", VersioningEnabled)
+	const writers, each = 4, 10
+	ids := make(chan string, writers*each)
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func() {
+			for i := 0; i < each; i++ {
+				if i%3 == 2 {
+					out, err := e.s.DeleteObject(ctx, DeleteInput{Bucket: "bkt", Key: "k"})
+					if err != nil {
+						errs <- err
+						return
+					}
+					ids <- out.VersionID
+					continue
+				}
+				body := fmt.Sprint(w, i)
+				info, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Body: bytes.NewReader([]byte(body)), Size: int64(len(body))})
+				if err != nil {
+					errs <- err
+					return
+				}
+				ids <- info.VersionID
+			}
+			errs <- nil
+		}()
+	}
+	for w := 0; w < writers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(ids)
+	written := map[string]bool{}
+	for id := range ids {
+		if written[id] {
+			t.Fatalf("version id %s returned twice", id)
+		}
+		written[id] = true
+	}
+	got, _ := e.allVersions(t, ListVersionsInput{Bucket: "bkt", MaxKeys: 7})
+	if len(got) != writers*each {
+		t.Fatalf("listed %d versions, want %d", len(got), writers*each)
+	}
+	for i, v := range got {
+		if !written[v.VersionID] || v.Latest != (i == 0) || (i > 0 && v.VersionID <= got[i-1].VersionID) {
+			t.Fatalf("version %d = %+v: unknown, wrong IsLatest or out of order", i, v)
+		}
+	}
+	checkConsistency(t, e)
 }
