@@ -38,7 +38,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		id := object.ObjectID{Key: o.Key, VersionID: o.VersionID}
 		// S3 authorizes each key of a batch delete on its own: a denied
 		// key is an error entry, not a failed request.
-		if err := h.checkDeleteKey(req, o.Key); err != nil {
+		if err := h.checkDeleteKey(req, o.Key, o.VersionID != ""); err != nil {
 			res.Errors = append(res.Errors, deleteError(id, err))
 			continue
 		}
@@ -73,12 +73,15 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 	return h.writeXML(w, req, http.StatusOK, res)
 }
 
-func (h *Handler) checkDeleteKey(req *request, key string) error {
+func (h *Handler) checkDeleteKey(req *request, key string, version bool) error {
 	if key == "" {
 		return withMessage(errInvalidArgument, "Object key cannot be empty")
 	}
 	if len(key) > maxKeyLength {
 		return errKeyTooLong
+	}
+	if version {
+		return h.authorize(req, "s3:DeleteObjectVersion", req.route.Bucket, key)
 	}
 	return h.authorize(req, "s3:DeleteObject", req.route.Bucket, key)
 }

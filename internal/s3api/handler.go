@@ -186,8 +186,11 @@ func (h *Handler) serve(w http.ResponseWriter, req *request) error {
 	if len(req.route.Key) > maxKeyLength {
 		return errKeyTooLong
 	}
-	if spec.action != "" {
-		if err := h.authorize(req, spec.action, req.route.Bucket, req.route.Key); err != nil {
+	if action := spec.action; action != "" {
+		if _, ok := req.query["versionId"]; ok && spec.versionAction != "" {
+			action = spec.versionAction
+		}
+		if err := h.authorize(req, action, req.route.Bucket, req.route.Key); err != nil {
 			return err
 		}
 	}
@@ -195,7 +198,11 @@ func (h *Handler) serve(w http.ResponseWriter, req *request) error {
 		if req.copySrc, err = parseCopySource(req.r.Header.Get("X-Amz-Copy-Source")); err != nil {
 			return err
 		}
-		if err := h.authorize(req, "s3:GetObject", req.copySrc.bucket, req.copySrc.key); err != nil {
+		srcAction := "s3:GetObject"
+		if req.copySrc.versionID != "" {
+			srcAction = "s3:GetObjectVersion"
+		}
+		if err := h.authorize(req, srcAction, req.copySrc.bucket, req.copySrc.key); err != nil {
 			return err
 		}
 	}

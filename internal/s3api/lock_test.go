@@ -113,3 +113,38 @@ func TestObjectLockHandlers(t *testing.T) {
 				"X-Amz-Object-Lock-Retain-Until-Date": "2030-01-02T03:04:05.000Z", "X-Amz-Object-Lock-Legal-Hold": "ON"}},
 	})
 }
+
+// TestVersionActions checks that a request naming a version is authorized
+// as AWS's version action.
+func TestVersionActions(t *testing.T) {
+	tests := []struct {
+		method, target, copySource string
+		want                       []string
+	}{
+		{"GET", "/b/k?versionId=v1", "", []string{"s3:GetObjectVersion b/k"}},
+		{"HEAD", "/b/k?versionId=v1", "", []string{"s3:GetObjectVersion b/k"}},
+		{"GET", "/b/k", "", []string{"s3:GetObject b/k"}},
+		{"DELETE", "/b/k?versionId=v1", "", []string{"s3:DeleteObjectVersion b/k"}},
+		{"DELETE", "/b/k", "", []string{"s3:DeleteObject b/k"}},
+		{"GET", "/b/k?tagging&versionId=v1", "", []string{"s3:GetObjectVersionTagging b/k"}},
+		{"DELETE", "/b/k?tagging&versionId=v1", "", []string{"s3:DeleteObjectVersionTagging b/k"}},
+		{"PUT", "/b/k", "/src/a?versionId=v1", []string{"s3:PutObject b/k", "s3:GetObjectVersion src/a"}},
+	}
+	for _, tt := range tests {
+		env := newTestEnv(t, &fakeObjects{get: &object.GetOutput{}, copyOut: &object.CopyOutput{}})
+		env.authz.deny = map[string]bool{}
+		r := newReq(tt.method, tt.target, nil)
+		if tt.copySource != "" {
+			r = newReq(tt.method, tt.target, []byte{})
+			r.Header.Set("X-Amz-Copy-Source", tt.copySource)
+		}
+		env.do(r)
+		var got []string
+		for _, q := range env.authz.reqs {
+			got = append(got, q.Action+" "+q.Bucket+"/"+q.Key)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s %s: authorized (-want +got):\n%s", tt.method, tt.target, diff)
+		}
+	}
+}

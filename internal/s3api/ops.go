@@ -8,6 +8,9 @@ type opSpec struct {
 	// before serve runs. Empty means serve authorizes per resource itself
 	// (DeleteObjects asks once per key, as S3 does).
 	action string
+	// versionAction, if set, replaces action when the request names a
+	// version (?versionId=), as AWS authorizes those requests.
+	versionAction string
 	// copySource: the request names a source object in
 	// x-amz-copy-source, which also needs s3:GetObject.
 	copySource bool
@@ -35,15 +38,15 @@ var ops = map[Operation]opSpec{
 	OpPutObjectLegalHold:  {action: "s3:PutObjectLegalHold", serve: (*Handler).putObjectLegalHold},
 
 	OpPutObject:     {action: "s3:PutObject", serve: (*Handler).putObject},
-	OpGetObject:     {action: "s3:GetObject", serve: (*Handler).getObject},
-	OpHeadObject:    {action: "s3:GetObject", serve: (*Handler).headObject},
-	OpDeleteObject:  {action: "s3:DeleteObject", serve: (*Handler).deleteObject},
+	OpGetObject:     {action: "s3:GetObject", versionAction: "s3:GetObjectVersion", serve: (*Handler).getObject},
+	OpHeadObject:    {action: "s3:GetObject", versionAction: "s3:GetObjectVersion", serve: (*Handler).headObject},
+	OpDeleteObject:  {action: "s3:DeleteObject", versionAction: "s3:DeleteObjectVersion", serve: (*Handler).deleteObject},
 	OpDeleteObjects: {serve: (*Handler).deleteObjects},
 	OpCopyObject:    {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
 
-	OpGetObjectTagging:    {action: "s3:GetObjectTagging", serve: (*Handler).getObjectTagging},
-	OpPutObjectTagging:    {action: "s3:PutObjectTagging", serve: (*Handler).putObjectTagging},
-	OpDeleteObjectTagging: {action: "s3:DeleteObjectTagging", serve: (*Handler).deleteObjectTagging},
+	OpGetObjectTagging:    {action: "s3:GetObjectTagging", versionAction: "s3:GetObjectVersionTagging", serve: (*Handler).getObjectTagging},
+	OpPutObjectTagging:    {action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", serve: (*Handler).putObjectTagging},
+	OpDeleteObjectTagging: {action: "s3:DeleteObjectTagging", versionAction: "s3:DeleteObjectVersionTagging", serve: (*Handler).deleteObjectTagging},
 
 	OpListObjects:   {action: "s3:ListBucket", serve: (*Handler).listObjectsV1},
 	OpListObjectsV2: {action: "s3:ListBucket", serve: (*Handler).listObjectsV2},
