@@ -17,10 +17,11 @@ func parseLockMode(s string) (object.LockMode, bool) {
 	return "", false
 }
 
-// parseLockTime reads an ISO 8601 retain-until date.
+// parseLockTime reads an ISO 8601 retain-until date; the zero time is not
+// one, since it means "no date" everywhere below.
 func parseLockTime(s string) (time.Time, bool) {
 	for _, layout := range []string{time.RFC3339Nano, isoMillis} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.Parse(layout, s); err == nil && !t.IsZero() {
 			return t.UTC(), true
 		}
 	}
@@ -73,33 +74,43 @@ func (h *Handler) putObjectLockConfig(w http.ResponseWriter, req *request) error
 	if err != nil {
 		return err
 	}
-	var doc objectLockConfiguration
-	if err := unmarshalXML(data, &doc); err != nil {
+	cfg, err := parseLockConfigXML(data)
+	if err != nil {
 		return err
-	}
-	if doc.ObjectLockEnabled != "Enabled" {
-		return errMalformedXML
-	}
-	cfg := object.ObjectLockConfig{Enabled: true}
-	if doc.Rule != nil {
-		d := doc.Rule.DefaultRetention
-		if d == nil {
-			return errMalformedXML
-		}
-		mode, ok := parseLockMode(d.Mode)
-		if !ok {
-			return errMalformedXML
-		}
-		if d.Days < 0 || d.Years < 0 || (d.Days > 0) == (d.Years > 0) {
-			return withMessage(errInvalidArgument, "Default retention period must be a positive integer value for exactly one of Days or Years.")
-		}
-		cfg.Retention = &object.DefaultRetention{Mode: mode, Days: d.Days, Years: d.Years}
 	}
 	if err := h.objects.PutObjectLockConfiguration(req.r.Context(), req.route.Bucket, cfg); err != nil {
 		return err
 	}
 	writeEmpty(w, http.StatusOK)
 	return nil
+}
+
+// parseLockConfigXML decodes an ObjectLockConfiguration: enabled, and a
+// default retention with a known mode and exactly one positive period.
+func parseLockConfigXML(data []byte) (object.ObjectLockConfig, error) {
+	var doc objectLockConfiguration
+	if err := unmarshalXML(data, &doc); err != nil {
+		return object.ObjectLockConfig{}, err
+	}
+	if doc.ObjectLockEnabled != "Enabled" {
+		return object.ObjectLockConfig{}, errMalformedXML
+	}
+	cfg := object.ObjectLockConfig{Enabled: true}
+	if doc.Rule != nil {
+		d := doc.Rule.DefaultRetention
+		if d == nil {
+			return object.ObjectLockConfig{}, errMalformedXML
+		}
+		mode, ok := parseLockMode(d.Mode)
+		if !ok {
+			return object.ObjectLockConfig{}, errMalformedXML
+		}
+		if d.Days < 0 || d.Years < 0 || (d.Days > 0) == (d.Years > 0) {
+			return object.ObjectLockConfig{}, withMessage(errInvalidArgument, "Default retention period must be a positive integer value for exactly one of Days or Years.")
+		}
+		cfg.Retention = &object.DefaultRetention{Mode: mode, Days: d.Days, Years: d.Years}
+	}
+	return cfg, nil
 }
 
 func (h *Handler) getObjectLockConfig(w http.ResponseWriter, req *request) error {
@@ -132,21 +143,12 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, req *request) error 
 	if err != nil {
 		return err
 	}
-	var doc retentionXML
-	if err := unmarshalXML(data, &doc); err != nil {
+	l, err := parseRetentionXML(data)
+	if err != nil {
 		return err
 	}
 	in := object.PutRetentionInput{Bucket: req.route.Bucket, Key: req.route.Key, VersionID: vid,
-		BypassGovernance: h.bypassGovernance(req, req.route.Key)}
-	if doc.Mode != "" || doc.RetainUntilDate != "" {
-		var ok bool
-		if in.Mode, ok = parseLockMode(doc.Mode); !ok {
-			return errMalformedXML
-		}
-		if in.RetainUntil, ok = parseLockTime(doc.RetainUntilDate); !ok {
-			return errMalformedXML
-		}
-	}
+		Mode: l.Mode, RetainUntil: l.RetainUntil, BypassGovernance: h.bypassGovernance(req, req.route.Key)}
 	version, err := h.objects.PutObjectRetention(req.r.Context(), in)
 	if err != nil {
 		return err
@@ -154,6 +156,26 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, req *request) error 
 	setVersionHeader(w, version)
 	writeEmpty(w, http.StatusOK)
 	return nil
+}
+
+// parseRetentionXML decodes a Retention: a known mode with an ISO 8601
+// date, or neither (which removes the retention).
+func parseRetentionXML(data []byte) (object.Lock, error) {
+	var doc retentionXML
+	if err := unmarshalXML(data, &doc); err != nil {
+		return object.Lock{}, err
+	}
+	var l object.Lock
+	if doc.Mode != "" || doc.RetainUntilDate != "" {
+		var ok bool
+		if l.Mode, ok = parseLockMode(doc.Mode); !ok {
+			return object.Lock{}, errMalformedXML
+		}
+		if l.RetainUntil, ok = parseLockTime(doc.RetainUntilDate); !ok {
+			return object.Lock{}, errMalformedXML
+		}
+	}
+	return l, nil
 }
 
 func (h *Handler) getObjectRetention(w http.ResponseWriter, req *request) error {
@@ -177,20 +199,29 @@ func (h *Handler) putObjectLegalHold(w http.ResponseWriter, req *request) error 
 	if err != nil {
 		return err
 	}
-	var doc legalHoldXML
-	if err := unmarshalXML(data, &doc); err != nil {
+	on, err := parseLegalHoldXML(data)
+	if err != nil {
 		return err
 	}
-	if doc.Status != "ON" && doc.Status != "OFF" {
-		return errMalformedXML
-	}
-	version, err := h.objects.PutObjectLegalHold(req.r.Context(), req.route.Bucket, req.route.Key, vid, doc.Status == "ON")
+	version, err := h.objects.PutObjectLegalHold(req.r.Context(), req.route.Bucket, req.route.Key, vid, on)
 	if err != nil {
 		return err
 	}
 	setVersionHeader(w, version)
 	writeEmpty(w, http.StatusOK)
 	return nil
+}
+
+// parseLegalHoldXML decodes a LegalHold whose Status is ON or OFF.
+func parseLegalHoldXML(data []byte) (bool, error) {
+	var doc legalHoldXML
+	if err := unmarshalXML(data, &doc); err != nil {
+		return false, err
+	}
+	if doc.Status != "ON" && doc.Status != "OFF" {
+		return false, errMalformedXML
+	}
+	return doc.Status == "ON", nil
 }
 
 func (h *Handler) getObjectLegalHold(w http.ResponseWriter, req *request) error {

@@ -22,24 +22,34 @@ func (h *Handler) putBucketVersioning(w http.ResponseWriter, req *request) error
 	if err != nil {
 		return err
 	}
+	status, err := parseVersioningXML(data)
+	if err != nil {
+		return err
+	}
+	if err := h.objects.PutBucketVersioning(req.r.Context(), req.route.Bucket, status); err != nil {
+		return err
+	}
+	writeEmpty(w, http.StatusOK)
+	return nil
+}
+
+// parseVersioningXML decodes a VersioningConfiguration. The status is
+// left for the service to judge; MfaDelete may only be Disabled.
+func parseVersioningXML(data []byte) (object.VersioningStatus, error) {
 	var doc versioningConfiguration
 	if err := unmarshalXML(data, &doc); err != nil {
-		return err
+		return "", err
 	}
 	if doc.MfaDelete != nil {
 		switch *doc.MfaDelete {
 		case "Disabled":
 		case "Enabled":
-			return withMessage(errNotImplemented, "MFA Delete is not implemented.")
+			return "", withMessage(errNotImplemented, "MFA Delete is not implemented.")
 		default:
-			return object.ErrIllegalVersioningConfiguration
+			return "", object.ErrIllegalVersioningConfiguration
 		}
 	}
-	if err := h.objects.PutBucketVersioning(req.r.Context(), req.route.Bucket, object.VersioningStatus(doc.Status)); err != nil {
-		return err
-	}
-	writeEmpty(w, http.StatusOK)
-	return nil
+	return object.VersioningStatus(doc.Status), nil
 }
 
 func (h *Handler) listObjectVersions(w http.ResponseWriter, req *request) error {
