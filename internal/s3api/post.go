@@ -130,11 +130,21 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	defer cleanup()
-	if err := pr.Check(form.fields, size); err != nil {
-		return err
+	// S3 reports a file outside content-length-range by its size, not as a
+	// generic policy failure, so check the range before the other conditions.
+	if lo, hi, ok := pr.ContentLengthRange(); ok {
+		switch {
+		case size > hi:
+			return errEntityTooLarge
+		case size < lo:
+			return object.ErrEntityTooSmall
+		}
 	}
 	if size > maxPutSize {
 		return errEntityTooLarge
+	}
+	if err := pr.Check(form.fields, size); err != nil {
+		return err
 	}
 	in, err := parsePostInput(form, req, key, body, size)
 	if err != nil {
