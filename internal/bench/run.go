@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // cleanupTimeout bounds removing what a run created, which also happens after
@@ -220,9 +221,34 @@ func createBucket(ctx context.Context, c *s3.Client, name, region string) error 
 	return nil
 }
 
+// cleanupRounds bounds how often cleanup lists and deletes again when the
+// bucket is still not empty: a request the client cancelled (Ctrl-C, the end
+// of --duration) can still complete on the server after the first listing.
+const cleanupRounds = 5
+
 // cleanup deletes every object under the run prefix and, when the run
 // created the bucket, the bucket.
 func (b *bench) cleanup(ctx context.Context, c *s3.Client, deleteBucket bool) error {
+	for round := 1; ; round++ {
+		if err := b.deletePrefix(ctx, c); err != nil {
+			return err
+		}
+		if !deleteBucket {
+			return nil
+		}
+		_, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: &b.bucket})
+		var apiErr smithy.APIError
+		if err == nil || round == cleanupRounds || !errors.As(err, &apiErr) || apiErr.ErrorCode() != "BucketNotEmpty" {
+			if err != nil {
+				return fmt.Errorf("bench: delete bucket %s: %w", b.bucket, err)
+			}
+			return nil
+		}
+	}
+}
+
+// deletePrefix deletes every object under the run prefix.
+func (b *bench) deletePrefix(ctx context.Context, c *s3.Client) error {
 	keys := make(chan string)
 	var listErr error
 	go func() {
@@ -254,13 +280,5 @@ func (b *bench) cleanup(ctx context.Context, c *s3.Client, deleteBucket bool) er
 	// Drain so the lister can finish after a failed delete.
 	for range keys {
 	}
-	if err = errors.Join(err, listErr); err != nil {
-		return err
-	}
-	if deleteBucket {
-		if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: &b.bucket}); err != nil {
-			return fmt.Errorf("bench: delete bucket %s: %w", b.bucket, err)
-		}
-	}
-	return nil
+	return errors.Join(err, listErr)
 }
