@@ -137,3 +137,52 @@ func BenchmarkViewGet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScanPage reads one 1,000-key page from the middle of stores of
+// different sizes, the way a ListObjectsV2 page continues after a key: the
+// cost must not grow with the number of keys stored.
+func BenchmarkScanPage(b *testing.B) {
+	for _, keys := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprintf("keys=%d", keys), func(b *testing.B) {
+			s, err := Open(b.TempDir(), Options{})
+			if err != nil {
+				b.Fatalf("Open: %v", err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			value := make([]byte, 100)
+			const perBatch = 10_000
+			for i := 0; i < keys; i += perBatch {
+				err := s.Update(ctx, func(tx meta.Txn) error {
+					for j := i; j < i+perBatch; j++ {
+						if err := tx.Set(fmt.Appendf(nil, "o/bucket/key-%08d", j), value); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatalf("Update: %v", err)
+				}
+			}
+			start := fmt.Appendf(nil, "o/bucket/key-%08d", keys/2)
+			b.ReportAllocs()
+			for b.Loop() {
+				err := s.View(ctx, func(r meta.Reader) error {
+					it := r.Scan(start, []byte("o/bucket0"), meta.ScanOptions{})
+					n := 0
+					for n < 1000 && it.Next() {
+						n++
+					}
+					if n != 1000 {
+						b.Fatalf("page of %d keys, want 1000", n)
+					}
+					return it.Close()
+				})
+				if err != nil {
+					b.Fatalf("View: %v", err)
+				}
+			}
+		})
+	}
+}
