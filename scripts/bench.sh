@@ -68,6 +68,7 @@ COFFER="$ROOT/bin/coffer"
 
 SERVER_PID=""
 DATA_DIR=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	if [[ -n $SERVER_PID ]]; then
 		kill "$SERVER_PID" 2>/dev/null || true
