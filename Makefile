@@ -1,5 +1,5 @@
 # Convenience targets; ./scripts/test.sh is the authoritative test command.
-.PHONY: all build test unit e2e crash soak fmt vet clean
+.PHONY: all build test unit e2e crash soak bench fmt vet clean
 
 all: build
 
@@ -21,6 +21,11 @@ crash:
 
 soak:
 	COFFER_SOAK=1 ./scripts/test.sh build crash
+
+# The standard performance suite against a local coffer (docs/performance.md);
+# set BENCH_ENDPOINT and friends to measure another server instead.
+bench:
+	./scripts/bench.sh
 
 fmt:
 	gofmt -w $$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*')
