@@ -27,6 +27,10 @@ type piece struct {
 // meantime ends the stream with an error (never with wrong bytes).
 const eagerPieces = 32
 
+// copyBufferSize is the buffer WriteTo reads blob pieces through, the
+// size io.Copy would use.
+const copyBufferSize = 32 << 10
+
 // openPiece is a piece that is, or will be, opened.
 type openPiece struct {
 	piece
@@ -95,17 +99,7 @@ func (r *objectReader) Read(p []byte) (int, error) {
 	if r.pos >= r.end {
 		return 0, io.EOF
 	}
-	for r.cur < len(r.pieces) && r.pieces[r.cur].offset+r.pieces[r.cur].size <= r.pos {
-		if c := r.pieces[r.cur].closer; c != nil {
-			c.Close() // done with it; frees the file early
-			r.pieces[r.cur].closer = nil
-		}
-		r.cur++
-	}
-	if r.cur >= len(r.pieces) {
-		return 0, io.ErrUnexpectedEOF
-	}
-	if err := r.openAt(r.cur); err != nil {
+	if err := r.seekPiece(); err != nil {
 		return 0, err
 	}
 	pc := r.pieces[r.cur]
@@ -119,6 +113,71 @@ func (r *objectReader) Read(p []byte) (int, error) {
 		err = io.ErrUnexpectedEOF
 	}
 	return m, err
+}
+
+// seekPiece makes r.cur the piece holding r.pos, closing the pieces
+// before it, and opens it. r.pos must be before r.end.
+func (r *objectReader) seekPiece() error {
+	for r.cur < len(r.pieces) && r.pieces[r.cur].offset+r.pieces[r.cur].size <= r.pos {
+		if c := r.pieces[r.cur].closer; c != nil {
+			c.Close() // done with it; frees the file early
+			r.pieces[r.cur].closer = nil
+		}
+		r.cur++
+	}
+	if r.cur >= len(r.pieces) {
+		return io.ErrUnexpectedEOF
+	}
+	return r.openAt(r.cur)
+}
+
+// WriteTo writes the rest of the object to w. io.Copy uses it instead of
+// allocating a 32 KiB buffer per call: inline bytes are written straight
+// from the record, and only blob pieces go through a buffer, sized to what
+// is left when that is smaller.
+func (r *objectReader) WriteTo(w io.Writer) (int64, error) {
+	var (
+		total int64
+		buf   []byte
+	)
+	for r.pos < r.end {
+		if err := r.seekPiece(); err != nil {
+			return total, err
+		}
+		pc := &r.pieces[r.cur]
+		if pc.blob == "" {
+			stop := min(r.end, pc.offset+pc.size)
+			want := stop - r.pos
+			n, err := w.Write(pc.inline[r.pos-pc.offset : stop-pc.offset])
+			r.pos += int64(n)
+			total += int64(n)
+			if err != nil {
+				return total, err
+			}
+			if int64(n) < want {
+				return total, io.ErrShortWrite
+			}
+			continue
+		}
+		if buf == nil {
+			buf = make([]byte, min(r.end-r.pos, copyBufferSize))
+		}
+		m, err := r.Read(buf)
+		if m > 0 {
+			n, werr := w.Write(buf[:m])
+			total += int64(n)
+			if werr != nil {
+				return total, werr
+			}
+			if n < m {
+				return total, io.ErrShortWrite
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // Close releases every opened blob.

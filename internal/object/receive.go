@@ -121,7 +121,9 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 // src has nothing more (reading to EOF, which also lets an aws-chunked
 // decoder read its trailer).
 func copyExactly(dst io.Writer, src io.Reader, n int64) error {
-	buf := make([]byte, 128<<10)
+	// A body of a few KiB needs no 128 KiB buffer; io.CopyBuffer needs a
+	// non-empty one even for an empty body.
+	buf := make([]byte, max(1, min(n, 128<<10)))
 	copied, err := io.CopyBuffer(dst, io.LimitReader(src, n), buf)
 	if err != nil {
 		return fmt.Errorf("read body: %w", err)
