@@ -147,11 +147,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusContinue)
 	}
 	sw := &statusWriter{ResponseWriter: w}
-	hdr := sw.Header()
-	hdr.Set("X-Amz-Request-Id", id)
-	hdr.Set("X-Amz-Id-2", id)
-	hdr.Set("Server", "coffer")
-	hdr.Set("Date", start.UTC().Format(http.TimeFormat))
+	hs := newHeaderSet(sw.Header(), 4)
+	hs.set("X-Amz-Request-Id", id)
+	hs.set("X-Amz-Id-2", id)
+	hs.set("Server", "coffer")
+	hs.set("Date", start.UTC().Format(http.TimeFormat))
 
 	query := r.URL.Query()
 	req := &request{r: r, id: id, query: query, route: h.router.resolve(r, query)}

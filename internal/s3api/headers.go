@@ -266,56 +266,59 @@ func quoteETag(etag string) string {
 }
 
 // setObjectHeaders writes the headers GET and HEAD return for info.
-func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
+func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 	if info.ETag != "" {
-		h.Set("ETag", quoteETag(info.ETag))
+		hs.set("Etag", quoteETag(info.ETag))
 	}
 	if !info.LastModified.IsZero() {
-		h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+		hs.set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	}
 	ct := info.Headers.ContentType
 	if ct == "" {
 		ct = defaultContentType
 	}
-	h.Set("Content-Type", ct)
-	for name, v := range map[string]string{
-		"Content-Encoding":    info.Headers.ContentEncoding,
-		"Content-Disposition": info.Headers.ContentDisposition,
-		"Content-Language":    info.Headers.ContentLanguage,
-		"Cache-Control":       info.Headers.CacheControl,
-		"Expires":             info.Headers.Expires,
+	hs.set("Content-Type", ct)
+	for _, f := range [...]struct{ name, v string }{
+		{"Content-Encoding", info.Headers.ContentEncoding},
+		{"Content-Disposition", info.Headers.ContentDisposition},
+		{"Content-Language", info.Headers.ContentLanguage},
+		{"Cache-Control", info.Headers.CacheControl},
+		{"Expires", info.Headers.Expires},
 	} {
-		if v != "" {
-			h.Set(name, v)
+		if f.v != "" {
+			hs.set(f.name, f.v)
 		}
 	}
-	keys := make([]string, 0, len(info.UserMeta))
-	for k := range info.UserMeta {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	// S3 sends metadata names in lower case, and botocore keeps the case
-	// of the name it receives, so the names bypass Go's canonical form.
-	for _, k := range keys {
-		h["x-amz-meta-"+k] = []string{info.UserMeta[k]}
+	if len(info.UserMeta) > 0 {
+		keys := make([]string, 0, len(info.UserMeta))
+		for k := range info.UserMeta {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		// S3 sends metadata names in lower case, and botocore keeps the
+		// case of the name it receives, so the names bypass Go's
+		// canonical form.
+		for _, k := range keys {
+			hs.set("x-amz-meta-"+k, info.UserMeta[k])
+		}
 	}
 	if info.VersionID != "" {
-		h.Set("X-Amz-Version-Id", info.VersionID)
+		hs.set("X-Amz-Version-Id", info.VersionID)
 	}
 	if info.LockMode != "" {
-		h.Set("X-Amz-Object-Lock-Mode", string(info.LockMode))
-		h.Set("X-Amz-Object-Lock-Retain-Until-Date", isoTime(info.RetainUntil))
+		hs.set("X-Amz-Object-Lock-Mode", string(info.LockMode))
+		hs.set("X-Amz-Object-Lock-Retain-Until-Date", isoTime(info.RetainUntil))
 	}
 	if info.LegalHold {
-		h.Set("X-Amz-Object-Lock-Legal-Hold", "ON")
+		hs.set("X-Amz-Object-Lock-Legal-Hold", "ON")
 	}
 	if info.TagCount > 0 {
-		h.Set("X-Amz-Tagging-Count", strconv.Itoa(info.TagCount))
+		hs.set("X-Amz-Tagging-Count", strconv.Itoa(info.TagCount))
 	}
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
-		h.Set("X-Amz-Storage-Class", info.StorageClass)
+		hs.set("X-Amz-Storage-Class", info.StorageClass)
 	}
-	h.Set("Accept-Ranges", "bytes")
+	hs.set("Accept-Ranges", "bytes")
 }
 
 // responseOverrides are the GET query parameters that replace a response

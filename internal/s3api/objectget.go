@@ -82,8 +82,9 @@ func (h *Handler) headObject(w http.ResponseWriter, req *request) error {
 // its status: 206 for a range or part, else 200.
 func (h *Handler) setGetHeaders(hdr http.Header, req *request, in *object.GetInput, out *object.GetOutput) int {
 	info := &out.Info
-	setObjectHeaders(hdr, info)
-	hdr.Set("Content-Length", strconv.FormatInt(out.Length, 10))
+	hs := newHeaderSet(hdr, 10)
+	setObjectHeaders(&hs, info)
+	hs.set("Content-Length", strconv.FormatInt(out.Length, 10))
 	if in.PartNumber != 0 && info.PartsCount > 0 {
 		hdr.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(info.PartsCount))
 	}
