@@ -49,8 +49,14 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 		return ObjectInfo{}, err
 	}
 	// Fail fast, before reading the body; the transaction checks again.
-	if err := s.precheckWrite(ctx, in.Bucket, in.Key, in.Cond); err != nil {
-		return ObjectInfo{}, err
+	// A body small enough to be kept inline costs less to read than the
+	// extra snapshot read, so for one the check runs only if reading the
+	// body fails, which keeps the errors and their precedence unchanged.
+	small := in.Size <= s.inlineLimit
+	if !small {
+		if err := s.precheckWrite(ctx, in.Bucket, in.Key, in.Cond); err != nil {
+			return ObjectInfo{}, err
+		}
 	}
 	got, err := s.receive(ctx, in.Body, receiveOptions{
 		size:       in.Size,
@@ -60,6 +66,11 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 		inline:     true,
 	})
 	if err != nil {
+		if small && ctx.Err() == nil {
+			if perr := s.precheckWrite(ctx, in.Bucket, in.Key, in.Cond); perr != nil {
+				return ObjectInfo{}, perr
+			}
+		}
 		return ObjectInfo{}, err
 	}
 	v := &version{

@@ -416,3 +416,35 @@ func TestChecksumAlgorithm_anyCase(t *testing.T) {
 		t.Errorf("copy algorithm = %q", out.Info.Checksum.Algorithm)
 	}
 }
+
+// TestPutObject_errorPrecedence checks that a write that fails both the
+// bucket or condition check and the body check reports the former, in
+// both storage modes: a small body is read before the bucket is checked,
+// a large one after.
+func TestPutObject_errorPrecedence(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		bucket string
+		cond   WriteConditions
+		want   error
+	}{
+		{"noSuchBucket", "nothere", WriteConditions{}, ErrNoSuchBucket},
+		{"preconditionFailed", "bkt", WriteConditions{IfNoneMatch: "*"}, ErrPreconditionFailed},
+		{"bodyOnly", "bkt", WriteConditions{}, ErrBadDigest},
+	}
+	for _, mode := range storageModes {
+		for _, tt := range tests {
+			t.Run(mode.name+"/"+tt.name, func(t *testing.T) {
+				e := newEnv(t, mode.mod)
+				e.bucket(t, "bkt")
+				if tt.cond != (WriteConditions{}) {
+					e.put(t, "bkt", "k", "old")
+				}
+				_, err := e.s.PutObject(ctx, PutInput{Bucket: tt.bucket, Key: "k", Body: strings.NewReader("abc"), Size: 3,
+					ContentMD5: md5raw("abd"), Cond: tt.cond})
+				checkErr(t, "PutObject", err, tt.want)
+			})
+		}
+	}
+}
