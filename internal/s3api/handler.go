@@ -153,7 +153,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hs.set("Server", "coffer")
 	hs.set("Date", start.UTC().Format(http.TimeFormat))
 
-	query := r.URL.Query()
+	// Most object requests have no query; url.Values is only read, and a
+	// nil one reads as empty without ParseQuery allocating a map.
+	var query url.Values
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
 	req := &request{r: r, id: id, query: query, route: h.router.resolve(r, query)}
 	if err := h.serve(sw, req); err != nil {
 		h.writeError(sw, req, err)
