@@ -9,7 +9,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
@@ -20,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/coffer-s3/coffer/internal/coffertest"
+	"github.com/coffer-s3/coffer/internal/reqid"
 )
 
 // smallObjects is the number of 4 KiB objects the read benchmarks cycle
@@ -41,9 +45,9 @@ type smallBench struct {
 	bodyH  string
 }
 
-func newSmallBench(b *testing.B) *smallBench {
+func newSmallBench(b *testing.B, opts ...coffertest.Option) *smallBench {
 	b.Helper()
-	srv := coffertest.Start(b)
+	srv := coffertest.Start(b, opts...)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	sb := &smallBench{
@@ -137,6 +141,22 @@ func cpuTime(b *testing.B) time.Duration {
 
 func BenchmarkGetObject4KiB(b *testing.B) {
 	sb := newSmallBench(b)
+	sb.fill(b)
+	runParallel(b, func(i int) error {
+		return sb.do(b.Context(), http.MethodGet, fmt.Sprintf("obj-%04d", i%smallObjects), nil, emptySHA256)
+	})
+}
+
+// BenchmarkGetObject4KiB_accessLog is BenchmarkGetObject4KiB with the
+// access log on, written to a file as `coffer server` writes it to stderr,
+// to measure what the log line costs per request.
+func BenchmarkGetObject4KiB_accessLog(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	sb := newSmallBench(b, coffertest.WithLogger(slog.New(reqid.NewHandler(slog.NewTextHandler(f, nil)))))
 	sb.fill(b)
 	runParallel(b, func(i int) error {
 		return sb.do(b.Context(), http.MethodGet, fmt.Sprintf("obj-%04d", i%smallObjects), nil, emptySHA256)
