@@ -71,7 +71,7 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 		pieces []piece
 	)
 	err := s.meta.View(ctx, func(r meta.Reader) error {
-		b, err := getBucket(r, in.Bucket)
+		b, err := s.bucket(r, in.Bucket)
 		if err != nil {
 			return err
 		}

@@ -88,7 +88,8 @@ func (o *Options) Validate() error {
 
 // Service implements S3's bucket and object semantics over a meta and a blob
 // store. It is safe for concurrent use; it keeps no state of its own besides
-// its options, so several Services may share the same stores.
+// its options and a cache that cannot go stale, so several Services may
+// share the same stores.
 type Service struct {
 	meta        meta.Store
 	blob        blob.Store
@@ -96,6 +97,9 @@ type Service struct {
 	log         *slog.Logger
 	minPartSize int64
 	inlineLimit int64
+	// buckets holds decoded bucket records by their stored bytes; it is
+	// never stale (see bucketCache).
+	buckets bucketCache
 }
 
 // New returns a Service over the stores in opts.
