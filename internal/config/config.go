@@ -59,6 +59,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// MaxHeaderBytes bounds the size of request headers.
 	MaxHeaderBytes int
+	// DebugAddress, if set, is a host:port on which Go's profiler is
+	// served under /debug/pprof/, unauthenticated: keep it on loopback.
+	// Empty (the default) serves no profiles.
+	DebugAddress string
 }
 
 // Default returns the configuration of `coffer server` with no flags and no
@@ -118,6 +122,11 @@ func (c Config) Validate() error {
 	}
 	if c.IdleTimeout <= 0 {
 		return bad("idle timeout %v: want > 0", c.IdleTimeout)
+	}
+	if c.DebugAddress != "" {
+		if _, _, err := net.SplitHostPort(c.DebugAddress); err != nil {
+			return bad("debug address %q: %v", c.DebugAddress, err)
+		}
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

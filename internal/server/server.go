@@ -67,8 +67,10 @@ type Server struct {
 	handlers sync.WaitGroup // S3 and endpoint handlers in flight
 	draining atomic.Bool
 
-	mu sync.Mutex
-	ln net.Listener
+	mu      sync.Mutex
+	ln      net.Listener
+	debug   *http.Server // nil unless Config.DebugAddress is set
+	debugLn net.Listener
 }
 
 // New returns a Server for opts. It does not listen yet.
@@ -116,6 +118,9 @@ func (s *Server) Start() error {
 			return fmt.Errorf("listen on %s: %w", s.opts.Config.Address, err)
 		}
 	}
+	if err := s.startDebug(); err != nil {
+		return errors.Join(err, ln.Close())
+	}
 	s.ln = ln
 	s.log.Info("listening", "address", ln.Addr().String())
 	return nil
@@ -155,6 +160,9 @@ func (s *Server) Serve() error {
 // Start and more than once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
+	if err := s.closeDebug(); err != nil {
+		s.log.Warn("closing debug listener", "err", err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Config.ShutdownTimeout)
 	defer cancel()
 	start := time.Now()
