@@ -48,7 +48,9 @@ type Store interface {
 	Close() error
 }
 
-// Writer receives the bytes of a new blob.
+// Writer receives the bytes of a new blob. A Writer may also implement
+// io.ReaderFrom, reading a body straight into its own buffers; callers that
+// stream large bodies should use it when it is there.
 type Writer interface {
 	io.Writer
 	// Commit makes the blob durable and visible and returns its id. The

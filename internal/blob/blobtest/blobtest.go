@@ -34,6 +34,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"WalkStopsOnError", testWalkStopsOnError},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"LargeBlob", testLargeBlob},
+		{"ReadFrom", testReadFrom},
+		{"ReadFromError", testReadFromError},
 		{"UniqueIDs", testUniqueIDs},
 	}
 	for _, tt := range tests {

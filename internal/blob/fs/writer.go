@@ -38,6 +38,15 @@ type writer struct {
 	// of them have been handed to startWriteback.
 	written   int64
 	writeback int64
+	// direct is whether f has O_DIRECT set: writes must then be whole
+	// blocks from an aligned buffer.
+	direct bool
+	// spare is the second buffer of direct mode: while one buffer's
+	// write is in flight the next fills. inflight says a write of spare
+	// was started and its result not yet taken from done.
+	spare    *[]byte
+	inflight bool
+	done     chan writeResult
 }
 
 // writebackInterval is how many bytes a writer lets the page cache
@@ -63,66 +72,6 @@ func (s *Store) Create(ctx context.Context) (blob.Writer, error) {
 	h := encodeHeader(0)
 	w.n = copy(*w.buf, h[:])
 	return w, nil
-}
-
-// Write implements io.Writer.
-func (w *writer) Write(p []byte) (int, error) {
-	if w.state != writing {
-		return 0, errWriterDone
-	}
-	if w.err != nil {
-		return 0, w.err
-	}
-	buf := *w.buf
-	written := 0
-	for len(p) > 0 {
-		if w.n == 0 && len(p) >= len(buf) {
-			// Nothing buffered and at least a buffer's worth to write:
-			// skip the copy.
-			n, err := w.f.Write(p)
-			written += n
-			w.wrote(n)
-			if err != nil {
-				w.err = fmt.Errorf("write blob: %w", err)
-				return written, w.err
-			}
-			return written, nil
-		}
-		c := copy(buf[w.n:], p)
-		w.n += c
-		p = p[c:]
-		written += c
-		if w.n == len(buf) {
-			if err := w.flush(); err != nil {
-				return written, err
-			}
-		}
-	}
-	return written, nil
-}
-
-func (w *writer) flush() error {
-	if w.n == 0 {
-		return nil
-	}
-	n, err := w.f.Write((*w.buf)[:w.n])
-	w.wrote(n)
-	if err != nil {
-		w.err = fmt.Errorf("write blob: %w", err)
-		return w.err
-	}
-	w.n = 0
-	return nil
-}
-
-// wrote accounts for n bytes written to the file and starts their
-// writeback once writebackInterval bytes have accumulated.
-func (w *writer) wrote(n int) {
-	w.written += int64(n)
-	if pending := w.written - w.writeback; pending >= writebackInterval {
-		startWriteback(w.f, w.writeback, pending)
-		w.writeback = w.written
-	}
 }
 
 // Commit implements blob.Writer. The order makes the blob durable before it
@@ -158,7 +107,7 @@ func (w *writer) commit(ctx context.Context) error {
 	if w.err != nil {
 		return w.err
 	}
-	if err := w.flush(); err != nil {
+	if err := w.flushTail(); err != nil {
 		return err
 	}
 	// Walk reports the mtime as the commit time; the last write may have
@@ -216,6 +165,7 @@ func (w *writer) Abort() error {
 		return nil
 	}
 	w.state = aborted
+	_ = w.wait() // the blob is discarded; only the buffer matters
 	w.release()
 	var err error
 	if w.f != nil {
@@ -231,10 +181,12 @@ func (w *writer) Abort() error {
 	return nil
 }
 
-// release returns the buffer to the pool.
+// release returns the buffers to the pool. No write may be in flight.
 func (w *writer) release() {
-	if w.buf != nil {
-		w.s.bufs.Put(w.buf)
-		w.buf = nil
+	for _, b := range []**[]byte{&w.buf, &w.spare} {
+		if *b != nil {
+			w.s.bufs.Put(*b)
+			*b = nil
+		}
 	}
 }

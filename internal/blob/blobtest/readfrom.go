@@ -1,0 +1,94 @@
+package blobtest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/coffer-s3/coffer/internal/blob"
+)
+
+// chunkyReader returns data in reads of random sizes, as a network body does.
+type chunkyReader struct {
+	data []byte
+	rng  *rand.Rand
+	err  error // returned instead of io.EOF once data is exhausted
+}
+
+func (r *chunkyReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		return 0, io.EOF
+	}
+	n := min(len(p), len(r.data), 1+r.rng.IntN(200_000))
+	copy(p, r.data[:n])
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// testReadFrom checks writers that also implement io.ReaderFrom: bytes read
+// from a reader, between ordinary writes, come back in order.
+func testReadFrom(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	w, err := s.Create(ctx)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	rf, ok := w.(io.ReaderFrom)
+	if !ok {
+		w.Abort()
+		t.Skip("writer does not implement io.ReaderFrom")
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	head, body, tail := randomBytes(rng, 1000), randomBytes(rng, 5<<20+333), randomBytes(rng, 77)
+	if _, err := w.Write(head); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	n, err := rf.ReadFrom(&chunkyReader{data: body, rng: rng})
+	if err != nil || n != int64(len(body)) {
+		t.Fatalf("ReadFrom = %d, %v; want %d, nil", n, err, len(body))
+	}
+	if _, err := w.Write(tail); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	id, err := w.Commit(ctx)
+	if err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	want := bytes.Join([][]byte{head, body, tail}, nil)
+	if got := readAll(t, s, id); !bytes.Equal(got, want) {
+		t.Fatalf("read back %d bytes that differ from the %d written", len(got), len(want))
+	}
+}
+
+// testReadFromError checks that a failing reader's error comes back as it
+// is and that the writer can still be aborted, leaving nothing behind.
+func testReadFromError(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	w, err := s.Create(ctx)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	rf, ok := w.(io.ReaderFrom)
+	if !ok {
+		w.Abort()
+		t.Skip("writer does not implement io.ReaderFrom")
+	}
+	broken := errors.New("connection reset")
+	rng := rand.New(rand.NewPCG(8, 8))
+	_, err = rf.ReadFrom(&chunkyReader{data: randomBytes(rng, 3<<20), rng: rng, err: broken})
+	if !errors.Is(err, broken) {
+		t.Fatalf("ReadFrom error = %v, want the reader's %v", err, broken)
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatalf("Abort: %v", err)
+	}
+	if got := walk(t, s); len(got) != 0 {
+		t.Fatalf("Walk lists %d blobs after an aborted write", len(got))
+	}
+}

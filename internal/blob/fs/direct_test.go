@@ -1,0 +1,108 @@
+package fs
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+	"unsafe"
+)
+
+func TestAlignedBuffer(t *testing.T) {
+	for _, size := range []int{directAlign, 3 * directAlign, DefaultBufferSize} {
+		for range 8 {
+			b := alignedBuffer(size)
+			if len(b) != size || cap(b) != size {
+				t.Fatalf("alignedBuffer(%d): len %d cap %d", size, len(b), cap(b))
+			}
+			if a := uintptr(unsafe.Pointer(&b[0])) % directAlign; a != 0 {
+				t.Fatalf("alignedBuffer(%d) starts %d bytes past a block boundary", size, a)
+			}
+		}
+	}
+}
+
+// TestDirectWrite writes blobs around the buffer and block boundaries with
+// direct I/O, in writes of several sizes, and reads every byte back. The
+// header shifts the data by 16 bytes, so none of these sizes leaves the
+// file block-aligned by accident.
+func TestDirectWrite(t *testing.T) {
+	const bufSize = 2 * directAlign
+	sizes := []int{
+		bufSize - headerSize - 1, // one byte short of a buffer: stays buffered
+		bufSize - headerSize,     // exactly one buffer, written directly
+		bufSize - headerSize + 1, // one byte into the second buffer
+		2*bufSize - headerSize,   // two whole buffers, no tail
+		3*directAlign + 1,        // a one-byte tail block
+		5*bufSize + 777,          // several buffers and a partial block
+	}
+	chunks := []int{1, 1000, bufSize, 3*bufSize + 5}
+	ctx := context.Background()
+	s := open(t, t.TempDir(), Options{BufferSize: bufSize})
+	for _, size := range sizes {
+		for _, chunk := range chunks {
+			want := make([]byte, size)
+			for i := range want {
+				want[i] = byte(i*31 + size)
+			}
+			bw, err := s.Create(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := bw.(*writer)
+			wentDirect := false
+			for rest := want; len(rest) > 0; {
+				n := min(chunk, len(rest))
+				if _, err := w.Write(rest[:n]); err != nil {
+					t.Fatal(err)
+				}
+				wentDirect = wentDirect || w.direct
+				rest = rest[n:]
+			}
+			if !s.direct.Load() {
+				t.Skip("this file system refuses direct I/O; TestConformanceBuffered covers the fallback")
+			}
+			if large := size+headerSize >= bufSize; wentDirect != large {
+				t.Errorf("size %d: wrote directly = %v, want %v", size, wentDirect, large)
+			}
+			id, err := w.Commit(ctx)
+			if err != nil {
+				t.Fatalf("size %d chunk %d: Commit: %v", size, chunk, err)
+			}
+			r, err := s.Open(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
+			r.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("size %d chunk %d: read back %d bytes that differ from the %d written", size, chunk, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestDirectRefused checks the fallback: once the store has given up direct
+// I/O, large blobs are written through the page cache and still read back.
+func TestDirectRefused(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), Options{BufferSize: directAlign})
+	s.noDirect(io.ErrUnexpectedEOF)
+	want := bytes.Repeat([]byte("coffer"), 5000)
+	id := put(t, s, want)
+	r, err := s.Open(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read back %d bytes, err %v; want the %d written", len(got), err, len(want))
+	}
+	if s.direct.Load() {
+		t.Fatal("store uses direct I/O again after giving it up")
+	}
+}

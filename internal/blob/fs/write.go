@@ -1,0 +1,204 @@
+package fs
+
+import (
+	"fmt"
+	"io"
+)
+
+// Write implements io.Writer.
+func (w *writer) Write(p []byte) (int, error) {
+	if err := w.usable(); err != nil {
+		return 0, err
+	}
+	written := 0
+	for len(p) > 0 {
+		buf := *w.buf
+		if w.n == 0 && len(p) >= len(buf) && !w.direct && !w.s.direct.Load() {
+			// Buffered I/O, nothing buffered and at least a buffer's
+			// worth to write: skip the copy. Direct I/O always goes
+			// through an aligned buffer.
+			n, err := w.f.Write(p)
+			written += n
+			w.wrote(n)
+			if err != nil {
+				w.err = fmt.Errorf("write blob: %w", err)
+				return written, w.err
+			}
+			return written, nil
+		}
+		c := copy(buf[w.n:], p)
+		w.n += c
+		p = p[c:]
+		written += c
+		if w.n == len(buf) {
+			if err := w.flushFull(); err != nil {
+				return written, err
+			}
+		}
+	}
+	return written, nil
+}
+
+// ReadFrom implements io.ReaderFrom: it reads r until EOF straight into the
+// write buffer, saving Write's copy. A caller that must see the bytes (to
+// hash them) can pass an io.TeeReader. Errors from r are returned as they
+// are and leave the writer usable; the caller decides whether to Abort.
+func (w *writer) ReadFrom(r io.Reader) (int64, error) {
+	if err := w.usable(); err != nil {
+		return 0, err
+	}
+	var total int64
+	for {
+		m, err := r.Read((*w.buf)[w.n:])
+		w.n += m
+		total += int64(m)
+		if w.n == len(*w.buf) {
+			if ferr := w.flushFull(); ferr != nil {
+				return total, ferr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+func (w *writer) usable() error {
+	if w.state != writing {
+		return errWriterDone
+	}
+	return w.err
+}
+
+// flushFull writes the full buffer. A blob that fills its buffer is large,
+// so from here on it is written directly if the store allows: every full
+// buffer is a whole number of aligned blocks at an aligned offset. Direct
+// writes run in the background while the other buffer fills, so the
+// upload and the disk work at the same time.
+func (w *writer) flushFull() error {
+	if !w.direct && w.s.direct.Load() {
+		if err := w.wait(); err != nil {
+			return err
+		}
+		if err := setDirect(w.f, true); err != nil {
+			w.s.noDirect(err)
+		} else {
+			w.direct = true
+		}
+	}
+	if !w.direct {
+		return w.out((*w.buf)[:w.n])
+	}
+	if err := w.wait(); err != nil {
+		return err
+	}
+	if w.spare == nil {
+		w.spare = w.s.bufs.Get().(*[]byte)
+		w.done = make(chan writeResult, 1)
+	}
+	full := w.buf
+	w.buf, w.spare = w.spare, full
+	w.n = 0
+	w.inflight = true
+	go func(f func([]byte) (int, error), b []byte, done chan<- writeResult) {
+		n, err := f(b)
+		done <- writeResult{n, err}
+	}(w.f.Write, *full, w.done)
+	return nil
+}
+
+// writeResult is the outcome of a background write.
+type writeResult struct {
+	n   int
+	err error
+}
+
+// wait takes the result of the background write, if one is in flight, and
+// accounts for it like out does a synchronous one. spare still holds the
+// bytes, so a refused direct write is written again through the page cache.
+func (w *writer) wait() error {
+	if !w.inflight {
+		return nil
+	}
+	w.inflight = false
+	r := <-w.done
+	if r.err != nil && r.n == 0 && directUnsupported(r.err) {
+		w.s.noDirect(r.err)
+		w.direct = false
+		if r.err = setDirect(w.f, false); r.err == nil {
+			r.n, r.err = w.f.Write(*w.spare)
+		}
+	}
+	w.wrote(r.n)
+	if r.err != nil {
+		w.err = fmt.Errorf("write blob: %w", r.err)
+		return w.err
+	}
+	return nil
+}
+
+// flushTail writes what is left at Commit. In direct mode the whole
+// blocks go out directly and the last partial block through the page cache,
+// since a direct write must be a whole number of blocks.
+func (w *writer) flushTail() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	b := (*w.buf)[:w.n]
+	if w.direct {
+		whole := len(b) &^ (directAlign - 1)
+		if err := w.out(b[:whole]); err != nil {
+			return err
+		}
+		b = b[whole:]
+		if err := setDirect(w.f, false); err != nil {
+			w.err = fmt.Errorf("write blob: leave direct I/O: %w", err)
+			return w.err
+		}
+		w.direct = false
+	}
+	return w.out(b)
+}
+
+// out writes b synchronously at the file's current offset and empties the
+// buffer. If the file system turns down a direct write, the bytes are
+// written again through the page cache and the store stops trying.
+func (w *writer) out(b []byte) error {
+	if len(b) == 0 {
+		w.n = 0
+		return nil
+	}
+	n, err := w.f.Write(b)
+	if err != nil && w.direct && n == 0 && directUnsupported(err) {
+		w.s.noDirect(err)
+		w.direct = false
+		if err = setDirect(w.f, false); err == nil {
+			n, err = w.f.Write(b)
+		}
+	}
+	w.wrote(n)
+	if err != nil {
+		w.err = fmt.Errorf("write blob: %w", err)
+		return w.err
+	}
+	w.n = 0
+	return nil
+}
+
+// wrote accounts for n bytes written to the file and, for bytes that went
+// through the page cache, starts their writeback once writebackInterval
+// bytes have accumulated.
+func (w *writer) wrote(n int) {
+	w.written += int64(n)
+	if w.direct {
+		w.writeback = w.written
+		return
+	}
+	if pending := w.written - w.writeback; pending >= writebackInterval {
+		startWriteback(w.f, w.writeback, pending)
+		w.writeback = w.written
+	}
+}
