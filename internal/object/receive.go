@@ -77,7 +77,7 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 		}
 		writer = w
 		defer writer.Abort() // no-op after Commit
-		dst = io.MultiWriter(h, w)
+		dst = hashingWriter{h: h, w: w}
 	}
 
 	if err := copyExactly(dst, body, o.size); err != nil {
@@ -121,10 +121,18 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 // src has nothing more (reading to EOF, which also lets an aws-chunked
 // decoder read its trailer).
 func copyExactly(dst io.Writer, src io.Reader, n int64) error {
-	// A body of a few KiB needs no 128 KiB buffer; io.CopyBuffer needs a
-	// non-empty one even for an empty body.
-	buf := make([]byte, max(1, min(n, 128<<10)))
-	copied, err := io.CopyBuffer(dst, io.LimitReader(src, n), buf)
+	var (
+		copied int64
+		err    error
+	)
+	if rf, ok := dst.(io.ReaderFrom); ok {
+		copied, err = rf.ReadFrom(io.LimitReader(src, n))
+	} else {
+		// A body of a few KiB needs no 128 KiB buffer; io.CopyBuffer
+		// needs a non-empty one even for an empty body.
+		buf := make([]byte, max(1, min(n, 128<<10)))
+		copied, err = io.CopyBuffer(dst, io.LimitReader(src, n), buf)
+	}
 	if err != nil {
 		return fmt.Errorf("read body: %w", err)
 	}
@@ -144,4 +152,25 @@ func copyExactly(dst io.Writer, src io.Reader, n int64) error {
 			return fmt.Errorf("read body: %w", err)
 		}
 	}
+}
+
+// hashingWriter writes to a blob and hashes what it writes. Its ReadFrom
+// lets a blob writer that reads into its own buffers do so, hashing each
+// read in place: the body is copied once, from the socket into the buffer
+// the disk write uses.
+type hashingWriter struct {
+	h *checksum.Hasher
+	w blob.Writer
+}
+
+func (hw hashingWriter) Write(p []byte) (int, error) {
+	hw.h.Write(p)
+	return hw.w.Write(p)
+}
+
+func (hw hashingWriter) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := hw.w.(io.ReaderFrom); ok {
+		return rf.ReadFrom(io.TeeReader(r, hw.h))
+	}
+	return io.Copy(struct{ io.Writer }{hw}, r)
 }
