@@ -69,3 +69,11 @@ type Reader interface {
 	// Size is the number of bytes that were written to the blob.
 	Size() int64
 }
+
+// RangeWriter is implemented by Readers that can write a range of their
+// bytes to w more cheaply than through ReadAt and a buffer (blob/fs hands
+// its file to w, which lets the kernel send it). It returns the bytes
+// written; fewer than n only with an error.
+type RangeWriter interface {
+	WriteRangeTo(w io.Writer, off, n int64) (int64, error)
+}

@@ -133,8 +133,9 @@ func (r *objectReader) seekPiece() error {
 
 // WriteTo writes the rest of the object to w. io.Copy uses it instead of
 // allocating a 32 KiB buffer per call: inline bytes are written straight
-// from the record, and only blob pieces go through a buffer, sized to what
-// is left when that is smaller.
+// from the record, blobs that can write themselves do so, and only other
+// blob pieces go through a buffer, sized to what is left when that is
+// smaller.
 func (r *objectReader) WriteTo(w io.Writer) (int64, error) {
 	var (
 		total int64
@@ -156,6 +157,18 @@ func (r *objectReader) WriteTo(w io.Writer) (int64, error) {
 			}
 			if int64(n) < want {
 				return total, io.ErrShortWrite
+			}
+			continue
+		}
+		if rw, ok := pc.r.(blob.RangeWriter); ok {
+			// The blob sends itself, without a copy through here
+			// when w allows (sendfile to a TCP connection).
+			stop := min(r.end, pc.offset+pc.size)
+			n, err := rw.WriteRangeTo(w, r.pos-pc.offset, stop-r.pos)
+			r.pos += n
+			total += n
+			if err != nil {
+				return total, err
 			}
 			continue
 		}

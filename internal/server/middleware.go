@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -54,6 +55,13 @@ func (w *idWriter) WriteHeader(code int) {
 func (w *idWriter) Write(p []byte) (int, error) {
 	w.setID()
 	return w.ResponseWriter.Write(p)
+}
+
+// ReadFrom forwards to the connection's ReadFrom (sendfile for a file
+// body), setting the request id first like Write.
+func (w *idWriter) ReadFrom(r io.Reader) (int64, error) {
+	w.setID()
+	return io.Copy(w.ResponseWriter, r)
 }
 
 // Flush implements http.Flusher.
@@ -130,6 +138,17 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(p)
 	w.written += int64(n)
+	return n, err
+}
+
+// ReadFrom forwards to the connection's ReadFrom (sendfile for a file
+// body), counting the bytes like Write.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, r)
+	w.written += n
 	return n, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	iofs "io/fs"
 	"log/slog"
 	"os"
@@ -336,57 +335,6 @@ func syncDir(path string) error {
 	}
 	return d.Close()
 }
-
-// reader implements blob.Reader over a blob file, hiding its header.
-type reader struct {
-	f    *os.File
-	size int64
-}
-
-func newReader(f *os.File) (*reader, error) {
-	var h [headerSize]byte
-	if _, err := f.ReadAt(h[:], 0); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: file shorter than its header", blob.ErrCorrupt)
-		}
-		return nil, err
-	}
-	if _, err := decodeHeader(h[:]); err != nil {
-		return nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return &reader{f: f, size: info.Size() - headerSize}, nil
-}
-
-// ReadAt implements io.ReaderAt: offset 0 is the first byte written.
-func (r *reader) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 {
-		return 0, fmt.Errorf("blob/fs: negative offset %d", off)
-	}
-	if off >= r.size {
-		if len(p) == 0 {
-			return 0, nil
-		}
-		return 0, io.EOF
-	}
-	if rest := r.size - off; int64(len(p)) > rest {
-		n, err := r.f.ReadAt(p[:rest], off+headerSize)
-		if err == nil {
-			err = io.EOF
-		}
-		return n, err
-	}
-	return r.f.ReadAt(p, off+headerSize)
-}
-
-// Size implements blob.Reader.
-func (r *reader) Size() int64 { return r.size }
-
-// Close implements blob.Reader.
-func (r *reader) Close() error { return r.f.Close() }
 
 // noDirect turns direct I/O off for the store after the file system refused
 // it, logging the first refusal: writes still work, through the page cache.
