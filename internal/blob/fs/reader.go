@@ -83,4 +83,3 @@ func (r *reader) WriteRangeTo(w io.Writer, off, n int64) (int64, error) {
 	}
 	return written, err
 }
-
