@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/clock"
@@ -62,6 +63,9 @@ type Handler struct {
 	log      *slog.Logger
 	clock    clock.Clock
 	observe  func(op string, status int, elapsed time.Duration)
+	// xmlBufs holds *[]byte response buffers for the bodies that render
+	// themselves.
+	xmlBufs sync.Pool
 }
 
 // New returns a Handler for opts.
@@ -84,6 +88,7 @@ func New(opts Options) (*Handler, error) {
 		clock:    opts.Clock,
 		observe:  opts.Observe,
 	}
+	h.xmlBufs.New = func() any { return new([]byte) }
 	if h.region == "" {
 		h.region = DefaultRegion
 	}

@@ -113,7 +113,7 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, req *request) error {
 	if out.Truncated && p.delimiter != "" {
 		res.NextMarker = p.enc(out.Next)
 	}
-	return h.writeXML(w, req, http.StatusOK, res)
+	return h.writeXML(w, req, http.StatusOK, &res)
 }
 
 func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
@@ -154,5 +154,5 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
 	if out.Truncated {
 		res.NextContinuationToken = encodeToken(out.Next)
 	}
-	return h.writeXML(w, req, http.StatusOK, res)
+	return h.writeXML(w, req, http.StatusOK, &res)
 }

@@ -26,22 +26,42 @@ type errorBody struct {
 
 // writeXML renders v as a complete XML document with status. The body is
 // built first so that a marshalling failure can still become an error.
+// Bodies that render themselves (the listings) are built in a pooled
+// buffer.
 func (h *Handler) writeXML(w http.ResponseWriter, req *request, status int, v any) error {
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
-		return err
+	var body []byte
+	if a, ok := v.(xmlAppender); ok {
+		bp := h.xmlBufs.Get().(*[]byte)
+		defer func() {
+			if cap(*bp) <= maxPooledXML {
+				h.xmlBufs.Put(bp)
+			}
+		}()
+		*bp = a.appendXML(append((*bp)[:0], xml.Header...))
+		body = *bp
+	} else {
+		var buf bytes.Buffer
+		buf.WriteString(xml.Header)
+		if err := xml.NewEncoder(&buf).Encode(v); err != nil {
+			return err
+		}
+		body = buf.Bytes()
 	}
 	w.Header().Set("Content-Type", "application/xml")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if req.r.Method != http.MethodHead {
-		if _, err := w.Write(buf.Bytes()); err != nil {
+		if _, err := w.Write(body); err != nil {
 			h.log.DebugContext(req.r.Context(), "write response", "err", err)
 		}
 	}
 	return nil
 }
+
+// maxPooledXML bounds the response buffers kept for reuse: a page of 1,000
+// keys of ordinary length is about 300 KiB; one of 1,000 keys of 1,024
+// bytes is not worth keeping.
+const maxPooledXML = 1 << 20
 
 // writeError renders err as S3 does. Errors without a row in errorTable
 // are logged with the request id and sent as InternalError with no detail.
