@@ -1,7 +1,10 @@
 package bench
 
 import (
+	"bytes"
+	"context"
 	"crypto/tls"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -56,4 +59,40 @@ func newClient(cfg *Config, httpClient *http.Client, retries bool) *s3.Client {
 			o.Retryer = aws.NopRetryer{}
 		}
 	})
+}
+
+// lastByteKey is the context key under which a request carries the
+// *time.Time that bufferingTransport sets.
+type lastByteKey struct{}
+
+// withLastByte returns ctx asking bufferingTransport to record in *t when
+// the response's last byte arrived.
+func withLastByte(ctx context.Context, t *time.Time) context.Context {
+	return context.WithValue(ctx, lastByteKey{}, t)
+}
+
+// bufferingTransport reads each response body whole before handing the
+// response on, and records when its last byte arrived. A listing page is
+// measured to that moment: the SDK then takes longer to decode 1,000
+// entries than a fast server takes to produce them, and that is the
+// client's cost, on the same cores, not the server's.
+type bufferingTransport struct {
+	next http.RoundTripper
+}
+
+func (t bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if slot, ok := req.Context().Value(lastByteKey{}).(*time.Time); ok {
+		*slot = time.Now()
+	}
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }

@@ -101,7 +101,10 @@ operations per second, MiB per second, latency percentiles and errors by S3
 error code. Objects for get, head, delete, list and mixed are uploaded before
 the measured window; everything the run uploads is removed afterwards, with
 the bucket if the run created it, unless --keep is given. GET bodies are
-compared byte for byte with what was uploaded (errors count as "verify").
+compared byte for byte with what was uploaded, and each walk of the list
+workload must return exactly the uploaded keys in order (errors count as
+"verify"). Latency runs from sending a request to reading its response's
+last byte; for a listing page the SDK decodes the page after that.
 The exit status is 0 when every operation succeeded, 1 when some failed or
 the run could not be set up, 2 for a bad command line.
 

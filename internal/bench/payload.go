@@ -19,8 +19,8 @@ const blockSize = 4 << 20
 var blockSeed = [32]byte{'c', 'o', 'f', 'f', 'e', 'r', ' ', 'b', 'e', 'n', 'c', 'h'}
 
 // errVerify is wrapped when a GET or HEAD returns something other than what
-// was uploaded under that key.
-var errVerify = errors.New("bench: object does not match what was uploaded")
+// was uploaded under that key, or a listing other than the keys uploaded.
+var errVerify = errors.New("bench: response does not match what was uploaded")
 
 // newBlock returns the shared pseudo-random block.
 func newBlock() []byte {

@@ -29,6 +29,10 @@ type bench struct {
 	// prefix holds every key of this run, so cleanup and the list workload
 	// never touch other objects in a bucket given with --bucket.
 	prefix string
+	// lister is the measured client for listings: like the measured
+	// client, but it reads each page whole before the SDK decodes it, so
+	// that a page's latency ends with its last byte.
+	lister *s3.Client
 	// preloaded is the number of objects uploaded before measuring; they
 	// have indexes [0, preloaded).
 	preloaded int64
@@ -96,6 +100,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	httpClient := &http.Client{Transport: transport}
 	measured := newClient(&cfg, httpClient, false)
 	setup := newClient(&cfg, httpClient, true)
+	b.lister = newClient(&cfg, &http.Client{Transport: bufferingTransport{next: transport}}, false)
 
 	created := false
 	if b.bucket == "" {

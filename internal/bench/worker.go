@@ -43,8 +43,15 @@ type worker struct {
 	// live holds the indexes of the objects this worker owns in the mixed
 	// workload; owning them means no other worker deletes one while this one
 	// reads it.
-	live      []int64
+	live []int64
+	// The walk over the listing: the next page's token, the last key
+	// seen and how many keys the walk has returned so far.
 	listToken *string
+	listLast  string
+	listSeen  int64
+	// lastByte, when an operation sets it, is when its response's last
+	// byte arrived: the operation's latency ends there.
+	lastByte time.Time
 }
 
 func newWorker(b *bench, id int, client, setup *s3.Client) *worker {
@@ -87,8 +94,13 @@ func (b *bench) runPhase(ctx context.Context, workers []*worker, p *phase, label
 func (w *worker) run(ctx context.Context, p *phase) {
 	for ctx.Err() == nil && p.claim() {
 		start := time.Now()
+		w.lastByte = time.Time{}
 		kind, n, err := w.do(ctx)
-		latency := time.Since(start)
+		end := time.Now()
+		if !w.lastByte.IsZero() {
+			end = w.lastByte
+		}
+		latency := end.Sub(start)
 		if errors.Is(err, errExhausted) {
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -158,22 +159,49 @@ func (w *worker) del(ctx context.Context, idx int64) error {
 }
 
 // listPage fetches the next page of the worker's walk over the run prefix,
-// starting over after the last page.
+// starting over after the last page. Its latency ends when the page's last
+// byte arrives (see bufferingTransport). In the list workload, where the
+// prefix holds exactly the preloaded objects, each walk is checked: keys
+// under the prefix, in ascending order, and all of them by the last page.
 func (w *worker) listPage(ctx context.Context) error {
 	b := w.b
-	out, err := w.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+	out, err := b.lister.ListObjectsV2(withLastByte(ctx, &w.lastByte), &s3.ListObjectsV2Input{
 		Bucket:            &b.bucket,
 		Prefix:            &b.prefix,
 		MaxKeys:           aws.Int32(int32(b.cfg.MaxKeys)),
 		ContinuationToken: w.listToken,
 	})
-	if err != nil {
-		w.listToken = nil
-		return fmt.Errorf("list %s: %w", b.prefix, err)
+	if err == nil && b.cfg.Workload == WorkloadList {
+		err = w.checkPage(out)
 	}
 	w.listToken = nil
-	if aws.ToBool(out.IsTruncated) && out.NextContinuationToken != nil {
+	if err != nil {
+		w.listLast, w.listSeen = "", 0
+		return fmt.Errorf("list %s: %w", b.prefix, err)
+	}
+	if aws.ToBool(out.IsTruncated) {
 		w.listToken = out.NextContinuationToken
+		return nil
+	}
+	w.listLast, w.listSeen = "", 0
+	return nil
+}
+
+// checkPage checks one page of a walk over exactly the preloaded objects.
+func (w *worker) checkPage(out *s3.ListObjectsV2Output) error {
+	for _, o := range out.Contents {
+		k := aws.ToString(o.Key)
+		if !strings.HasPrefix(k, w.b.prefix) || k <= w.listLast {
+			return fmt.Errorf("%w: key %q after %q in a listing of %q", errVerify, k, w.listLast, w.b.prefix)
+		}
+		w.listLast = k
+	}
+	w.listSeen += int64(len(out.Contents))
+	switch {
+	case aws.ToBool(out.IsTruncated) && aws.ToString(out.NextContinuationToken) == "":
+		return fmt.Errorf("%w: truncated page without a continuation token", errVerify)
+	case !aws.ToBool(out.IsTruncated) && w.listSeen != w.b.preloaded:
+		return fmt.Errorf("%w: listing returned %d keys, want %d", errVerify, w.listSeen, w.b.preloaded)
 	}
 	return nil
 }
