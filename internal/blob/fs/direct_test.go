@@ -106,3 +106,51 @@ func TestDirectRefused(t *testing.T) {
 		t.Fatal("store uses direct I/O again after giving it up")
 	}
 }
+
+// TestSpareBuffersBounded opens more direct writers than maxSpares at once:
+// the ones past the bound write in place, all blobs read back whole, and
+// every second buffer is returned.
+func TestSpareBuffersBounded(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), Options{BufferSize: directAlign})
+	const writers = maxSpares + 5
+	ws := make([]*writer, writers)
+	for i := range ws {
+		bw, err := s.Create(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws[i] = bw.(*writer)
+	}
+	chunk := bytes.Repeat([]byte{0xc0}, directAlign)
+	for round := range 3 {
+		for i, w := range ws {
+			if _, err := w.Write(chunk); err != nil {
+				t.Fatalf("writer %d round %d: %v", i, round, err)
+			}
+		}
+		if n := s.spares.Load(); n > maxSpares {
+			t.Fatalf("%d writers hold a second buffer, bound is %d", n, maxSpares)
+		}
+	}
+	if !s.direct.Load() {
+		t.Skip("this file system refuses direct I/O")
+	}
+	for i, w := range ws {
+		id, err := w.Commit(ctx)
+		if err != nil {
+			t.Fatalf("writer %d: Commit: %v", i, err)
+		}
+		r, err := s.Open(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Size() != 3*directAlign {
+			t.Errorf("writer %d: blob of %d bytes, want %d", i, r.Size(), 3*directAlign)
+		}
+		r.Close()
+	}
+	if n := s.spares.Load(); n != 0 {
+		t.Fatalf("%d second buffers still counted after every Commit", n)
+	}
+}

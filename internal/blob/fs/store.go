@@ -74,6 +74,8 @@ type Store struct {
 	// outgrows its buffer. It turns false for good the first time the
 	// file system refuses.
 	direct atomic.Bool
+	// spares counts the writers holding a second buffer (see takeSpare).
+	spares atomic.Int64
 
 	dirsMu sync.Mutex
 	// dirs holds fan-out directories known to exist with their entries in
@@ -342,4 +344,19 @@ func (s *Store) noDirect(err error) {
 	if s.direct.Swap(false) {
 		s.logger.Info("direct I/O refused; writing blobs through the page cache", "dir", s.dir, "err", err)
 	}
+}
+
+// maxSpares bounds how many writers hold a second buffer to overlap their
+// disk writes with the upload. The overlap matters when few uploads run;
+// with many, the CPU is busy anyway, and the bound keeps 64 concurrent
+// 64 MiB uploads from holding 128 buffers.
+const maxSpares = 16
+
+// takeSpare reserves one of the maxSpares second buffers.
+func (s *Store) takeSpare() bool {
+	if s.spares.Add(1) > maxSpares {
+		s.spares.Add(-1)
+		return false
+	}
+	return true
 }

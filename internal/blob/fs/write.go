@@ -96,6 +96,10 @@ func (w *writer) flushFull() error {
 		return err
 	}
 	if w.spare == nil {
+		if !w.s.takeSpare() {
+			// Enough writers overlap already: write in place.
+			return w.out((*w.buf)[:w.n])
+		}
 		w.spare = w.s.bufs.Get().(*[]byte)
 		w.done = make(chan writeResult, 1)
 	}

@@ -183,10 +183,13 @@ func (w *writer) Abort() error {
 
 // release returns the buffers to the pool. No write may be in flight.
 func (w *writer) release() {
-	for _, b := range []**[]byte{&w.buf, &w.spare} {
-		if *b != nil {
-			w.s.bufs.Put(*b)
-			*b = nil
-		}
+	if w.spare != nil {
+		w.s.bufs.Put(w.spare)
+		w.spare = nil
+		w.s.spares.Add(-1)
+	}
+	if w.buf != nil {
+		w.s.bufs.Put(w.buf)
+		w.buf = nil
 	}
 }
