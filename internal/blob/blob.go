@@ -77,3 +77,13 @@ type Reader interface {
 type RangeWriter interface {
 	WriteRangeTo(w io.Writer, off, n int64) (int64, error)
 }
+
+// TeeReaderFrom is implemented by Writers that can read a body into their
+// own buffers and also pass every byte, in order, to tee (a hash) from the
+// goroutine that writes each buffer out, so that hashing overlaps reading
+// the rest of the body. ReadFromTee returns, like io.ReaderFrom, at EOF or
+// on an error, and only once every byte read has been passed to tee; until
+// then nobody else may use tee.
+type TeeReaderFrom interface {
+	ReadFromTee(r io.Reader, tee io.Writer) (int64, error)
+}

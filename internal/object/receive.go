@@ -155,9 +155,10 @@ func copyExactly(dst io.Writer, src io.Reader, n int64) error {
 }
 
 // hashingWriter writes to a blob and hashes what it writes. Its ReadFrom
-// lets a blob writer that reads into its own buffers do so, hashing each
-// read in place: the body is copied once, from the socket into the buffer
-// the disk write uses.
+// lets a blob writer that reads into its own buffers do so: the body is
+// copied once, from the socket into the buffer the disk write uses, and
+// hashed there, by the blob's write goroutine when it has one, so that
+// hashing overlaps reading.
 type hashingWriter struct {
 	h *checksum.Hasher
 	w blob.Writer
@@ -169,6 +170,9 @@ func (hw hashingWriter) Write(p []byte) (int, error) {
 }
 
 func (hw hashingWriter) ReadFrom(r io.Reader) (int64, error) {
+	if tr, ok := hw.w.(blob.TeeReaderFrom); ok {
+		return tr.ReadFromTee(r, hw.h)
+	}
 	if rf, ok := hw.w.(io.ReaderFrom); ok {
 		return rf.ReadFrom(io.TeeReader(r, hw.h))
 	}

@@ -36,6 +36,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LargeBlob", testLargeBlob},
 		{"ReadFrom", testReadFrom},
 		{"ReadFromError", testReadFromError},
+		{"ReadFromTee", testReadFromTee},
+		{"ReadFromTeeError", testReadFromTeeError},
 		{"UniqueIDs", testUniqueIDs},
 	}
 	for _, tt := range tests {

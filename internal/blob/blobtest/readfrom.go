@@ -92,3 +92,76 @@ func testReadFromError(t *testing.T, s blob.Store) {
 		t.Fatalf("Walk lists %d blobs after an aborted write", len(got))
 	}
 }
+
+// testReadFromTee checks writers that implement blob.TeeReaderFrom: tee
+// gets exactly the bytes read, in order, by the time ReadFromTee returns,
+// and bytes written before or after through Write are not passed to it.
+func testReadFromTee(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, size := range []int{0, 1, 4095, 4096 + 17, 5<<20 + 333} {
+		w, err := s.Create(ctx)
+		if err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		tr, ok := w.(blob.TeeReaderFrom)
+		if !ok {
+			w.Abort()
+			t.Skip("writer does not implement blob.TeeReaderFrom")
+		}
+		head, body, tail := randomBytes(rng, 100), randomBytes(rng, size), randomBytes(rng, 5000)
+		if _, err := w.Write(head); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+		var tee bytes.Buffer
+		n, err := tr.ReadFromTee(&chunkyReader{data: body, rng: rng}, &tee)
+		if err != nil || n != int64(size) {
+			t.Fatalf("size %d: ReadFromTee = %d, %v", size, n, err)
+		}
+		// Read tee right away: with -race, a write to it after
+		// ReadFromTee returned is reported here.
+		if !bytes.Equal(tee.Bytes(), body) {
+			t.Fatalf("size %d: tee got %d bytes that differ from the %d read", size, tee.Len(), size)
+		}
+		if _, err := w.Write(tail); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+		id, err := w.Commit(ctx)
+		if err != nil {
+			t.Fatalf("Commit: %v", err)
+		}
+		if tee.Len() != size {
+			t.Fatalf("size %d: tee grew to %d bytes after ReadFromTee returned", size, tee.Len())
+		}
+		want := bytes.Join([][]byte{head, body, tail}, nil)
+		if got := readAll(t, s, id); !bytes.Equal(got, want) {
+			t.Fatalf("size %d: read back %d bytes that differ from the %d written", size, len(got), len(want))
+		}
+	}
+}
+
+// testReadFromTeeError checks that ReadFromTee returns the reader's error
+// and leaves tee alone once it has returned.
+func testReadFromTeeError(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	w, err := s.Create(ctx)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	tr, ok := w.(blob.TeeReaderFrom)
+	if !ok {
+		w.Abort()
+		t.Skip("writer does not implement blob.TeeReaderFrom")
+	}
+	broken := errors.New("connection reset")
+	rng := rand.New(rand.NewPCG(10, 10))
+	var tee bytes.Buffer
+	_, err = tr.ReadFromTee(&chunkyReader{data: randomBytes(rng, 3<<20), rng: rng, err: broken}, &tee)
+	if !errors.Is(err, broken) {
+		t.Fatalf("ReadFromTee error = %v, want the reader's %v", err, broken)
+	}
+	tee.Reset() // with -race, reports a write still in flight
+	if err := w.Abort(); err != nil {
+		t.Fatalf("Abort: %v", err)
+	}
+}

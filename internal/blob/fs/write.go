@@ -40,13 +40,22 @@ func (w *writer) Write(p []byte) (int, error) {
 }
 
 // ReadFrom implements io.ReaderFrom: it reads r until EOF straight into the
-// write buffer, saving Write's copy. A caller that must see the bytes (to
-// hash them) can pass an io.TeeReader. Errors from r are returned as they
-// are and leave the writer usable; the caller decides whether to Abort.
+// write buffer, saving Write's copy. Errors from r are returned as they are
+// and leave the writer usable; the caller decides whether to Abort.
 func (w *writer) ReadFrom(r io.Reader) (int64, error) {
+	return w.ReadFromTee(r, nil)
+}
+
+// ReadFromTee implements blob.TeeReaderFrom: ReadFrom that also writes
+// every byte read to tee, in order. A full buffer is passed to tee by the
+// goroutine that then writes it to disk, so hashing a large body overlaps
+// reading the rest of it; the last bytes are passed before it returns.
+func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 	if err := w.usable(); err != nil {
 		return 0, err
 	}
+	w.tee, w.teeFrom = tee, w.n
+	defer func() { w.tee = nil }()
 	var total int64
 	for {
 		m, err := r.Read((*w.buf)[w.n:])
@@ -58,12 +67,28 @@ func (w *writer) ReadFrom(r io.Reader) (int64, error) {
 			}
 		}
 		if err == io.EOF {
-			return total, nil
+			return total, w.finishTee()
 		}
 		if err != nil {
+			// Nobody will read tee now, but it must be left alone
+			// when this returns.
+			_ = w.wait()
 			return total, err
 		}
 	}
+}
+
+// finishTee waits for the background write, whose goroutine passes its
+// buffer to tee, then passes the bytes still pending in the buffer.
+func (w *writer) finishTee() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	if w.tee != nil {
+		_, _ = w.tee.Write((*w.buf)[w.teeFrom:w.n])
+	}
+	w.teeFrom = w.n
+	return nil
 }
 
 func (w *writer) usable() error {
@@ -89,7 +114,14 @@ func (w *writer) flushFull() error {
 			w.direct = true
 		}
 	}
+	// The part of the buffer ReadFromTee read, to pass to its tee.
+	var part []byte
+	if w.tee != nil {
+		part = (*w.buf)[w.teeFrom:w.n]
+	}
+	w.teeFrom = 0
 	if !w.direct {
+		w.teeWrite(part)
 		return w.out((*w.buf)[:w.n])
 	}
 	if err := w.wait(); err != nil {
@@ -98,6 +130,7 @@ func (w *writer) flushFull() error {
 	if w.spare == nil {
 		if !w.s.takeSpare() {
 			// Enough writers overlap already: write in place.
+			w.teeWrite(part)
 			return w.out((*w.buf)[:w.n])
 		}
 		w.spare = w.s.bufs.Get().(*[]byte)
@@ -107,11 +140,34 @@ func (w *writer) flushFull() error {
 	w.buf, w.spare = w.spare, full
 	w.n = 0
 	w.inflight = true
-	go func(f func([]byte) (int, error), b []byte, done chan<- writeResult) {
-		n, err := f(b)
-		done <- writeResult{n, err}
-	}(w.f.Write, *full, w.done)
+	go writeBehind(w.tee, part, w.f.Write, *full, w.done)
 	return nil
+}
+
+// writeBehind writes b with write and, at the same time, passes part to
+// tee, then reports on done. Hashing and the disk then overlap each other
+// as well as the reading of the next buffer, so one upload's pace is that
+// of the slowest of the three, not of their sum.
+func writeBehind(tee io.Writer, part []byte, write func([]byte) (int, error), b []byte, done chan<- writeResult) {
+	var teeDone chan struct{}
+	if tee != nil && len(part) > 0 {
+		teeDone = make(chan struct{})
+		go func() {
+			_, _ = tee.Write(part)
+			close(teeDone)
+		}()
+	}
+	n, err := write(b)
+	if teeDone != nil {
+		<-teeDone
+	}
+	done <- writeResult{n, err}
+}
+
+func (w *writer) teeWrite(part []byte) {
+	if w.tee != nil {
+		_, _ = w.tee.Write(part)
+	}
 }
 
 // writeResult is the outcome of a background write.

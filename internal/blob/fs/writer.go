@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	iofs "io/fs"
 	"os"
 	"path/filepath"
@@ -47,6 +48,10 @@ type writer struct {
 	spare    *[]byte
 	inflight bool
 	done     chan writeResult
+	// tee, during ReadFromTee, receives the bytes read; those in the
+	// current buffer start at teeFrom.
+	tee     io.Writer
+	teeFrom int
 }
 
 // writebackInterval is how many bytes a writer lets the page cache
