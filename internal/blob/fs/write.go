@@ -17,7 +17,8 @@ func (w *writer) Write(p []byte) (int, error) {
 			// Buffered I/O, nothing buffered and at least a buffer's
 			// worth to write: skip the copy. Direct I/O always goes
 			// through an aligned buffer.
-			n, err := w.f.Write(p)
+			n, err := w.f.WriteAt(p, w.off)
+			w.off += int64(n)
 			written += n
 			w.wrote(n)
 			if err != nil {
@@ -72,7 +73,7 @@ func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 		if err != nil {
 			// Nobody will read tee now, but it must be left alone
 			// when this returns.
-			_ = w.wait()
+			_ = w.waitAll()
 			return total, err
 		}
 	}
@@ -81,7 +82,7 @@ func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 // finishTee waits for the background write, whose goroutine passes its
 // buffer to tee, then passes the bytes still pending in the buffer.
 func (w *writer) finishTee() error {
-	if err := w.wait(); err != nil {
+	if err := w.waitAll(); err != nil {
 		return err
 	}
 	if w.tee != nil {
@@ -101,11 +102,11 @@ func (w *writer) usable() error {
 // flushFull writes the full buffer. A blob that fills its buffer is large,
 // so from here on it is written directly if the store allows: every full
 // buffer is a whole number of aligned blocks at an aligned offset. Direct
-// writes run in the background while the other buffer fills, so the
-// upload and the disk work at the same time.
+// writes run in the background (see submit) while the next buffer fills,
+// so the upload, the hashing and the disk work at the same time.
 func (w *writer) flushFull() error {
 	if !w.direct && w.s.direct.Load() {
-		if err := w.wait(); err != nil {
+		if err := w.waitAll(); err != nil {
 			return err
 		}
 		if err := setDirect(w.f, true); err != nil {
@@ -120,91 +121,32 @@ func (w *writer) flushFull() error {
 		part = (*w.buf)[w.teeFrom:w.n]
 	}
 	w.teeFrom = 0
-	if !w.direct {
-		w.teeWrite(part)
-		return w.out((*w.buf)[:w.n])
+	if w.direct {
+		next, err := w.nextBuffer()
+		if err != nil {
+			return err
+		}
+		if next != nil {
+			w.submit(part, next)
+			return nil
+		}
 	}
-	if err := w.wait(); err != nil {
+	// Write in place: after everything in flight, so that tee and the
+	// file see the bytes in order.
+	if err := w.waitAll(); err != nil {
 		return err
 	}
-	if w.spare == nil {
-		if !w.s.takeSpare() {
-			// Enough writers overlap already: write in place.
-			w.teeWrite(part)
-			return w.out((*w.buf)[:w.n])
-		}
-		w.spare = w.s.bufs.Get().(*[]byte)
-		w.done = make(chan writeResult, 1)
-	}
-	full := w.buf
-	w.buf, w.spare = w.spare, full
-	w.n = 0
-	w.inflight = true
-	go writeBehind(w.tee, part, w.f.Write, *full, w.done)
-	return nil
-}
-
-// writeBehind writes b with write and, at the same time, passes part to
-// tee, then reports on done. Hashing and the disk then overlap each other
-// as well as the reading of the next buffer, so one upload's pace is that
-// of the slowest of the three, not of their sum.
-func writeBehind(tee io.Writer, part []byte, write func([]byte) (int, error), b []byte, done chan<- writeResult) {
-	var teeDone chan struct{}
-	if tee != nil && len(part) > 0 {
-		teeDone = make(chan struct{})
-		go func() {
-			_, _ = tee.Write(part)
-			close(teeDone)
-		}()
-	}
-	n, err := write(b)
-	if teeDone != nil {
-		<-teeDone
-	}
-	done <- writeResult{n, err}
-}
-
-func (w *writer) teeWrite(part []byte) {
-	if w.tee != nil {
+	if w.tee != nil && len(part) > 0 {
 		_, _ = w.tee.Write(part)
 	}
-}
-
-// writeResult is the outcome of a background write.
-type writeResult struct {
-	n   int
-	err error
-}
-
-// wait takes the result of the background write, if one is in flight, and
-// accounts for it like out does a synchronous one. spare still holds the
-// bytes, so a refused direct write is written again through the page cache.
-func (w *writer) wait() error {
-	if !w.inflight {
-		return nil
-	}
-	w.inflight = false
-	r := <-w.done
-	if r.err != nil && r.n == 0 && directUnsupported(r.err) {
-		w.s.noDirect(r.err)
-		w.direct = false
-		if r.err = setDirect(w.f, false); r.err == nil {
-			r.n, r.err = w.f.Write(*w.spare)
-		}
-	}
-	w.wrote(r.n)
-	if r.err != nil {
-		w.err = fmt.Errorf("write blob: %w", r.err)
-		return w.err
-	}
-	return nil
+	return w.out((*w.buf)[:w.n])
 }
 
 // flushTail writes what is left at Commit. In direct mode the whole
 // blocks go out directly and the last partial block through the page cache,
 // since a direct write must be a whole number of blocks.
 func (w *writer) flushTail() error {
-	if err := w.wait(); err != nil {
+	if err := w.waitAll(); err != nil {
 		return err
 	}
 	b := (*w.buf)[:w.n]
@@ -223,22 +165,23 @@ func (w *writer) flushTail() error {
 	return w.out(b)
 }
 
-// out writes b synchronously at the file's current offset and empties the
-// buffer. If the file system turns down a direct write, the bytes are
-// written again through the page cache and the store stops trying.
+// out writes b synchronously at the next offset and empties the buffer. If
+// the file system turns down a direct write, the bytes are written again
+// through the page cache and the store stops trying.
 func (w *writer) out(b []byte) error {
 	if len(b) == 0 {
 		w.n = 0
 		return nil
 	}
-	n, err := w.f.Write(b)
+	n, err := w.f.WriteAt(b, w.off)
 	if err != nil && w.direct && n == 0 && directUnsupported(err) {
 		w.s.noDirect(err)
 		w.direct = false
 		if err = setDirect(w.f, false); err == nil {
-			n, err = w.f.Write(b)
+			n, err = w.f.WriteAt(b, w.off)
 		}
 	}
+	w.off += int64(n)
 	w.wrote(n)
 	if err != nil {
 		w.err = fmt.Errorf("write blob: %w", err)

@@ -35,19 +35,20 @@ type writer struct {
 	n     int     // bytes pending in *buf
 	err   error   // first write error; the blob is then unusable
 	state writerState
-	// written is the number of bytes written to f; writeback is how many
-	// of them have been handed to startWriteback.
+	// off is the file offset of the next write. written is the number
+	// of bytes whose writes completed; writeback is how many of them
+	// have been handed to startWriteback.
+	off       int64
 	written   int64
 	writeback int64
 	// direct is whether f has O_DIRECT set: writes must then be whole
 	// blocks from an aligned buffer.
 	direct bool
-	// spare is the second buffer of direct mode: while one buffer's
-	// write is in flight the next fills. inflight says a write of spare
-	// was started and its result not yet taken from done.
-	spare    *[]byte
-	inflight bool
-	done     chan writeResult
+	// inflight are the full buffers being written in the background,
+	// oldest first, each with one of the store's spare reservations;
+	// lastTee is closed when the newest one's bytes have gone to tee.
+	inflight []*pending
+	lastTee  chan struct{}
 	// tee, during ReadFromTee, receives the bytes read; those in the
 	// current buffer start at teeFrom.
 	tee     io.Writer
@@ -170,7 +171,7 @@ func (w *writer) Abort() error {
 		return nil
 	}
 	w.state = aborted
-	_ = w.wait() // the blob is discarded; only the buffer matters
+	_ = w.waitAll() // the blob is discarded; only the buffers matter
 	w.release()
 	var err error
 	if w.f != nil {
@@ -186,13 +187,8 @@ func (w *writer) Abort() error {
 	return nil
 }
 
-// release returns the buffers to the pool. No write may be in flight.
+// release returns the buffer to the pool. Nothing may be in flight.
 func (w *writer) release() {
-	if w.spare != nil {
-		w.s.bufs.Put(w.spare)
-		w.spare = nil
-		w.s.spares.Add(-1)
-	}
 	if w.buf != nil {
 		w.s.bufs.Put(w.buf)
 		w.buf = nil
