@@ -80,15 +80,22 @@ func inXMLCharRange(r rune) bool {
 	return r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
-// appendElem appends <name>escaped value</name>.
-func appendElem(b []byte, name, value string) []byte {
+// openTag appends <name>; closeTag appends </name>.
+func openTag(b []byte, name string) []byte {
 	b = append(b, '<')
 	b = append(b, name...)
-	b = append(b, '>')
-	b = appendEscaped(b, value)
+	return append(b, '>')
+}
+
+func closeTag(b []byte, name string) []byte {
 	b = append(b, "</"...)
 	b = append(b, name...)
 	return append(b, '>')
+}
+
+// appendElem appends <name>escaped value</name>.
+func appendElem(b []byte, name, value string) []byte {
+	return closeTag(appendEscaped(openTag(b, name), value), name)
 }
 
 // appendElemOmitEmpty is appendElem for an ",omitempty" field.
@@ -100,23 +107,11 @@ func appendElemOmitEmpty(b []byte, name, value string) []byte {
 }
 
 func appendIntElem(b []byte, name string, v int64) []byte {
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
-	b = strconv.AppendInt(b, v, 10)
-	b = append(b, "</"...)
-	b = append(b, name...)
-	return append(b, '>')
+	return closeTag(strconv.AppendInt(openTag(b, name), v, 10), name)
 }
 
 func appendBoolElem(b []byte, name string, v bool) []byte {
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
-	b = strconv.AppendBool(b, v)
-	b = append(b, "</"...)
-	b = append(b, name...)
-	return append(b, '>')
+	return closeTag(strconv.AppendBool(openTag(b, name), v), name)
 }
 
 // appendOpenNS opens the root element in S3's namespace.

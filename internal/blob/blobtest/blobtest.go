@@ -37,7 +37,6 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ReadFrom", testReadFrom},
 		{"ReadFromError", testReadFromError},
 		{"ReadFromTee", testReadFromTee},
-		{"ReadFromTeeError", testReadFromTeeError},
 		{"UniqueIDs", testUniqueIDs},
 	}
 	for _, tt := range tests {
