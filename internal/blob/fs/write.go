@@ -48,9 +48,10 @@ func (w *writer) ReadFrom(r io.Reader) (int64, error) {
 }
 
 // ReadFromTee implements blob.TeeReaderFrom: ReadFrom that also writes
-// every byte read to tee, in order. A full buffer is passed to tee by the
-// goroutine that then writes it to disk, so hashing a large body overlaps
-// reading the rest of it; the last bytes are passed before it returns.
+// every byte read to tee, in order. A full buffer is passed to tee in the
+// background, beside its disk write (see submit), so hashing a large body
+// overlaps reading the rest of it; the last bytes are passed before it
+// returns.
 func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 	if err := w.usable(); err != nil {
 		return 0, err
@@ -79,8 +80,8 @@ func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 	}
 }
 
-// finishTee waits for the background write, whose goroutine passes its
-// buffer to tee, then passes the bytes still pending in the buffer.
+// finishTee waits for the background writes and their passes to tee, then
+// passes the bytes still pending in the buffer.
 func (w *writer) finishTee() error {
 	if err := w.waitAll(); err != nil {
 		return err
