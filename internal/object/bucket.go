@@ -133,6 +133,11 @@ func (r bucketRecord) bucket(name string) Bucket {
 
 // getBucket reads a bucket record, or returns ErrNoSuchBucket.
 func getBucket(r meta.Reader, name string) (bucketRecord, error) {
+	return readBucket(r, name, func(v []byte, rec *bucketRecord) error { return decodeRecord(v, rec) })
+}
+
+// readBucket reads the record of bucket name and decodes it with decode.
+func readBucket(r meta.Reader, name string, decode func([]byte, *bucketRecord) error) (bucketRecord, error) {
 	var rec bucketRecord
 	v, err := r.Get(bucketKey(name))
 	if errors.Is(err, meta.ErrNotFound) {
@@ -141,7 +146,7 @@ func getBucket(r meta.Reader, name string) (bucketRecord, error) {
 	if err != nil {
 		return rec, err
 	}
-	if err := decodeRecord(v, &rec); err != nil {
+	if err := decode(v, &rec); err != nil {
 		return rec, fmt.Errorf("bucket %s: %w", name, err)
 	}
 	return rec, nil

@@ -1,8 +1,6 @@
 package object
 
 import (
-	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -56,16 +54,5 @@ func (r bucketRecord) clone() bucketRecord {
 
 // bucket is getBucket decoding through the Service's cache.
 func (s *Service) bucket(r meta.Reader, name string) (bucketRecord, error) {
-	var rec bucketRecord
-	v, err := r.Get(bucketKey(name))
-	if errors.Is(err, meta.ErrNotFound) {
-		return rec, ErrNoSuchBucket
-	}
-	if err != nil {
-		return rec, err
-	}
-	if err := s.buckets.decode(v, &rec); err != nil {
-		return rec, fmt.Errorf("bucket %s: %w", name, err)
-	}
-	return rec, nil
+	return readBucket(r, name, s.buckets.decode)
 }
