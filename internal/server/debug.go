@@ -52,14 +52,7 @@ func (s *Server) startDebug() error {
 }
 
 // DebugAddr returns the debug listener's address, or nil if there is none.
-func (s *Server) DebugAddr() net.Addr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.debugLn == nil {
-		return nil
-	}
-	return s.debugLn.Addr()
-}
+func (s *Server) DebugAddr() net.Addr { return s.addrOf(&s.debugLn) }
 
 // closeDebug closes the debug listener and any profile in progress.
 func (s *Server) closeDebug() error {

@@ -127,13 +127,17 @@ func (s *Server) Start() error {
 }
 
 // Addr returns the listening address, or nil before Start.
-func (s *Server) Addr() net.Addr {
+func (s *Server) Addr() net.Addr { return s.addrOf(&s.ln) }
+
+// addrOf returns the address of the listener *ln, read under s.mu, or nil
+// if it is not open.
+func (s *Server) addrOf(ln *net.Listener) net.Addr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ln == nil {
+	if *ln == nil {
 		return nil
 	}
-	return s.ln.Addr()
+	return (*ln).Addr()
 }
 
 // Serve accepts connections until Shutdown. It returns nil when stopped by
