@@ -1,12 +1,14 @@
 package checksum
 
 import (
-	"crypto/md5"
 	"hash"
+
+	"github.com/coffer-s3/coffer/internal/md5lanes"
 )
 
 // Hasher computes the MD5 used for ETags together with any set of
-// Algorithms in one pass over the bytes. Write never fails and does not
+// Algorithms in one pass over the bytes. Its MD5 shares SIMD lanes with
+// the other uploads in flight (see md5lanes). Write never fails and does not
 // allocate. A Hasher is not safe for concurrent use.
 type Hasher struct {
 	md5  hash.Hash
@@ -17,7 +19,7 @@ type Hasher struct {
 // NewHasher returns a Hasher for MD5 and algs. Duplicates in algs are
 // ignored; an unknown algorithm panics, as Algorithm.New does.
 func NewHasher(algs ...Algorithm) *Hasher {
-	h := &Hasher{md5: md5.New()}
+	h := &Hasher{md5: md5lanes.New()}
 	for _, a := range algs {
 		if h.index(a) >= 0 {
 			continue
@@ -31,11 +33,21 @@ func NewHasher(algs ...Algorithm) *Hasher {
 // Write adds p to every checksum. It always returns len(p), nil.
 func (h *Hasher) Write(p []byte) (int, error) {
 	// hash.Hash.Write is documented never to return an error.
+	if d, ok := h.md5.(*md5lanes.Digest); ok {
+		// The other sums run while a shared lane hashes p (see
+		// md5lanes), not after, so the next write is in line sooner.
+		d.WriteAlongside(p, func() { h.writeSums(p) })
+		return len(p), nil
+	}
 	h.md5.Write(p)
+	h.writeSums(p)
+	return len(p), nil
+}
+
+func (h *Hasher) writeSums(p []byte) {
 	for _, s := range h.sums {
 		s.Write(p)
 	}
-	return len(p), nil
 }
 
 // MD5 returns the MD5 of the bytes written so far.
