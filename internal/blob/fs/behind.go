@@ -30,9 +30,12 @@ func (w *writer) submit(part []byte, next *[]byte) {
 	p := &pending{buf: w.buf, off: w.off, done: make(chan writeResult, 1)}
 	var teeDone chan struct{}
 	if w.tee != nil {
+		if w.tees == nil {
+			w.tees = make(chan teePart, maxInflight)
+			go teeLoop(w.tee, w.tees)
+		}
 		teeDone = make(chan struct{})
-		go teeAfter(w.lastTee, w.tee, part, teeDone)
-		w.lastTee = teeDone
+		w.tees <- teePart{part, teeDone}
 	}
 	go writeBehind(w.f.WriteAt, *p.buf, p.off, teeDone, p.done)
 	w.inflight = append(w.inflight, p)
@@ -40,16 +43,25 @@ func (w *writer) submit(part []byte, next *[]byte) {
 	w.buf, w.n = next, 0
 }
 
-// teeAfter passes part to tee once the previous buffer's part has gone,
-// so that tee sees the bytes in order, then closes done.
-func teeAfter(prev <-chan struct{}, tee io.Writer, part []byte, done chan<- struct{}) {
-	if prev != nil {
-		<-prev
+// teePart is a full buffer's bytes due to tee, and the channel to close
+// once tee has them.
+type teePart struct {
+	part []byte
+	done chan<- struct{}
+}
+
+// teeLoop passes each part to tee in the order submitted, until parts is
+// closed. One goroutine per writer, rather than one per buffer waiting for
+// the one before, means the next part reaches tee the moment the last one
+// has gone: with a hasher that shares its work between uploads (md5lanes),
+// every hop between goroutines is time its lane stands idle.
+func teeLoop(tee io.Writer, parts <-chan teePart) {
+	for p := range parts {
+		if len(p.part) > 0 {
+			_, _ = tee.Write(p.part)
+		}
+		close(p.done)
 	}
-	if len(part) > 0 {
-		_, _ = tee.Write(part)
-	}
-	close(done)
 }
 
 // writeBehind writes b at off and reports on done once teeDone (if any) is
@@ -115,6 +127,6 @@ func (w *writer) waitAll() error {
 		w.s.bufs.Put(p.buf)
 		w.s.spares.Add(-1)
 	}
-	w.inflight, w.lastTee = nil, nil
+	w.inflight = nil
 	return w.err
 }

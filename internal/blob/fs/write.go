@@ -57,7 +57,7 @@ func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 		return 0, err
 	}
 	w.tee, w.teeFrom = tee, w.n
-	defer func() { w.tee = nil }()
+	defer w.dropTee()
 	var total int64
 	for {
 		m, err := r.Read((*w.buf)[w.n:])
@@ -78,6 +78,17 @@ func (w *writer) ReadFromTee(r io.Reader, tee io.Writer) (int64, error) {
 			return total, err
 		}
 	}
+}
+
+// dropTee ends ReadFromTee's use of tee: once the buffers in flight are
+// done, teeLoop has passed on every part, and tee is left alone.
+func (w *writer) dropTee() {
+	_ = w.waitAll()
+	if w.tees != nil {
+		close(w.tees)
+		w.tees = nil
+	}
+	w.tee = nil
 }
 
 // finishTee waits for the background writes and their passes to tee, then

@@ -45,14 +45,14 @@ type writer struct {
 	// blocks from an aligned buffer.
 	direct bool
 	// inflight are the full buffers being written in the background,
-	// oldest first, each with one of the store's spare reservations;
-	// lastTee is closed when the newest one's bytes have gone to tee.
+	// oldest first, each with one of the store's spare reservations.
 	inflight []*pending
-	lastTee  chan struct{}
 	// tee, during ReadFromTee, receives the bytes read; those in the
 	// current buffer start at teeFrom.
 	tee     io.Writer
 	teeFrom int
+	// tees feeds tee's goroutine (teeLoop) while ReadFromTee runs.
+	tees chan teePart
 }
 
 // writebackInterval is how many bytes a writer lets the page cache
