@@ -76,6 +76,9 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 				return ErrBucketNotEmpty
 			}
 		}
+		if err := deleteBucketConfigs(tx, name); err != nil {
+			return err
+		}
 		return tx.Delete(bucketKey(name))
 	})
 	if err != nil {

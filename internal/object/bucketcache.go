@@ -1,7 +1,10 @@
 package object
 
 import (
+	"fmt"
 	"sync"
+
+	"github.com/coffer-s3/coffer/internal/cors"
 
 	"github.com/coffer-s3/coffer/internal/meta"
 )
@@ -55,4 +58,39 @@ func (r bucketRecord) clone() bucketRecord {
 // bucket is getBucket decoding through the Service's cache.
 func (s *Service) bucket(r meta.Reader, name string) (bucketRecord, error) {
 	return readBucket(r, name, s.buckets.decode)
+}
+
+// corsCache maps the stored bytes of a CORS configuration record to the
+// decoded configuration, as bucketCache does for bucket records: requests
+// that carry an Origin header each read their bucket's configuration, and
+// a browser sends many. The configurations it returns are shared and
+// read-only. The zero value is ready to use.
+type corsCache struct {
+	mu sync.RWMutex
+	m  map[string]*cors.Config
+}
+
+// decode returns the configuration stored as v.
+func (c *corsCache) decode(v []byte) (*cors.Config, error) {
+	c.mu.RLock()
+	cached, ok := c.m[string(v)]
+	c.mu.RUnlock()
+	if ok {
+		return cached, nil
+	}
+	var rec corsRecord
+	if err := decodeRecord(v, &rec); err != nil {
+		return nil, fmt.Errorf("cors record: %w", err)
+	}
+	cfg := &cors.Config{Rules: make([]cors.Rule, len(rec.Rules))}
+	for i, r := range rec.Rules {
+		cfg.Rules[i] = cors.Rule(r)
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= bucketCacheSize {
+		c.m = make(map[string]*cors.Config)
+	}
+	c.m[string(v)] = cfg
+	c.mu.Unlock()
+	return cfg, nil
 }

@@ -123,3 +123,14 @@ var (
 	// legal hold (S3 NoSuchObjectLockConfiguration).
 	ErrNoSuchObjectLockConfiguration = errors.New("object: version has no object lock configuration")
 )
+
+// Sentinel errors of bucket configuration sub-resources.
+var (
+	// ErrNoSuchTagSet: the bucket has no tags (S3 NoSuchTagSet).
+	ErrNoSuchTagSet = errors.New("object: bucket has no tag set")
+	// ErrTooManyBucketTags: more than 50 tags for a bucket (S3 BadRequest).
+	ErrTooManyBucketTags = errors.New("object: more than 50 bucket tags")
+	// ErrNoSuchCORSConfiguration: the bucket has no CORS configuration
+	// (S3 NoSuchCORSConfiguration).
+	ErrNoSuchCORSConfiguration = errors.New("object: bucket has no cors configuration")
+)

@@ -38,6 +38,11 @@ import (
 //	'R' blobID                                    → refRecord: the owner of a
 //	                                                committed blob; a blob
 //	                                                without one is garbage
+//	'C' bucket 0x00 name                          → a bucket configuration
+//	                                                sub-resource: "tagging"
+//	                                                (bucketTagsRecord), "cors"
+//	                                                (corsRecord); deleted with
+//	                                                the bucket
 //
 // esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
 // so that a key never is a prefix of another key's encoding and the byte order
@@ -62,11 +67,19 @@ const (
 	tableUpload  = 'U'
 	tablePart    = 'P'
 	tableRef     = 'R'
+	// tableBucketConfig holds a bucket's configuration sub-resources apart
+	// from its bucket record, which every object request reads.
+	tableBucketConfig = 'C'
 )
 
 // bucketKey is the key of a bucket record.
 func bucketKey(bucket string) []byte {
 	return append([]byte{tableBucket}, bucket...)
+}
+
+// bucketConfigKey is the key of the configuration record name of bucket.
+func bucketConfigKey(bucket, name string) []byte {
+	return append(bucketPrefix(tableBucketConfig, bucket), name...)
 }
 
 // bucketPrefix is the start of the range of table t for one bucket.

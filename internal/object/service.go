@@ -100,6 +100,9 @@ type Service struct {
 	// buckets holds decoded bucket records by their stored bytes; it is
 	// never stale (see bucketCache).
 	buckets bucketCache
+	// corsRules holds decoded CORS configurations by their stored bytes,
+	// likewise never stale.
+	corsRules corsCache
 }
 
 // New returns a Service over the stores in opts.

@@ -81,6 +81,12 @@ func validTags(tags []Tag) error {
 	if len(tags) > maxTags {
 		return fmt.Errorf("%w: %d tags, limit %d", ErrInvalidTag, len(tags), maxTags)
 	}
+	return validTagSet(tags)
+}
+
+// validTagSet checks each tag of a set, object's or bucket's, against
+// S3's rules for keys and values, which both kinds share.
+func validTagSet(tags []Tag) error {
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {
 		if n := utf8.RuneCountInString(t.Key); n < 1 || n > maxTagKeyLength {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -71,6 +72,11 @@ var (
 	errPostTooLarge          = errors.New("s3api: POST pre-data too large")
 	errInvalidStorageClass   = errors.New("s3api: invalid storage class")
 	errRequestIsNotMultipart = errors.New("s3api: request is not multipart content")
+	errCORSMissingOrigin     = errors.New("s3api: preflight without origin")
+	errCORSInvalidMethod     = errors.New("s3api: preflight with an invalid method")
+	errCORSNotEnabled        = errors.New("s3api: bucket has no cors configuration")
+	errCORSNotAllowed        = errors.New("s3api: no cors rule allows the request")
+	errCORSNoBucket          = errors.New("s3api: preflight for a missing bucket")
 )
 
 // errorTable is the one place where an error becomes an S3 error code. It is
@@ -127,6 +133,14 @@ var errorTable = []errorRow{
 	{is(object.ErrPastRetention), apiError{"InvalidArgument", 400, "The retain until date must be in the future!"}},
 	{is(object.ErrInvalidRetention), apiError{"InvalidArgument", 400, "Unknown wormMode directive."}},
 	{is(object.ErrObjectLockConfigurationNotFound), apiError{"ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket"}},
+	{is(object.ErrNoSuchTagSet), apiError{"NoSuchTagSet", 404, "The TagSet does not exist"}},
+	{is(object.ErrTooManyBucketTags), apiError{"BadRequest", 400, "Bucket tag count cannot be greater than 50"}},
+	{is(object.ErrNoSuchCORSConfiguration), apiError{"NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"}},
+	// The handler validates a CORS configuration first and sends a
+	// *cors.RuleError with S3's message for it; these rows cover the
+	// service's own check.
+	{is(cors.ErrMalformed), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
+	{as[*cors.RuleError](), apiError{"InvalidRequest", 400, "The CORS configuration is not valid."}},
 	{is(object.ErrNoSuchObjectLockConfiguration), apiError{"NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration"}},
 
 	// Authentication errors.
@@ -196,6 +210,12 @@ var errorTable = []errorRow{
 	{is(errPostFileMissing), apiError{"InvalidArgument", 400, "POST requires exactly one file upload per request."}},
 	{is(errPostTooLarge), apiError{"MaxPostPreDataLengthExceededError", 400, "Your POST request fields preceding the upload file were too large."}},
 	{is(errInvalidStorageClass), apiError{"InvalidStorageClass", 400, "The storage class you specified is not valid"}},
+	{is(errCORSMissingOrigin), apiError{"BadRequest", 400, "Insufficient information. Origin request header needed."}},
+	{is(errCORSInvalidMethod), apiError{"BadRequest", 400, "Invalid Access-Control-Request-Method: null"}},
+	// "evalution" is AWS's spelling.
+	{is(errCORSNotAllowed), apiError{"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."}},
+	{is(errCORSNotEnabled), apiError{"AccessForbidden", 403, "CORSResponse: CORS is not enabled for this bucket."}},
+	{is(errCORSNoBucket), apiError{"AccessForbidden", 403, "CORSResponse: Bucket not found"}},
 	{is(errRequestIsNotMultipart), apiError{"RequestIsNotMultiPartContent", 400, "Bucket POST must be of the enclosure-type multipart/form-data"}},
 }
 
