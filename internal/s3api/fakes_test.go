@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/reqid"
@@ -56,6 +57,7 @@ type fakeObjects struct {
 	parts       *object.ListPartsOutput
 	uploads     *object.ListUploadsOutput
 	trailerSeen []byte
+	corsCfg     *cors.Config // BucketCORS's answer (nil: none)
 }
 
 func (f *fakeObjects) record(in any) {

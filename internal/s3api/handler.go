@@ -165,6 +165,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		query = r.URL.Query()
 	}
 	req := &request{r: r, id: id, query: query, route: h.router.resolve(r, query)}
+	if req.route.Op != OpPreflight {
+		h.applyCORS(sw.Header(), req)
+	}
 	if err := h.serve(sw, req); err != nil {
 		h.writeError(sw, req, err)
 	}
@@ -176,6 +179,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve runs the pipeline: authenticate, check the route, authorize, then
 // the operation's handler.
 func (h *Handler) serve(w http.ResponseWriter, req *request) error {
+	if req.route.Op == OpPreflight {
+		// Browsers send preflights without credentials; the bucket's
+		// CORS rules alone decide the answer.
+		return h.preflight(w, req)
+	}
 	if req.route.Op == OpPostObject {
 		// A browser upload carries its credentials inside the form; the
 		// handler authenticates it while it parses the form.

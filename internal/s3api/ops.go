@@ -48,6 +48,15 @@ var ops = map[Operation]opSpec{
 	OpPutObjectTagging:    {action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", serve: (*Handler).putObjectTagging},
 	OpDeleteObjectTagging: {action: "s3:DeleteObjectTagging", versionAction: "s3:DeleteObjectVersionTagging", serve: (*Handler).deleteObjectTagging},
 
+	// DeleteBucketTagging and DeleteBucketCors are authorized as the Put
+	// actions: AWS has no Delete actions for them.
+	OpGetBucketTagging:    {action: "s3:GetBucketTagging", serve: (*Handler).getBucketTagging},
+	OpPutBucketTagging:    {action: "s3:PutBucketTagging", serve: (*Handler).putBucketTagging},
+	OpDeleteBucketTagging: {action: "s3:PutBucketTagging", serve: (*Handler).deleteBucketTagging},
+	OpGetBucketCors:       {action: "s3:GetBucketCORS", serve: (*Handler).getBucketCors},
+	OpPutBucketCors:       {action: "s3:PutBucketCORS", serve: (*Handler).putBucketCors},
+	OpDeleteBucketCors:    {action: "s3:PutBucketCORS", serve: (*Handler).deleteBucketCors},
+
 	OpListObjects:   {action: "s3:ListBucket", serve: (*Handler).listObjectsV1},
 	OpListObjectsV2: {action: "s3:ListBucket", serve: (*Handler).listObjectsV2},
 

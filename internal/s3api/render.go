@@ -16,12 +16,15 @@ const s3NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 // errorBody is S3's error document. Unlike the other bodies it has no
 // namespace.
 type errorBody struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	Resource  string   `xml:"Resource,omitempty"`
-	RequestID string   `xml:"RequestId"`
-	HostID    string   `xml:"HostId"`
+	XMLName  xml.Name `xml:"Error"`
+	Code     string   `xml:"Code"`
+	Message  string   `xml:"Message"`
+	Resource string   `xml:"Resource,omitempty"`
+	// Method and ResourceType describe a refused CORS preflight.
+	Method       string `xml:"Method,omitempty"`
+	ResourceType string `xml:"ResourceType,omitempty"`
+	RequestID    string `xml:"RequestId"`
+	HostID       string `xml:"HostId"`
 }
 
 // writeXML renders v as a complete XML document with status. The body is
@@ -128,6 +131,10 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 		Resource:  req.r.URL.Path,
 		RequestID: req.id,
 		HostID:    req.id,
+	}
+	var cf *corsForbiddenError
+	if errors.As(err, &cf) {
+		body.Resource, body.Method, body.ResourceType = "", cf.method, cf.resourceType
 	}
 	if err := h.writeXML(w, req, ae.Status, body); err != nil {
 		h.log.ErrorContext(ctx, "render error", "err", err)

@@ -45,6 +45,15 @@ const (
 	OpListParts               Operation = "ListParts"
 	OpListMultipartUploads    Operation = "ListMultipartUploads"
 	OpPostObject              Operation = "PostObject"
+	OpGetBucketTagging        Operation = "GetBucketTagging"
+	OpPutBucketTagging        Operation = "PutBucketTagging"
+	OpDeleteBucketTagging     Operation = "DeleteBucketTagging"
+	OpGetBucketCors           Operation = "GetBucketCors"
+	OpPutBucketCors           Operation = "PutBucketCors"
+	OpDeleteBucketCors        Operation = "DeleteBucketCors"
+	// OpPreflight is a browser's CORS preflight: OPTIONS on any resource,
+	// answered from the bucket's CORS rules without authentication.
+	OpPreflight Operation = "OptionsPreflight"
 	// OpMethodNotAllowed is a method the addressed resource does not take.
 	OpMethodNotAllowed Operation = "MethodNotAllowed"
 )
@@ -83,6 +92,12 @@ var routes = []route{
 	{method: http.MethodPut, target: targetBucket, query: []string{"versioning"}, op: OpPutBucketVersioning},
 	{method: http.MethodGet, target: targetBucket, query: []string{"object-lock"}, op: OpGetObjectLockConfig},
 	{method: http.MethodPut, target: targetBucket, query: []string{"object-lock"}, op: OpPutObjectLockConfig},
+	{method: http.MethodGet, target: targetBucket, query: []string{"tagging"}, op: OpGetBucketTagging},
+	{method: http.MethodPut, target: targetBucket, query: []string{"tagging"}, op: OpPutBucketTagging},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"tagging"}, op: OpDeleteBucketTagging},
+	{method: http.MethodGet, target: targetBucket, query: []string{"cors"}, op: OpGetBucketCors},
+	{method: http.MethodPut, target: targetBucket, query: []string{"cors"}, op: OpPutBucketCors},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"cors"}, op: OpDeleteBucketCors},
 	{method: http.MethodGet, target: targetBucket, query: []string{"list-type=2"}, op: OpListObjectsV2},
 	{method: http.MethodGet, target: targetBucket, op: OpListObjects},
 	{method: http.MethodHead, target: targetBucket, op: OpHeadBucket},
@@ -127,7 +142,6 @@ var unimplemented = []struct {
 	{sub: "acl", bucketStem: "BucketAcl", objectStem: "ObjectAcl"},
 	{sub: "analytics", bucketStem: "BucketAnalyticsConfiguration"},
 	{sub: "attributes", objectStem: "ObjectAttributes"},
-	{sub: "cors", bucketStem: "BucketCors"},
 	{sub: "encryption", bucketStem: "BucketEncryption"},
 	{sub: "intelligent-tiering", bucketStem: "BucketIntelligentTieringConfiguration"},
 	{sub: "inventory", bucketStem: "BucketInventoryConfiguration"},
@@ -143,7 +157,6 @@ var unimplemented = []struct {
 	{sub: "requestPayment", bucketStem: "BucketRequestPayment"},
 	{sub: "restore", objectOp: "RestoreObject"},
 	{sub: "select", objectOp: "SelectObjectContent"},
-	{sub: "tagging", bucketStem: "BucketTagging"},
 	{sub: "torrent", objectStem: "ObjectTorrent"},
 	{sub: "website", bucketStem: "BucketWebsite"},
 }
@@ -212,6 +225,12 @@ func (rt *router) resolve(r *http.Request, query url.Values) Route {
 		rte.Bucket, rte.Key, rte.VirtualHost = b, path, true
 	} else {
 		rte.Bucket, rte.Key, _ = strings.Cut(path, "/")
+	}
+	if r.Method == http.MethodOptions {
+		// Whatever the query names, an OPTIONS request is a preflight
+		// for the request it describes; it never reaches an operation.
+		rte.Op, rte.Implemented = OpPreflight, true
+		return rte
 	}
 	if rte.Bucket == "" && rte.Key != "" {
 		// "//key": a key with no bucket addresses nothing.

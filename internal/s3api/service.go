@@ -10,6 +10,7 @@ import (
 // satisfied by *object.Service; handlers depend on this narrow view so that
 // the wire layer can be tested on its own.
 type Objects interface {
+	BucketConfigs
 	CreateBucket(ctx context.Context, in object.CreateBucketInput) (object.Bucket, error)
 	HeadBucket(ctx context.Context, name string) (object.Bucket, error)
 	DeleteBucket(ctx context.Context, name string) error
