@@ -5,16 +5,53 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/coffer-s3/coffer/internal/coffertest"
+	"github.com/coffer-s3/coffer/internal/config"
 )
 
-func TestCreateBucket_again(t *testing.T) {
+// TestCreateBucket_alreadyOwnedUSEast1: in us-east-1, S3 answers 200 OK to
+// re-creating a bucket you own, for legacy compatibility, and leaves the
+// bucket as it was (BucketAlreadyOwnedByYou, S3 API reference).
+func TestCreateBucket_alreadyOwnedUSEast1(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(e.bucket)})
-	wantCode(t, "CreateBucket(existing)", err, "BucketAlreadyOwnedByYou", 409)
+	e.versioning(t, e.bucket, types.BucketVersioningStatusEnabled)
+	e.put(t, "k", []byte("kept"))
+	out, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(e.bucket), ObjectLockEnabledForBucket: aws.Bool(true)})
+	if err != nil {
+		t.Fatalf("CreateBucket(owned, us-east-1) = %v, want 200 OK", err)
+	}
+	raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response)
+	if !ok || raw.StatusCode != 200 {
+		t.Fatalf("CreateBucket(owned, us-east-1) raw response %v, want status 200", raw)
+	}
+	if got := string(e.getBody(t, "k")); got != "kept" {
+		t.Errorf("object after re-create = %q, want kept", got)
+	}
+	v, err := e.s3.GetBucketVersioning(ctx(t), &s3.GetBucketVersioningInput{Bucket: aws.String(e.bucket)})
+	if err != nil || v.Status != types.BucketVersioningStatusEnabled {
+		t.Errorf("GetBucketVersioning after re-create = %+v, %v; want Enabled", v, err)
+	}
+	_, err = e.s3.GetObjectLockConfiguration(ctx(t), &s3.GetObjectLockConfigurationInput{Bucket: aws.String(e.bucket)})
+	wantCode(t, "GetObjectLockConfiguration after re-create", err, "ObjectLockConfigurationNotFoundError", 404)
+}
+
+// TestCreateBucket_alreadyOwnedOtherRegion: outside us-east-1, re-creating
+// a bucket you own is BucketAlreadyOwnedByYou (409).
+func TestCreateBucket_alreadyOwnedOtherRegion(t *testing.T) {
+	srv := coffertest.Start(t, coffertest.WithConfig(func(c *config.Config) { c.Region = "eu-west-1" }))
+	c := srv.S3(func(o *s3.Options) { o.Region = "eu-west-1" })
+	in := &s3.CreateBucketInput{Bucket: aws.String("owned-twice"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}}
+	if _, err := c.CreateBucket(ctx(t), in); err != nil {
+		t.Fatalf("CreateBucket(eu-west-1): %v", err)
+	}
+	_, err := c.CreateBucket(ctx(t), in)
+	wantCode(t, "CreateBucket(owned, eu-west-1)", err, "BucketAlreadyOwnedByYou", 409)
 }
 
 func TestCreateBucket_invalidName(t *testing.T) {
