@@ -63,33 +63,6 @@ func (s *Service) HeadBucket(ctx context.Context, name string) (Bucket, error) {
 	return rec.bucket(name), nil
 }
 
-// DeleteBucket deletes an empty bucket. A bucket with objects or
-// in-progress multipart uploads returns ErrBucketNotEmpty. The check and
-// the delete are one transaction, and every write into a bucket reads the
-// bucket record in its own transaction, so a write either lands first (and
-// blocks the delete) or fails with ErrNoSuchBucket.
-func (s *Service) DeleteBucket(ctx context.Context, name string) error {
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := getBucket(tx, name); err != nil {
-			return err
-		}
-		for _, t := range []byte{tableObject, tableVersion, tableUpload} {
-			nonEmpty, err := anyKey(tx, bucketPrefix(t, name), bucketEnd(t, name))
-			if err != nil {
-				return err
-			}
-			if nonEmpty {
-				return ErrBucketNotEmpty
-			}
-		}
-		return tx.Delete(bucketKey(name))
-	})
-	if err != nil {
-		return fmt.Errorf("delete bucket %s: %w", name, err)
-	}
-	return nil
-}
-
 // ListBuckets pages through buckets in name order. A non-empty Owner lists
 // only that owner's buckets.
 func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) (*ListBucketsOutput, error) {

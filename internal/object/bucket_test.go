@@ -119,6 +119,17 @@ func TestDeleteBucket(t *testing.T) {
 		{"withUpload", func(t *testing.T, e *env) {
 			_, err := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "b1b", Key: "k"})
 			checkErr(t, "CreateMultipartUpload", err, nil)
+		}, nil},
+		{"withObjectAndUpload", func(t *testing.T, e *env) {
+			e.put(t, "b1b", "k", "x")
+			_, err := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "b1b", Key: "k"})
+			checkErr(t, "CreateMultipartUpload", err, nil)
+		}, ErrBucketNotEmpty},
+		{"withNoncurrentVersion", func(t *testing.T, e *env) {
+			e.versioning(t, "b1b", VersioningEnabled)
+			e.put(t, "b1b", "k", "x")
+			_, err := e.s.DeleteObject(ctx, DeleteInput{Bucket: "b1b", Key: "k"})
+			checkErr(t, "DeleteObject", err, nil)
 		}, ErrBucketNotEmpty},
 		{"objectDeleted", func(t *testing.T, e *env) {
 			e.put(t, "b1b", "k", "x")

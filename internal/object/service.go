@@ -100,6 +100,8 @@ type Service struct {
 	// buckets holds decoded bucket records by their stored bytes; it is
 	// never stale (see bucketCache).
 	buckets bucketCache
+	// bucketDeleteBatch is bucketDeleteBatch; tests lower it.
+	bucketDeleteBatch int
 }
 
 // New returns a Service over the stores in opts.
@@ -114,6 +116,8 @@ func New(opts Options) (*Service, error) {
 		log:         opts.Logger,
 		minPartSize: opts.MinPartSize,
 		inlineLimit: opts.InlineLimit,
+
+		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil
 }
 

@@ -136,6 +136,53 @@ func TestDeleteBucket_notEmpty(t *testing.T) {
 	wantCode(t, "DeleteBucket(non-empty)", err, "BucketNotEmpty", 409)
 }
 
+// TestDeleteBucket_incompleteUploads: incomplete multipart uploads do not
+// keep a bucket; S3 deletes it and discards them (DeleteBucket: "All
+// objects (including all object versions and delete markers) in the bucket
+// must be deleted before the bucket itself can be deleted").
+func TestDeleteBucket_incompleteUploads(t *testing.T) {
+	e := newEnv(t)
+	u := e.createUpload(t, "big")
+	u.part(t, 1, randBytes(t, 5<<20))
+	u.part(t, 2, []byte("tail"))
+	e.createUpload(t, "other")
+	out, err := e.s3.DeleteBucket(ctx(t), &s3.DeleteBucketInput{Bucket: aws.String(e.bucket)})
+	if err != nil {
+		t.Fatalf("DeleteBucket(with incomplete uploads) = %v, want 204", err)
+	}
+	if raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); !ok || raw.StatusCode != 204 {
+		t.Errorf("DeleteBucket raw response %v, want status 204", raw)
+	}
+	_, err = e.s3.HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(e.bucket)})
+	wantCode(t, "HeadBucket(deleted)", err, "NotFound", 404)
+	if _, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(e.bucket)}); err != nil {
+		t.Fatalf("CreateBucket(again): %v", err)
+	}
+	list, err := e.s3.ListMultipartUploads(ctx(t), &s3.ListMultipartUploadsInput{Bucket: aws.String(e.bucket)})
+	if err != nil || len(list.Uploads) != 0 {
+		t.Fatalf("ListMultipartUploads of the recreated bucket = %d uploads, %v; want none", len(list.Uploads), err)
+	}
+	_, err = e.s3.ListParts(ctx(t), &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("big"), UploadId: aws.String(u.id)})
+	wantCode(t, "ListParts(discarded upload)", err, "NoSuchUpload", 404)
+}
+
+// TestDeleteBucket_onlyDeleteMarker: a delete marker and the version under
+// it keep a bucket (BucketNotEmpty), uploads or not.
+func TestDeleteBucket_onlyDeleteMarker(t *testing.T) {
+	e := newEnv(t)
+	e.versioning(t, e.bucket, types.BucketVersioningStatusEnabled)
+	e.put(t, "k", []byte("v"))
+	if _, err := e.s3.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	u := e.createUpload(t, "pending")
+	_, err := e.s3.DeleteBucket(ctx(t), &s3.DeleteBucketInput{Bucket: aws.String(e.bucket)})
+	wantCode(t, "DeleteBucket(versions left)", err, "BucketNotEmpty", 409)
+	if _, err := e.s3.ListParts(ctx(t), &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("pending"), UploadId: aws.String(u.id)}); err != nil {
+		t.Errorf("ListParts after refused DeleteBucket: %v; the upload must stay", err)
+	}
+}
+
 func TestDeleteBucket_empty(t *testing.T) {
 	e := newEnv(t)
 	if _, err := e.s3.DeleteBucket(ctx(t), &s3.DeleteBucketInput{Bucket: aws.String(e.bucket)}); err != nil {
