@@ -79,7 +79,9 @@ func applyLock(b bucketRecord, rec *objectRecord, l *Lock) error {
 
 // Bounds of a bucket's default retention period, as S3 enforces them.
 const (
-	MaxRetentionDays  = 36500
+	// MaxRetentionDays is the longest default retention in days.
+	MaxRetentionDays = 36500
+	// MaxRetentionYears is the longest default retention in years.
 	MaxRetentionYears = 100
 )
 

@@ -100,7 +100,8 @@ type Service struct {
 	// buckets holds decoded bucket records by their stored bytes; it is
 	// never stale (see bucketCache).
 	buckets bucketCache
-	// bucketDeleteBatch is bucketDeleteBatch; tests lower it.
+	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
+	// constant of that name); tests lower it.
 	bucketDeleteBatch int
 }
 
