@@ -30,6 +30,10 @@ type CreateBucketInput struct {
 	// ObjectLock creates the bucket with Object Lock, and so with
 	// versioning Enabled.
 	ObjectLock bool
+	// OwnedOK makes creating a bucket the caller already owns in Region
+	// succeed and return that bucket unchanged, instead of
+	// ErrBucketAlreadyOwnedByYou: S3's legacy answer in us-east-1.
+	OwnedOK bool
 }
 
 // ListBucketsInput pages through the buckets an owner can see.

@@ -11,7 +11,8 @@ import (
 )
 
 // CreateBucket creates a bucket. Creating a bucket the caller already owns
-// returns ErrBucketAlreadyOwnedByYou; one another owner has returns
+// returns ErrBucketAlreadyOwnedByYou (or, with OwnedOK and the same region,
+// the existing bucket, unchanged); one another owner has returns
 // ErrBucketAlreadyExists.
 func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucket, error) {
 	if err := validBucketName(in.Name); err != nil {
@@ -25,9 +26,13 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 	if err != nil {
 		return Bucket{}, err
 	}
+	var out bucketRecord
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
 		old, err := getBucket(tx, in.Name)
 		switch {
+		case err == nil && old.Owner == in.Owner && in.OwnedOK && old.Region == in.Region:
+			out = old
+			return nil
 		case err == nil && old.Owner == in.Owner:
 			return ErrBucketAlreadyOwnedByYou
 		case err == nil:
@@ -35,12 +40,13 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 		case !errors.Is(err, ErrNoSuchBucket):
 			return err
 		}
+		out = rec
 		return tx.Set(bucketKey(in.Name), val)
 	})
 	if err != nil {
 		return Bucket{}, fmt.Errorf("create bucket %s: %w", in.Name, err)
 	}
-	return rec.bucket(in.Name), nil
+	return out.bucket(in.Name), nil
 }
 
 // HeadBucket returns a bucket, or ErrNoSuchBucket.
@@ -55,36 +61,6 @@ func (s *Service) HeadBucket(ctx context.Context, name string) (Bucket, error) {
 		return Bucket{}, fmt.Errorf("head bucket %s: %w", name, err)
 	}
 	return rec.bucket(name), nil
-}
-
-// DeleteBucket deletes an empty bucket. A bucket with objects or
-// in-progress multipart uploads returns ErrBucketNotEmpty. The check and
-// the delete are one transaction, and every write into a bucket reads the
-// bucket record in its own transaction, so a write either lands first (and
-// blocks the delete) or fails with ErrNoSuchBucket.
-func (s *Service) DeleteBucket(ctx context.Context, name string) error {
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := getBucket(tx, name); err != nil {
-			return err
-		}
-		for _, t := range []byte{tableObject, tableVersion, tableUpload} {
-			nonEmpty, err := anyKey(tx, bucketPrefix(t, name), bucketEnd(t, name))
-			if err != nil {
-				return err
-			}
-			if nonEmpty {
-				return ErrBucketNotEmpty
-			}
-		}
-		if err := deleteBucketConfigs(tx, name); err != nil {
-			return err
-		}
-		return tx.Delete(bucketKey(name))
-	})
-	if err != nil {
-		return fmt.Errorf("delete bucket %s: %w", name, err)
-	}
-	return nil
 }
 
 // ListBuckets pages through buckets in name order. A non-empty Owner lists

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -73,6 +74,9 @@ func TestCreateBucket(t *testing.T) {
 		want error
 	}{
 		{"sameOwner", CreateBucketInput{Name: "photos", Owner: "alice"}, ErrBucketAlreadyOwnedByYou},
+		{"sameOwnerRegion", CreateBucketInput{Name: "photos", Region: "eu-west-1", Owner: "alice"}, ErrBucketAlreadyOwnedByYou},
+		{"ownedOKOtherRegion", CreateBucketInput{Name: "photos", Owner: "alice", OwnedOK: true}, ErrBucketAlreadyOwnedByYou},
+		{"ownedOKOtherOwner", CreateBucketInput{Name: "photos", Region: "eu-west-1", Owner: "bob", OwnedOK: true}, ErrBucketAlreadyExists},
 		{"otherOwner", CreateBucketInput{Name: "photos", Owner: "bob"}, ErrBucketAlreadyExists},
 		{"invalidName", CreateBucketInput{Name: "Photos", Owner: "alice"}, ErrInvalidBucketName},
 	}
@@ -82,6 +86,19 @@ func TestCreateBucket(t *testing.T) {
 			checkErr(t, "CreateBucket", err, tt.want)
 		})
 	}
+	t.Run("ownedOK", func(t *testing.T) {
+		e.clock.Advance(time.Hour)
+		again, err := e.s.CreateBucket(ctx, CreateBucketInput{Name: "photos", Region: "eu-west-1", Owner: "alice", ObjectLock: true, OwnedOK: true})
+		checkErr(t, "CreateBucket(OwnedOK)", err, nil)
+		got, err := e.s.HeadBucket(ctx, "photos")
+		checkErr(t, "HeadBucket", err, nil)
+		if diff := cmp.Diff(want, again); diff != "" {
+			t.Errorf("CreateBucket(OwnedOK) returned another bucket (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("bucket changed by CreateBucket(OwnedOK) (-want +got):\n%s", diff)
+		}
+	})
 }
 
 func TestHeadBucket_missing(t *testing.T) {
@@ -102,6 +119,17 @@ func TestDeleteBucket(t *testing.T) {
 		{"withUpload", func(t *testing.T, e *env) {
 			_, err := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "b1b", Key: "k"})
 			checkErr(t, "CreateMultipartUpload", err, nil)
+		}, nil},
+		{"withObjectAndUpload", func(t *testing.T, e *env) {
+			e.put(t, "b1b", "k", "x")
+			_, err := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "b1b", Key: "k"})
+			checkErr(t, "CreateMultipartUpload", err, nil)
+		}, ErrBucketNotEmpty},
+		{"withNoncurrentVersion", func(t *testing.T, e *env) {
+			e.versioning(t, "b1b", VersioningEnabled)
+			e.put(t, "b1b", "k", "x")
+			_, err := e.s.DeleteObject(ctx, DeleteInput{Bucket: "b1b", Key: "k"})
+			checkErr(t, "DeleteObject", err, nil)
 		}, ErrBucketNotEmpty},
 		{"objectDeleted", func(t *testing.T, e *env) {
 			e.put(t, "b1b", "k", "x")

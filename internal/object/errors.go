@@ -113,9 +113,13 @@ var (
 	// (S3 InvalidArgument).
 	ErrPastRetention = errors.New("object: retain-until date is not in the future")
 	// ErrInvalidRetention: an unknown mode, a mode without a date or a
-	// date without a mode, or a default retention without exactly one
-	// positive period (S3 InvalidArgument or MalformedXML at the wire).
+	// date without a mode, or a default retention with both Days and
+	// Years (S3 InvalidArgument or MalformedXML at the wire).
 	ErrInvalidRetention = errors.New("object: invalid retention")
+	// ErrInvalidRetentionPeriod: a default retention period that is not
+	// positive or exceeds MaxRetentionDays or MaxRetentionYears
+	// (S3 InvalidRetentionPeriod).
+	ErrInvalidRetentionPeriod = errors.New("object: invalid retention period")
 	// ErrObjectLockConfigurationNotFound: the bucket has no Object Lock
 	// configuration (S3 ObjectLockConfigurationNotFoundError).
 	ErrObjectLockConfigurationNotFound = errors.New("object: object lock configuration not found")

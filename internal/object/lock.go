@@ -77,14 +77,28 @@ func applyLock(b bucketRecord, rec *objectRecord, l *Lock) error {
 	return nil
 }
 
+// Bounds of a bucket's default retention period, as S3 enforces them.
+const (
+	// MaxRetentionDays is the longest default retention in days.
+	MaxRetentionDays = 36500
+	// MaxRetentionYears is the longest default retention in years.
+	MaxRetentionYears = 100
+)
+
 // checkDefaultRetention validates a bucket's default retention: a mode
-// and exactly one positive period.
+// (ErrInvalidRetention), and exactly one period (ErrInvalidRetention when
+// both are set) that is positive and within MaxRetentionDays or
+// MaxRetentionYears (ErrInvalidRetentionPeriod).
 func checkDefaultRetention(d *DefaultRetention) error {
 	if d == nil {
 		return nil
 	}
-	if !validLockMode(d.Mode) || (d.Days > 0) == (d.Years > 0) || d.Days < 0 || d.Years < 0 {
+	switch {
+	case !validLockMode(d.Mode), d.Days != 0 && d.Years != 0:
 		return fmt.Errorf("%w: default retention %+v", ErrInvalidRetention, *d)
+	case d.Days < 0, d.Years < 0, d.Days == 0 && d.Years == 0,
+		d.Days > MaxRetentionDays, d.Years > MaxRetentionYears:
+		return fmt.Errorf("%w: %d days, %d years", ErrInvalidRetentionPeriod, d.Days, d.Years)
 	}
 	return nil
 }
@@ -155,11 +169,13 @@ func (s *Service) GetObjectLockConfiguration(ctx context.Context, bucket string)
 	return cfg, nil
 }
 
-// PutObjectRetention sets a version's retention. Anyone may extend it;
-// COMPLIANCE retention cannot be shortened, weakened to GOVERNANCE or
-// removed by anyone while it lasts; GOVERNANCE retention can be shortened
-// or removed only with BypassGovernance (ErrObjectLocked otherwise). It
-// returns the version id.
+// PutObjectRetention sets a version's retention. Anyone may extend it
+// in its own mode; COMPLIANCE retention cannot be shortened, switched to
+// GOVERNANCE or removed by anyone while it lasts; GOVERNANCE retention can
+// be shortened, removed or switched to COMPLIANCE only with
+// BypassGovernance (ErrObjectLocked otherwise): S3 lets no one "alter its
+// lock settings" without the bypass (Object Lock retention modes, S3 user
+// guide). It returns the version id.
 func (s *Service) PutObjectRetention(ctx context.Context, in PutRetentionInput) (string, error) {
 	vid, err := s.putRetention(ctx, in)
 	if err != nil {
@@ -183,8 +199,8 @@ func (s *Service) putRetention(ctx context.Context, in PutRetentionInput) (strin
 			switch {
 			case rec.LockMode == LockCompliance && (weaker || in.Mode != LockCompliance):
 				return fmt.Errorf("%w: compliance retention can only be extended", ErrObjectLocked)
-			case rec.LockMode == LockGovernance && weaker && !in.BypassGovernance:
-				return fmt.Errorf("%w: shortening governance retention needs the bypass", ErrObjectLocked)
+			case rec.LockMode == LockGovernance && (weaker || in.Mode != LockGovernance) && !in.BypassGovernance:
+				return fmt.Errorf("%w: shortening, removing or changing the mode of governance retention needs the bypass", ErrObjectLocked)
 			}
 		}
 		rec.LockMode, rec.RetainUntil = in.Mode, in.RetainUntil.UTC()

@@ -170,7 +170,10 @@ func TestObjectLock_retentionChanges(t *testing.T) {
 		{"shorten governance with bypass", LockGovernance, testEpoch.Add(day), true, nil},
 		{"past date", LockGovernance, testEpoch.Add(-time.Hour), true, ErrPastRetention},
 		{"unknown mode", "FOREVER", testEpoch.Add(day), false, ErrInvalidRetention},
-		{"governance to compliance", LockCompliance, testEpoch.Add(day), false, nil},
+		{"remove governance", "", time.Time{}, false, ErrObjectLocked},
+		{"governance to compliance", LockCompliance, testEpoch.Add(day), false, ErrObjectLocked},
+		{"governance to compliance, longer", LockCompliance, testEpoch.Add(3 * day), false, ErrObjectLocked},
+		{"governance to compliance with bypass", LockCompliance, testEpoch.Add(day), true, nil},
 		{"extend compliance", LockCompliance, testEpoch.Add(5 * day), false, nil},
 		{"shorten compliance with bypass", LockCompliance, testEpoch.Add(4 * day), true, ErrObjectLocked},
 		{"compliance to governance", LockGovernance, testEpoch.Add(6 * day), true, ErrObjectLocked},
@@ -251,5 +254,28 @@ func TestObjectLock_configuration(t *testing.T) {
 	b, err := e.s.HeadBucket(ctx, "plain")
 	if err != nil || !b.ObjectLock || b.Versioning != VersioningEnabled {
 		t.Fatalf("HeadBucket = %+v, %v", b, err)
+	}
+}
+
+func TestCheckDefaultRetention(t *testing.T) {
+	tests := []struct {
+		name string
+		d    DefaultRetention
+		want error
+	}{
+		{"days", DefaultRetention{Mode: LockGovernance, Days: 1}, nil},
+		{"years", DefaultRetention{Mode: LockCompliance, Years: 1}, nil},
+		{"max days", DefaultRetention{Mode: LockGovernance, Days: MaxRetentionDays}, nil},
+		{"max years", DefaultRetention{Mode: LockGovernance, Years: MaxRetentionYears}, nil},
+		{"zero", DefaultRetention{Mode: LockGovernance}, ErrInvalidRetentionPeriod},
+		{"negative days", DefaultRetention{Mode: LockGovernance, Days: -1}, ErrInvalidRetentionPeriod},
+		{"negative years", DefaultRetention{Mode: LockGovernance, Years: -1}, ErrInvalidRetentionPeriod},
+		{"too many days", DefaultRetention{Mode: LockGovernance, Days: MaxRetentionDays + 1}, ErrInvalidRetentionPeriod},
+		{"too many years", DefaultRetention{Mode: LockGovernance, Years: MaxRetentionYears + 1}, ErrInvalidRetentionPeriod},
+		{"both", DefaultRetention{Mode: LockGovernance, Days: 1, Years: 1}, ErrInvalidRetention},
+		{"unknown mode", DefaultRetention{Mode: "FOREVER", Days: 1}, ErrInvalidRetention},
+	}
+	for _, tt := range tests {
+		checkErr(t, tt.name, checkDefaultRetention(&tt.d), tt.want)
 	}
 }

@@ -103,6 +103,9 @@ type Service struct {
 	// corsRules holds decoded CORS configurations by their stored bytes,
 	// likewise never stale.
 	corsRules corsCache
+	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
+	// constant of that name); tests lower it.
+	bucketDeleteBatch int
 }
 
 // New returns a Service over the stores in opts.
@@ -117,6 +120,8 @@ func New(opts Options) (*Service, error) {
 		log:         opts.Logger,
 		minPartSize: opts.MinPartSize,
 		inlineLimit: opts.InlineLimit,
+
+		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil
 }
 

@@ -88,6 +88,11 @@ func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
 		Region:     region,
 		Owner:      req.principal().AccountID,
 		ObjectLock: strings.EqualFold(req.r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true"),
+		// "For legacy compatibility, if you re-create an existing bucket
+		// that you already own in the North Virginia Region, Amazon S3
+		// returns 200 OK" (BucketAlreadyOwnedByYou, S3 API reference);
+		// every other region answers the error.
+		OwnedOK: h.region == DefaultRegion,
 	})
 	if err != nil {
 		return err

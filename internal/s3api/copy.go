@@ -114,9 +114,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 	if out.SrcVersionID != "" {
 		hdr.Set("X-Amz-Copy-Source-Version-Id", out.SrcVersionID)
 	}
-	if out.Info.VersionID != "" {
-		hdr.Set("X-Amz-Version-Id", out.Info.VersionID)
-	}
+	setWrittenVersionHeader(hdr, out.Info.VersionID)
 	res := copyObjectResult{
 		ETag:           quoteETag(out.Info.ETag),
 		LastModified:   isoTime(out.Info.LastModified),

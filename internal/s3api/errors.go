@@ -132,6 +132,7 @@ var errorTable = []errorRow{
 	{is(object.ErrNoObjectLock), apiError{"InvalidRequest", 400, "Bucket is missing Object Lock Configuration"}},
 	{is(object.ErrPastRetention), apiError{"InvalidArgument", 400, "The retain until date must be in the future!"}},
 	{is(object.ErrInvalidRetention), apiError{"InvalidArgument", 400, "Unknown wormMode directive."}},
+	{is(object.ErrInvalidRetentionPeriod), apiError{"InvalidRetentionPeriod", 400, "Default retention period must be a positive integer value for Days (at most 36500) or Years (at most 100)."}},
 	{is(object.ErrObjectLockConfigurationNotFound), apiError{"ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket"}},
 	{is(object.ErrNoSuchTagSet), apiError{"NoSuchTagSet", 404, "The TagSet does not exist"}},
 	{is(object.ErrTooManyBucketTags), apiError{"BadRequest", 400, "Bucket tag count cannot be greater than 50"}},

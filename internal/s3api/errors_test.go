@@ -61,6 +61,7 @@ var domainErrors = map[string]error{
 	"object.ErrNoObjectLock":                    object.ErrNoObjectLock,
 	"object.ErrPastRetention":                   object.ErrPastRetention,
 	"object.ErrInvalidRetention":                object.ErrInvalidRetention,
+	"object.ErrInvalidRetentionPeriod":          object.ErrInvalidRetentionPeriod,
 	"object.ErrObjectLockConfigurationNotFound": object.ErrObjectLockConfigurationNotFound,
 	"object.ErrNoSuchObjectLockConfiguration":   object.ErrNoSuchObjectLockConfiguration,
 	"object.ErrNoSuchTagSet":                    object.ErrNoSuchTagSet,

@@ -86,7 +86,9 @@ func (h *Handler) putObjectLockConfig(w http.ResponseWriter, req *request) error
 }
 
 // parseLockConfigXML decodes an ObjectLockConfiguration: enabled, and a
-// default retention with a known mode and exactly one positive period.
+// default retention with a known mode and exactly one of Days and Years
+// (both or neither is MalformedXML, as S3 answers for both); the period's
+// value is checked by the service (InvalidRetentionPeriod).
 func parseLockConfigXML(data []byte) (object.ObjectLockConfig, error) {
 	var doc objectLockConfiguration
 	if err := unmarshalXML(data, &doc); err != nil {
@@ -105,10 +107,15 @@ func parseLockConfigXML(data []byte) (object.ObjectLockConfig, error) {
 		if !ok {
 			return object.ObjectLockConfig{}, errMalformedXML
 		}
-		if d.Days < 0 || d.Years < 0 || (d.Days > 0) == (d.Years > 0) {
-			return object.ObjectLockConfig{}, withMessage(errInvalidArgument, "Default retention period must be a positive integer value for exactly one of Days or Years.")
+		if (d.Days == nil) == (d.Years == nil) {
+			return object.ObjectLockConfig{}, errMalformedXML
 		}
-		cfg.Retention = &object.DefaultRetention{Mode: mode, Days: d.Days, Years: d.Years}
+		cfg.Retention = &object.DefaultRetention{Mode: mode}
+		if d.Days != nil {
+			cfg.Retention.Days = *d.Days
+		} else {
+			cfg.Retention.Years = *d.Years
+		}
 	}
 	return cfg, nil
 }
@@ -120,7 +127,14 @@ func (h *Handler) getObjectLockConfig(w http.ResponseWriter, req *request) error
 	}
 	res := objectLockConfigurationResult{ObjectLockEnabled: "Enabled"}
 	if d := cfg.Retention; d != nil {
-		res.Rule = &objectLockRule{DefaultRetention: &defaultRetentionXML{Mode: string(d.Mode), Days: d.Days, Years: d.Years}}
+		dr := &defaultRetentionXML{Mode: string(d.Mode)}
+		if d.Days != 0 {
+			dr.Days = &d.Days
+		}
+		if d.Years != 0 {
+			dr.Years = &d.Years
+		}
+		res.Rule = &objectLockRule{DefaultRetention: dr}
 	}
 	return h.writeXML(w, req, http.StatusOK, res)
 }

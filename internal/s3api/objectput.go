@@ -46,12 +46,22 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	}
 	hdr := w.Header()
 	hdr.Set("ETag", quoteETag(info.ETag))
-	if info.VersionID != "" {
-		hdr.Set("X-Amz-Version-Id", info.VersionID)
-	}
+	setWrittenVersionHeader(hdr, info.VersionID)
 	setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
 	writeEmpty(w, http.StatusOK)
 	return nil
+}
+
+// setWrittenVersionHeader sends the x-amz-version-id of a version a write
+// (PUT, POST, copy, multipart completion) has just made. A write into a
+// bucket whose versioning is suspended makes the null version, and S3
+// answers it without the header (the "Versioning suspended" examples of the
+// PutObject API reference); the null id shows only when a version is read
+// or listed.
+func setWrittenVersionHeader(hdr http.Header, version string) {
+	if version != "" && version != object.NullVersionID {
+		hdr.Set("X-Amz-Version-Id", version)
+	}
 }
 
 func parsePutInput(req *request) (object.PutInput, error) {

@@ -200,7 +200,7 @@ func (h *Handler) postResponse(w http.ResponseWriter, req *request, form *postFo
 	w.Header().Set("ETag", etag)
 	loc := h.location(req)
 	w.Header().Set("Location", loc)
-	setVersionHeader(w, info.VersionID)
+	setWrittenVersionHeader(w.Header(), info.VersionID)
 	if redirect := form.field("success_action_redirect"); redirect != "" {
 		if u, err := url.Parse(redirect); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 			q := u.Query()

@@ -313,10 +313,12 @@ type objectLockRule struct {
 	DefaultRetention *defaultRetentionXML `xml:"DefaultRetention"`
 }
 
+// defaultRetentionXML is a DefaultRetention; Days and Years are pointers
+// so that a parser can tell an absent period from a zero one.
 type defaultRetentionXML struct {
 	Mode  string `xml:"Mode"`
-	Days  int    `xml:"Days,omitempty"`
-	Years int    `xml:"Years,omitempty"`
+	Days  *int   `xml:"Days,omitempty"`
+	Years *int   `xml:"Years,omitempty"`
 }
 
 // retentionXML is the body of Put/GetObjectRetention.

@@ -5,16 +5,53 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/coffer-s3/coffer/internal/coffertest"
+	"github.com/coffer-s3/coffer/internal/config"
 )
 
-func TestCreateBucket_again(t *testing.T) {
+// TestCreateBucket_alreadyOwnedUSEast1: in us-east-1, S3 answers 200 OK to
+// re-creating a bucket you own, for legacy compatibility, and leaves the
+// bucket as it was (BucketAlreadyOwnedByYou, S3 API reference).
+func TestCreateBucket_alreadyOwnedUSEast1(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(e.bucket)})
-	wantCode(t, "CreateBucket(existing)", err, "BucketAlreadyOwnedByYou", 409)
+	e.versioning(t, e.bucket, types.BucketVersioningStatusEnabled)
+	e.put(t, "k", []byte("kept"))
+	out, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(e.bucket), ObjectLockEnabledForBucket: aws.Bool(true)})
+	if err != nil {
+		t.Fatalf("CreateBucket(owned, us-east-1) = %v, want 200 OK", err)
+	}
+	raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response)
+	if !ok || raw.StatusCode != 200 {
+		t.Fatalf("CreateBucket(owned, us-east-1) raw response %v, want status 200", raw)
+	}
+	if got := string(e.getBody(t, "k")); got != "kept" {
+		t.Errorf("object after re-create = %q, want kept", got)
+	}
+	v, err := e.s3.GetBucketVersioning(ctx(t), &s3.GetBucketVersioningInput{Bucket: aws.String(e.bucket)})
+	if err != nil || v.Status != types.BucketVersioningStatusEnabled {
+		t.Errorf("GetBucketVersioning after re-create = %+v, %v; want Enabled", v, err)
+	}
+	_, err = e.s3.GetObjectLockConfiguration(ctx(t), &s3.GetObjectLockConfigurationInput{Bucket: aws.String(e.bucket)})
+	wantCode(t, "GetObjectLockConfiguration after re-create", err, "ObjectLockConfigurationNotFoundError", 404)
+}
+
+// TestCreateBucket_alreadyOwnedOtherRegion: outside us-east-1, re-creating
+// a bucket you own is BucketAlreadyOwnedByYou (409).
+func TestCreateBucket_alreadyOwnedOtherRegion(t *testing.T) {
+	srv := coffertest.Start(t, coffertest.WithConfig(func(c *config.Config) { c.Region = "eu-west-1" }))
+	c := srv.S3(func(o *s3.Options) { o.Region = "eu-west-1" })
+	in := &s3.CreateBucketInput{Bucket: aws.String("owned-twice"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}}
+	if _, err := c.CreateBucket(ctx(t), in); err != nil {
+		t.Fatalf("CreateBucket(eu-west-1): %v", err)
+	}
+	_, err := c.CreateBucket(ctx(t), in)
+	wantCode(t, "CreateBucket(owned, eu-west-1)", err, "BucketAlreadyOwnedByYou", 409)
 }
 
 func TestCreateBucket_invalidName(t *testing.T) {
@@ -97,6 +134,53 @@ func TestDeleteBucket_notEmpty(t *testing.T) {
 	e.put(t, "k", []byte("v"))
 	_, err := e.s3.DeleteBucket(ctx(t), &s3.DeleteBucketInput{Bucket: aws.String(e.bucket)})
 	wantCode(t, "DeleteBucket(non-empty)", err, "BucketNotEmpty", 409)
+}
+
+// TestDeleteBucket_incompleteUploads: incomplete multipart uploads do not
+// keep a bucket; S3 deletes it and discards them (DeleteBucket: "All
+// objects (including all object versions and delete markers) in the bucket
+// must be deleted before the bucket itself can be deleted").
+func TestDeleteBucket_incompleteUploads(t *testing.T) {
+	e := newEnv(t)
+	u := e.createUpload(t, "big")
+	u.part(t, 1, randBytes(t, 5<<20))
+	u.part(t, 2, []byte("tail"))
+	e.createUpload(t, "other")
+	out, err := e.s3.DeleteBucket(ctx(t), &s3.DeleteBucketInput{Bucket: aws.String(e.bucket)})
+	if err != nil {
+		t.Fatalf("DeleteBucket(with incomplete uploads) = %v, want 204", err)
+	}
+	if raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); !ok || raw.StatusCode != 204 {
+		t.Errorf("DeleteBucket raw response %v, want status 204", raw)
+	}
+	_, err = e.s3.HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(e.bucket)})
+	wantCode(t, "HeadBucket(deleted)", err, "NotFound", 404)
+	if _, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(e.bucket)}); err != nil {
+		t.Fatalf("CreateBucket(again): %v", err)
+	}
+	list, err := e.s3.ListMultipartUploads(ctx(t), &s3.ListMultipartUploadsInput{Bucket: aws.String(e.bucket)})
+	if err != nil || len(list.Uploads) != 0 {
+		t.Fatalf("ListMultipartUploads of the recreated bucket = %d uploads, %v; want none", len(list.Uploads), err)
+	}
+	_, err = e.s3.ListParts(ctx(t), &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("big"), UploadId: aws.String(u.id)})
+	wantCode(t, "ListParts(discarded upload)", err, "NoSuchUpload", 404)
+}
+
+// TestDeleteBucket_onlyDeleteMarker: a delete marker and the version under
+// it keep a bucket (BucketNotEmpty), uploads or not.
+func TestDeleteBucket_onlyDeleteMarker(t *testing.T) {
+	e := newEnv(t)
+	e.versioning(t, e.bucket, types.BucketVersioningStatusEnabled)
+	e.put(t, "k", []byte("v"))
+	if _, err := e.s3.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	u := e.createUpload(t, "pending")
+	_, err := e.s3.DeleteBucket(ctx(t), &s3.DeleteBucketInput{Bucket: aws.String(e.bucket)})
+	wantCode(t, "DeleteBucket(versions left)", err, "BucketNotEmpty", 409)
+	if _, err := e.s3.ListParts(ctx(t), &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("pending"), UploadId: aws.String(u.id)}); err != nil {
+		t.Errorf("ListParts after refused DeleteBucket: %v; the upload must stay", err)
+	}
 }
 
 func TestDeleteBucket_empty(t *testing.T) {

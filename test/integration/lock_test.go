@@ -84,10 +84,17 @@ func TestObjectLock_bucketConfiguration(t *testing.T) {
 		cfg  *types.ObjectLockConfiguration
 		code string
 	}{
-		{"both periods", &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
-			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1), Years: aws.Int32(1)}}}, "InvalidArgument"},
-		{"unknown mode", &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
-			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: "FOREVER", Days: aws.Int32(1)}}}, "MalformedXML"},
+		// s3-tests (run against S3): test_object_lock_put_obj_lock_with_days_and_years,
+		// _invalid_days, _invalid_years.
+		{"both periods", retentionRule(types.ObjectLockRetentionModeGovernance, aws.Int32(1), aws.Int32(1)), "MalformedXML"},
+		{"no period", retentionRule(types.ObjectLockRetentionModeGovernance, nil, nil), "MalformedXML"},
+		{"unknown mode", retentionRule("FOREVER", aws.Int32(1), nil), "MalformedXML"},
+		{"zero days", retentionRule(types.ObjectLockRetentionModeGovernance, aws.Int32(0), nil), "InvalidRetentionPeriod"},
+		{"negative days", retentionRule(types.ObjectLockRetentionModeGovernance, aws.Int32(-1), nil), "InvalidRetentionPeriod"},
+		{"zero years", retentionRule(types.ObjectLockRetentionModeCompliance, nil, aws.Int32(0)), "InvalidRetentionPeriod"},
+		{"negative years", retentionRule(types.ObjectLockRetentionModeCompliance, nil, aws.Int32(-1)), "InvalidRetentionPeriod"},
+		{"days over 36500", retentionRule(types.ObjectLockRetentionModeGovernance, aws.Int32(36501), nil), "InvalidRetentionPeriod"},
+		{"years over 100", retentionRule(types.ObjectLockRetentionModeGovernance, nil, aws.Int32(101)), "InvalidRetentionPeriod"},
 	}
 	for _, tt := range bad {
 		_, err := e.s3.PutObjectLockConfiguration(ctx(t), &s3.PutObjectLockConfigurationInput{Bucket: plain, ObjectLockConfiguration: tt.cfg})
@@ -96,6 +103,73 @@ func TestObjectLock_bucketConfiguration(t *testing.T) {
 	cfg, err = e.s3.GetObjectLockConfiguration(ctx(t), &s3.GetObjectLockConfigurationInput{Bucket: plain})
 	if err != nil || cfg.ObjectLockConfiguration.Rule.DefaultRetention.Mode != types.ObjectLockRetentionModeGovernance {
 		t.Fatalf("configuration changed by refused requests: %+v, %v", cfg.ObjectLockConfiguration, err)
+	}
+}
+
+// retentionRule is an Object Lock configuration with one default
+// retention rule.
+func retentionRule(mode types.ObjectLockRetentionMode, days, years *int32) *types.ObjectLockConfiguration {
+	return &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+		Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: mode, Days: days, Years: years}}}
+}
+
+// TestPutObjectRetention_modeChanges pins who may change a version's
+// retention while it lasts: without x-amz-bypass-governance-retention,
+// GOVERNANCE can only be extended (switching it to COMPLIANCE, shortening
+// or removing it is AccessDenied, as s3-tests'
+// test_object_lock_changing_mode_from_governance_without_bypass expects of
+// S3); with the bypass it may be switched; COMPLIANCE can only be extended,
+// bypass or not.
+func TestPutObjectRetention_modeChanges(t *testing.T) {
+	e, fake := newLockEnv(t)
+	b := aws.String(e.bucket)
+	until := fake.Now().Add(24 * time.Hour).Truncate(time.Second)
+	put := e.put(t, "k", []byte("x"), func(in *s3.PutObjectInput) {
+		in.ObjectLockMode, in.ObjectLockRetainUntilDate = types.ObjectLockModeGovernance, aws.Time(until)
+	})
+	set := func(mode types.ObjectLockRetentionMode, date time.Time, bypass bool) error {
+		in := &s3.PutObjectRetentionInput{Bucket: b, Key: aws.String("k"), VersionId: put.VersionId,
+			Retention: &types.ObjectLockRetention{Mode: mode}}
+		if !date.IsZero() {
+			in.Retention.RetainUntilDate = aws.Time(date)
+		}
+		if bypass {
+			in.BypassGovernanceRetention = aws.Bool(true)
+		}
+		_, err := e.s3.PutObjectRetention(ctx(t), in)
+		return err
+	}
+	steps := []struct {
+		name   string
+		mode   types.ObjectLockRetentionMode
+		date   time.Time
+		bypass bool
+		code   string // "" for success, else AccessDenied (403)
+	}{
+		{"governance to compliance", types.ObjectLockRetentionModeCompliance, until, false, "AccessDenied"},
+		{"governance to compliance, longer", types.ObjectLockRetentionModeCompliance, until.Add(time.Hour), false, "AccessDenied"},
+		{"shorten governance", types.ObjectLockRetentionModeGovernance, until.Add(-time.Hour), false, "AccessDenied"},
+		{"remove governance", "", time.Time{}, false, "AccessDenied"},
+		{"extend governance", types.ObjectLockRetentionModeGovernance, until.Add(time.Hour), false, ""},
+		{"governance to compliance with bypass", types.ObjectLockRetentionModeCompliance, until.Add(time.Hour), true, ""},
+		{"compliance to governance with bypass", types.ObjectLockRetentionModeGovernance, until.Add(2 * time.Hour), true, "AccessDenied"},
+		{"shorten compliance with bypass", types.ObjectLockRetentionModeCompliance, until, true, "AccessDenied"},
+		{"remove compliance with bypass", "", time.Time{}, true, "AccessDenied"},
+		{"extend compliance", types.ObjectLockRetentionModeCompliance, until.Add(2 * time.Hour), false, ""},
+	}
+	for _, st := range steps {
+		err := set(st.mode, st.date, st.bypass)
+		if st.code == "" {
+			if err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			continue
+		}
+		wantCode(t, st.name, err, st.code, 403)
+	}
+	ret, err := e.s3.GetObjectRetention(ctx(t), &s3.GetObjectRetentionInput{Bucket: b, Key: aws.String("k"), VersionId: put.VersionId})
+	if err != nil || ret.Retention.Mode != types.ObjectLockRetentionModeCompliance || !aws.ToTime(ret.Retention.RetainUntilDate).Equal(until.Add(2*time.Hour)) {
+		t.Fatalf("GetObjectRetention = %+v, %v; want COMPLIANCE until %v", ret.Retention, err, until.Add(2*time.Hour))
 	}
 }
 
