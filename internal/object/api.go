@@ -184,7 +184,9 @@ type GetOutput struct {
 type DeleteInput struct {
 	Bucket, Key string
 	VersionID   string
-	IfMatch     string // conditional delete, "" if not sent
+	// IfMatch is a conditional delete ("" if not sent): an ETag, a list
+	// of them, or "*", checked against the key's current version.
+	IfMatch string
 	// BypassGovernance: as in PutRetentionInput.
 	BypassGovernance bool
 }
@@ -199,6 +201,9 @@ type DeleteOutput struct {
 type ObjectID struct {
 	Key       string
 	VersionID string
+	// IfMatch makes the entry a conditional delete, as DeleteInput.IfMatch
+	// ("" for none).
+	IfMatch string
 }
 
 // DeleteResult is the outcome of one entry of DeleteObjects. Err is nil on

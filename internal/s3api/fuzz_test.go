@@ -73,6 +73,8 @@ func FuzzDeleteObjectsXML(f *testing.F) {
 	// Seed from the DeleteObjects reference.
 	f.Add(`<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet><Object><Key>sample1.txt</Key></Object><Object><Key>sample2.txt</Key><VersionId>OYcLXagmS.WaD..oyH4KRguB95_YhLs7</VersionId></Object></Delete>`)
 	f.Add(`<Delete><Object><Key>&lt;&amp;</Key></Object></Delete>`)
+	// A conditional entry, as the DeleteObjects reference shapes it.
+	f.Add(`<Delete><Object><Key>k</Key><ETag>"e"</ETag><LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><Size>5</Size></Object></Delete>`)
 	f.Add(`<Delete><Object>`)
 	f.Add(`<!DOCTYPE x [<!ENTITY a "aaaa">]><Delete><Object><Key>&a;</Key></Object></Delete>`)
 	f.Fuzz(func(t *testing.T, s string) {

@@ -130,6 +130,12 @@ type deleteRequest struct {
 type deleteObjectXML struct {
 	Key       string `xml:"Key"`
 	VersionID string `xml:"VersionId"`
+	// ETag makes the entry a conditional delete (If-Match). Size and
+	// LastModifiedTime are directory-bucket conditions: only their
+	// presence matters, since coffer refuses them.
+	ETag             string  `xml:"ETag"`
+	LastModifiedTime *string `xml:"LastModifiedTime"`
+	Size             *string `xml:"Size"`
 }
 
 type deleteResult struct {
