@@ -2,6 +2,7 @@ package object
 
 import (
 	"context"
+	"errors"
 	"testing"
 )
 
@@ -97,4 +98,39 @@ func (e *env) versionsOf(t testing.TB, bucket string) []versionLine {
 	t.Helper()
 	lines, _ := e.allVersions(t, ListVersionsInput{Bucket: bucket, MaxKeys: 1000})
 	return lines
+}
+
+// Concurrent conditional deletes of one version: exactly one wins, the
+// others find no current object (or lose the race, 409), never a second
+// delete marker.
+func TestDeleteObject_conditionalRace(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	e.versioning(t, "bkt", VersioningEnabled)
+	v := e.put(t, "bkt", "k", "body")
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := e.s.DeleteObject(ctx, DeleteInput{Bucket: "bkt", Key: "k", IfMatch: v.ETag})
+			errs <- err
+		}()
+	}
+	wins := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			wins++
+		case errors.Is(err, ErrNoSuchKey), errors.Is(err, ErrConditionalConflict):
+		default:
+			t.Errorf("DeleteObject = %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Errorf("%d conditional deletes of one version succeeded, want 1", wins)
+	}
+	if got := len(e.versionsOf(t, "bkt")); got != 2 {
+		t.Errorf("versions after the race = %d, want the object and one delete marker", got)
+	}
 }

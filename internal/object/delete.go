@@ -45,6 +45,11 @@ func (s *Service) deleteObject(ctx context.Context, in DeleteInput) (DeleteOutpu
 		return err
 	})
 	if err != nil {
+		if errors.Is(err, meta.ErrConflict) && in.IfMatch != "" {
+			// S3 answers 409 ConditionalRequestConflict to a conditional
+			// delete that lost a race with another write of the key.
+			err = fmt.Errorf("%w: %w", ErrConditionalConflict, err)
+		}
 		return DeleteOutput{}, err
 	}
 	s.deleteBlobs(ctx, garbage)
