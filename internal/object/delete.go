@@ -119,8 +119,9 @@ const deleteBatch = 250
 // DeleteObjects deletes several keys of one bucket and reports each
 // outcome; deleting a missing key succeeds. An ObjectID with IfMatch is a
 // conditional delete, checked as DeleteObject checks it; a failed
-// condition is that entry's error and the other entries go ahead. A missing bucket fails the
-// whole call. Keys are deleted in batches, one transaction per batch.
+// condition is that entry's error and the other entries go ahead. A
+// missing bucket fails the whole call. Keys are deleted in batches, one
+// transaction per batch.
 func (s *Service) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) ([]DeleteResult, error) {
 	return s.DeleteVersions(ctx, DeleteObjectsInput{Bucket: bucket, Objects: ids})
 }
