@@ -188,7 +188,9 @@ type GetOutput struct {
 type DeleteInput struct {
 	Bucket, Key string
 	VersionID   string
-	IfMatch     string // conditional delete, "" if not sent
+	// IfMatch is a conditional delete ("" if not sent): an ETag, a list
+	// of them, or "*", checked against the key's current version.
+	IfMatch string
 	// BypassGovernance: as in PutRetentionInput.
 	BypassGovernance bool
 }
@@ -203,6 +205,9 @@ type DeleteOutput struct {
 type ObjectID struct {
 	Key       string
 	VersionID string
+	// IfMatch makes the entry a conditional delete, as DeleteInput.IfMatch
+	// ("" for none).
+	IfMatch string
 }
 
 // DeleteResult is the outcome of one entry of DeleteObjects. Err is nil on
@@ -464,4 +469,34 @@ type DeleteObjectsInput struct {
 	Objects []ObjectID
 	// BypassGovernance: as in PutRetentionInput.
 	BypassGovernance bool
+}
+
+// AttributesInput asks for the attributes of an object version
+// (GetObjectAttributes): its metadata and one page of its parts.
+type AttributesInput struct {
+	Bucket, Key string
+	VersionID   string
+	// PartNumberMarker and MaxParts page through the parts of a multipart
+	// object: the parts numbered above the marker, at most MaxParts of
+	// them (0 means 1000, and more than 1000 is 1000).
+	PartNumberMarker int
+	MaxParts         int
+}
+
+// AttributesOutput is what GetObjectAttributes reports. Info.PartsCount
+// is the number of parts of a multipart object (0 for a single-part one)
+// and Info.StorageClass its storage class.
+type AttributesOutput struct {
+	Info ObjectInfo
+	// PartsListed is true when the object's parts are listed, as S3 lists
+	// them: only for a multipart object whose checksum is COMPOSITE, the
+	// one kind whose parts carry checksums a client can verify. Then Parts
+	// is one page of them (PartNumber, Size and Checksum set), MaxParts
+	// the page size used, and Truncated and NextPartNumberMarker continue
+	// the listing.
+	PartsListed          bool
+	Parts                []Part
+	MaxParts             int
+	Truncated            bool
+	NextPartNumberMarker int
 }

@@ -143,7 +143,7 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		if c := cp.Checksum; c != nil && (p.Checksum == nil || c.Algorithm != p.Checksum.Alg || !bytes.Equal(c.Value, p.Checksum.Value)) {
 			return nil, fmt.Errorf("%w: part %d has another checksum", ErrInvalidPart, cp.PartNumber)
 		}
-		seg := segmentRecord{Blob: p.Blob, Offset: v.rec.Size, Size: p.Size, MD5: p.MD5, Checksum: p.Checksum}
+		seg := segmentRecord{Blob: p.Blob, Offset: v.rec.Size, Size: p.Size, MD5: p.MD5, Checksum: p.Checksum, PartNumber: cp.PartNumber}
 		v.segments = append(v.segments, seg)
 		v.rec.Size += p.Size
 		md5s = append(md5s, p.MD5)

@@ -1,9 +1,12 @@
 package object
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/coffer-s3/coffer/internal/meta"
 )
 
 // etagMatches reports whether an If-Match / If-None-Match header value
@@ -99,6 +102,26 @@ func checkWriteConditions(c WriteConditions, cur *objectRecord) error {
 		if !etagMatches(c.IfMatch, cur.ETag) {
 			return ErrPreconditionFailed
 		}
+	}
+	return nil
+}
+
+// checkDeleteCondition applies a conditional delete's If-Match to key's
+// current version, whatever version the delete names, as AWS says:
+// "Conditional delete evaluations only apply to the current version of the
+// object". A key with no current object (none at all, or a delete marker
+// as its latest version) is ErrNoSuchKey, which S3 answers 404 for "*" and
+// for an ETag alike; a different ETag is ErrPreconditionFailed.
+func checkDeleteCondition(r meta.Reader, bucket, key, ifMatch string) error {
+	cur, err := getObjectRecord(r, bucket, key)
+	if errors.Is(err, ErrNoSuchKey) {
+		return ErrNoSuchKey
+	}
+	if err != nil {
+		return err
+	}
+	if !etagMatches(ifMatch, cur.ETag) {
+		return ErrPreconditionFailed
 	}
 	return nil
 }

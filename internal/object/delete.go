@@ -10,8 +10,10 @@ import (
 )
 
 // DeleteObject removes an object. Deleting a missing key succeeds, unless
-// IfMatch is given: then a missing key is ErrNoSuchKey and a different ETag
-// ErrPreconditionFailed. The object's blobs are deleted after the commit.
+// IfMatch is given: it is checked against the key's current version in the
+// transaction that deletes, so that no write can come between. A key with
+// no current object is ErrNoSuchKey, a different ETag ErrPreconditionFailed.
+// The object's blobs are deleted after the commit.
 func (s *Service) DeleteObject(ctx context.Context, in DeleteInput) (DeleteOutput, error) {
 	out, err := s.deleteObject(ctx, in)
 	if err != nil {
@@ -43,6 +45,11 @@ func (s *Service) deleteObject(ctx context.Context, in DeleteInput) (DeleteOutpu
 		return err
 	})
 	if err != nil {
+		if errors.Is(err, meta.ErrConflict) && in.IfMatch != "" {
+			// S3 answers 409 ConditionalRequestConflict to a conditional
+			// delete that lost a race with another write of the key.
+			err = fmt.Errorf("%w: %w", ErrConditionalConflict, err)
+		}
 		return DeleteOutput{}, err
 	}
 	s.deleteBlobs(ctx, garbage)
@@ -61,25 +68,22 @@ func checkVersionID(id string) error {
 // deleteIn performs one delete in tx. Without a version id, a versioned
 // bucket gets a delete marker and an unversioned one loses the object;
 // with one, that version is removed for good. Deleting what is not there
-// succeeds, unless IfMatch is given (then the key must exist and match).
-// A protected version is ErrObjectLocked (g), with nothing changed.
+// succeeds, unless IfMatch is given (checkDeleteCondition: the key's
+// current version must exist and match). A protected version is
+// ErrObjectLocked (g), with nothing changed.
 func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, g guard) (DeleteOutput, []blob.ID, error) {
 	out := DeleteOutput{VersionID: in.VersionID}
+	if in.IfMatch != "" {
+		if err := checkDeleteCondition(tx, bucket, in.Key, in.IfMatch); err != nil {
+			return out, nil, err
+		}
+	}
 	loc, err := findVersion(tx, bucket, in.Key, in.VersionID)
 	switch {
 	case errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion):
-		if in.IfMatch != "" {
-			return out, nil, ErrNoSuchKey
-		}
 		loc = nil
 	case err != nil:
 		return out, nil, err
-	}
-	if in.IfMatch != "" && (loc.rec.DeleteMarker || !etagMatches(in.IfMatch, loc.rec.ETag)) {
-		if loc.rec.DeleteMarker {
-			return out, nil, ErrNoSuchKey
-		}
-		return out, nil, ErrPreconditionFailed
 	}
 	if in.VersionID != "" {
 		if loc == nil {
@@ -113,8 +117,11 @@ func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, g guar
 const deleteBatch = 250
 
 // DeleteObjects deletes several keys of one bucket and reports each
-// outcome; deleting a missing key succeeds. A missing bucket fails the
-// whole call. Keys are deleted in batches, one transaction per batch.
+// outcome; deleting a missing key succeeds. An ObjectID with IfMatch is a
+// conditional delete, checked as DeleteObject checks it; a failed
+// condition is that entry's error and the other entries go ahead. A
+// missing bucket fails the whole call. Keys are deleted in batches, one
+// transaction per batch.
 func (s *Service) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) ([]DeleteResult, error) {
 	return s.DeleteVersions(ctx, DeleteObjectsInput{Bucket: bucket, Objects: ids})
 }
@@ -164,8 +171,9 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 			g := guard{now: s.clock.Now().UTC(), bypass: bypass}
 			for _, i := range batch {
 				results[i].Err, results[i].DeleteMarker, results[i].DeleteMarkerVersionID = nil, false, ""
-				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: ids[i].Key, VersionID: ids[i].VersionID}, g)
-				if errors.Is(err, ErrObjectLocked) {
+				id := ids[i]
+				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: id.Key, VersionID: id.VersionID, IfMatch: id.IfMatch}, g)
+				if entryError(err) {
 					results[i].Err = err // nothing was changed for this entry
 					continue
 				}
@@ -187,4 +195,10 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 		s.deleteBlobs(ctx, garbage)
 	}
 	return results, nil
+}
+
+// entryError reports whether err fails only its own entry of a
+// DeleteObjects batch: deleteIn returns these before changing anything.
+func entryError(err error) bool {
+	return errors.Is(err, ErrObjectLocked) || errors.Is(err, ErrPreconditionFailed) || errors.Is(err, ErrNoSuchKey)
 }

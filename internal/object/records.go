@@ -143,13 +143,28 @@ func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
 	}
 }
 
-// segmentRecord is one part of a multipart object.
+// segmentRecord is one part of a multipart object, stored under its
+// index (1 for the first part).
+//
+// PartNumber was added later and is optional: it is the number the part
+// was uploaded as, which differs from the index when the completion
+// listed part numbers with gaps. A record written before it decodes with
+// 0, and its part number is taken to be its index (number).
 type segmentRecord struct {
-	Blob     blob.ID         `json:"b"`
-	Offset   int64           `json:"off"`
-	Size     int64           `json:"s"`
-	MD5      []byte          `json:"md5"`
-	Checksum *checksumRecord `json:"ck,omitempty"`
+	Blob       blob.ID         `json:"b"`
+	Offset     int64           `json:"off"`
+	Size       int64           `json:"s"`
+	MD5        []byte          `json:"md5"`
+	Checksum   *checksumRecord `json:"ck,omitempty"`
+	PartNumber int             `json:"pn,omitempty"`
+}
+
+// number is the part number of the segment at index i.
+func (sg *segmentRecord) number(i int) int {
+	if sg.PartNumber != 0 {
+		return sg.PartNumber
+	}
+	return i
 }
 
 // uploadRecord is an in-progress multipart upload. Its Headers and Tags are

@@ -35,10 +35,14 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 	var res deleteResult
 	var ids []object.ObjectID
 	for _, o := range doc.Objects {
-		id := object.ObjectID{Key: o.Key, VersionID: o.VersionID}
+		id := object.ObjectID{Key: o.Key, VersionID: o.VersionID, IfMatch: o.ETag}
 		// S3 authorizes each key of a batch delete on its own: a denied
 		// key is an error entry, not a failed request.
-		if err := h.checkDeleteKey(req, o.Key, o.VersionID != ""); err != nil {
+		err := h.checkDeleteKey(req, o.Key, o.VersionID != "")
+		if err == nil {
+			err = h.checkDeleteEntryConditions(req, o)
+		}
+		if err != nil {
 			res.Errors = append(res.Errors, deleteError(id, err))
 			continue
 		}

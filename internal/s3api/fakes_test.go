@@ -45,6 +45,7 @@ type fakeObjects struct {
 	del         object.DeleteOutput
 	delResults  []object.DeleteResult
 	copyOut     *object.CopyOutput
+	attrs       *object.AttributesOutput
 	tags        []object.Tag
 	version     string
 	list        *object.ListOutput
@@ -218,6 +219,14 @@ func (f *fakeObjects) GetObjectLegalHold(_ context.Context, bucket, key, version
 func (f *fakeObjects) CopyObject(_ context.Context, in object.CopyInput) (*object.CopyOutput, error) {
 	f.record(in)
 	return f.copyOut, f.err
+}
+
+func (f *fakeObjects) GetObjectAttributes(_ context.Context, in object.AttributesInput) (*object.AttributesOutput, error) {
+	f.record(in)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.attrs, nil
 }
 
 func (f *fakeObjects) GetObjectTagging(_ context.Context, bucket, key, versionID string) ([]object.Tag, string, error) {

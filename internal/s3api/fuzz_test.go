@@ -73,6 +73,8 @@ func FuzzDeleteObjectsXML(f *testing.F) {
 	// Seed from the DeleteObjects reference.
 	f.Add(`<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet><Object><Key>sample1.txt</Key></Object><Object><Key>sample2.txt</Key><VersionId>OYcLXagmS.WaD..oyH4KRguB95_YhLs7</VersionId></Object></Delete>`)
 	f.Add(`<Delete><Object><Key>&lt;&amp;</Key></Object></Delete>`)
+	// A conditional entry, as the DeleteObjects reference shapes it.
+	f.Add(`<Delete><Object><Key>k</Key><ETag>"e"</ETag><LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><Size>5</Size></Object></Delete>`)
 	f.Add(`<Delete><Object>`)
 	f.Add(`<!DOCTYPE x [<!ENTITY a "aaaa">]><Delete><Object><Key>&a;</Key></Object></Delete>`)
 	f.Fuzz(func(t *testing.T, s string) {
@@ -203,6 +205,38 @@ func FuzzPostForm(f *testing.F) {
 		}
 		if total > maxPostFields {
 			t.Fatalf("accepted %d bytes of fields", total)
+		}
+	})
+}
+
+func FuzzParseObjectAttributes(f *testing.F) {
+	// Seeds from the GetObjectAttributes reference: the five names, and
+	// the request's optional paging headers.
+	f.Add("ETag,Checksum,ObjectParts,StorageClass,ObjectSize", "1000", "0")
+	f.Add("ETag, ObjectSize", "", "")
+	f.Add("", "x", "-1")
+	f.Add("ETag,,", "99999999999999999999", "3")
+	f.Fuzz(func(t *testing.T, attrs, maxParts, marker string) {
+		h := http.Header{}
+		h.Set("X-Amz-Object-Attributes", attrs)
+		h.Set("X-Amz-Max-Parts", maxParts)
+		h.Set("X-Amz-Part-Number-Marker", marker)
+		got, err := parseObjectAttributes(h)
+		if err != nil {
+			if ae, _ := lookupError(err); ae.Code != "InvalidArgument" {
+				t.Fatalf("parseObjectAttributes(%q) error maps to %s", attrs, ae.Code)
+			}
+		}
+		for name := range got {
+			switch name {
+			case attrETag, attrChecksum, attrObjectParts, attrStorageClass, attrObjectSize:
+			default:
+				t.Fatalf("parseObjectAttributes(%q) accepted %q", attrs, name)
+			}
+		}
+		n, m, err := parsePartsPaging(h)
+		if err == nil && (n < 0 || n > maxListKeys || m < 0) {
+			t.Fatalf("parsePartsPaging(%q, %q) = %d, %d", maxParts, marker, n, m)
 		}
 	})
 }

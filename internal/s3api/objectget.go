@@ -116,6 +116,9 @@ func (h *Handler) deleteObject(w http.ResponseWriter, req *request) error {
 	if in.VersionID, err = versionIDParam(req); err != nil {
 		return err
 	}
+	if err := h.checkDeleteConditions(req, in.VersionID); err != nil {
+		return err
+	}
 	in.BypassGovernance = h.bypassGovernance(req, in.Key)
 	out, err := h.objects.DeleteObject(req.r.Context(), in)
 	if err != nil {

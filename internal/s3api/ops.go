@@ -42,7 +42,9 @@ var ops = map[Operation]opSpec{
 	OpHeadObject:    {action: "s3:GetObject", versionAction: "s3:GetObjectVersion", serve: (*Handler).headObject},
 	OpDeleteObject:  {action: "s3:DeleteObject", versionAction: "s3:DeleteObjectVersion", serve: (*Handler).deleteObject},
 	OpDeleteObjects: {serve: (*Handler).deleteObjects},
-	OpCopyObject:    {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
+
+	OpGetObjectAttributes: {action: "s3:GetObjectAttributes", versionAction: "s3:GetObjectVersionAttributes", serve: (*Handler).getObjectAttributes},
+	OpCopyObject:          {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
 
 	OpGetObjectTagging:    {action: "s3:GetObjectTagging", versionAction: "s3:GetObjectVersionTagging", serve: (*Handler).getObjectTagging},
 	OpPutObjectTagging:    {action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", serve: (*Handler).putObjectTagging},

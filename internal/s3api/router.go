@@ -53,7 +53,8 @@ const (
 	OpDeleteBucketCors        Operation = "DeleteBucketCors"
 	// OpPreflight is a browser's CORS preflight: OPTIONS on any resource,
 	// answered from the bucket's CORS rules without authentication.
-	OpPreflight Operation = "OptionsPreflight"
+	OpPreflight           Operation = "OptionsPreflight"
+	OpGetObjectAttributes Operation = "GetObjectAttributes"
 	// OpMethodNotAllowed is a method the addressed resource does not take.
 	OpMethodNotAllowed Operation = "MethodNotAllowed"
 )
@@ -110,6 +111,7 @@ var routes = []route{
 	{method: http.MethodGet, target: targetObject, query: []string{"tagging"}, op: OpGetObjectTagging},
 	{method: http.MethodGet, target: targetObject, query: []string{"retention"}, op: OpGetObjectRetention},
 	{method: http.MethodGet, target: targetObject, query: []string{"legal-hold"}, op: OpGetObjectLegalHold},
+	{method: http.MethodGet, target: targetObject, query: []string{"attributes"}, op: OpGetObjectAttributes},
 	{method: http.MethodPut, target: targetObject, query: []string{"retention"}, op: OpPutObjectRetention},
 	{method: http.MethodPut, target: targetObject, query: []string{"legal-hold"}, op: OpPutObjectLegalHold},
 	{method: http.MethodGet, target: targetObject, op: OpGetObject},
@@ -137,11 +139,14 @@ var unimplemented = []struct {
 	objectStem  string
 	bucketGetOp Operation // overrides "Get"+bucketStem when set
 	objectOp    Operation // overrides verb+objectStem when set
+	// objectGetServed: a GET of the object sub-resource is a route of
+	// its own; only the other methods are unimplemented.
+	objectGetServed bool
 }{
 	{sub: "accelerate", bucketStem: "BucketAccelerateConfiguration"},
 	{sub: "acl", bucketStem: "BucketAcl", objectStem: "ObjectAcl"},
 	{sub: "analytics", bucketStem: "BucketAnalyticsConfiguration"},
-	{sub: "attributes", objectStem: "ObjectAttributes"},
+	{sub: "attributes", objectStem: "ObjectAttributes", objectGetServed: true},
 	{sub: "encryption", bucketStem: "BucketEncryption"},
 	{sub: "intelligent-tiering", bucketStem: "BucketIntelligentTieringConfiguration"},
 	{sub: "inventory", bucketStem: "BucketInventoryConfiguration"},
@@ -268,6 +273,9 @@ func unimplementedOp(method string, tgt target, query url.Values) (Operation, bo
 		}
 		stem := u.bucketStem
 		if tgt == targetObject {
+			if u.objectGetServed && method == http.MethodGet {
+				continue
+			}
 			if u.objectOp != "" {
 				return u.objectOp, true
 			}

@@ -84,7 +84,9 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "PutBucketNotificationConfiguration", method: "PUT", target: "/?notification", bucket: "examplebucket", op: "PutBucketNotificationConfiguration", missing: true},
 		{doc: "GetBucketOwnershipControls", method: "GET", target: "/?ownershipControls", bucket: "examplebucket", op: "GetBucketOwnershipControls", missing: true},
 		{doc: "PutPublicAccessBlock", method: "PUT", target: "/?publicAccessBlock", bucket: "examplebucket", op: "PutPublicAccessBlock", missing: true},
-		{doc: "GetObjectAttributes", method: "GET", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "GetObjectAttributes", missing: true},
+		{doc: "GetObjectAttributes", method: "GET", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "GetObjectAttributes"},
+		// Only GET is an operation on ?attributes: a PUT must never become a PutObject.
+		{doc: "PUT ?attributes", method: "PUT", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "PutObjectAttributes", missing: true},
 		{doc: "RestoreObject", method: "POST", target: "/archived.jpg?restore", bucket: "examplebucket", key: "archived.jpg", op: "RestoreObject", missing: true},
 
 		// Methods a resource does not take.
@@ -193,6 +195,7 @@ func TestOperationActions(t *testing.T) {
 		OpDeleteObject:            "s3:DeleteObject",
 		OpDeleteObjects:           "", // s3:DeleteObject per key, in the handler
 		OpCopyObject:              "s3:PutObject",
+		OpGetObjectAttributes:     "s3:GetObjectAttributes",
 		OpGetObjectTagging:        "s3:GetObjectTagging",
 		OpPutObjectTagging:        "s3:PutObjectTagging",
 		OpDeleteObjectTagging:     "s3:DeleteObjectTagging",

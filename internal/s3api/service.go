@@ -25,6 +25,7 @@ type Objects interface {
 	DeleteObjects(ctx context.Context, bucket string, ids []object.ObjectID) ([]object.DeleteResult, error)
 	DeleteVersions(ctx context.Context, in object.DeleteObjectsInput) ([]object.DeleteResult, error)
 	CopyObject(ctx context.Context, in object.CopyInput) (*object.CopyOutput, error)
+	GetObjectAttributes(ctx context.Context, in object.AttributesInput) (*object.AttributesOutput, error)
 
 	GetObjectTagging(ctx context.Context, bucket, key, versionID string) ([]object.Tag, string, error)
 	PutObjectTagging(ctx context.Context, bucket, key, versionID string, tags []object.Tag) (string, error)

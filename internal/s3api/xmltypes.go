@@ -130,6 +130,12 @@ type deleteRequest struct {
 type deleteObjectXML struct {
 	Key       string `xml:"Key"`
 	VersionID string `xml:"VersionId"`
+	// ETag makes the entry a conditional delete (If-Match). Size and
+	// LastModifiedTime are directory-bucket conditions: only their
+	// presence matters, since coffer refuses them.
+	ETag             string  `xml:"ETag"`
+	LastModifiedTime *string `xml:"LastModifiedTime"`
+	Size             *string `xml:"Size"`
 }
 
 type deleteResult struct {
@@ -343,4 +349,38 @@ type legalHoldXML struct {
 type legalHoldResult struct {
 	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ LegalHold"`
 	Status  string   `xml:"Status"`
+}
+
+// getObjectAttributesResponse is GetObjectAttributes' body: only the
+// attributes asked for appear, in the order of the API reference.
+type getObjectAttributesResponse struct {
+	XMLName      xml.Name               `xml:"http://s3.amazonaws.com/doc/2006-03-01/ GetObjectAttributesResponse"`
+	ETag         string                 `xml:"ETag,omitempty"`
+	Checksum     *attributesChecksumXML `xml:"Checksum,omitempty"`
+	ObjectParts  *objectPartsXML        `xml:"ObjectParts,omitempty"`
+	StorageClass string                 `xml:"StorageClass,omitempty"`
+	ObjectSize   *int64                 `xml:"ObjectSize,omitempty"`
+}
+
+type attributesChecksumXML struct {
+	checksumFields
+	ChecksumType string `xml:"ChecksumType,omitempty"`
+}
+
+// objectPartsXML is the ObjectParts element; its count is spelled
+// PartsCount on the wire (TotalPartsCount in the SDKs). The paging
+// elements appear only when the parts are listed.
+type objectPartsXML struct {
+	IsTruncated          *bool           `xml:"IsTruncated,omitempty"`
+	MaxParts             *int            `xml:"MaxParts,omitempty"`
+	NextPartNumberMarker *int            `xml:"NextPartNumberMarker,omitempty"`
+	PartNumberMarker     *int            `xml:"PartNumberMarker,omitempty"`
+	Parts                []objectPartXML `xml:"Part"`
+	PartsCount           int             `xml:"PartsCount"`
+}
+
+type objectPartXML struct {
+	checksumFields
+	PartNumber int   `xml:"PartNumber"`
+	Size       int64 `xml:"Size"`
 }
