@@ -45,6 +45,9 @@ const (
 	OpListParts               Operation = "ListParts"
 	OpListMultipartUploads    Operation = "ListMultipartUploads"
 	OpPostObject              Operation = "PostObject"
+	// OpSelectObjectContent is answered as AWS answers an account S3
+	// Select is closed to (select.go).
+	OpSelectObjectContent Operation = "SelectObjectContent"
 	// OpMethodNotAllowed is a method the addressed resource does not take.
 	OpMethodNotAllowed Operation = "MethodNotAllowed"
 )
@@ -109,6 +112,7 @@ var routes = []route{
 	{method: http.MethodDelete, target: targetObject, op: OpDeleteObject},
 	{method: http.MethodPost, target: targetObject, query: []string{"uploads"}, op: OpCreateMultipartUpload},
 	{method: http.MethodPost, target: targetObject, query: []string{"uploadId"}, op: OpCompleteMultipartUpload},
+	{method: http.MethodPost, target: targetObject, query: []string{"select"}, op: OpSelectObjectContent},
 }
 
 // unimplemented lists the sub-resources coffer recognises but does not
@@ -142,7 +146,6 @@ var unimplemented = []struct {
 	{sub: "replication", bucketStem: "BucketReplication"},
 	{sub: "requestPayment", bucketStem: "BucketRequestPayment"},
 	{sub: "restore", objectOp: "RestoreObject"},
-	{sub: "select", objectOp: "SelectObjectContent"},
 	{sub: "tagging", bucketStem: "BucketTagging"},
 	{sub: "torrent", objectStem: "ObjectTorrent"},
 	{sub: "website", bucketStem: "BucketWebsite"},
