@@ -298,7 +298,7 @@ func parseSimpleCondition(c json.RawMessage) ([]PolicyCondition, error) {
 	}
 	var name string
 	var raw json.RawMessage
-	for name, raw = range m {
+	for name, raw = range m { // its one member
 	}
 	if isJSONNull(raw) {
 		return nil, invalidPolicy("Invalid Policy: Invalid JSON.")
