@@ -41,12 +41,11 @@ def v4_fields(policy_conditions, access, secret, now):
     date = now.strftime("%Y%m%d")
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     credential = f"{access}/{date}/us-east-1/s3/aws4_request"
-    conditions = policy_conditions + [
+    policy = base64.b64encode(json.dumps(policy_doc(now, policy_conditions, [
         {"x-amz-algorithm": "AWS4-HMAC-SHA256"},
         {"x-amz-credential": credential},
         {"x-amz-date": amz_date},
-    ]
-    policy = base64.b64encode(json.dumps({"expiration": expiry(now), "conditions": conditions}).encode()).decode()
+    ])).encode()).decode()
     key = _hmac(_hmac(_hmac(_hmac(("AWS4" + secret).encode(), date), "us-east-1"), "s3"), "aws4_request")
     return {
         "x-amz-algorithm": "AWS4-HMAC-SHA256",
@@ -58,9 +57,16 @@ def v4_fields(policy_conditions, access, secret, now):
 
 
 def v2_fields(policy_conditions, access, secret, now):
-    policy = base64.b64encode(json.dumps({"expiration": expiry(now), "conditions": policy_conditions}).encode()).decode()
+    policy = base64.b64encode(json.dumps(policy_doc(now, policy_conditions, [])).encode()).decode()
     sig = base64.b64encode(hmac.new(secret.encode(), policy.encode(), hashlib.sha1).digest()).decode()
     return {"AWSAccessKeyId": access, "policy": policy, "signature": sig}
+
+
+def policy_doc(now, conditions, signing_conditions):
+    """A policy document; conditions None leaves the conditions list out."""
+    if conditions is None:
+        return {"expiration": expiry(now)}
+    return {"expiration": expiry(now), "conditions": conditions + signing_conditions}
 
 
 def expiry(now):
@@ -117,6 +123,20 @@ def run(version, make_fields, url, bucket, name, content, access, secret):
 
     status, body = post(url, fields, name, content + b"!")
     check(status == 400 and "EntityTooLarge" in body, f"{version}: a body over content-length-range is EntityTooLarge (got {status})")
+
+    # The key conditions see the key with ${filename} expanded.
+    exact = [c for c in conditions if c != ["starts-with", "$key", prefix]] + [["eq", "$key", prefix + name]]
+    fields = {"key": prefix + "${filename}", "success_action_status": "201"}
+    fields.update(make_fields(exact, access, secret, now))
+    status, body = post(url, fields, name, content)
+    check(status == 201, f"{version}: an eq condition on $key holds for the expanded ${{filename}} (got {status}: {body[:200]})")
+
+    # A policy must carry a conditions list; without one it is malformed.
+    fields = {"key": prefix + name}
+    fields.update(make_fields(None, access, secret, now))
+    status, body = post(url, fields, name, content)
+    check(status == 400 and "InvalidPolicyDocument" in body and "Policy missing conditions" in body,
+          f"{version}: a policy without conditions is InvalidPolicyDocument (got {status}: {body[:200]})")
 
 
 def main():

@@ -236,14 +236,26 @@ func (e *messageError) Unwrap() error { return e.err }
 // message. msg must be safe to show to the client.
 func withMessage(err error, msg string) error { return &messageError{err: err, msg: msg} }
 
+// clientMessager is an error from a lower layer that words its own
+// client-safe message, where AWS's message names what the client sent
+// (sigv4's POST policy failures: "Invalid Policy: ...").
+type clientMessager interface {
+	error
+	ClientMessage() string
+}
+
 // lookupError finds err's row. ok is false when err has no row.
 func lookupError(err error) (apiError, bool) {
 	for _, row := range errorTable {
 		if row.match(err) {
 			ae := row.apiError
 			var me *messageError
-			if errors.As(err, &me) {
+			var cm clientMessager
+			switch {
+			case errors.As(err, &me):
 				ae.Message = me.msg
+			case errors.As(err, &cm):
+				ae.Message = cm.ClientMessage()
 			}
 			return ae, true
 		}

@@ -3,7 +3,6 @@ package s3api
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
@@ -31,14 +30,56 @@ func parseListParams(q url.Values) (listParams, error) {
 	return p, nil
 }
 
-// enc renders a key for the response: URL-encoded with encoding-type=url,
-// the way S3 encodes (spaces as '+', '/' kept), so that keys with
-// characters XML 1.0 cannot carry survive.
+// enc renders a key-like element (Key, Prefix, Delimiter, a marker) for
+// the response: with encoding-type=url it is form-encoded as S3 encodes
+// it, so that keys with characters XML 1.0 cannot carry survive.
 func (p listParams) enc(s string) string {
 	if !p.encodeURL {
 		return s
 	}
-	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
+	return formEncodeKey(s)
+}
+
+// formEncodeKey encodes s the way S3 answers encoding-type=url: as
+// application/x-www-form-urlencoded over its UTF-8 bytes (Java's
+// URLEncoder), except that '/' is kept. So a space becomes '+' (and a
+// literal '+' "%2B"), '*' is left alone and '~' becomes "%7E". S3 has
+// answered this way since encoding-type was added: botocore, the Java and
+// .NET SDKs, minio-go and rclone all decode '+' as a space, and MinIO
+// matched its own encoder to AWS's output byte for byte. The hex digits
+// are upper case.
+func formEncodeKey(s string) string {
+	const hexDigits = "0123456789ABCDEF"
+	escapes := 0
+	for i := 0; i < len(s); i++ {
+		if !formSafe(s[i]) {
+			escapes++
+		}
+	}
+	if escapes == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+2*escapes)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case formSafe(c):
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
+		}
+	}
+	return string(b)
+}
+
+// formSafe reports whether c is left as is by formEncodeKey.
+func formSafe(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return c == '-' || c == '_' || c == '.' || c == '*' || c == '/'
 }
 
 func (p listParams) encodingType() string {

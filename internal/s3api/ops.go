@@ -69,4 +69,6 @@ var ops = map[Operation]opSpec{
 	OpAbortMultipartUpload:    {action: "s3:AbortMultipartUpload", serve: (*Handler).abortMultipartUpload},
 	OpListParts:               {action: "s3:ListMultipartUploadParts", serve: (*Handler).listParts},
 	OpListMultipartUploads:    {action: "s3:ListBucketMultipartUploads", serve: (*Handler).listMultipartUploads},
+
+	OpSelectObjectContent: {action: "s3:GetObject", serve: (*Handler).selectObjectContent},
 }

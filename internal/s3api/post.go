@@ -32,6 +32,9 @@ type postForm struct {
 	fields   map[string]string
 	file     io.Reader
 	filename string
+	// hasFilename is whether the file part named a file at all: S3
+	// expands ${filename} only then (to "" for filename="").
+	hasFilename bool
 }
 
 // field looks a form field up by name in any letter case, as S3 does.
@@ -68,7 +71,8 @@ func readPostForm(r *http.Request) (*postForm, error) {
 			continue
 		}
 		if strings.EqualFold(name, "file") {
-			form.file, form.filename = part, part.FileName()
+			form.file = part
+			form.filename, form.hasFilename = partFilename(part)
 			return form, nil
 		}
 		v, err := io.ReadAll(io.LimitReader(part, int64(maxPostFields-total+1)))
@@ -86,6 +90,45 @@ func readPostForm(r *http.Request) (*postForm, error) {
 		seen[lower] = true
 		form.fields[name] = string(v)
 	}
+}
+
+// partFilename returns the filename parameter of a form part and whether
+// it has one. Of a path, only what follows the last '/' or '\' counts, as
+// S3 documents for ${filename}.
+func partFilename(part *multipart.Part) (string, bool) {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil {
+		return "", false
+	}
+	name, ok := params["filename"]
+	if !ok {
+		return "", false
+	}
+	return name[strings.LastIndexAny(name, `/\`)+1:], true
+}
+
+// expandKey is the key field with ${filename} replaced by the file's
+// name, when the file part named one. S3 checks the policy's key
+// conditions against this expanded key.
+func (f *postForm) expandKey() string {
+	key := f.field("key")
+	if !f.hasFilename {
+		return key
+	}
+	return strings.ReplaceAll(key, "${filename}", f.filename)
+}
+
+// fieldsWithKey returns the form fields with the key field's value
+// replaced by key.
+func (f *postForm) fieldsWithKey(key string) map[string]string {
+	out := make(map[string]string, len(f.fields))
+	for k, v := range f.fields {
+		if strings.EqualFold(k, "key") {
+			v = key
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // postHeader presents the form fields that S3 treats as request headers
@@ -109,11 +152,10 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	req.auth = &sigv4.Result{Principal: pr.Principal, Method: pr.Method, DecodedLength: -1}
-	key := form.field("key")
-	if key == "" {
+	if form.field("key") == "" {
 		return withMessage(errInvalidArgument, "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
 	}
-	key = strings.ReplaceAll(key, "${filename}", form.filename)
+	key := form.expandKey()
 	if len(key) > maxKeyLength {
 		return errKeyTooLong
 	}
@@ -143,7 +185,7 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 	if size > maxPutSize {
 		return errEntityTooLarge
 	}
-	if err := pr.Check(form.fields, size); err != nil {
+	if err := pr.Check(form.fieldsWithKey(key), size); err != nil {
 		return err
 	}
 	in, err := parsePostInput(form, req, key, body, size)

@@ -55,6 +55,9 @@ const (
 	// answered from the bucket's CORS rules without authentication.
 	OpPreflight           Operation = "OptionsPreflight"
 	OpGetObjectAttributes Operation = "GetObjectAttributes"
+	// OpSelectObjectContent is answered as AWS answers an account S3
+	// Select is closed to (select.go).
+	OpSelectObjectContent Operation = "SelectObjectContent"
 	// OpMethodNotAllowed is a method the addressed resource does not take.
 	OpMethodNotAllowed Operation = "MethodNotAllowed"
 )
@@ -126,6 +129,7 @@ var routes = []route{
 	{method: http.MethodDelete, target: targetObject, op: OpDeleteObject},
 	{method: http.MethodPost, target: targetObject, query: []string{"uploads"}, op: OpCreateMultipartUpload},
 	{method: http.MethodPost, target: targetObject, query: []string{"uploadId"}, op: OpCompleteMultipartUpload},
+	{method: http.MethodPost, target: targetObject, query: []string{"select"}, op: OpSelectObjectContent},
 }
 
 // unimplemented lists the sub-resources coffer recognises but does not
@@ -161,7 +165,6 @@ var unimplemented = []struct {
 	{sub: "replication", bucketStem: "BucketReplication"},
 	{sub: "requestPayment", bucketStem: "BucketRequestPayment"},
 	{sub: "restore", objectOp: "RestoreObject"},
-	{sub: "select", objectOp: "SelectObjectContent"},
 	{sub: "torrent", objectStem: "ObjectTorrent"},
 	{sub: "website", bucketStem: "BucketWebsite"},
 }

@@ -88,6 +88,7 @@ func TestRouterAWSExamples(t *testing.T) {
 		// Only GET is an operation on ?attributes: a PUT must never become a PutObject.
 		{doc: "PUT ?attributes", method: "PUT", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "PutObjectAttributes", missing: true},
 		{doc: "RestoreObject", method: "POST", target: "/archived.jpg?restore", bucket: "examplebucket", key: "archived.jpg", op: "RestoreObject", missing: true},
+		{doc: "SelectObjectContent", method: "POST", target: "/exampleobject.csv?select&select-type=2", bucket: "examplebucket", key: "exampleobject.csv", op: OpSelectObjectContent},
 
 		// Methods a resource does not take.
 		{doc: "no such operation", method: "POST", target: "/my-image.jpg", bucket: "examplebucket", key: "my-image.jpg", op: OpMethodNotAllowed},
@@ -214,6 +215,7 @@ func TestOperationActions(t *testing.T) {
 		OpAbortMultipartUpload:    "s3:AbortMultipartUpload",
 		OpListParts:               "s3:ListMultipartUploadParts",
 		OpListMultipartUploads:    "s3:ListBucketMultipartUploads",
+		OpSelectObjectContent:     "s3:GetObject",
 	}
 	for op, spec := range ops {
 		w, ok := want[op]

@@ -178,11 +178,25 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add(raw)
 	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["content-length-range",0,"10"],["eq","$key","a"]]}`))
 	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[{}]}`))
+	// s3-tests' POST cases: names in mixed case, top-level members in
+	// upper case, a missing list, a simple condition of two members.
+	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[{"bUcKeT":"b"},["StArTs-WiTh","$KeY","foo"]]}`))
+	f.Add([]byte(`{"EXPIRATION":"2030-01-01T00:00:00Z","conditions":[]}`))
+	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","CONDITIONS":[]}`))
+	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[{"bucket":"b","acl":"private"}]}`))
+	// Shapes S3 answered with Invalid JSON or a failed condition.
+	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[{"success_action_redirect":null},["content-length-range",0,512.0]]}`))
+	f.Add([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["eq","success_action_redirect","x"],[null,"$a","b"],[]]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		exp, conds, err := parsePolicy(base64.StdEncoding.EncodeToString(doc))
 		if err != nil {
 			if !errors.Is(err, ErrInvalidPolicyDocument) {
 				t.Fatalf("error %v does not wrap ErrInvalidPolicyDocument", err)
+			}
+			var pe *policyError
+			if !errors.As(err, &pe) || !strings.HasPrefix(pe.ClientMessage(), "Invalid Policy: ") {
+				t.Fatalf("error %v has no \"Invalid Policy: \" message", err)
 			}
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,12 @@ type PolicyCondition struct {
 	Value string
 	// Min and Max bound the file size in bytes (content-length-range).
 	Min, Max int64
+	// spelled is the field as the policy wrote it ("$Content-Type"), for
+	// the message of a failed condition.
+	spelled string
+	// unmatchable marks a condition whose field lacks its '$': S3
+	// accepts the policy and fails the condition whatever the form holds.
+	unmatchable bool
 }
 
 // postFieldsExempt are form fields a policy need not cover: the signature
@@ -97,7 +104,7 @@ func (v *Verifier) VerifyPost(ctx context.Context, bucket string, fields map[str
 		return nil, err
 	}
 	if !v.clock.Now().Before(exp) {
-		return nil, fmt.Errorf("%w: policy expired at %s", ErrPostPolicyViolation, exp.Format(time.RFC3339))
+		return nil, policyViolation("Invalid according to Policy: Policy expired.")
 	}
 	return &PostResult{
 		Principal:  principalOf(cred),
@@ -181,31 +188,48 @@ func (v *Verifier) verifyPostV2(ctx context.Context, f map[string]string) (Crede
 }
 
 // parsePolicy decodes a base64 POST policy document. Errors wrap
-// ErrInvalidPolicyDocument.
+// ErrInvalidPolicyDocument and carry the "Invalid Policy: ..." message S3
+// gives for them. The top-level member names are matched exactly, as S3
+// matches them: "EXPIRATION" is not "expiration".
 func parsePolicy(b64 string) (time.Time, []PolicyCondition, error) {
 	if len(b64) > maxPolicySize {
-		return time.Time{}, nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalidPolicyDocument, maxPolicySize)
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Policy document exceeds %d bytes.", maxPolicySize)
 	}
 	raw, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("%w: not base64", ErrInvalidPolicyDocument)
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: invalid Base64 encoding.")
 	}
-	var doc struct {
-		Expiration *string           `json:"expiration"`
-		Conditions []json.RawMessage `json:"conditions"`
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &doc); err != nil || doc == nil {
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Invalid JSON.")
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return time.Time{}, nil, fmt.Errorf("%w: %v", ErrInvalidPolicyDocument, err)
+	for name := range doc {
+		if name != "expiration" && name != "conditions" {
+			return time.Time{}, nil, invalidPolicy("Invalid Policy: Unexpected: '%s'", strings.ToLower(name))
+		}
 	}
-	if doc.Expiration == nil {
-		return time.Time{}, nil, fmt.Errorf("%w: no expiration", ErrInvalidPolicyDocument)
+	expRaw, ok := doc["expiration"]
+	if !ok {
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Policy missing expiration.")
 	}
-	exp, err := time.Parse(time.RFC3339Nano, *doc.Expiration)
+	var expText string
+	if json.Unmarshal(expRaw, &expText) != nil || isJSONNull(expRaw) {
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Invalid 'expiration' value: '%s'", bytes.TrimSpace(expRaw))
+	}
+	exp, err := time.Parse(time.RFC3339Nano, expText)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("%w: bad expiration", ErrInvalidPolicyDocument)
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Invalid 'expiration' value: '%s'", expText)
+	}
+	condRaw, ok := doc["conditions"]
+	if !ok {
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Policy missing conditions.")
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(condRaw, &list) != nil || isJSONNull(condRaw) {
+		return time.Time{}, nil, invalidPolicy("Invalid Policy: Invalid 'conditions' value: must be a List.")
 	}
 	var conds []PolicyCondition
-	for _, c := range doc.Conditions {
+	for _, c := range list {
 		got, err := parseCondition(c)
 		if err != nil {
 			return time.Time{}, nil, err
@@ -215,48 +239,76 @@ func parsePolicy(b64 string) (time.Time, []PolicyCondition, error) {
 	return exp, conds, nil
 }
 
-// parseCondition decodes {"field":"value"} (one eq per member) or
-// [op, "$field", value] or ["content-length-range", min, max].
+func isJSONNull(m json.RawMessage) bool { return string(bytes.TrimSpace(m)) == "null" }
+
+// parseCondition decodes {"field":"value"} (exactly one member, an eq) or
+// [op, "$field", value] or ["content-length-range", min, max]. Operators
+// and field names match in any letter case, as s3-tests expects of S3.
 func parseCondition(c json.RawMessage) ([]PolicyCondition, error) {
 	c = bytes.TrimSpace(c)
-	if len(c) > 0 && c[0] == '{' {
-		var m map[string]string
-		if err := json.Unmarshal(c, &m); err != nil {
-			return nil, fmt.Errorf("%w: condition object: %v", ErrInvalidPolicyDocument, err)
-		}
-		if len(m) == 0 {
-			return nil, fmt.Errorf("%w: empty condition object", ErrInvalidPolicyDocument)
-		}
-		out := make([]PolicyCondition, 0, len(m))
-		for k, val := range m {
-			out = append(out, PolicyCondition{Op: CondEq, Field: strings.ToLower(strings.TrimPrefix(k, "$")), Value: val})
-		}
-		return out, nil
+	switch {
+	case len(c) > 0 && c[0] == '{':
+		return parseSimpleCondition(c)
+	case len(c) > 0 && c[0] == '[':
+	default:
+		return nil, invalidPolicy("Invalid Policy: Invalid condition test: must be a List or Object.")
 	}
 	var arr []json.RawMessage
-	if err := json.Unmarshal(c, &arr); err != nil || len(arr) != 3 {
-		return nil, fmt.Errorf("%w: condition must be an object or a 3-element array", ErrInvalidPolicyDocument)
+	if err := json.Unmarshal(c, &arr); err != nil {
+		return nil, invalidPolicy("Invalid Policy: Invalid JSON.")
 	}
 	var op string
-	if err := json.Unmarshal(arr[0], &op); err != nil {
-		return nil, fmt.Errorf("%w: condition operator is not a string", ErrInvalidPolicyDocument)
+	if len(arr) == 0 || json.Unmarshal(arr[0], &op) != nil || isJSONNull(arr[0]) {
+		return nil, invalidPolicy("Invalid Policy: Invalid Condition: missing operation identifier.")
 	}
-	switch op = strings.ToLower(op); op {
-	case CondEq, CondStartsWith:
-		var field, val string
-		if json.Unmarshal(arr[1], &field) != nil || json.Unmarshal(arr[2], &val) != nil || !strings.HasPrefix(field, "$") || len(field) < 2 {
-			return nil, fmt.Errorf("%w: %s needs \"$field\" and a string", ErrInvalidPolicyDocument, op)
-		}
-		return []PolicyCondition{{Op: op, Field: strings.ToLower(field[1:]), Value: val}}, nil
-	case CondContentLengthRange:
+	lop := strings.ToLower(op)
+	if lop != CondEq && lop != CondStartsWith && lop != CondContentLengthRange {
+		return nil, invalidPolicy("Invalid Policy: Invalid Condition: unknown operation '%s'.", op)
+	}
+	if len(arr) != 3 {
+		return nil, invalidPolicy("Invalid Policy: Invalid %s: wrong number of arguments.", op)
+	}
+	if lop == CondContentLengthRange {
 		lo, err1 := policyInt(arr[1])
 		hi, err2 := policyInt(arr[2])
 		if err1 != nil || err2 != nil || lo < 0 || hi < lo {
-			return nil, fmt.Errorf("%w: bad content-length-range", ErrInvalidPolicyDocument)
+			return nil, invalidPolicy("Invalid Policy: Invalid content-length-range: the range is not valid.")
 		}
-		return []PolicyCondition{{Op: op, Min: lo, Max: hi}}, nil
+		return []PolicyCondition{{Op: lop, Min: lo, Max: hi}}, nil
 	}
-	return nil, fmt.Errorf("%w: unknown condition %q", ErrInvalidPolicyDocument, op)
+	var field, val string
+	if json.Unmarshal(arr[1], &field) != nil || json.Unmarshal(arr[2], &val) != nil || isJSONNull(arr[1]) || isJSONNull(arr[2]) {
+		return nil, invalidPolicy("Invalid Policy: Invalid JSON.")
+	}
+	if !strings.HasPrefix(field, "$") || len(field) < 2 {
+		// S3 accepts such a condition and fails it against any form.
+		return []PolicyCondition{{Op: lop, Value: val, spelled: field, unmatchable: true}}, nil
+	}
+	return []PolicyCondition{{Op: lop, Field: strings.ToLower(field[1:]), Value: val, spelled: field}}, nil
+}
+
+// parseSimpleCondition decodes {"field": "value"}.
+func parseSimpleCondition(c json.RawMessage) ([]PolicyCondition, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(c, &m); err != nil {
+		return nil, invalidPolicy("Invalid Policy: Invalid JSON.")
+	}
+	if len(m) != 1 {
+		return nil, invalidPolicy("Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.")
+	}
+	var name string
+	var raw json.RawMessage
+	for name, raw = range m { // its one member
+	}
+	if isJSONNull(raw) {
+		return nil, invalidPolicy("Invalid Policy: Invalid JSON.")
+	}
+	var val string
+	if json.Unmarshal(raw, &val) != nil {
+		return nil, invalidPolicy("Invalid Policy: Invalid Simple-Condition: value must be a string.")
+	}
+	name = strings.TrimPrefix(name, "$")
+	return []PolicyCondition{{Op: CondEq, Field: strings.ToLower(name), Value: val, spelled: "$" + name}}, nil
 }
 
 // policyInt accepts a JSON integer or a string holding one, as AWS does.
@@ -284,11 +336,13 @@ func (p *PostResult) ContentLengthRange() (lo, hi int64, ok bool) {
 }
 
 // Check enforces the policy on the submitted form fields (names in any
-// letter case, the file excluded) and the file's size in bytes: every
+// letter case, the file excluded; the key with ${filename} already
+// expanded, as S3 checks it) and the file's size in bytes: every
 // condition must hold, and every field except policy, file, the
 // signature fields and x-ignore-* must be named by a condition. The
 // bucket conditions are checked against the bucket given to VerifyPost.
-// Violations wrap ErrPostPolicyViolation. An anonymous form passes.
+// Violations wrap ErrPostPolicyViolation and carry S3's "Invalid
+// according to Policy: ..." message. An anonymous form passes.
 func (p *PostResult) Check(fields map[string]string, contentLength int64) error {
 	if p.Method != PostPolicy {
 		return nil
@@ -302,28 +356,74 @@ func (p *PostResult) Check(fields map[string]string, contentLength int64) error 
 	for _, c := range p.Conditions {
 		covered[c.Field] = true
 		got := f[c.Field]
+		ok := !c.unmatchable
 		switch c.Op {
 		case CondEq:
-			if got != c.Value {
-				return fmt.Errorf("%w: condition failed: [\"eq\", \"$%s\", %q]", ErrPostPolicyViolation, c.Field, c.Value)
-			}
+			ok = ok && got == c.Value
 		case CondStartsWith:
-			if !strings.HasPrefix(got, c.Value) {
-				return fmt.Errorf("%w: condition failed: [\"starts-with\", \"$%s\", %q]", ErrPostPolicyViolation, c.Field, c.Value)
-			}
+			ok = ok && strings.HasPrefix(got, c.Value)
 		case CondContentLengthRange:
-			if contentLength < c.Min || contentLength > c.Max {
-				return fmt.Errorf("%w: file size %d outside [%d, %d]", ErrPostPolicyViolation, contentLength, c.Min, c.Max)
-			}
+			ok = contentLength >= c.Min && contentLength <= c.Max
+		}
+		if !ok {
+			return policyViolation("Invalid according to Policy: Policy Condition failed: %s", c)
 		}
 	}
-	for name := range f {
-		if name == "bucket" || postFieldsExempt[name] || strings.HasPrefix(name, "x-ignore-") {
+	var extra []string
+	for name := range fields {
+		lname := strings.ToLower(name)
+		if lname == "bucket" || postFieldsExempt[lname] || strings.HasPrefix(lname, "x-ignore-") || covered[lname] {
 			continue
 		}
-		if !covered[name] {
-			return fmt.Errorf("%w: extra input field %q not in policy", ErrPostPolicyViolation, name)
-		}
+		extra = append(extra, name)
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return policyViolation("Invalid according to Policy: Extra input fields: %s", strings.Join(extra, ", "))
 	}
 	return nil
+}
+
+// String renders c as S3 quotes a failed condition: a JSON array in the
+// policy's spelling, a simple condition as its "eq" form.
+func (c PolicyCondition) String() string {
+	if c.Op == CondContentLengthRange {
+		return fmt.Sprintf("[%q, %d, %d]", c.Op, c.Min, c.Max)
+	}
+	spelled := c.spelled
+	if spelled == "" && !c.unmatchable {
+		spelled = "$" + c.Field
+	}
+	return "[" + jsonString(c.Op) + ", " + jsonString(spelled) + ", " + jsonString(c.Value) + "]"
+}
+
+// jsonString quotes s as JSON does, without escaping HTML characters.
+func jsonString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// policyError is a POST policy failure: ErrInvalidPolicyDocument or
+// ErrPostPolicyViolation, with the message S3 sends the client for it.
+// The message holds only what the client itself sent.
+type policyError struct {
+	err error
+	msg string
+}
+
+func (e *policyError) Error() string { return e.err.Error() + ": " + e.msg }
+func (e *policyError) Unwrap() error { return e.err }
+
+// ClientMessage is the message S3 gives the client for this failure.
+func (e *policyError) ClientMessage() string { return e.msg }
+
+func invalidPolicy(format string, args ...any) error {
+	return &policyError{err: ErrInvalidPolicyDocument, msg: fmt.Sprintf(format, args...)}
+}
+
+func policyViolation(format string, args ...any) error {
+	return &policyError{err: ErrPostPolicyViolation, msg: fmt.Sprintf(format, args...)}
 }

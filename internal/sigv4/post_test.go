@@ -3,6 +3,7 @@ package sigv4
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"testing"
 	"time"
 
@@ -89,40 +90,123 @@ func TestParsePolicyExample(t *testing.T) {
 		t.Errorf("expiration = %v, want %v", exp, want)
 	}
 	want := []PolicyCondition{
-		{Op: CondEq, Field: "bucket", Value: "johnsmith"},
-		{Op: CondStartsWith, Field: "key", Value: "user/eric/"},
-		{Op: CondEq, Field: "acl", Value: "public-read"},
-		{Op: CondEq, Field: "success_action_redirect", Value: "http://johnsmith.s3.amazonaws.com/successful_upload.html"},
-		{Op: CondStartsWith, Field: "content-type", Value: "image/"},
-		{Op: CondEq, Field: "x-amz-meta-uuid", Value: "14365123651274"},
-		{Op: CondStartsWith, Field: "x-amz-meta-tag", Value: ""},
+		{Op: CondEq, Field: "bucket", Value: "johnsmith", spelled: "$bucket"},
+		{Op: CondStartsWith, Field: "key", Value: "user/eric/", spelled: "$key"},
+		{Op: CondEq, Field: "acl", Value: "public-read", spelled: "$acl"},
+		{Op: CondEq, Field: "success_action_redirect", Value: "http://johnsmith.s3.amazonaws.com/successful_upload.html", spelled: "$success_action_redirect"},
+		{Op: CondStartsWith, Field: "content-type", Value: "image/", spelled: "$Content-Type"},
+		{Op: CondEq, Field: "x-amz-meta-uuid", Value: "14365123651274", spelled: "$x-amz-meta-uuid"},
+		{Op: CondStartsWith, Field: "x-amz-meta-tag", Value: "", spelled: "$x-amz-meta-tag"},
 	}
-	if diff := cmp.Diff(want, conds); diff != "" {
+	if diff := cmp.Diff(want, conds, cmp.AllowUnexported(PolicyCondition{})); diff != "" {
 		t.Errorf("conditions (-want +got):\n%s", diff)
 	}
 }
 
+// TestParsePolicyErrors pins the InvalidPolicyDocument messages. Those
+// S3 was seen to send: Invalid JSON, the expiration value, the
+// simple-condition rules, a member the language lacks. The others follow
+// their pattern.
 func TestParsePolicyErrors(t *testing.T) {
 	enc := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	const exp = `"expiration":"2030-01-01T00:00:00Z"`
 	tests := []struct {
-		name, policy string
+		name, policy, msg string
 	}{
-		{"not base64", "!!!"},
-		{"not json", enc("{")},
-		{"no expiration", enc(`{"conditions":[]}`)},
-		{"bad expiration", enc(`{"expiration":"tomorrow","conditions":[]}`)},
-		{"unknown operator", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["matches","$key","x"]]}`)},
-		{"field without dollar", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["eq","key","x"]]}`)},
-		{"two elements", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["eq","$key"]]}`)},
-		{"range reversed", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["content-length-range",10,1]]}`)},
-		{"range not numbers", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":[["content-length-range","a",1]]}`)},
-		{"condition is a string", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":["x"]}`)},
-		{"non-string object value", enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":[{"acl":1}]}`)},
+		{"not base64", "!!!", "Invalid Policy: invalid Base64 encoding."},
+		{"not json", enc("{"), "Invalid Policy: Invalid JSON."},
+		{"not an object", enc("[]"), "Invalid Policy: Invalid JSON."},
+		{"null", enc("null"), "Invalid Policy: Invalid JSON."},
+		{"no expiration", enc(`{"conditions":[]}`), "Invalid Policy: Policy missing expiration."},
+		{"expiration in upper case", enc(`{"EXPIRATION":"2030-01-01T00:00:00Z","conditions":[]}`), "Invalid Policy: Unexpected: 'expiration'"},
+		{"conditions in upper case", enc(`{` + exp + `,"CONDITIONS":[]}`), "Invalid Policy: Unexpected: 'conditions'"},
+		{"IAM policy", enc(`{"Version":"2012-10-17","Statement":[]}`), ""},
+		{"no conditions", enc(`{` + exp + `}`), "Invalid Policy: Policy missing conditions."},
+		{"conditions not a list", enc(`{` + exp + `,"conditions":{}}`), "Invalid Policy: Invalid 'conditions' value: must be a List."},
+		{"bad expiration", enc(`{"expiration":"tomorrow","conditions":[]}`), "Invalid Policy: Invalid 'expiration' value: 'tomorrow'"},
+		{"expiration with a space", enc(`{"expiration":"2015-10-17 03:15:59 UTC","conditions":[]}`), "Invalid Policy: Invalid 'expiration' value: '2015-10-17 03:15:59 UTC'"},
+		{"expiration a number", enc(`{"expiration":5,"conditions":[]}`), "Invalid Policy: Invalid 'expiration' value: '5'"},
+		{"unknown operator", enc(`{` + exp + `,"conditions":[["matches","$key","x"]]}`), "Invalid Policy: Invalid Condition: unknown operation 'matches'."},
+		{"empty array", enc(`{` + exp + `,"conditions":[[]]}`), "Invalid Policy: Invalid Condition: missing operation identifier."},
+		{"two elements", enc(`{` + exp + `,"conditions":[["eq","$key"]]}`), "Invalid Policy: Invalid eq: wrong number of arguments."},
+		{"range of two", enc(`{` + exp + `,"conditions":[["content-length-range",0]]}`), "Invalid Policy: Invalid content-length-range: wrong number of arguments."},
+		{"range reversed", enc(`{` + exp + `,"conditions":[["content-length-range",10,1]]}`), "Invalid Policy: Invalid content-length-range: the range is not valid."},
+		{"range negative", enc(`{` + exp + `,"conditions":[["content-length-range",-1,0]]}`), "Invalid Policy: Invalid content-length-range: the range is not valid."},
+		{"range not numbers", enc(`{` + exp + `,"conditions":[["content-length-range","a",1]]}`), "Invalid Policy: Invalid content-length-range: the range is not valid."},
+		{"condition is a string", enc(`{` + exp + `,"conditions":["x"]}`), "Invalid Policy: Invalid condition test: must be a List or Object."},
+		{"empty object", enc(`{` + exp + `,"conditions":[{}]}`), "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."},
+		{"object of two", enc(`{` + exp + `,"conditions":[{"bucket":"b","acl":"private"}]}`), "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."},
+		{"non-string object value", enc(`{` + exp + `,"conditions":[{"acl":1}]}`), "Invalid Policy: Invalid Simple-Condition: value must be a string."},
+		{"null object value", enc(`{` + exp + `,"conditions":[{"success_action_redirect":null}]}`), "Invalid Policy: Invalid JSON."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := parsePolicy(tt.policy)
 			wantErr(t, "parsePolicy", err, ErrInvalidPolicyDocument)
+			var pe *policyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("parsePolicy error %v carries no client message", err)
+			}
+			if tt.msg != "" && pe.ClientMessage() != tt.msg {
+				t.Errorf("message = %q, want %q", pe.ClientMessage(), tt.msg)
+			}
+		})
+	}
+}
+
+// TestPostPolicyNames pins which names match in any letter case: field
+// names and operators do (s3-tests' case_insensitive_condition_fields);
+// values do not.
+func TestPostPolicyNames(t *testing.T) {
+	policy := base64.StdEncoding.EncodeToString([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[
+		{"bUcKeT":"b"},["StArTs-WiTh","$KeY","foo"],{"AcL":"private"},["StArTs-WiTh","$CoNtEnT-TyPe","text/plain"],
+		["content-length-range",0,1024]]}`))
+	_, conds, err := parsePolicy(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &PostResult{Method: PostPolicy, Conditions: conds, bucket: "b"}
+	fields := map[string]string{"kEy": "foo.txt", "aCl": "private", "Content-Type": "text/plain", "pOLICy": policy}
+	if err := p.Check(fields, 3); err != nil {
+		t.Errorf("Check(mixed-case names) = %v, want nil", err)
+	}
+	fields["aCl"] = "PRIVATE"
+	wantErr(t, "Check(value in another case)", p.Check(fields, 3), ErrPostPolicyViolation)
+}
+
+// TestPostPolicyCheckMessages pins the AccessDenied messages of a failed
+// policy, as S3 words them.
+func TestPostPolicyCheckMessages(t *testing.T) {
+	enc := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name, conds string
+		fields      map[string]string
+		msg         string
+	}{
+		{"eq fails", `[["eq","$success_action_redirect","http://a/"]]`, map[string]string{"success_action_redirect": "http://b/"},
+			`Invalid according to Policy: Policy Condition failed: ["eq", "$success_action_redirect", "http://a/"]`},
+		{"simple condition fails as eq", `[{"Content-Disposition":"filename=\"a.png\""}]`, map[string]string{"Content-Disposition": "x"},
+			`Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Disposition", "filename=\"a.png\""]`},
+		{"starts-with fails", `[["starts-with","$Content-Type","image/"]]`, map[string]string{"content-type": "text/plain"},
+			`Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]`},
+		{"field without dollar", `[["eq","success_action_redirect","http://a/"]]`, map[string]string{"success_action_redirect": "http://a/"},
+			`Invalid according to Policy: Policy Condition failed: ["eq", "success_action_redirect", "http://a/"]`},
+		{"extra field", `[{"key":"k"}]`, map[string]string{"key": "k", "StorageClass": "STANDARD"},
+			`Invalid according to Policy: Extra input fields: StorageClass`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, conds, err := parsePolicy(enc(`{"expiration":"2030-01-01T00:00:00Z","conditions":` + tt.conds + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &PostResult{Method: PostPolicy, Conditions: conds, bucket: "b"}
+			err = p.Check(tt.fields, 1)
+			wantErr(t, "Check", err, ErrPostPolicyViolation)
+			var pe *policyError
+			if !errors.As(err, &pe) || pe.ClientMessage() != tt.msg {
+				t.Errorf("Check message = %v, want %q", err, tt.msg)
+			}
 		})
 	}
 }
