@@ -92,7 +92,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	}
 	part, err := h.objects.UploadPart(req.r.Context(), in)
 	if err != nil {
-		return err
+		return namedMismatch(err, in.Checksum)
 	}
 	w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(w.Header(), part.Checksum, 0)

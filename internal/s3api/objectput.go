@@ -42,7 +42,7 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	}
 	info, err := h.objects.PutObject(req.r.Context(), in)
 	if err != nil {
-		return err
+		return namedMismatch(err, in.Checksum)
 	}
 	hdr := w.Header()
 	hdr.Set("ETag", quoteETag(info.ETag))
