@@ -194,30 +194,6 @@ func isAWSChunked(h http.Header) bool {
 	return slices.ContainsFunc(h.Values("Content-Encoding"), hasAWSChunked)
 }
 
-// parseUserMeta collects x-amz-meta-* headers under their lower-case names
-// without the prefix, enforcing S3's 2 KB limit.
-func parseUserMeta(h http.Header) (map[string]string, error) {
-	var meta map[string]string
-	size := 0
-	for name, values := range h {
-		suffix, ok := strings.CutPrefix(name, metaPrefix)
-		if !ok || suffix == "" {
-			continue
-		}
-		if meta == nil {
-			meta = make(map[string]string)
-		}
-		k := strings.ToLower(suffix)
-		v := strings.Join(values, ",")
-		meta[k] = v
-		size += len(k) + len(v)
-	}
-	if size > maxUserMetaSize {
-		return nil, errMetadataTooLarge
-	}
-	return meta, nil
-}
-
 // parseTagging parses x-amz-tagging: URL query form, "k1=v1&k2=v2".
 // Duplicate keys are InvalidTag; the other tag rules are the service's.
 func parseTagging(s string) ([]object.Tag, error) {
@@ -312,9 +288,10 @@ func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 		sort.Strings(keys)
 		// S3 sends metadata names in lower case, and botocore keeps the
 		// case of the name it receives, so the names bypass Go's
-		// canonical form.
+		// canonical form. Values outside US-ASCII go out RFC 2047
+		// encoded (usermeta.go).
 		for _, k := range keys {
-			hs.set("x-amz-meta-"+k, info.UserMeta[k])
+			hs.set("x-amz-meta-"+k, encodeMetaValue(info.UserMeta[k]))
 		}
 	}
 	if info.VersionID != "" {

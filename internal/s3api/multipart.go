@@ -19,7 +19,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		Owner:   req.principal().AccountID,
 	}
 	var err error
-	if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+	if in.UserMeta, err = parseHeaderUserMeta(hdr); err != nil {
 		return err
 	}
 	if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {

@@ -73,7 +73,7 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	if in.Checksum, in.ChecksumAlgorithm, err = parseExpectedChecksum(hdr, req.trailers()); err != nil {
 		return in, err
 	}
-	if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+	if in.UserMeta, err = parseHeaderUserMeta(hdr); err != nil {
 		return in, err
 	}
 	if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {
