@@ -1,8 +1,11 @@
 package sigv4
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -216,6 +219,82 @@ func TestResourcesV2(t *testing.T) {
 		v := New(Options{VirtualHostBucket: func(*http.Request) string { return tt.vhost }})
 		if got := v.resourcesV2(r); !slices.Equal(got, tt.want) {
 			t.Errorf("resourcesV2(%s, vhost %q) = %q, want %q", tt.target, tt.vhost, got, tt.want)
+		}
+	}
+}
+
+// botocoreScript signs the requests given as JSON on stdin with botocore's
+// own HmacV1Auth and prints their headers as JSON.
+const botocoreScript = `
+import json, sys
+from botocore.auth import HmacV1Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+out = []
+for c in json.load(sys.stdin):
+    r = AWSRequest(method=c["method"], url=c["url"], headers=c["headers"])
+    r.auth_path = c["auth_path"]
+    HmacV1Auth(Credentials(c["access_key"], c["secret_key"])).add_auth(r)
+    out.append(dict(r.headers.items()))
+json.dump(out, sys.stdout)
+`
+
+// TestSignV2BotocoreItself runs botocore's HmacV1Auth, when python3 and
+// botocore are installed, on the cases TestSignV2Botocore signs with the
+// port, so the port is checked against the real signer where it can be.
+func TestSignV2BotocoreItself(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	if exec.Command(python, "-c", "import botocore").Run() != nil {
+		t.Skip("botocore is not installed for python3")
+	}
+	type job struct {
+		Method    string            `json:"method"`
+		URL       string            `json:"url"`
+		AuthPath  string            `json:"auth_path"`
+		Headers   map[string]string `json:"headers"`
+		AccessKey string            `json:"access_key"`
+		SecretKey string            `json:"secret_key"`
+	}
+	type sent struct {
+		c     v2Case
+		vhost bool
+	}
+	var jobs []job
+	var cases []sent
+	for _, vhost := range []bool{false, true} {
+		for _, c := range v2Cases {
+			bucket, rest, _ := c.split()
+			jobs = append(jobs, job{c.method, c.url(vhost), "/" + bucket + "/" + rest,
+				map[string]string{"Content-Type": "text/plain", "x-amz-meta-a": "1"}, exampleAccessKey, exampleSecretKey})
+			cases = append(cases, sent{c, vhost})
+		}
+	}
+	in, err := json.Marshal(jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python, "-c", botocoreScript)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("botocore signer: %v", err)
+	}
+	var signed []map[string]string
+	if err := json.Unmarshal(out, &signed); err != nil || len(signed) != len(jobs) {
+		t.Fatalf("botocore signer output %q: %v", out, err)
+	}
+	// botocore dates its signature now; the verifier's clock follows.
+	now := time.Now().UTC()
+	for i, s := range cases {
+		r := newV2Request(t, s.c, s.vhost)
+		for name, v := range signed[i] {
+			r.Header.Set(name, v)
+		}
+		if _, err := v2Verifier(now, s.vhost).Verify(toServer(t, r)); err != nil {
+			t.Errorf("botocore %s %s vhost=%v: Verify = %v, want success", s.c.method, s.c.target, s.vhost, err)
 		}
 	}
 }
