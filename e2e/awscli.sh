@@ -2,7 +2,8 @@
 # End-to-end test with the aws CLI: high-level `aws s3` commands (including
 # multipart uploads and sync of a nested tree), `aws s3api` calls for
 # metadata, tagging, listing, copy, batch delete and hand-driven multipart,
-# presigned URLs fetched with curl, and boto3 with checksum trailers.
+# presigned URLs fetched with curl, boto3 with checksum trailers, and boto3
+# signing with SigV2.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -10,6 +11,8 @@ set -euo pipefail
 command -v aws >/dev/null || fail "the aws CLI is not installed"
 say "$(aws --version 2>&1)"
 
+# BUCKET.localhost reaches the bucket virtual-hosted (boto3_sigv2.py).
+export COFFER_DOMAIN=localhost
 coffer_start
 
 # Credentials and configuration come only from this script, never from the
@@ -227,6 +230,17 @@ if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
 	fi
 else
 	skip "boto3 is not installed for python3; the boto3 checksum-trailer checks did not run"
+fi
+
+step "boto3 signing with SigV2: bucket-level requests, path-style and virtual-hosted"
+if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+	if python3 "$E2E_DIR/boto3_sigv2.py" "$COFFER_ENDPOINT" e2e-awscli-sigv2; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "boto3_sigv2.py reported failures (see [boto3-sigv2] lines above)"
+	fi
+else
+	skip "boto3 is not installed for python3; the boto3 SigV2 checks did not run"
 fi
 
 step "versioning: put-bucket-versioning, list-object-versions, get by version id, delete markers"

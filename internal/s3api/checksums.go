@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,6 +76,17 @@ func parseExpectedChecksum(hdr http.Header, trailers func() (http.Header, error)
 		return nil, "", withMessage(errInvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
 	}
 	return found, alg, nil
+}
+
+// namedMismatch gives a checksum mismatch of the body against expected
+// the message AWS sends, which names the algorithm ("The CRC32 you
+// specified did not match the calculated checksum."). Other errors pass
+// through unchanged.
+func namedMismatch(err error, expected *object.ExpectedChecksum) error {
+	if expected == nil || !errors.Is(err, object.ErrChecksumMismatch) {
+		return err
+	}
+	return withMessage(err, "The "+string(expected.Algorithm)+" you specified did not match the calculated checksum.")
 }
 
 // trailerChecksum returns the ExpectedChecksum.Trailer function for a

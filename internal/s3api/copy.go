@@ -72,7 +72,7 @@ func parseCopyInput(req *request) (object.CopyInput, error) {
 	}
 	if in.ReplaceMetadata {
 		in.Headers = parseStandardHeaders(hdr)
-		if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+		if in.UserMeta, err = parseHeaderUserMeta(hdr); err != nil {
 			return in, err
 		}
 	}

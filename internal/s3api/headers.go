@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,7 +145,7 @@ func parseContentMD5(h http.Header) ([]byte, error) {
 func parseStandardHeaders(h http.Header) object.Headers {
 	return object.Headers{
 		ContentType:        h.Get("Content-Type"),
-		ContentEncoding:    stripAWSChunked(h.Get("Content-Encoding")),
+		ContentEncoding:    stripAWSChunked(h.Values("Content-Encoding")),
 		ContentDisposition: h.Get("Content-Disposition"),
 		ContentLanguage:    h.Get("Content-Language"),
 		CacheControl:       h.Get("Cache-Control"),
@@ -152,26 +153,32 @@ func parseStandardHeaders(h http.Header) object.Headers {
 	}
 }
 
-func stripAWSChunked(ce string) string {
-	if ce == "" {
-		return ""
+// stripAWSChunked returns the Content-Encoding S3 stores: the client's
+// value byte for byte with the aws-chunked codings and their separators
+// taken out ("aws-chunked,gzip" stores "gzip", "deflate, gzip" stays
+// "deflate, gzip", "aws-chunked" alone stores none). AWS's chunked upload
+// guide says S3 "stores the resulting object without the aws-chunked value
+// in the content-encoding header". Several header lines (aws-sdk-go-v2
+// adds aws-chunked as a line of its own) combine as RFC 9110 says, with
+// ", ".
+func stripAWSChunked(values []string) string {
+	ce := strings.Join(values, ", ")
+	if !hasAWSChunked(ce) {
+		return ce
 	}
 	var kept []string
-	for _, c := range strings.Split(ce, ",") {
-		c = strings.TrimSpace(c)
-		if c != "" && !strings.EqualFold(c, "aws-chunked") {
+	for c := range strings.SplitSeq(ce, ",") {
+		if !strings.EqualFold(strings.TrimSpace(c), "aws-chunked") {
 			kept = append(kept, c)
 		}
 	}
-	return strings.Join(kept, ",")
+	return strings.TrimSpace(strings.Join(kept, ","))
 }
 
-// isAWSChunked reports whether the body uses the aws-chunked framing.
-func isAWSChunked(h http.Header) bool {
-	if strings.HasPrefix(h.Get("X-Amz-Content-Sha256"), "STREAMING-") {
-		return true
-	}
-	for _, c := range strings.Split(h.Get("Content-Encoding"), ",") {
+// hasAWSChunked reports whether the Content-Encoding list ce names the
+// aws-chunked coding.
+func hasAWSChunked(ce string) bool {
+	for c := range strings.SplitSeq(ce, ",") {
 		if strings.EqualFold(strings.TrimSpace(c), "aws-chunked") {
 			return true
 		}
@@ -179,28 +186,12 @@ func isAWSChunked(h http.Header) bool {
 	return false
 }
 
-// parseUserMeta collects x-amz-meta-* headers under their lower-case names
-// without the prefix, enforcing S3's 2 KB limit.
-func parseUserMeta(h http.Header) (map[string]string, error) {
-	var meta map[string]string
-	size := 0
-	for name, values := range h {
-		suffix, ok := strings.CutPrefix(name, metaPrefix)
-		if !ok || suffix == "" {
-			continue
-		}
-		if meta == nil {
-			meta = make(map[string]string)
-		}
-		k := strings.ToLower(suffix)
-		v := strings.Join(values, ",")
-		meta[k] = v
-		size += len(k) + len(v)
+// isAWSChunked reports whether the body uses the aws-chunked framing.
+func isAWSChunked(h http.Header) bool {
+	if strings.HasPrefix(h.Get("X-Amz-Content-Sha256"), "STREAMING-") {
+		return true
 	}
-	if size > maxUserMetaSize {
-		return nil, errMetadataTooLarge
-	}
-	return meta, nil
+	return slices.ContainsFunc(h.Values("Content-Encoding"), hasAWSChunked)
 }
 
 // parseTagging parses x-amz-tagging: URL query form, "k1=v1&k2=v2".
@@ -297,9 +288,10 @@ func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 		sort.Strings(keys)
 		// S3 sends metadata names in lower case, and botocore keeps the
 		// case of the name it receives, so the names bypass Go's
-		// canonical form.
+		// canonical form. Values outside US-ASCII go out RFC 2047
+		// encoded (usermeta.go).
 		for _, k := range keys {
-			hs.set("x-amz-meta-"+k, info.UserMeta[k])
+			hs.set("x-amz-meta-"+k, encodeMetaValue(info.UserMeta[k]))
 		}
 	}
 	if info.VersionID != "" {

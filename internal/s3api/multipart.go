@@ -19,7 +19,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		Owner:   req.principal().AccountID,
 	}
 	var err error
-	if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+	if in.UserMeta, err = parseHeaderUserMeta(hdr); err != nil {
 		return err
 	}
 	if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {
@@ -92,7 +92,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	}
 	part, err := h.objects.UploadPart(req.r.Context(), in)
 	if err != nil {
-		return err
+		return namedMismatch(err, in.Checksum)
 	}
 	w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(w.Header(), part.Checksum, 0)

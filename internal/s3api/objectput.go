@@ -42,7 +42,7 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	}
 	info, err := h.objects.PutObject(req.r.Context(), in)
 	if err != nil {
-		return err
+		return namedMismatch(err, in.Checksum)
 	}
 	hdr := w.Header()
 	hdr.Set("ETag", quoteETag(info.ETag))
@@ -83,7 +83,7 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	if in.Checksum, in.ChecksumAlgorithm, err = parseExpectedChecksum(hdr, req.trailers()); err != nil {
 		return in, err
 	}
-	if in.UserMeta, err = parseUserMeta(hdr); err != nil {
+	if in.UserMeta, err = parseHeaderUserMeta(hdr); err != nil {
 		return in, err
 	}
 	if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {

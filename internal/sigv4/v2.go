@@ -15,9 +15,9 @@ import (
 
 // subresourcesV2 are the query parameters that Signature Version 2 signs
 // as part of the canonicalized resource: the S3 sub-resources and the
-// response-* header overrides, as AWS's REST authentication guide and the
-// V2 signers in common clients list them. A parameter not listed here is
-// not signed, so the list must not grow with parameters clients leave out.
+// response-* header overrides, as AWS's REST authentication guide and
+// botocore's HmacV1Auth list them. A parameter not listed here is not
+// signed, so the list must not grow with parameters clients leave out.
 var subresourcesV2 = map[string]bool{
 	"accelerate": true, "acl": true, "analytics": true, "cors": true,
 	"defaultObjectAcl": true, "delete": true, "inventory": true,
@@ -31,6 +31,37 @@ var subresourcesV2 = map[string]bool{
 	"response-cache-control": true, "response-content-disposition": true,
 	"response-content-encoding": true, "response-content-language": true,
 	"response-content-type": true, "response-expires": true,
+}
+
+// otherSubresourcesV2 are the sub-resource lists of the other V2 signers
+// in wide use, which differ from subresourcesV2 at the edges: minio-go
+// also signs encryption, legal-hold and retention; s3cmd signs only the
+// list of AWS's original guide plus delete and cors. A request verifies if
+// it is signed under any of the lists, the way canonicalURIs accepts the
+// path spellings of SigV4 clients; each list is a fixed, public choice.
+var otherSubresourcesV2 = []map[string]bool{
+	{
+		"acl": true, "cors": true, "delete": true, "encryption": true,
+		"legal-hold": true, "lifecycle": true, "location": true,
+		"logging": true, "notification": true, "partNumber": true,
+		"policy": true, "replication": true, "requestPayment": true,
+		"retention": true, "select": true, "select-type": true,
+		"tagging": true, "torrent": true, "uploadId": true, "uploads": true,
+		"versionId": true, "versioning": true, "versions": true,
+		"website": true, "response-cache-control": true, "response-content-disposition": true,
+		"response-content-encoding": true, "response-content-language": true,
+		"response-content-type": true, "response-expires": true,
+	},
+	{
+		"acl": true, "lifecycle": true, "location": true, "logging": true,
+		"notification": true, "partNumber": true, "policy": true,
+		"requestPayment": true, "torrent": true, "uploadId": true,
+		"uploads": true, "versionId": true, "versioning": true,
+		"versions": true, "website": true, "delete": true, "cors": true,
+		"response-cache-control": true, "response-content-disposition": true,
+		"response-content-encoding": true, "response-content-language": true,
+		"response-content-type": true, "response-expires": true,
+	},
 }
 
 // verifyHeaderV2 authenticates "Authorization: AWS AK:base64(hmac-sha1)".
@@ -70,8 +101,7 @@ func (v *Verifier) verifyHeaderV2(r *http.Request, authz string) (*Result, error
 	if amzDate != "" {
 		date = ""
 	}
-	sts := v.stringToSignV2(r, date, nil)
-	if !equalSignature(signV2(c.SecretKey, sts), sig) {
+	if !v.signedV2(c.SecretKey, sig, r, date, nil) {
 		v.reject(ctx, HeaderV2, accessKey, ErrSignatureMismatch)
 		return nil, ErrSignatureMismatch
 	}
@@ -130,8 +160,7 @@ func (v *Verifier) verifyPresignedV2(r *http.Request) (*Result, error) {
 	if err := checkSessionToken(c, token); err != nil {
 		return nil, err
 	}
-	sts := v.stringToSignV2(r, expires, q)
-	if !equalSignature(signV2(c.SecretKey, sts), sig) {
+	if !v.signedV2(c.SecretKey, sig, r, expires, q) {
 		v.reject(ctx, PresignedV2, accessKey, ErrSignatureMismatch)
 		return nil, ErrSignatureMismatch
 	}
@@ -151,14 +180,33 @@ func signV2(secret string, sts []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// stringToSignV2 builds the SigV2 string to sign:
+// signedV2 reports whether sig signs r under one of the canonicalized
+// resources that resourcesV2 lists.
+func (v *Verifier) signedV2(secret, sig string, r *http.Request, date string, query url.Values) bool {
+	head := headV2(r, date, query)
+	for _, res := range v.resourcesV2(r) {
+		sts := append(head[:len(head):len(head)], res...)
+		if equalSignature(signV2(secret, sts), sig) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringToSignV2 builds the SigV2 string to sign with the canonicalized
+// resource of AWS's guide (the first of resourcesV2).
+func (v *Verifier) stringToSignV2(r *http.Request, date string, query url.Values) []byte {
+	return append(headV2(r, date, query), v.resourcesV2(r)[0]...)
+}
+
+// headV2 builds the SigV2 string to sign up to the canonicalized resource:
 //
 //	Method \n Content-MD5 \n Content-Type \n Date-or-Expires \n
-//	CanonicalizedAmzHeaders CanonicalizedResource
+//	CanonicalizedAmzHeaders
 //
 // For presigned requests query holds the parsed query, whose x-amz-*
 // parameters count as headers (signers move them there).
-func (v *Verifier) stringToSignV2(r *http.Request, date string, query url.Values) []byte {
+func headV2(r *http.Request, date string, query url.Values) []byte {
 	b := make([]byte, 0, 256)
 	b = append(b, r.Method...)
 	b = append(b, '\n')
@@ -168,8 +216,7 @@ func (v *Verifier) stringToSignV2(r *http.Request, date string, query url.Values
 	b = append(b, '\n')
 	b = append(b, date...)
 	b = append(b, '\n')
-	b = appendAmzHeadersV2(b, r.Header, query)
-	return v.appendResourceV2(b, r)
+	return appendAmzHeadersV2(b, r.Header, query)
 }
 
 // appendAmzHeadersV2 appends the x-amz-* headers, lowercased, sorted,
@@ -205,47 +252,72 @@ func appendAmzHeadersV2(b []byte, h http.Header, query url.Values) []byte {
 	return b
 }
 
-// appendResourceV2 appends the canonicalized resource: "/bucket" for a
-// virtual-hosted request, the path as sent, then the signed sub-resources
-// sorted by name with their decoded values (no '=' for empty ones).
-func (v *Verifier) appendResourceV2(b []byte, r *http.Request) []byte {
+// resourcesV2 returns the canonicalized resources a client may have
+// signed for r, the one AWS's guide describes first, without repeats.
+//
+// The path is "/bucket" for a virtual-hosted request followed by the path
+// as sent. A path-style request for a bucket sent as "/bucket" is also
+// tried as "/bucket/": that is the resource AWS uses for a bucket (its
+// virtual-hosted examples sign "/bucket/"), and botocore signs it while
+// sending "/bucket". The sub-resources are tried under each signer list.
+func (v *Verifier) resourcesV2(r *http.Request) []string {
+	var bucket string
 	if v.vhostBucket != nil {
-		if bucket := v.vhostBucket(r); bucket != "" {
-			b = append(b, '/')
-			b = append(b, bucket...)
-		}
+		bucket = v.vhostBucket(r)
 	}
 	p := rawPath(r)
 	if p == "" {
 		p = "/"
 	}
-	b = append(b, p...)
-	if r.URL.RawQuery == "" {
-		return b
+	paths := []string{p}
+	if bucket != "" {
+		paths[0] = "/" + bucket + p
+	} else if len(p) > 1 && strings.IndexByte(p[1:], '/') < 0 {
+		paths = append(paths, p+"/")
+	}
+	var out []string
+	for _, list := range append([]map[string]bool{subresourcesV2}, otherSubresourcesV2...) {
+		subs := subresourceQueryV2(r.URL.RawQuery, list)
+		for _, path := range paths {
+			if res := path + subs; !slices.Contains(out, res) {
+				out = append(out, res)
+			}
+		}
+	}
+	return out
+}
+
+// subresourceQueryV2 returns "?name[=value]&..." for the parameters of
+// rawQuery in list, sorted by name with decoded values and no '=' for
+// empty ones, or "" when there are none.
+func subresourceQueryV2(rawQuery string, list map[string]bool) string {
+	if rawQuery == "" {
+		return ""
 	}
 	type sub struct{ name, value string }
 	var subs []sub
-	for part := range strings.SplitSeq(r.URL.RawQuery, "&") {
+	for part := range strings.SplitSeq(rawQuery, "&") {
 		name, value, _ := strings.Cut(part, "=")
 		name = queryUnescape(name)
-		if subresourcesV2[name] {
+		if list[name] {
 			subs = append(subs, sub{name, queryUnescape(value)})
 		}
 	}
 	slices.SortStableFunc(subs, func(a, b sub) int { return strings.Compare(a.name, b.name) })
+	var b strings.Builder
 	for i, s := range subs {
 		if i == 0 {
-			b = append(b, '?')
+			b.WriteByte('?')
 		} else {
-			b = append(b, '&')
+			b.WriteByte('&')
 		}
-		b = append(b, s.name...)
+		b.WriteString(s.name)
 		// "?acl" and "?acl=" sign alike, as "acl": clients differ in
 		// which they send but agree on what they sign.
 		if s.value != "" {
-			b = append(b, '=')
-			b = append(b, s.value...)
+			b.WriteByte('=')
+			b.WriteString(s.value)
 		}
 	}
-	return b
+	return b.String()
 }
