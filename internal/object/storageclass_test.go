@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/coffer-s3/coffer/internal/meta"
 )
 
 func TestCanonicalStorageClass(t *testing.T) {
@@ -123,5 +125,42 @@ func TestStorageClass_putCopyMultipart(t *testing.T) {
 				t.Errorf("GetObject(GLACIER) = %q, %v; want \"x\"", body, err)
 			}
 		})
+	}
+}
+
+// TestStorageClass_oldRecord rewrites an object's record in
+// objectFormatV2, as coffer wrote it before storage classes, and checks
+// that it reads, lists and is replaced as a STANDARD object.
+func TestStorageClass_oldRecord(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	e.put(t, "bkt", "old", "bytes")
+	err := e.meta.Update(ctx, func(tx meta.Txn) error {
+		v3, err := tx.Get(objectKey("bkt", "old"))
+		if err != nil {
+			return err
+		}
+		// A STANDARD V3 record is the V2 record with an empty class
+		// appended.
+		if v3[0] != objectFormatV3 || v3[len(v3)-1] != 0 {
+			t.Fatalf("record %q is not a STANDARD objectFormatV3 record", v3)
+		}
+		v2 := append([]byte{objectFormatV2}, v3[1:len(v3)-1]...)
+		return tx.Set(objectKey("bkt", "old"), v2)
+	})
+	checkErr(t, "rewrite record", err, nil)
+	head, err := e.s.HeadObject(ctx, GetInput{Bucket: "bkt", Key: "old"})
+	checkErr(t, "HeadObject", err, nil)
+	if head.Info.StorageClass != "STANDARD" {
+		t.Errorf("HeadObject StorageClass = %q, want STANDARD", head.Info.StorageClass)
+	}
+	list, err := e.s.ListObjects(ctx, ListInput{Bucket: "bkt", MaxKeys: 10})
+	checkErr(t, "ListObjects", err, nil)
+	if len(list.Objects) != 1 || list.Objects[0].StorageClass != "STANDARD" {
+		t.Errorf("ListObjects = %+v, want one STANDARD object", list.Objects)
+	}
+	if body, err := e.read("bkt", "old"); err != nil || body != "bytes" {
+		t.Errorf("GetObject = %q, %v; want \"bytes\"", body, err)
 	}
 }
