@@ -57,6 +57,12 @@ a s3 cp "$W/small.txt" "s3://$B/small.txt"
 a s3 cp "s3://$B/small.txt" "$W/small.back"
 check_same_file "$W/small.txt" "$W/small.back" "small file round trip"
 
+step "s3 cp --storage-class and head-object"
+a s3 cp --storage-class STANDARD_IA "$W/small.txt" "s3://$B/small-ia.txt"
+check_eq "$(a s3api head-object --bucket "$B" --key small-ia.txt --query StorageClass --output text)" STANDARD_IA "head-object storage class"
+check_eq "$(a s3api head-object --bucket "$B" --key small.txt --query StorageClass --output text)" None "no storage class header for STANDARD"
+check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix small-ia --query 'Contents[0].StorageClass' --output text)" STANDARD_IA "listed storage class"
+
 step "s3 cp of an empty file"
 : >"$W/empty"
 a s3 cp "$W/empty" "s3://$B/empty"

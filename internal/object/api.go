@@ -101,7 +101,7 @@ type ObjectInfo struct {
 	TagCount     int
 	Checksum     *Checksum // nil if the object has none stored
 	PartsCount   int       // 0 for a single-part object
-	StorageClass string    // "STANDARD"
+	StorageClass string    // "STANDARD" or another class of storageclass.go
 	Owner        string
 
 	// LockMode and RetainUntil are the version's retention ("" and zero
@@ -153,6 +153,8 @@ type PutInput struct {
 	// Lock is the retention and legal hold asked for (nil for none: the
 	// bucket's default retention applies).
 	Lock *Lock
+	// StorageClass is the object's class; "" means STANDARD.
+	StorageClass string
 }
 
 // Range is a parsed HTTP byte range. Exactly one form is used:
@@ -240,6 +242,11 @@ type CopyInput struct {
 	// Lock is the new version's lock (nil: the bucket's default); the
 	// source's lock is never copied.
 	Lock *Lock
+	// StorageClass is the new object's class. "" (not given) means
+	// STANDARD: as in S3, the source's class is not copied. Naming a class
+	// other than the source's is a change that allows copying an object
+	// onto itself.
+	StorageClass string
 }
 
 // CopyOutput reports a completed copy.
@@ -283,6 +290,9 @@ type CreateUploadInput struct {
 	// Lock is applied to the object the upload completes (nil: the
 	// bucket's default at completion).
 	Lock *Lock
+	// StorageClass is the class the completed object gets; "" means
+	// STANDARD.
+	StorageClass string
 }
 
 // Upload describes an in-progress multipart upload.
@@ -293,6 +303,7 @@ type Upload struct {
 	Owner             string
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      checksum.Type
+	StorageClass      string // "STANDARD" or the class asked for at creation
 }
 
 // UploadPartInput uploads one part (1..10000).

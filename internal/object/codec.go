@@ -39,6 +39,14 @@ const objectFormatV1 byte = 1
 // encoding must never change; new fields need a new version.
 const objectFormatV2 byte = 2
 
+// objectFormatV3 is objectFormatV2 followed by the storage class:
+//
+//	StorageClass str ("" for STANDARD, so a STANDARD record grows by one byte)
+//
+// Records written before it are V1 or V2 and decode as STANDARD. This
+// encoding must never change; new fields need a new version.
+const objectFormatV3 byte = 3
+
 const (
 	objFlagInline       = 1 << 0
 	objFlagChecksum     = 1 << 1
@@ -47,10 +55,10 @@ const (
 	objFlagLegalHoldSet = 1 << 4
 )
 
-// encodeObject serializes an object record in objectFormatV2.
+// encodeObject serializes an object record in objectFormatV3.
 func encodeObject(r *objectRecord) []byte {
 	e := encoder{buf: make([]byte, 0, 160)}
-	e.buf = append(e.buf, objectFormatV2)
+	e.buf = append(e.buf, objectFormatV3)
 	var flags uint64
 	if r.Inline {
 		flags |= objFlagInline
@@ -107,12 +115,13 @@ func encodeObject(r *objectRecord) []byte {
 		until = r.RetainUntil.UnixNano()
 	}
 	e.int(until)
+	e.str(r.StorageClass)
 	return e.buf
 }
 
 // decodeObject parses a record written by encodeObject.
 func decodeObject(b []byte, r *objectRecord) error {
-	if len(b) == 0 || (b[0] != objectFormatV1 && b[0] != objectFormatV2) {
+	if len(b) == 0 || b[0] < objectFormatV1 || b[0] > objectFormatV3 {
 		return fmt.Errorf("%w: object record format %v", errBadRecord, b[:min(len(b), 1)])
 	}
 	d := decoder{buf: b[1:]}
@@ -156,8 +165,8 @@ func decodeObject(b []byte, r *objectRecord) error {
 	}
 	r.Owner = d.str()
 	r.Blob = blob.ID(d.str())
-	r.Seq, r.LockMode, r.RetainUntil = nil, "", time.Time{}
-	if b[0] == objectFormatV2 {
+	r.Seq, r.LockMode, r.RetainUntil, r.StorageClass = nil, "", time.Time{}, ""
+	if b[0] >= objectFormatV2 {
 		if s := d.str(); s != "" {
 			r.Seq = []byte(s)
 		}
@@ -165,6 +174,9 @@ func decodeObject(b []byte, r *objectRecord) error {
 		if until := d.int(); until != 0 {
 			r.RetainUntil = time.Unix(0, until).UTC()
 		}
+	}
+	if b[0] >= objectFormatV3 {
+		r.StorageClass = storedStorageClass(d.bytes())
 	}
 	if d.err != nil {
 		return fmt.Errorf("%w: object record: %v", errBadRecord, d.err)
@@ -232,11 +244,16 @@ func (d *decoder) count() int {
 }
 
 func (d *decoder) str() string {
+	return string(d.bytes())
+}
+
+// bytes reads a str without copying it: the result aliases the record.
+func (d *decoder) bytes() []byte {
 	n := d.count()
 	if d.err != nil {
-		return ""
+		return nil
 	}
-	s := string(d.buf[:n])
+	s := d.buf[:n]
 	d.buf = d.buf[n:]
 	return s
 }

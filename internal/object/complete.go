@@ -124,6 +124,7 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		// lets a retried completion recognize its own result.
 		DataID: in.UploadID, Modified: now, Headers: up.Headers, UserMeta: up.UserMeta,
 		Tags: up.Tags, Owner: up.Owner, PartsCount: len(in.Parts),
+		StorageClass: up.StorageClass,
 	}, lock: up.Lock}
 	md5s := make([][]byte, 0, len(in.Parts))
 	for _, cp := range in.Parts {

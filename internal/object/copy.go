@@ -103,13 +103,18 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if err := checkLock(in.Lock, s.clock.Now()); err != nil {
 		return nil, err
 	}
+	class, err := canonicalStorageClass(in.StorageClass)
+	if err != nil {
+		return nil, err
+	}
 	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond,
 		func(rec *objectRecord) (int64, int64, error) {
 			if rec.Size > MaxObjectSize {
 				return 0, 0, fmt.Errorf("%w: %d bytes", ErrCopySourceTooLarge, rec.Size)
 			}
 			if in.SrcBucket == in.DstBucket && in.SrcKey == in.DstKey && !in.ReplaceMetadata &&
-				(in.ChecksumAlgorithm == "" || rec.Checksum != nil && rec.Checksum.Alg == in.ChecksumAlgorithm) {
+				(in.ChecksumAlgorithm == "" || rec.Checksum != nil && rec.Checksum.Alg == in.ChecksumAlgorithm) &&
+				(in.StorageClass == "" || class == rec.StorageClass) {
 				return 0, 0, ErrInvalidCopyRequest
 			}
 			return 0, rec.Size, nil
@@ -147,6 +152,8 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 		Owner:    in.Owner,
 		Inline:   got.blob == "",
 		Blob:     got.blob,
+
+		StorageClass: class,
 	}
 	if in.ReplaceMetadata {
 		rec.Headers, rec.UserMeta = in.Headers, cloneMeta(in.UserMeta)

@@ -53,6 +53,9 @@ var (
 	ErrCopySourceTooLarge = errors.New("object: copy source larger than 5 GiB")
 	// ErrInvalidDigest: a Content-MD5 that is not 16 bytes (S3 InvalidDigest).
 	ErrInvalidDigest = errors.New("object: malformed content-md5")
+	// ErrInvalidStorageClass: a storage class a general purpose bucket
+	// does not accept (S3 InvalidStorageClass).
+	ErrInvalidStorageClass = errors.New("object: invalid storage class")
 )
 
 // RangeError is returned when a Range cannot be satisfied (416 InvalidRange).

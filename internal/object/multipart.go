@@ -89,6 +89,10 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 	if err != nil {
 		return Upload{}, err
 	}
+	class, err := canonicalStorageClass(in.StorageClass)
+	if err != nil {
+		return Upload{}, err
+	}
 	now := s.clock.Now().UTC()
 	if err := checkLock(in.Lock, now); err != nil {
 		return Upload{}, err
@@ -96,6 +100,7 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 	rec := uploadRecord{
 		Initiated: now, Owner: in.Owner, Alg: in.ChecksumAlgorithm, Type: typ,
 		Headers: in.Headers, UserMeta: cloneMeta(in.UserMeta), Tags: slices.Clone(in.Tags),
+		StorageClass: class,
 	}
 	if in.Lock != nil {
 		l := *in.Lock
@@ -124,7 +129,7 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 
 func (r *uploadRecord) upload(bucket, key, id string) Upload {
 	return Upload{Bucket: bucket, Key: key, UploadID: id, Initiated: r.Initiated, Owner: r.Owner,
-		ChecksumAlgorithm: r.Alg, ChecksumType: r.Type}
+		ChecksumAlgorithm: r.Alg, ChecksumType: r.Type, StorageClass: storageClassName(r.StorageClass)}
 }
 
 // getUpload reads an upload record, or returns ErrNoSuchUpload.

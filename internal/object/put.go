@@ -45,6 +45,10 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	class, err := canonicalStorageClass(in.StorageClass)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
 	if err := checkLock(in.Lock, s.clock.Now()); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -86,6 +90,8 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 			Owner:    in.Owner,
 			Inline:   got.blob == "",
 			Blob:     got.blob,
+
+			StorageClass: class,
 		},
 		inline: got.inline,
 		lock:   in.Lock,

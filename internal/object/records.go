@@ -95,7 +95,8 @@ type objectRecord struct {
 	Inline bool    `json:"in,omitempty"`
 	Blob   blob.ID `json:"b,omitempty"`
 
-	// The fields below are encoded only from objectFormatV2 on.
+	// The fields below are encoded only from objectFormatV2 on, and
+	// StorageClass only from objectFormatV3 on.
 
 	// Seq places the version in its key's history (versionid.go); nil in
 	// records written before versioning, whose place follows from
@@ -111,6 +112,9 @@ type objectRecord struct {
 	// LegalHoldSet: a legal hold was placed at some time (LegalHold
 	// tells whether it is on now).
 	LegalHoldSet bool `json:"-"`
+	// StorageClass is "" for STANDARD (and in records written before
+	// storage classes), else a class canonicalStorageClass accepts.
+	StorageClass string `json:"-"`
 }
 
 // info converts a current record into the API's ObjectInfo.
@@ -138,7 +142,7 @@ func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
 		TagCount:     len(r.Tags),
 		Checksum:     r.Checksum.toChecksum(),
 		PartsCount:   r.PartsCount,
-		StorageClass: "STANDARD",
+		StorageClass: storageClassName(r.StorageClass),
 		Owner:        r.Owner,
 	}
 }
@@ -180,6 +184,9 @@ type uploadRecord struct {
 	Tags      []Tag              `json:"tg,omitempty"`
 	// Lock is the lock the completed object gets (optional field).
 	Lock *Lock `json:"lk,omitempty"`
+	// StorageClass is the completed object's class, "" for STANDARD
+	// (optional field: uploads started before it are STANDARD).
+	StorageClass string `json:"sc,omitempty"`
 }
 
 // partRecord is an uploaded part.

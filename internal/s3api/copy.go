@@ -92,7 +92,7 @@ func parseCopyInput(req *request) (object.CopyInput, error) {
 	if in.Cond, err = parseWriteConditions(hdr); err != nil {
 		return in, err
 	}
-	if err := checkStorageClass(hdr); err != nil {
+	if in.StorageClass, err = parseStorageClass(hdr); err != nil {
 		return in, err
 	}
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {

@@ -70,7 +70,6 @@ var (
 	errMalformedPOST         = errors.New("s3api: malformed POST request")
 	errPostFileMissing       = errors.New("s3api: POST request has no file field")
 	errPostTooLarge          = errors.New("s3api: POST pre-data too large")
-	errInvalidStorageClass   = errors.New("s3api: invalid storage class")
 	errRequestIsNotMultipart = errors.New("s3api: request is not multipart content")
 	errCORSMissingOrigin     = errors.New("s3api: preflight without origin")
 	errCORSInvalidMethod     = errors.New("s3api: preflight with an invalid method")
@@ -210,7 +209,7 @@ var errorTable = []errorRow{
 	{is(errMalformedPOST), apiError{"MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."}},
 	{is(errPostFileMissing), apiError{"InvalidArgument", 400, "POST requires exactly one file upload per request."}},
 	{is(errPostTooLarge), apiError{"MaxPostPreDataLengthExceededError", 400, "Your POST request fields preceding the upload file were too large."}},
-	{is(errInvalidStorageClass), apiError{"InvalidStorageClass", 400, "The storage class you specified is not valid"}},
+	{is(object.ErrInvalidStorageClass), apiError{"InvalidStorageClass", 400, "The storage class you specified is not valid"}},
 	{is(errCORSMissingOrigin), apiError{"BadRequest", 400, "Insufficient information. Origin request header needed."}},
 	{is(errCORSInvalidMethod), apiError{"BadRequest", 400, "Invalid Access-Control-Request-Method: null"}},
 	// "evalution" is AWS's spelling.

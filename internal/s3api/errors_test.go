@@ -55,6 +55,7 @@ var domainErrors = map[string]error{
 	"object.ErrInvalidRequest":                  object.ErrInvalidRequest,
 	"object.ErrCopySourceTooLarge":              object.ErrCopySourceTooLarge,
 	"object.ErrInvalidDigest":                   object.ErrInvalidDigest,
+	"object.ErrInvalidStorageClass":             object.ErrInvalidStorageClass,
 	"object.ErrIllegalVersioningConfiguration":  object.ErrIllegalVersioningConfiguration,
 	"object.ErrInvalidBucketState":              object.ErrInvalidBucketState,
 	"object.ErrObjectLocked":                    object.ErrObjectLocked,

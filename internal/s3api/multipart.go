@@ -25,7 +25,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if in.Tags, err = parseTagging(hdr.Get("X-Amz-Tagging")); err != nil {
 		return err
 	}
-	if err := checkStorageClass(hdr); err != nil {
+	if in.StorageClass, err = parseStorageClass(hdr); err != nil {
 		return err
 	}
 	if err := checkWriteHeaders(hdr); err != nil {
@@ -259,7 +259,7 @@ func (h *Handler) listParts(w http.ResponseWriter, req *request) error {
 		IsTruncated:          out.Truncated,
 		Initiator:            owner{ID: up.Owner},
 		Owner:                owner{ID: up.Owner},
-		StorageClass:         "STANDARD",
+		StorageClass:         storageClass(up.StorageClass),
 		ChecksumAlgorithm:    string(up.ChecksumAlgorithm),
 		ChecksumType:         string(up.ChecksumType),
 	}
@@ -315,7 +315,7 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, req *request) erro
 			UploadID:          u.UploadID,
 			Initiator:         owner{ID: u.Owner},
 			Owner:             owner{ID: u.Owner},
-			StorageClass:      "STANDARD",
+			StorageClass:      storageClass(u.StorageClass),
 			Initiated:         isoTime(u.Initiated),
 			ChecksumAlgorithm: string(u.ChecksumAlgorithm),
 			ChecksumType:      string(u.ChecksumType),

@@ -2,7 +2,6 @@ package s3api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
@@ -92,7 +91,7 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	if in.Cond, err = parseWriteConditions(hdr); err != nil {
 		return in, err
 	}
-	if err := checkStorageClass(hdr); err != nil {
+	if in.StorageClass, err = parseStorageClass(hdr); err != nil {
 		return in, err
 	}
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
@@ -105,16 +104,10 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	return in, checkWriteHeaders(hdr)
 }
 
-// checkStorageClass accepts the storage classes coffer stores (all of them
-// as STANDARD, S3's default) and rejects names S3 does not know.
-func checkStorageClass(hdr http.Header) error {
-	switch sc := strings.ToUpper(hdr.Get("X-Amz-Storage-Class")); sc {
-	case "", "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
-		"INTELLIGENT_TIERING", "GLACIER_IR", "EXPRESS_ONEZONE":
-		return nil
-	case "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "SNOW":
-		// Archive tiers need restore semantics coffer does not have.
-		return withMessage(errNotImplemented, "The storage class "+sc+" is not implemented.")
-	}
-	return errInvalidStorageClass
+// parseStorageClass returns x-amz-storage-class ("" if not sent) once the
+// object service accepts it: the classes of a general purpose bucket, in
+// S3's spelling; any other name is InvalidStorageClass.
+func parseStorageClass(hdr http.Header) (string, error) {
+	sc := hdr.Get("X-Amz-Storage-Class")
+	return sc, object.CheckStorageClass(sc)
 }

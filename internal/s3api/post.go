@@ -228,7 +228,7 @@ func parsePostInput(form *postForm, req *request, key string, body io.Reader, si
 			return in, err
 		}
 	}
-	if err := checkStorageClass(hdr); err != nil {
+	if in.StorageClass, err = parseStorageClass(hdr); err != nil {
 		return in, err
 	}
 	return in, checkWriteHeaders(hdr)

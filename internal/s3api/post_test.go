@@ -57,6 +57,9 @@ func postPolicy(lo, hi int64, extra ...sigv4.PolicyCondition) *sigv4.PostResult 
 	return &sigv4.PostResult{Principal: rootPrincipal, Method: sigv4.PostPolicy, Conditions: append(conds, extra...)}
 }
 
+// storageClassCond lets a form carry x-amz-storage-class.
+var storageClassCond = sigv4.PolicyCondition{Op: sigv4.CondStartsWith, Field: "x-amz-storage-class", Value: ""}
+
 func TestPostObject(t *testing.T) {
 	signed := []formField{
 		{"x-amz-algorithm", "AWS4-HMAC-SHA256"}, {"x-amz-credential", "AKIDEXAMPLE/20260304/us-east-1/s3/aws4_request"},
@@ -115,6 +118,11 @@ func TestPostObject(t *testing.T) {
 			status: 403, code: "AccessDenied"},
 		{name: "no such bucket", fields: with(formField{"key", "user/a"}), file: []byte("x"),
 			policy: postPolicy(0, 10), objErr: object.ErrNoSuchBucket, status: 404, code: "NoSuchBucket"},
+		{name: "storage class", fields: with(formField{"key", "user/a"}, formField{"x-amz-storage-class", "STANDARD_IA"}),
+			file: []byte("x"), policy: postPolicy(0, 10, storageClassCond), status: 204,
+			call: object.PutInput{Bucket: "b", Key: "user/a", Size: 1, Owner: "000000000000", StorageClass: "STANDARD_IA"}},
+		{name: "invalid storage class", fields: with(formField{"key", "user/a"}, formField{"x-amz-storage-class", "FAST"}),
+			file: []byte("x"), policy: postPolicy(0, 10, storageClassCond), status: 400, code: "InvalidStorageClass"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

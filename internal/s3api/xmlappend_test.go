@@ -30,7 +30,7 @@ func listResults(key, prefix, token string, size int64, truncated, withOwner boo
 	if withOwner {
 		obj.Owner = &owner{ID: prefix, DisplayName: key}
 	}
-	contents := []objectXML{obj, {Key: prefix + key, ETag: token}}
+	contents := []objectXML{obj, {Key: prefix + key, ETag: token, StorageClass: "DEEP_ARCHIVE"}}
 	prefixes := []commonPrefix{{Prefix: prefix}, {Prefix: key + "/"}}
 	return []xmlAppender{
 		&listBucketResultV2{
