@@ -249,6 +249,17 @@ else
 	skip "boto3 is not installed for python3; the boto3 SigV2 checks did not run"
 fi
 
+step "boto3: listing encoding, write version ids, conditional deletes, GetObjectAttributes, bucket tagging, CORS"
+if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+	if python3 "$E2E_DIR/boto3_parity.py" "$COFFER_ENDPOINT" e2e-awscli; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "boto3_parity.py reported failures (see [parity] lines above)"
+	fi
+else
+	skip "boto3 is not installed for python3; the boto3 parity checks did not run"
+fi
+
 step "versioning: put-bucket-versioning, list-object-versions, get by version id, delete markers"
 VB=e2e-awscli-versioned
 a s3api create-bucket --bucket "$VB" >/dev/null
