@@ -162,15 +162,21 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
-	token := req.query.Get("continuation-token")
 	startAfter := req.query.Get("start-after")
 	after := startAfter
-	if _, ok := req.query["continuation-token"]; ok {
-		if token == "" {
-			return withMessage(errInvalidArgument, "The continuation token provided is incorrect")
+	// An empty continuation-token is no token: S3 lists from the start
+	// (or start-after) and echoes the empty token back.
+	var token *string
+	if v, ok := req.query["continuation-token"]; ok {
+		t := ""
+		if len(v) > 0 {
+			t = v[0]
 		}
-		if after, err = decodeToken(token); err != nil {
-			return err
+		token = &t
+		if t != "" {
+			if after, err = decodeToken(t); err != nil {
+				return err
+			}
 		}
 	}
 	out, err := h.objects.ListObjects(req.r.Context(), object.ListInput{

@@ -161,7 +161,9 @@ func (r *listBucketResultV2) appendXML(b []byte) []byte {
 	b = appendIntElem(b, "KeyCount", int64(r.KeyCount))
 	b = appendBoolElem(b, "IsTruncated", r.IsTruncated)
 	b = appendElemOmitEmpty(b, "EncodingType", r.EncodingType)
-	b = appendElemOmitEmpty(b, "ContinuationToken", r.ContinuationToken)
+	if r.ContinuationToken != nil {
+		b = appendElem(b, "ContinuationToken", *r.ContinuationToken)
+	}
 	b = appendElemOmitEmpty(b, "NextContinuationToken", r.NextContinuationToken)
 	b = appendElemOmitEmpty(b, "StartAfter", r.StartAfter)
 	b = appendEntries(b, r.Contents, r.CommonPrefixes)

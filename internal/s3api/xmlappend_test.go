@@ -35,7 +35,7 @@ func listResults(key, prefix, token string, size int64, truncated, withOwner boo
 	return []xmlAppender{
 		&listBucketResultV2{
 			Name: "bucket", Prefix: prefix, Delimiter: prefix, MaxKeys: 1000, KeyCount: 4,
-			IsTruncated: truncated, EncodingType: token, ContinuationToken: token,
+			IsTruncated: truncated, EncodingType: token, ContinuationToken: &token,
 			NextContinuationToken: key, StartAfter: key, Contents: contents, CommonPrefixes: prefixes,
 		},
 		&listBucketResultV2{Name: "b", Prefix: prefix},

@@ -61,15 +61,17 @@ type listBucketResultV1 struct {
 }
 
 type listBucketResultV2 struct {
-	XMLName               xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListBucketResult"`
-	Name                  string         `xml:"Name"`
-	Prefix                string         `xml:"Prefix"`
-	Delimiter             string         `xml:"Delimiter,omitempty"`
-	MaxKeys               int            `xml:"MaxKeys"`
-	KeyCount              int            `xml:"KeyCount"`
-	IsTruncated           bool           `xml:"IsTruncated"`
-	EncodingType          string         `xml:"EncodingType,omitempty"`
-	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	XMLName      xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListBucketResult"`
+	Name         string   `xml:"Name"`
+	Prefix       string   `xml:"Prefix"`
+	Delimiter    string   `xml:"Delimiter,omitempty"`
+	MaxKeys      int      `xml:"MaxKeys"`
+	KeyCount     int      `xml:"KeyCount"`
+	IsTruncated  bool     `xml:"IsTruncated"`
+	EncodingType string   `xml:"EncodingType,omitempty"`
+	// ContinuationToken echoes the request's token; nil when the request
+	// had none, so an empty token sent is echoed as an empty element.
+	ContinuationToken     *string        `xml:"ContinuationToken,omitempty"`
 	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
 	StartAfter            string         `xml:"StartAfter,omitempty"`
 	Contents              []objectXML    `xml:"Contents"`
