@@ -18,25 +18,25 @@ func (e *SyntaxError) Error() string { return "policy: " + e.Detail }
 type problem int
 
 const (
-	probJSON            problem = iota // not JSON
-	probShape                          // JSON, but wrong element, type or duplicate
-	probEmptyStatement                 // Statement is an empty list
-	probEffect                         // Effect other than Allow/Deny
-	probMissingEffect                  // no Effect
-	probMissingAction                  // no Action/NotAction
-	probMissingResource                // no Resource/NotResource where required
-	probMissingPrincipal               // no Principal/NotPrincipal where required
-	probPrincipalForbidden             // Principal in an identity policy
-	probResourceForbidden              // Resource in a trust policy
-	probTrustAction                    // non-sts action in a trust policy
-	probActionVendor                   // action without a service prefix
-	probActionColons                   // action with more than one colon
-	probResource                       // resource not "*" nor an ARN
-	probPrincipal                      // principal value not valid
-	probConditionKey                   // condition key without a prefix
-	probSidChars                       // Sid not alphanumeric (IAM)
-	probSidUnique                      // the same Sid twice
-	probVersion                        // unknown Version
+	probJSON               problem = iota // not JSON
+	probShape                             // JSON, but wrong element, type or duplicate
+	probEmptyStatement                    // Statement is an empty list
+	probEffect                            // Effect other than Allow/Deny
+	probMissingEffect                     // no Effect
+	probMissingAction                     // no Action/NotAction
+	probMissingResource                   // no Resource/NotResource where required
+	probMissingPrincipal                  // no Principal/NotPrincipal where required
+	probPrincipalForbidden                // Principal in an identity policy
+	probResourceForbidden                 // Resource in a trust policy
+	probTrustAction                       // non-sts action in a trust policy
+	probActionVendor                      // action without a service prefix
+	probActionColons                      // action with more than one colon
+	probResource                          // resource not "*" nor an ARN
+	probPrincipal                         // principal value not valid
+	probConditionKey                      // condition key without a prefix
+	probSidChars                          // Sid not alphanumeric (IAM)
+	probSidUnique                         // the same Sid twice
+	probVersion                           // unknown Version
 )
 
 // iamText and s3Text are the messages AWS sends. Texts with %s take the

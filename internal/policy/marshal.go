@@ -39,7 +39,7 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 func writeJSON(b *bytes.Buffer, v any) {
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // strings, lists and raw JSON cannot fail
+	_ = enc.Encode(v)       // strings, lists and raw JSON cannot fail
 	b.Truncate(b.Len() - 1) // Encode's newline
 }
 

@@ -35,7 +35,7 @@ func splitVariables(s string) []piece {
 }
 
 // closingBrace finds the '}' that ends a variable, skipping any inside a
-// quoted default value ('' is an escaped quote there).
+// quoted default value (” is an escaped quote there).
 func closingBrace(s string) int {
 	quoted := false
 	for i := 0; i < len(s); i++ {
@@ -76,7 +76,7 @@ func resolve(p piece, ctx Context) (string, bool) {
 	return unquote(strings.TrimSpace(def))
 }
 
-// unquote reads a default value: text in single quotes, '' standing for
+// unquote reads a default value: text in single quotes, ” standing for
 // one quote.
 func unquote(s string) (string, bool) {
 	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
