@@ -136,6 +136,9 @@ func (s *Statement) conditionsHold(ctx Context, substitute bool) bool {
 //     the permissions boundary and session policies (when present) allow
 //     too. A statement naming only the account delegates to identity
 //     policies and grants nothing itself.
+//   - A trust policy or key policy must allow in any case, if only by
+//     naming the account: identity policies alone never assume a role or
+//     use a key.
 //   - Across accounts, the principal's side (identity policies,
 //     boundary, session policies; implicit for a root user) and the
 //     resource policy must both allow.
@@ -222,6 +225,9 @@ func (e *evaluation) allow() Decision {
 		return e.decide(ImplicitDeny, ResourceBased, nil)
 	}
 	same := e.req.ResourceAccount == "" || e.req.ResourceAccount == p.Account
+	if res == nil && e.set.Resource != nil && e.set.Resource.Policy != nil && e.set.Resource.Policy.Kind.gatekeeper() {
+		return e.decide(ImplicitDeny, ResourceBased, nil)
+	}
 	if p.Type == Root {
 		switch {
 		case same:

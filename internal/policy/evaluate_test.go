@@ -198,16 +198,16 @@ func TestEvaluate(t *testing.T) {
 
 		// "AWS JSON policy elements: NotPrincipal".
 		{name: "not principal deny spares listed", principal: sess,
-			set: policies{identity: []string{allowS3}, resource: notPrincipalDeny},
+			set:  policies{identity: []string{allowS3}, resource: notPrincipalDeny},
 			want: Allowed, wantType: IdentityBased, wantSid: "S3"},
 		{name: "not principal deny hits others", principal: alice,
-			set: policies{identity: []string{allowS3}, resource: notPrincipalDeny},
+			set:  policies{identity: []string{allowS3}, resource: notPrincipalDeny},
 			want: ExplicitDeny, wantType: ResourceBased, wantSid: "B"},
 		// "The NotPrincipal element with a Deny effect will always deny
 		// any IAM principal that has a permissions boundary policy
 		// attached."
 		{name: "not principal deny with boundary", principal: sess,
-			set: policies{identity: []string{allowS3}, boundary: allowS3, resource: notPrincipalDeny},
+			set:  policies{identity: []string{allowS3}, boundary: allowS3, resource: notPrincipalDeny},
 			want: ExplicitDeny, wantType: ResourceBased, wantSid: "B"},
 	}
 	for _, tt := range tests {
@@ -267,6 +267,10 @@ func TestEvaluateTrustPolicy(t *testing.T) {
 		{"same account user trusted", alice, PolicySet{Resource: trust(`{"AWS":"arn:aws:iam::111122223333:user/alice"}`)}, Allowed},
 		{"same account via account", alice, PolicySet{Resource: trust(`{"AWS":"111122223333"}`)}, ImplicitDeny},
 		{"same account via account and permission", alice, PolicySet{Identity: mayAssume, Resource: trust(`{"AWS":"111122223333"}`)}, Allowed},
+		// Identity policies alone never assume a role: the trust policy
+		// must name the caller or its account, even within the account.
+		{"same account not trusted", alice, PolicySet{Identity: mayAssume, Resource: trust(`{"AWS":"444455556666"}`)}, ImplicitDeny},
+		{"root not trusted", root, PolicySet{Resource: trust(`{"AWS":"444455556666"}`)}, ImplicitDeny},
 		{"service", Principal{Type: Service, ServiceName: "ec2.amazonaws.com"}, PolicySet{Resource: trust(`{"Service":"ec2.amazonaws.com"}`)}, Allowed},
 		{"web identity", web, PolicySet{Resource: trust(`{"Federated":"accounts.google.com"}`)}, Allowed},
 		{"web identity other provider", web, PolicySet{Resource: trust(`{"Federated":"cognito-identity.amazonaws.com"}`)}, ImplicitDeny},
@@ -274,6 +278,40 @@ func TestEvaluateTrustPolicy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := Request{Principal: tt.p, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: "111122223333"}
+			if got := Evaluate(req, tt.set); got.Outcome != tt.want {
+				t.Errorf("Evaluate = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEvaluateKeyPolicy follows the KMS developer guide, "Default key
+// policy": "Unless the key policy explicitly allows it, you cannot use IAM
+// policies to allow access to a KMS key"; the statement naming the account
+// lets the account's IAM policies grant access.
+func TestEvaluateKeyPolicy(t *testing.T) {
+	const keyARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	useKey := []Attached{{Name: "use-key", Policy: mustParse(t, Managed,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}}`)}}
+	enableIAM := &Attached{Name: "key", Policy: mustParse(t, Key, `{"Version":"2012-10-17","Statement":{"Sid":"Enable IAM User Permissions",
+		"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}}`)}
+	onlyBob := &Attached{Name: "key", Policy: mustParse(t, Key, `{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+		"Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},"Action":"kms:*","Resource":"*"}}`)}
+	tests := []struct {
+		name string
+		p    Principal
+		set  PolicySet
+		want Outcome
+	}{
+		{"account enabled and IAM allows", alice, PolicySet{Identity: useKey, Resource: enableIAM}, Allowed},
+		{"account enabled, IAM silent", alice, PolicySet{Resource: enableIAM}, ImplicitDeny},
+		{"root with account enabled", root, PolicySet{Resource: enableIAM}, Allowed},
+		{"IAM allows, key policy silent", alice, PolicySet{Identity: useKey, Resource: onlyBob}, ImplicitDeny},
+		{"root, key policy silent", root, PolicySet{Resource: onlyBob}, ImplicitDeny},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := Request{Principal: tt.p, Action: "kms:Decrypt", Resource: keyARN, ResourceAccount: "111122223333"}
 			if got := Evaluate(req, tt.set); got.Outcome != tt.want {
 				t.Errorf("Evaluate = %v, want %v", got, tt.want)
 			}

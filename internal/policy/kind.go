@@ -103,6 +103,13 @@ func (k Kind) identity() bool {
 	return false
 }
 
+// gatekeeper reports whether a resource policy of kind k must itself
+// allow a request, even within its own account: a role is assumed only by
+// those its trust policy names, and a KMS key is used only as its key
+// policy allows ("Unless the key policy explicitly allows it, you cannot
+// use IAM policies to allow access to a KMS key").
+func (k Kind) gatekeeper() bool { return k == Trust || k == Key }
+
 // s3 reports whether k answers with S3's MalformedPolicy texts rather than
 // IAM's MalformedPolicyDocument ones.
 func (k Kind) s3() bool { return k == Bucket }

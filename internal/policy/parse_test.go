@@ -27,7 +27,7 @@ func TestParseExamples(t *testing.T) {
     {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::amzn-s3-demo-bucket/marketing/*"]}
   ]
 }`,
-			want: &Policy{Version: Version2012, Statements: []Statement{
+			want: &Policy{Kind: Managed, Version: Version2012, Statements: []Statement{
 				{Effect: Allow, Action: []string{"s3:ListBucket"}, Resource: []string{"arn:aws:s3:::amzn-s3-demo-bucket"},
 					Condition: []Condition{{Operator: "StringLike", Key: "s3:prefix", Values: []string{"marketing/*"}}}},
 				{Effect: Allow, Action: []string{"s3:GetObject", "s3:PutObject"}, Resource: []string{"arn:aws:s3:::amzn-s3-demo-bucket/marketing/*"}},
@@ -39,7 +39,7 @@ func TestParseExamples(t *testing.T) {
 			name: "statement object, no version",
 			kind: UserInline,
 			doc:  `{"Statement": {"Sid": "1", "Effect": "Deny", "NotAction": "iam:*", "NotResource": "*"}}`,
-			want: &Policy{Statements: []Statement{
+			want: &Policy{Kind: UserInline, Statements: []Statement{
 				{Sid: "1", Effect: Deny, Action: []string{"iam:*"}, NotAction: true, Resource: []string{"*"}, NotResource: true},
 			}},
 		},
@@ -50,7 +50,7 @@ func TestParseExamples(t *testing.T) {
 			kind: Bucket,
 			doc: `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal": "*",
   "Action":["s3:GetObject","s3:GetObjectVersion"],"Resource":["arn:aws:s3:::amzn-s3-demo-bucket/*"]}]}`,
-			want: &Policy{Version: Version2012, Statements: []Statement{
+			want: &Policy{Kind: Bucket, Version: Version2012, Statements: []Statement{
 				{Sid: "PublicRead", Effect: Allow, Principal: &Principals{All: true},
 					Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{"arn:aws:s3:::amzn-s3-demo-bucket/*"}},
 			}},
@@ -63,7 +63,7 @@ func TestParseExamples(t *testing.T) {
 			doc: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
   "Principal":{"Service":"ec2.amazonaws.com","AWS":["arn:aws:iam::123456789012:root","999999999999"]},
   "Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}}]}`,
-			want: &Policy{Version: Version2012, Statements: []Statement{
+			want: &Policy{Kind: Trust, Version: Version2012, Statements: []Statement{
 				{Effect: Allow, Principal: &Principals{Service: []string{"ec2.amazonaws.com"}, AWS: []string{"arn:aws:iam::123456789012:root", "999999999999"}},
 					Action:    []string{"sts:AssumeRole"},
 					Condition: []Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}},
@@ -76,7 +76,7 @@ func TestParseExamples(t *testing.T) {
 			kind: Key,
 			doc: `{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions",
   "Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`,
-			want: &Policy{Version: Version2012, ID: "key-default-1", Statements: []Statement{
+			want: &Policy{Kind: Key, Version: Version2012, ID: "key-default-1", Statements: []Statement{
 				{Sid: "Enable IAM User Permissions", Effect: Allow, Principal: &Principals{AWS: []string{"arn:aws:iam::111122223333:root"}},
 					Action: []string{"kms:*"}, Resource: []string{"*"}},
 			}},
@@ -89,7 +89,7 @@ func TestParseExamples(t *testing.T) {
   "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/ReadOnlyRoleSession",
   "arn:aws:iam::444455556666:role/cross-account-read-only-role","arn:aws:iam::444455556666:root"]},
   "Action":"s3:*","Resource":["arn:aws:s3:::amzn-s3-demo-bucket","arn:aws:s3:::amzn-s3-demo-bucket/*"]}]}`,
-			want: &Policy{Version: Version2012, Statements: []Statement{
+			want: &Policy{Kind: Bucket, Version: Version2012, Statements: []Statement{
 				{Effect: Deny, NotPrincipal: true, Principal: &Principals{AWS: []string{
 					"arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/ReadOnlyRoleSession",
 					"arn:aws:iam::444455556666:role/cross-account-read-only-role", "arn:aws:iam::444455556666:root"}},

@@ -24,6 +24,8 @@ const (
 
 // Policy is a parsed, valid policy document.
 type Policy struct {
+	// Kind is the kind the document was parsed as.
+	Kind Kind
 	// Version as written: Version2012, Version2008, or "" when absent.
 	Version string
 	// ID is the optional Id element.
@@ -99,7 +101,7 @@ func parse(doc []byte, k Kind) (*Policy, error) {
 	if v.kind != jObject {
 		return nil, malformed(k, probJSON, "", "document is a JSON %s, not an object", v.kind)
 	}
-	p := &Policy{}
+	p := &Policy{Kind: k}
 	var stmts *jvalue
 	for i := range v.obj {
 		m := &v.obj[i]
