@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // The policy language versions AWS accepts. A document without Version is
 // read as 2008-10-17, where ${...} is plain text rather than a variable.
@@ -151,7 +148,3 @@ func parse(doc []byte, k Kind) (*Policy, error) {
 
 // substitutes reports whether p's ${...} are policy variables.
 func (p *Policy) substitutes() bool { return p.Version == Version2012 }
-
-func (s *Statement) String() string {
-	return fmt.Sprintf("%s %v", s.Effect, s.Action)
-}
