@@ -91,6 +91,8 @@ var rules = []rule{
 	{"blob imports nothing of ours", exact("internal/blob"), ours},
 	{"clock imports nothing of ours", exact("internal/clock"), ours},
 	{"cors is pure: nothing of ours, no wire", exact("internal/cors"), or(ours, std("net/http", "encoding/xml"))},
+	{"policy is pure: nothing of ours, no network, no wire", tree("internal/policy"),
+		or(ours, std("net", "net/http", "encoding/xml"))},
 	{"object knows no wire", tree("internal/object"),
 		or(std("net/http", "encoding/xml"), tree("internal/s3api", "internal/sigv4", "internal/server"))},
 	{"sigv4 reaches credentials through its interface", tree("internal/sigv4"),
@@ -149,6 +151,9 @@ func TestRulesCatchViolations(t *testing.T) {
 		{module + "/cmd/coffer", module + "/internal/server", false},
 		{module + "/internal/coffertest", module + "/internal/server", false},
 		{module + "/internal/meta/pebble", module + "/internal/object", true},
+		{module + "/internal/policy", module + "/internal/clock", true},
+		{module + "/internal/policy", "net/http", true},
+		{module + "/internal/policy", "encoding/json", false},
 	}
 	for _, tt := range tests {
 		got := false
