@@ -38,22 +38,6 @@ func dateCompiler(c condCmp) func([]string) (condMatcher, error) {
 	}
 }
 
-// condDateLayouts are the W3C profile of ISO 8601 (YYYY-MM, YYYY-MM-DD, and
-// date-times to the minute or second, with an optional fraction of a
-// second, which time.Parse accepts after the seconds on its own), with the
-// zone designator (Z or ±hh:mm) or without one, read as UTC; and the basic
-// format (20130930T231548Z) that AWS itself writes in request contexts.
-var condDateLayouts = [...]string{
-	"2006-01",
-	"2006-01-02",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04:05Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02T15:04:05",
-	"20060102T150405Z0700",
-	"20060102T150405",
-}
-
 // parseCondDate reads a date value: exactly four digits are a W3C year
 // (YYYY); any other run of digits, with an optional sign and fraction, is
 // epoch seconds (aws:EpochTime); everything else must fit a layout.
@@ -65,10 +49,21 @@ func parseCondDate(s string) (time.Time, bool) {
 	if t, ok := parseEpochSeconds(s); ok {
 		return t, true
 	}
-	if !strings.ContainsAny(s, "-T") {
-		return time.Time{}, false
-	}
-	for _, layout := range condDateLayouts {
+	// The W3C profile of ISO 8601 (YYYY-MM, YYYY-MM-DD, and date-times to
+	// the minute or second, with an optional fraction of a second, which
+	// time.Parse accepts after the seconds on its own), with the zone
+	// designator (Z or ±hh:mm) or without one, read as UTC; and the ISO 8601
+	// basic format (20130930T231548Z), which AWS's examples also use.
+	for _, layout := range [...]string{
+		"2006-01",
+		"2006-01-02",
+		"2006-01-02T15:04Z07:00",
+		"2006-01-02T15:04:05Z07:00",
+		"2006-01-02T15:04",
+		"2006-01-02T15:04:05",
+		"20060102T150405Z0700",
+		"20060102T150405",
+	} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
@@ -76,8 +71,8 @@ func parseCondDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// maxEpochSecondsDigits keeps epoch seconds within what time.Time represents
-// without overflow (about ±292 billion years is far beyond 12 digits).
+// maxEpochSecondsDigits bounds epoch seconds (12 digits are some 31,000
+// years) so that the value fits int64 and time.Time with room to spare.
 const maxEpochSecondsDigits = 12
 
 // parseEpochSeconds reads [-]digits[.digits] as seconds since the epoch,
