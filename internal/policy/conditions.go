@@ -50,7 +50,6 @@ type condFamily struct {
 
 // condOperator is a parsed operator name.
 type condOperator struct {
-	name     string // as written in the policy
 	qual     setQualifier
 	ifExists bool
 	null     bool // the Null existence check; qual and ifExists are unset
@@ -76,7 +75,7 @@ func checkOperator(op string) error {
 // takes neither a qualifier nor IfExists, because it is itself the test for
 // the key's existence.
 func parseCondOperator(op string) (condOperator, error) {
-	o := condOperator{name: op}
+	var o condOperator
 	base := op
 	switch {
 	case strings.HasPrefix(base, forAllValuesPrefix):
