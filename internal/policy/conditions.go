@@ -1,0 +1,267 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Condition operators as the IAM User Guide documents them ("IAM JSON policy
+// elements: Condition operators", "Single-valued vs. multivalued context
+// keys"). An operator name written in a policy is
+//
+//	[ForAllValues: | ForAnyValue:] Base [IfExists]
+//
+// or the bare Null. Names are case-sensitive: IAM answers
+// "Invalid Condition type : stringEquals" for a miscased one.
+
+const (
+	forAllValuesPrefix = "ForAllValues:"
+	forAnyValuePrefix  = "ForAnyValue:"
+	ifExistsSuffix     = "IfExists"
+	nullOperator       = "Null"
+)
+
+// setQualifier says how a condition treats the set of request values.
+type setQualifier int
+
+const (
+	// qualNone: no set operator. The condition matches when any request
+	// value matches (negated operators: when none does).
+	qualNone setQualifier = iota
+	// qualForAll: every request value must satisfy the operator; an absent
+	// key or an empty set satisfies it vacuously.
+	qualForAll
+	// qualForAny: at least one request value must satisfy the operator; an
+	// absent key or an empty set does not.
+	qualForAny
+)
+
+// condMatcher reports whether one request value matches at least one of the
+// policy values it was compiled from, in the positive sense of the operator
+// family (a negated operator is the negation of this answer).
+type condMatcher func(value string) bool
+
+// condFamily is one base operator: how to compile the policy values into a
+// matcher, and whether the operator is the negated form of that match.
+type condFamily struct {
+	compile func(want []string) (condMatcher, error)
+	negated bool
+}
+
+// condOperator is a parsed operator name.
+type condOperator struct {
+	qual     setQualifier
+	ifExists bool
+	null     bool // the Null existence check; qual and ifExists are unset
+	fam      condFamily
+}
+
+// condOperatorError is the complaint about an operator name. Its text is
+// IAM's own MalformedPolicyDocument wording, so the caller can pass it through.
+type condOperatorError struct{ op string }
+
+func (e condOperatorError) Error() string { return "Invalid Condition type : " + e.op }
+
+// checkOperator validates a condition operator name as written in a policy
+// (e.g. "StringEquals", "ForAnyValue:StringLike", "DateLessThanIfExists",
+// "Null"): nil or an error whose message is fit for MalformedPolicyDocument.
+func checkOperator(op string) error {
+	_, err := parseCondOperator(op)
+	return err
+}
+
+// parseCondOperator splits op into its set qualifier, base operator and
+// IfExists suffix. The qualifier prefixes are exact (case and colon); Null
+// takes neither a qualifier nor IfExists, because it is itself the test for
+// the key's existence.
+func parseCondOperator(op string) (condOperator, error) {
+	var o condOperator
+	base := op
+	switch {
+	case strings.HasPrefix(base, forAllValuesPrefix):
+		o.qual, base = qualForAll, base[len(forAllValuesPrefix):]
+	case strings.HasPrefix(base, forAnyValuePrefix):
+		o.qual, base = qualForAny, base[len(forAnyValuePrefix):]
+	}
+	if base == nullOperator {
+		if o.qual != qualNone {
+			return condOperator{}, condOperatorError{op}
+		}
+		o.null = true
+		return o, nil
+	}
+	if b, ok := strings.CutSuffix(base, ifExistsSuffix); ok {
+		o.ifExists, base = true, b
+	}
+	fam, ok := lookupCondFamily(base)
+	if !ok {
+		return condOperator{}, condOperatorError{op}
+	}
+	o.fam = fam
+	return o, nil
+}
+
+// lookupCondFamily maps a base operator name (no qualifier, no IfExists) to
+// its family. A switch rather than a package map keeps the table immutable.
+func lookupCondFamily(base string) (condFamily, bool) {
+	switch base {
+	case "StringEquals":
+		return condFamily{compile: compileStringEquals}, true
+	case "StringNotEquals":
+		return condFamily{compile: compileStringEquals, negated: true}, true
+	case "StringEqualsIgnoreCase":
+		return condFamily{compile: compileStringEqualsIgnoreCase}, true
+	case "StringNotEqualsIgnoreCase":
+		return condFamily{compile: compileStringEqualsIgnoreCase, negated: true}, true
+	case "StringLike":
+		return condFamily{compile: compileStringLike}, true
+	case "StringNotLike":
+		return condFamily{compile: compileStringLike, negated: true}, true
+	case "NumericEquals":
+		return condFamily{compile: numericCompiler(cmpEQ)}, true
+	case "NumericNotEquals":
+		return condFamily{compile: numericCompiler(cmpEQ), negated: true}, true
+	case "NumericLessThan":
+		return condFamily{compile: numericCompiler(cmpLT)}, true
+	case "NumericLessThanEquals":
+		return condFamily{compile: numericCompiler(cmpLE)}, true
+	case "NumericGreaterThan":
+		return condFamily{compile: numericCompiler(cmpGT)}, true
+	case "NumericGreaterThanEquals":
+		return condFamily{compile: numericCompiler(cmpGE)}, true
+	case "DateEquals":
+		return condFamily{compile: dateCompiler(cmpEQ)}, true
+	case "DateNotEquals":
+		return condFamily{compile: dateCompiler(cmpEQ), negated: true}, true
+	case "DateLessThan":
+		return condFamily{compile: dateCompiler(cmpLT)}, true
+	case "DateLessThanEquals":
+		return condFamily{compile: dateCompiler(cmpLE)}, true
+	case "DateGreaterThan":
+		return condFamily{compile: dateCompiler(cmpGT)}, true
+	case "DateGreaterThanEquals":
+		return condFamily{compile: dateCompiler(cmpGE)}, true
+	case "Bool":
+		return condFamily{compile: compileBool}, true
+	case "BinaryEquals":
+		return condFamily{compile: compileBinaryEquals}, true
+	case "IpAddress":
+		return condFamily{compile: compileIPAddress}, true
+	case "NotIpAddress":
+		return condFamily{compile: compileIPAddress, negated: true}, true
+	case "ArnEquals", "ArnLike":
+		// "The ArnEquals and ArnLike condition operators behave identically."
+		return condFamily{compile: compileArnLike}, true
+	case "ArnNotEquals", "ArnNotLike":
+		return condFamily{compile: compileArnLike, negated: true}, true
+	}
+	return condFamily{}, false
+}
+
+// evalCondition reports whether one condition (operator op, condition key
+// key, policy values want — already variable-substituted, JSON numbers and
+// bools given as their JSON text) holds for the request context ctx.
+// An error means the condition cannot be evaluated (e.g. a bad date in the
+// policy) and the statement must not apply.
+//
+// Several policy values are ORed: the positive operators match when a
+// request value matches any of them, the negated ones (StringNotEquals,
+// NotIpAddress, ...) when it matches none of them (the documented NOR).
+func evalCondition(op, key string, want []string, ctx Context) (bool, error) {
+	o, err := parseCondOperator(op)
+	if err != nil {
+		return false, err
+	}
+	var values []string
+	present := false
+	if ctx != nil {
+		values, present = ctx.Lookup(key)
+	}
+	if o.null {
+		return evalCondNull(want, values, present)
+	}
+	// Policy values are checked whether or not the key is present, so a
+	// bad value fails the same way for every request.
+	m, err := o.fam.compile(want)
+	if err != nil {
+		return false, fmt.Errorf("policy: condition %s on %s: %w", op, key, err)
+	}
+	if !present {
+		return condAbsentKey(o), nil
+	}
+	return evalCondSet(o, m, values), nil
+}
+
+// condAbsentKey is the outcome of a condition whose key the request lacks.
+func condAbsentKey(o condOperator) bool {
+	switch {
+	case o.ifExists:
+		// "If the key is not present, evaluate the condition element as true."
+		return true
+	case o.qual == qualForAll:
+		// ForAllValues "also returns true if there are no context keys in
+		// the request", negated or not.
+		return true
+	case o.qual == qualForAny:
+		// ForAnyValue: "if the key does not exist, the condition returns false."
+		return false
+	default:
+		// "If the policy condition requires that the key is not matched,
+		// such as StringNotLike or ArnNotLike, and the right key is not
+		// present, the condition is true."
+		return o.fam.negated
+	}
+}
+
+// evalCondSet applies the operator to the request values of a present key.
+func evalCondSet(o condOperator, m condMatcher, values []string) bool {
+	// holds is the operator applied to one request value: a negated
+	// operator holds when the value matches none of the policy values.
+	holds := func(v string) bool { return m(v) != o.fam.negated }
+	switch o.qual {
+	case qualForAll:
+		for _, v := range values {
+			if !holds(v) {
+				return false
+			}
+		}
+		return true // an empty set included
+	case qualForAny:
+		for _, v := range values {
+			if holds(v) {
+				return true
+			}
+		}
+		return false
+	default:
+		// Without a set operator the request values are matched as one
+		// value would be: the positive operator matches when any request
+		// value matches any policy value, and the negated operator is
+		// exactly its negation (no request value matches any policy value).
+		for _, v := range values {
+			if m(v) {
+				return !o.fam.negated
+			}
+		}
+		return o.fam.negated
+	}
+}
+
+// evalCondNull is the Null operator: "true" holds when the key is absent (or
+// present with no value: AWS treats an empty set as null), "false" when it
+// is present with a value. Several policy values are ORed.
+func evalCondNull(want, values []string, present bool) (bool, error) {
+	isNull := !present || len(values) == 0
+	result := false
+	for _, w := range want {
+		switch strings.ToLower(w) {
+		case "true":
+			result = result || isNull
+		case "false":
+			result = result || !isNull
+		default:
+			return false, fmt.Errorf("policy: condition Null: value %q is neither true nor false", w)
+		}
+	}
+	return result, nil
+}
