@@ -90,6 +90,7 @@ var rules = []rule{
 	{"meta imports nothing of ours", exact("internal/meta"), ours},
 	{"blob imports nothing of ours", exact("internal/blob"), ours},
 	{"clock imports nothing of ours", exact("internal/clock"), ours},
+	{"sse imports nothing of ours", tree("internal/sse"), ours},
 	{"cors is pure: nothing of ours, no wire", exact("internal/cors"), or(ours, std("net/http", "encoding/xml"))},
 	{"object knows no wire", tree("internal/object"),
 		or(std("net/http", "encoding/xml"), tree("internal/s3api", "internal/sigv4", "internal/server"))},

@@ -3,6 +3,7 @@ package sse
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/minio/sio"
 )
@@ -144,6 +145,35 @@ func (d *decReader) end() error {
 	}
 	d.err = io.EOF
 	return io.EOF
+}
+
+// copyBuffers are WriteTo's buffers: four packages of plaintext.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 4*ChunkSize); return &b }}
+
+// WriteTo lets io.Copy (and so net/http's response copy) read whole
+// packages at a time: given a buffer of a package or more, sio decrypts
+// straight into it instead of into its own buffer and copying from there,
+// which the 32 KiB buffers of io.Copy would otherwise cause.
+func (d *decReader) WriteTo(w io.Writer) (int64, error) {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	var total int64
+	for {
+		n, err := d.Read(*bp)
+		if n > 0 {
+			m, werr := w.Write((*bp)[:n])
+			total += int64(m)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 func (d *decReader) fail(err error) error {

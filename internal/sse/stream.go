@@ -96,33 +96,6 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 
 func (l *limitWriter) Close() error { return l.w.Close() }
 
-// NewReader returns a reader of the stream that encrypts src under key: it
-// suits a destination that reads into its own buffers (io.ReaderFrom).
-// Reads fail with ErrTooLarge past MaxSize plaintext bytes.
-func NewReader(src io.Reader, key *DataKey) (io.Reader, error) {
-	// One byte past MaxSize tells sio's reader the plaintext is too long;
-	// the check below turns it into an error.
-	lim := &io.LimitedReader{R: src, N: MaxSize + 1}
-	r, err := sio.EncryptReader(lim, config(key, 0))
-	if err != nil {
-		return nil, fmt.Errorf("sse: %w", err)
-	}
-	return &encReader{r: r, lim: lim}, nil
-}
-
-type encReader struct {
-	r   io.Reader
-	lim *io.LimitedReader
-}
-
-func (e *encReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if e.lim.N == 0 {
-		return 0, ErrTooLarge
-	}
-	return n, err
-}
-
 // notAuthentic maps sio's decryption errors to ErrNotAuthentic and passes
 // any other error (the source's own) through.
 func notAuthentic(err error) error {

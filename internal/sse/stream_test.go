@@ -51,18 +51,21 @@ func encryptWriter(t testing.TB, key *DataKey, p []byte) []byte {
 	return buf.Bytes()
 }
 
-// encryptReader encrypts p with NewReader.
-func encryptReader(t testing.TB, key *DataKey, p []byte) []byte {
+// encryptOneWrite encrypts p with a single Write.
+func encryptOneWrite(t testing.TB, key *DataKey, p []byte) []byte {
 	t.Helper()
-	r, err := NewReader(bytes.NewReader(p), key)
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := io.ReadAll(r)
-	if err != nil {
+	if _, err := w.Write(p); err != nil {
 		t.Fatal(err)
 	}
-	return c
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // decrypt reads [off, off+n) of c and returns what it read and the error.
@@ -72,6 +75,17 @@ func decrypt(key *DataKey, c []byte, size, off, n int64) ([]byte, error) {
 		return nil, err
 	}
 	return io.ReadAll(r)
+}
+
+// decryptCopy is decrypt through io.Copy, which uses the reader's WriteTo.
+func decryptCopy(key *DataKey, c []byte, size, off, n int64) ([]byte, error) {
+	r, err := DecryptRange(bytes.NewReader(c), key, size, off, n)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	_, err = io.Copy(&buf, r)
+	return buf.Bytes(), err
 }
 
 func TestSizes(t *testing.T) {
@@ -110,7 +124,7 @@ func TestRoundTrip(t *testing.T) {
 		p := plaintext(size, 1)
 		key := newKey(t)
 		for name, enc := range map[string]func(testing.TB, *DataKey, []byte) []byte{
-			"writer": encryptWriter, "reader": encryptReader,
+			"writer": encryptWriter, "one write": encryptOneWrite,
 		} {
 			c := enc(t, key, p)
 			if int64(len(c)) != EncryptedSize(size) {
@@ -209,9 +223,11 @@ func TestDecryptRangeBoundaries(t *testing.T) {
 			if to < from {
 				continue
 			}
-			got, err := decrypt(key, c, size, from, to-from)
-			if err != nil || !bytes.Equal(got, p[from:to]) {
-				t.Errorf("DecryptRange(%d, %d): %d bytes, %v; want %d bytes", from, to-from, len(got), err, to-from)
+			for _, dec := range []func(*DataKey, []byte, int64, int64, int64) ([]byte, error){decrypt, decryptCopy} {
+				got, err := dec(key, c, size, from, to-from)
+				if err != nil || !bytes.Equal(got, p[from:to]) {
+					t.Errorf("DecryptRange(%d, %d): %d bytes, %v; want %d bytes", from, to-from, len(got), err, to-from)
+				}
 			}
 		}
 	}
@@ -223,12 +239,14 @@ func TestDecryptRangeRandom(t *testing.T) {
 		size := r.Int64N(6 * ChunkSize)
 		p := plaintext(size, uint64(i))
 		key := newKey(t)
-		c := encryptReader(t, key, p)
+		c := encryptOneWrite(t, key, p)
 		off := r.Int64N(size + 1)
 		n := r.Int64N(size - off + 1)
-		got, err := decrypt(key, c, size, off, n)
-		if err != nil || !bytes.Equal(got, p[off:off+n]) {
-			t.Fatalf("size %d: DecryptRange(%d, %d): %d bytes, %v", size, off, n, len(got), err)
+		for _, dec := range []func(*DataKey, []byte, int64, int64, int64) ([]byte, error){decrypt, decryptCopy} {
+			got, err := dec(key, c, size, off, n)
+			if err != nil || !bytes.Equal(got, p[off:off+n]) {
+				t.Fatalf("size %d: DecryptRange(%d, %d): %d bytes, %v", size, off, n, len(got), err)
+			}
 		}
 	}
 }

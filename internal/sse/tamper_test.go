@@ -14,12 +14,14 @@ import (
 // returned only a prefix of the true plaintext p[off:off+n].
 func mustFail(t *testing.T, what string, key *DataKey, c []byte, size, off, n int64, p []byte) {
 	t.Helper()
-	got, err := decrypt(key, c, size, off, n)
-	if !errors.Is(err, ErrNotAuthentic) {
-		t.Errorf("%s: DecryptRange(%d, %d) of %d bytes: err %v, want ErrNotAuthentic", what, off, n, size, err)
-	}
-	if len(got) > 0 && (p == nil || off+int64(len(got)) > int64(len(p)) || !bytes.Equal(got, p[off:off+int64(len(got))])) {
-		t.Errorf("%s: DecryptRange(%d, %d) returned %d bytes that are not the plaintext", what, off, n, len(got))
+	for _, dec := range []func(*DataKey, []byte, int64, int64, int64) ([]byte, error){decrypt, decryptCopy} {
+		got, err := dec(key, c, size, off, n)
+		if !errors.Is(err, ErrNotAuthentic) {
+			t.Errorf("%s: DecryptRange(%d, %d) of %d bytes: err %v, want ErrNotAuthentic", what, off, n, size, err)
+		}
+		if len(got) > 0 && (p == nil || off+int64(len(got)) > int64(len(p)) || !bytes.Equal(got, p[off:off+int64(len(got))])) {
+			t.Errorf("%s: DecryptRange(%d, %d) returned %d bytes that are not the plaintext", what, off, n, len(got))
+		}
 	}
 }
 
