@@ -9,7 +9,7 @@
 //
 // Object bytes are stored as a DARE 2.0 stream (github.com/minio/sio,
 // Apache-2.0), AES-256-GCM only. The plaintext is cut into packages of
-// 64 KiB (the last one shorter, never empty); each package is
+// 64 KiB (the last one may be shorter, never empty); each package is
 //
 //	header (16 bytes): version 0x20 | cipher 0x00 | payload length-1 (uint16 LE) | nonce (12 bytes)
 //	ciphertext (payload length) | GCM tag (16 bytes)
@@ -53,5 +53,13 @@
 // version of the master key in a Keyring, under AES-256-GCM with caller
 // context (bucket, key, version id) as additional data, so a wrapped key
 // copied to another object's record does not unwrap. See WrappedKey for
-// the wrap's byte layout, and ParseKeyring for the master key text format.
+// the wrap's byte layout. Rotation adds a master key version (Rotate);
+// Rewrap moves a wrapped key to it without touching the object's bytes;
+// Remove retires a version once nothing is wrapped under it.
+//
+// The master key lives outside the data it protects when the operator
+// wants it to: a file (LoadKeyringFile, which refuses a file its group or
+// others may access) or an environment variable's value (ParseKeyring),
+// both as hex text, one VERSION:HEX entry per version.
+// GenerateKeyringFile creates a first one and never overwrites.
 package sse

@@ -67,7 +67,7 @@ func DecryptedSize(n int64) (int64, error) {
 // NewWriter returns a writer that encrypts what is written to it under key
 // and writes the stream to dst, a package at a time. Close writes the final
 // package; it does not close dst. Without Close the stream is incomplete
-// and will not decrypt.
+// and will not decrypt. After an error from dst every call fails with it.
 func NewWriter(dst io.Writer, key *DataKey) (io.WriteCloser, error) {
 	// The struct hides a Close that dst may have: sio's Close would call
 	// it, and dst's owner decides when dst is done.
@@ -75,26 +75,47 @@ func NewWriter(dst io.Writer, key *DataKey) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sse: %w", err)
 	}
-	return &limitWriter{w: w}, nil
+	return &writer{w: w}, nil
 }
 
-// limitWriter refuses to encrypt more than MaxSize bytes, where the
-// sequence number would wrap and a nonce repeat.
-type limitWriter struct {
+// errClosed is returned by a writer's Write after Close (sio panics).
+var errClosed = errors.New("sse: write after close")
+
+// writer makes sio's writer's errors sticky (after a failed write its
+// state is lost), refuses writes after Close, and refuses to encrypt more
+// than MaxSize bytes, where the sequence number would wrap and a nonce
+// repeat.
+type writer struct {
 	w       io.WriteCloser
 	written int64
+	err     error
 }
 
-func (l *limitWriter) Write(p []byte) (int, error) {
-	if int64(len(p)) > MaxSize-l.written {
-		return 0, ErrTooLarge
+func (w *writer) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
 	}
-	n, err := l.w.Write(p)
-	l.written += int64(n)
+	if int64(len(p)) > MaxSize-w.written {
+		w.err = ErrTooLarge
+		return 0, w.err
+	}
+	n, err := w.w.Write(p)
+	w.written += int64(n)
+	w.err = err
 	return n, err
 }
 
-func (l *limitWriter) Close() error { return l.w.Close() }
+func (w *writer) Close() error {
+	if w.err != nil {
+		return w.err
+	}
+	w.err = w.w.Close()
+	if w.err == nil {
+		w.err = errClosed
+		return nil
+	}
+	return w.err
+}
 
 // notAuthentic maps sio's decryption errors to ErrNotAuthentic and passes
 // any other error (the source's own) through.

@@ -162,6 +162,68 @@ func TestWriterDoesNotCloseDst(t *testing.T) {
 	}
 }
 
+// TestWriterErrors checks that an error from the destination sticks, and
+// that a write after Close is an error rather than a panic.
+func TestWriterErrors(t *testing.T) {
+	boom := errors.New("disk full")
+	w, err := NewWriter(failWriter{boom}, newKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(make([]byte, 3*ChunkSize)); !errors.Is(err, boom) {
+		t.Fatalf("Write to a failing destination: %v", err)
+	}
+	if _, err := w.Write([]byte("x")); !errors.Is(err, boom) {
+		t.Errorf("second Write: %v, want the first error", err)
+	}
+	if err := w.Close(); !errors.Is(err, boom) {
+		t.Errorf("Close: %v, want the first error", err)
+	}
+
+	w, _ = NewWriter(io.Discard, newKey(t))
+	w.Write([]byte("x"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("y")); err == nil {
+		t.Error("Write after Close succeeded")
+	}
+}
+
+type failWriter struct{ err error }
+
+func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
+
+// TestDecryptSourceError checks that a read error of the stored stream
+// reaches the caller as itself, not as a forgery.
+func TestDecryptSourceError(t *testing.T) {
+	key := newKey(t)
+	c := encryptWriter(t, key, plaintext(2*ChunkSize, 3))
+	boom := errors.New("i/o error")
+	r, err := Decrypt(failAt{bytes.NewReader(c), packageSize, boom}, key, 2*ChunkSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(r)
+	if !errors.Is(err, boom) || errors.Is(err, ErrNotAuthentic) || len(got) > ChunkSize {
+		t.Errorf("read with a failing source: %d bytes, %v", len(got), err)
+	}
+}
+
+// failAt fails every read that reaches offset at.
+type failAt struct {
+	*bytes.Reader
+	at  int64
+	err error
+}
+
+func (f failAt) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > f.at {
+		return 0, f.err
+	}
+	return f.Reader.ReadAt(p, off)
+}
+
 type closeRecorder struct {
 	bytes.Buffer
 	closed bool
