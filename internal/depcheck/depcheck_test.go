@@ -90,6 +90,7 @@ var rules = []rule{
 	{"meta imports nothing of ours", exact("internal/meta"), ours},
 	{"blob imports nothing of ours", exact("internal/blob"), ours},
 	{"clock imports nothing of ours", exact("internal/clock"), ours},
+	{"sse imports nothing of ours", tree("internal/sse"), ours},
 	{"cors is pure: nothing of ours, no wire", exact("internal/cors"), or(ours, std("net/http", "encoding/xml"))},
 	{"policy is pure: nothing of ours, no network, no wire", tree("internal/policy"),
 		or(ours, std("net", "net/http", "encoding/xml"))},
