@@ -27,6 +27,8 @@ func NewRootCredentials(accessKey, secretKey string) *StaticCredentials {
 				AccessKey: accessKey,
 				AccountID: RootAccountID,
 				Name:      "root",
+				ARN:       "arn:aws:iam::" + RootAccountID + ":root",
+				UserID:    RootAccountID,
 				Root:      true,
 			},
 		},

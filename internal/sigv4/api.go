@@ -20,7 +20,14 @@ type Principal struct {
 	AccessKey string // empty for anonymous requests
 	AccountID string // 12-digit account id
 	// Name is the user name, "root" for the account's root credentials.
-	Name      string
+	Name string
+	// ARN names the principal as policies and error messages do:
+	// arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/PATH/NAME,
+	// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION. Empty for anonymous.
+	ARN string
+	// UserID is the principal's unique id (aws:userid): the account id for
+	// the root user, AIDA... for a user, AROA...:SESSION for a role session.
+	UserID    string
 	Root      bool
 	Anonymous bool
 }
