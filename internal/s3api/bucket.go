@@ -65,19 +65,30 @@ func (h *Handler) listBuckets(w http.ResponseWriter, req *request) error {
 	return h.writeXML(w, req, http.StatusOK, res)
 }
 
-func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
-	if err := checkCreateBucketHeaders(req.r.Header); err != nil {
-		return err
-	}
+// readCreateBucket checks CreateBucket's headers and reads its optional
+// CreateBucketConfiguration.
+func readCreateBucket(req *request) (createBucketConfiguration, error) {
 	var cfg createBucketConfiguration
+	if err := checkCreateBucketHeaders(req.r.Header); err != nil {
+		return cfg, err
+	}
 	data, err := readCapped(req.body())
 	if err != nil {
-		return err
+		return cfg, err
 	}
 	if len(data) > 0 {
-		if err := unmarshalXML(data, &cfg); err != nil {
-			return err
-		}
+		err = unmarshalXML(data, &cfg)
+	}
+	return cfg, err
+}
+
+func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
+	cfg, err := readCreateBucket(req)
+	if err == nil {
+		req.fromBody.location = &cfg.LocationConstraint
+	}
+	if err := h.authorizeBody(req, err); err != nil {
+		return err
 	}
 	region, err := h.bucketRegion(cfg.LocationConstraint)
 	if err != nil {

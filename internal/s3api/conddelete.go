@@ -59,5 +59,5 @@ func (h *Handler) authorizeETagCondition(req *request, key, ifMatch string) erro
 	if strings.TrimSpace(ifMatch) == "*" {
 		return nil
 	}
-	return h.authorize(req, "s3:GetObject", req.route.Bucket, key)
+	return h.authorize(req, "s3:GetObject", req.route.Bucket, key, "")
 }

@@ -38,7 +38,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		id := object.ObjectID{Key: o.Key, VersionID: o.VersionID, IfMatch: o.ETag}
 		// S3 authorizes each key of a batch delete on its own: a denied
 		// key is an error entry, not a failed request.
-		err := h.checkDeleteKey(req, o.Key, o.VersionID != "")
+		err := h.checkDeleteKey(req, o.Key, o.VersionID)
 		if err == nil {
 			err = h.checkDeleteEntryConditions(req, o)
 		}
@@ -77,17 +77,17 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 	return h.writeXML(w, req, http.StatusOK, res)
 }
 
-func (h *Handler) checkDeleteKey(req *request, key string, version bool) error {
+func (h *Handler) checkDeleteKey(req *request, key, versionID string) error {
 	if key == "" {
 		return withMessage(errInvalidArgument, "Object key cannot be empty")
 	}
 	if len(key) > maxKeyLength {
 		return errKeyTooLong
 	}
-	if version {
-		return h.authorize(req, "s3:DeleteObjectVersion", req.route.Bucket, key)
+	if versionID != "" {
+		return h.authorize(req, "s3:DeleteObjectVersion", req.route.Bucket, key, versionID)
 	}
-	return h.authorize(req, "s3:DeleteObject", req.route.Bucket, key)
+	return h.authorize(req, "s3:DeleteObject", req.route.Bucket, key, "")
 }
 
 func deleteError(id object.ObjectID, err error) deleteErrXML {

@@ -118,6 +118,18 @@ type request struct {
 	auth *sigv4.Result
 	// copySrc is the parsed x-amz-copy-source of the copy operations.
 	copySrc copySource
+	// spec is the operation's row of ops, once routed.
+	spec opSpec
+	// form is a browser POST's form; nil for other requests.
+	form *postForm
+	// formHdr caches form's fields read as headers.
+	formHdr http.Header
+	// fromBody holds the condition keys a handler read from the body
+	// before authorizing.
+	fromBody bodyKeys
+	// authCtx is the condition-key context of the authorization question
+	// being asked; reused for each.
+	authCtx authContext
 }
 
 // body is what handlers read instead of r.Body: the decoded payload.
@@ -204,11 +216,9 @@ func (h *Handler) serve(w http.ResponseWriter, req *request) error {
 	if len(req.route.Key) > maxKeyLength {
 		return errKeyTooLong
 	}
-	if action := spec.action; action != "" {
-		if _, ok := req.query["versionId"]; ok && spec.versionAction != "" {
-			action = spec.versionAction
-		}
-		if err := h.authorize(req, action, req.route.Bucket, req.route.Key); err != nil {
+	req.spec = spec
+	if !spec.bodyKeys {
+		if err := h.authorizeRoute(req); err != nil {
 			return err
 		}
 	}
@@ -220,30 +230,41 @@ func (h *Handler) serve(w http.ResponseWriter, req *request) error {
 		if req.copySrc.versionID != "" {
 			srcAction = "s3:GetObjectVersion"
 		}
-		if err := h.authorize(req, srcAction, req.copySrc.bucket, req.copySrc.key); err != nil {
+		if err := h.authorize(req, srcAction, req.copySrc.bucket, req.copySrc.key, req.copySrc.versionID); err != nil {
 			return err
 		}
 	}
 	return spec.serve(h, w, req)
 }
 
-// authorize asks the Authorizer whether the request's principal may perform
-// action on bucket/key. A denial is AccessDenied; its reason goes to the
-// log only.
-func (h *Handler) authorize(req *request, action, bucket, key string) error {
-	d := h.authz.Authorize(req.r.Context(), iam.Request{
-		Principal: req.principal(),
-		Action:    action,
-		Bucket:    bucket,
-		Key:       key,
-	})
-	if d.Allowed {
+// authorizeRoute asks for the operation's action (and its second action,
+// if it has one) on the route's bucket and key. Operations whose condition
+// keys come from their body call it once they have parsed the body.
+func (h *Handler) authorizeRoute(req *request) error {
+	spec := req.spec
+	if spec.action == "" {
 		return nil
 	}
-	h.log.InfoContext(req.r.Context(), "access denied",
-		"op", string(req.route.Op), "action", action, "bucket", bucket, "key", key,
-		"principal", req.principal().Name, "reason", d.Reason)
-	return errAccessDenied
+	versionID, versioned := "", false
+	if vs, ok := req.query["versionId"]; ok {
+		versioned = true
+		if len(vs) > 0 {
+			versionID = vs[0]
+		}
+	}
+	for _, a := range [...][2]string{{spec.action, spec.versionAction}, {spec.also, spec.alsoVersion}} {
+		action := a[0]
+		if versioned && a[1] != "" {
+			action = a[1]
+		}
+		if action == "" {
+			continue
+		}
+		if err := h.authorize(req, action, req.route.Bucket, req.route.Key, versionID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // statusWriter remembers the status written, for Observe and to know

@@ -66,7 +66,7 @@ func (h *Handler) bypassGovernance(req *request, key string) bool {
 	if !strings.EqualFold(req.r.Header.Get("X-Amz-Bypass-Governance-Retention"), "true") {
 		return false
 	}
-	return h.authorize(req, "s3:BypassGovernanceRetention", req.route.Bucket, key) == nil
+	return h.authorize(req, "s3:BypassGovernanceRetention", req.route.Bucket, key, "") == nil
 }
 
 func (h *Handler) putObjectLockConfig(w http.ResponseWriter, req *request) error {
@@ -150,15 +150,14 @@ func versionIDParam(req *request) (string, error) {
 
 func (h *Handler) putObjectRetention(w http.ResponseWriter, req *request) error {
 	vid, err := versionIDParam(req)
-	if err != nil {
-		return err
+	var l object.Lock
+	if err == nil {
+		l, err = readRetention(req)
 	}
-	data, err := readCheckedBody(req)
-	if err != nil {
-		return err
+	if err == nil {
+		req.fromBody.lock = &l
 	}
-	l, err := parseRetentionXML(data)
-	if err != nil {
+	if err := h.authorizeBody(req, err); err != nil {
 		return err
 	}
 	in := object.PutRetentionInput{Bucket: req.route.Bucket, Key: req.route.Key, VersionID: vid,
@@ -170,6 +169,14 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, req *request) error 
 	setVersionHeader(w, version)
 	writeEmpty(w, http.StatusOK)
 	return nil
+}
+
+func readRetention(req *request) (object.Lock, error) {
+	data, err := readCheckedBody(req)
+	if err != nil {
+		return object.Lock{}, err
+	}
+	return parseRetentionXML(data)
 }
 
 // parseRetentionXML decodes a Retention: a known mode with an ISO 8601
@@ -206,15 +213,17 @@ func (h *Handler) getObjectRetention(w http.ResponseWriter, req *request) error 
 
 func (h *Handler) putObjectLegalHold(w http.ResponseWriter, req *request) error {
 	vid, err := versionIDParam(req)
-	if err != nil {
-		return err
+	var on bool
+	if err == nil {
+		var data []byte
+		if data, err = readCheckedBody(req); err == nil {
+			on, err = parseLegalHoldXML(data)
+		}
 	}
-	data, err := readCheckedBody(req)
-	if err != nil {
-		return err
+	if err == nil {
+		req.fromBody.legalHold = &on
 	}
-	on, err := parseLegalHoldXML(data)
-	if err != nil {
+	if err := h.authorizeBody(req, err); err != nil {
 		return err
 	}
 	version, err := h.objects.PutObjectLegalHold(req.r.Context(), req.route.Bucket, req.route.Key, vid, on)

@@ -14,14 +14,22 @@ type opSpec struct {
 	// copySource: the request names a source object in
 	// x-amz-copy-source, which also needs s3:GetObject.
 	copySource bool
-	serve      func(h *Handler, w http.ResponseWriter, req *request) error
+	// also, if set, is a second action the request needs on the same
+	// resource (alsoVersion when it names a version): GetObjectAttributes
+	// needs s3:GetObject besides s3:GetObjectAttributes.
+	also, alsoVersion string
+	// bodyKeys: the operation's condition keys come from its body
+	// (PutObjectRetention's retention, CreateBucket's location), so serve
+	// parses the body and then calls authorizeRoute itself.
+	bodyKeys bool
+	serve    func(h *Handler, w http.ResponseWriter, req *request) error
 }
 
 // ops maps every implemented operation to its IAM action and handler.
 // The IAM action names are AWS's; bucket policies will refer to them.
 var ops = map[Operation]opSpec{
 	OpListBuckets:       {action: "s3:ListAllMyBuckets", serve: (*Handler).listBuckets},
-	OpCreateBucket:      {action: "s3:CreateBucket", serve: (*Handler).createBucket},
+	OpCreateBucket:      {action: "s3:CreateBucket", bodyKeys: true, serve: (*Handler).createBucket},
 	OpHeadBucket:        {action: "s3:ListBucket", serve: (*Handler).headBucket},
 	OpDeleteBucket:      {action: "s3:DeleteBucket", serve: (*Handler).deleteBucket},
 	OpGetBucketLocation: {action: "s3:GetBucketLocation", serve: (*Handler).getBucketLocation},
@@ -33,9 +41,9 @@ var ops = map[Operation]opSpec{
 	OpGetObjectLockConfig: {action: "s3:GetBucketObjectLockConfiguration", serve: (*Handler).getObjectLockConfig},
 	OpPutObjectLockConfig: {action: "s3:PutBucketObjectLockConfiguration", serve: (*Handler).putObjectLockConfig},
 	OpGetObjectRetention:  {action: "s3:GetObjectRetention", serve: (*Handler).getObjectRetention},
-	OpPutObjectRetention:  {action: "s3:PutObjectRetention", serve: (*Handler).putObjectRetention},
+	OpPutObjectRetention:  {action: "s3:PutObjectRetention", bodyKeys: true, serve: (*Handler).putObjectRetention},
 	OpGetObjectLegalHold:  {action: "s3:GetObjectLegalHold", serve: (*Handler).getObjectLegalHold},
-	OpPutObjectLegalHold:  {action: "s3:PutObjectLegalHold", serve: (*Handler).putObjectLegalHold},
+	OpPutObjectLegalHold:  {action: "s3:PutObjectLegalHold", bodyKeys: true, serve: (*Handler).putObjectLegalHold},
 
 	OpPutObject:     {action: "s3:PutObject", serve: (*Handler).putObject},
 	OpGetObject:     {action: "s3:GetObject", versionAction: "s3:GetObjectVersion", serve: (*Handler).getObject},
@@ -43,11 +51,17 @@ var ops = map[Operation]opSpec{
 	OpDeleteObject:  {action: "s3:DeleteObject", versionAction: "s3:DeleteObjectVersion", serve: (*Handler).deleteObject},
 	OpDeleteObjects: {serve: (*Handler).deleteObjects},
 
-	OpGetObjectAttributes: {action: "s3:GetObjectAttributes", versionAction: "s3:GetObjectVersionAttributes", serve: (*Handler).getObjectAttributes},
-	OpCopyObject:          {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
+	// "If you pass a version ID in your request, you need both the
+	// s3:GetObjectVersion and s3:GetObjectVersionAttributes permissions.
+	// If you do not pass a version ID, you need the s3:GetObject and
+	// s3:GetObjectAttributes permissions." (GetObjectAttributes, API
+	// Reference)
+	OpGetObjectAttributes: {action: "s3:GetObjectAttributes", versionAction: "s3:GetObjectVersionAttributes",
+		also: "s3:GetObject", alsoVersion: "s3:GetObjectVersion", serve: (*Handler).getObjectAttributes},
+	OpCopyObject: {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
 
 	OpGetObjectTagging:    {action: "s3:GetObjectTagging", versionAction: "s3:GetObjectVersionTagging", serve: (*Handler).getObjectTagging},
-	OpPutObjectTagging:    {action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", serve: (*Handler).putObjectTagging},
+	OpPutObjectTagging:    {action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", bodyKeys: true, serve: (*Handler).putObjectTagging},
 	OpDeleteObjectTagging: {action: "s3:DeleteObjectTagging", versionAction: "s3:DeleteObjectVersionTagging", serve: (*Handler).deleteObjectTagging},
 
 	// DeleteBucketTagging and DeleteBucketCors are authorized as the Put

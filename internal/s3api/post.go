@@ -160,7 +160,15 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 		return errKeyTooLong
 	}
 	req.route.Key = key
-	if err := h.authorize(req, "s3:PutObject", req.route.Bucket, key); err != nil {
+	req.form = form
+	if t := form.field("tagging"); t != "" {
+		// The form's tags are the request's for s3:RequestObjectTag/*;
+		// a malformed document fails later, in parsePostInput.
+		if tags, err := parseTaggingXML([]byte(t)); err == nil {
+			req.fromBody.tags, req.fromBody.tagsFromBody = tags, true
+		}
+	}
+	if err := h.authorize(req, "s3:PutObject", req.route.Bucket, key, ""); err != nil {
 		return err
 	}
 	limit := int64(maxPutSize)

@@ -40,11 +40,14 @@ func parseTaggingXML(data []byte) ([]object.Tag, error) {
 
 func (h *Handler) putObjectTagging(w http.ResponseWriter, req *request) error {
 	data, err := readCheckedBody(req)
-	if err != nil {
-		return err
+	var tags []object.Tag
+	if err == nil {
+		tags, err = parseTaggingXML(data)
 	}
-	tags, err := parseTaggingXML(data)
-	if err != nil {
+	if err == nil {
+		req.fromBody.tags, req.fromBody.tagsFromBody = tags, true
+	}
+	if err := h.authorizeBody(req, err); err != nil {
 		return err
 	}
 	version, err := h.objects.PutObjectTagging(req.r.Context(), req.route.Bucket, req.route.Key, req.query.Get("versionId"), tags)
