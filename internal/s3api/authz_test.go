@@ -558,3 +558,52 @@ func TestDenial_Golden(t *testing.T) {
 		})
 	}
 }
+
+// deleteRecorder records the batches DeleteVersions receives.
+type deleteRecorder struct {
+	*fakeObjects
+	batches []object.DeleteObjectsInput
+}
+
+func (d *deleteRecorder) DeleteVersions(ctx context.Context, in object.DeleteObjectsInput) ([]object.DeleteResult, error) {
+	d.batches = append(d.batches, in)
+	return d.fakeObjects.DeleteVersions(ctx, in)
+}
+
+// TestDeleteObjects_bypassPerKey pins that a batch delete asks
+// s3:BypassGovernanceRetention on each object and bypasses only where it
+// is allowed.
+func TestDeleteObjects_bypassPerKey(t *testing.T) {
+	obj := &deleteRecorder{fakeObjects: &fakeObjects{}}
+	az := &testAuthorizer{deny: map[string]bool{"s3:BypassGovernanceRetention b/locked": true}}
+	h, err := New(Options{Objects: obj, Verifier: &fakeVerifier{}, Authorizer: az})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `<Delete><Object><Key>free</Key></Object><Object><Key>locked</Key></Object></Delete>`
+	r := newReq("POST", "/b?delete", []byte(body))
+	sum := md5.Sum([]byte(body))
+	r.Header.Set("Content-Md5", base64.StdEncoding.EncodeToString(sum[:]))
+	r.Header.Set("X-Amz-Bypass-Governance-Retention", "true")
+	w := newRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status = %d: %s", w.Code, w.Body)
+	}
+	want := []object.DeleteObjectsInput{
+		{Bucket: "b", Objects: []object.ObjectID{{Key: "locked"}}},
+		{Bucket: "b", Objects: []object.ObjectID{{Key: "free"}}, BypassGovernance: true},
+	}
+	if diff := cmp.Diff(want, obj.batches); diff != "" {
+		t.Errorf("DeleteVersions batches (-want +got):\n%s", diff)
+	}
+	var asked []string
+	for _, q := range az.reqs {
+		if q.Action == "s3:BypassGovernanceRetention" {
+			asked = append(asked, q.Resource)
+		}
+	}
+	if diff := cmp.Diff([]string{"arn:aws:s3:::b/free", "arn:aws:s3:::b/locked"}, asked); diff != "" {
+		t.Errorf("bypass questions (-want +got):\n%s", diff)
+	}
+}

@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
@@ -48,33 +49,58 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		}
 		ids = append(ids, id)
 	}
-	if len(ids) > 0 {
-		results, err := h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
-			Bucket: req.route.Bucket, Objects: ids, BypassGovernance: h.bypassGovernance(req, ""),
+	var results []object.DeleteResult
+	for bypass, group := range h.splitByBypass(req, ids) {
+		if len(group) == 0 {
+			continue
+		}
+		out, err := h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
+			Bucket: req.route.Bucket, Objects: group, BypassGovernance: bypass == 1,
 		})
 		if err != nil {
 			return err
 		}
-		for _, r := range results {
-			if r.Err != nil {
-				if _, known := lookupError(r.Err); !known {
-					h.log.ErrorContext(ctx, "delete object", "bucket", req.route.Bucket, "key", r.Key, "err", r.Err)
-				}
-				res.Errors = append(res.Errors, deleteError(r.ObjectID, r.Err))
-				continue
+		results = append(results, out...)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			if _, known := lookupError(r.Err); !known {
+				h.log.ErrorContext(ctx, "delete object", "bucket", req.route.Bucket, "key", r.Key, "err", r.Err)
 			}
-			if doc.Quiet {
-				continue
-			}
-			res.Deleted = append(res.Deleted, deletedXML{
-				Key:                   r.Key,
-				VersionID:             r.VersionID,
-				DeleteMarker:          r.DeleteMarker,
-				DeleteMarkerVersionID: r.DeleteMarkerVersionID,
-			})
+			res.Errors = append(res.Errors, deleteError(r.ObjectID, r.Err))
+			continue
 		}
+		if doc.Quiet {
+			continue
+		}
+		res.Deleted = append(res.Deleted, deletedXML{
+			Key:                   r.Key,
+			VersionID:             r.VersionID,
+			DeleteMarker:          r.DeleteMarker,
+			DeleteMarkerVersionID: r.DeleteMarkerVersionID,
+		})
 	}
 	return h.writeXML(w, req, http.StatusOK, res)
+}
+
+// splitByBypass parts the keys of a batch delete into those deleted
+// without a governance bypass ([0]) and those with one ([1]): S3
+// authorizes s3:BypassGovernanceRetention on each object, so a caller may
+// bypass on some keys and not others.
+func (h *Handler) splitByBypass(req *request, ids []object.ObjectID) [2][]object.ObjectID {
+	var parts [2][]object.ObjectID
+	if !strings.EqualFold(req.r.Header.Get("X-Amz-Bypass-Governance-Retention"), "true") {
+		parts[0] = ids
+		return parts
+	}
+	for _, id := range ids {
+		i := 0
+		if h.bypassGovernance(req, id.Key) {
+			i = 1
+		}
+		parts[i] = append(parts[i], id)
+	}
+	return parts
 }
 
 func (h *Handler) checkDeleteKey(req *request, key, versionID string) error {
