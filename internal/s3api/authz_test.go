@@ -607,3 +607,43 @@ func TestDeleteObjects_bypassPerKey(t *testing.T) {
 		t.Errorf("bypass questions (-want +got):\n%s", diff)
 	}
 }
+
+// TestAuthorize_PostObjectKeys pins the keys of a browser POST: its form
+// fields stand for the request headers, its tagging document for
+// x-amz-tagging, and its signature fields say how it was signed.
+func TestAuthorize_PostObjectKeys(t *testing.T) {
+	tagging := `<Tagging><TagSet><Tag><Key>color</Key><Value>green</Value></Tag></TagSet></Tagging>`
+	tests := []struct {
+		name   string
+		fields []formField
+		want   map[string][]string
+	}{
+		{"sigv4", []formField{{"key", "k"}, {"acl", "private"}, {"tagging", tagging},
+			{"x-amz-server-side-encryption", "AES256"}, {"x-amz-algorithm", "AWS4-HMAC-SHA256"}, {"x-amz-date", "20260304T050606Z"}},
+			map[string][]string{"aws:SourceIp": {"192.0.2.1"}, "aws:SecureTransport": {"false"},
+				"s3:authType": {"POST"}, "s3:signatureversion": {"AWS4-HMAC-SHA256"}, "s3:signatureAge": {"1890"},
+				"s3:x-amz-acl": {"private"}, "s3:x-amz-server-side-encryption": {"AES256"},
+				"s3:RequestObjectTag/color": {"green"}, "s3:RequestObjectTagKeys": {"color"}}},
+		{"sigv2", []formField{{"key", "k"}, {"AWSAccessKeyId", "AKID"}, {"signature", "c2ln"}},
+			map[string][]string{"aws:SourceIp": {"192.0.2.1"}, "aws:SecureTransport": {"false"},
+				"s3:authType": {"POST"}, "s3:signatureversion": {"AWS"}, "s3:signatureAge": {"0"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingAuthorizer{}
+			ver := &fakeVerifier{post: &sigv4.PostResult{Principal: rootPrincipal, Method: sigv4.PostPolicy}}
+			h, err := New(Options{Objects: &fakeObjects{err: errors.New("stop")}, Verifier: ver, Authorizer: rec, Clock: clock.NewFake(testTime)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ct, body := postBody(t, tc.fields, "f.txt", []byte("x"))
+			r := newReq("POST", "/b", body)
+			r.Header.Set("Content-Type", ct)
+			h.ServeHTTP(newRecorder(), r)
+			want := []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", tc.want}}
+			if diff := cmp.Diff(want, rec.calls); diff != "" {
+				t.Errorf("Authorize calls (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
