@@ -2,47 +2,60 @@ package iam
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
 
-// RootAccountID is the account id of the single account coffer serves today.
-const RootAccountID = "000000000000"
+var _ sigv4.Credentials = (*Store)(nil)
 
-// StaticCredentials knows a fixed set of access keys; today only the root
-// key. It satisfies sigv4.Credentials.
-type StaticCredentials struct {
-	creds map[string]sigv4.Credential
-}
-
-// NewRootCredentials returns a store that knows only the root key pair.
-func NewRootCredentials(accessKey, secretKey string) *StaticCredentials {
-	return &StaticCredentials{creds: map[string]sigv4.Credential{
-		accessKey: {
-			AccessKey: accessKey,
-			SecretKey: secretKey,
-			Principal: sigv4.Principal{
-				AccessKey: accessKey,
-				AccountID: RootAccountID,
-				Name:      "root",
-				ARN:       "arn:aws:iam::" + RootAccountID + ":root",
-				UserID:    RootAccountID,
-				Root:      true,
-			},
-		},
-	}}
-}
-
-var _ sigv4.Credentials = (*StaticCredentials)(nil)
-
-// Lookup implements sigv4.Credentials.
-func (s *StaticCredentials) Lookup(_ context.Context, accessKey string) (sigv4.Credential, error) {
-	for k, c := range s.creds {
-		if subtle.ConstantTimeCompare([]byte(k), []byte(accessKey)) == 1 {
-			return c, nil
-		}
+// Lookup implements sigv4.Credentials over every account's root key and
+// every user's Active access key. An Inactive or deleted key answers
+// sigv4.ErrUnknownAccessKey from the first request after the change was
+// acknowledged (see cache).
+func (s *Store) Lookup(ctx context.Context, accessKey string) (sigv4.Credential, error) {
+	if c, ok := s.cache.cred(accessKey); ok {
+		return c, nil
 	}
-	return sigv4.Credential{}, fmt.Errorf("lookup %q: %w", accessKey, sigv4.ErrUnknownAccessKey)
+	gen := s.cache.generation()
+	c, err := s.loadCredential(ctx, accessKey)
+	if err != nil {
+		return sigv4.Credential{}, err
+	}
+	s.cache.putCred(gen, accessKey, c)
+	return c, nil
+}
+
+func (s *Store) loadCredential(ctx context.Context, accessKey string) (sigv4.Credential, error) {
+	unknown := fmt.Errorf("lookup %q: %w", accessKey, sigv4.ErrUnknownAccessKey)
+	var c sigv4.Credential
+	err := s.meta.View(ctx, func(r meta.Reader) error {
+		var rec keyRecord
+		found, err := get(r, key(subKey, accessKey), &rec)
+		if err != nil {
+			return err
+		}
+		if !found || !rec.Active {
+			return unknown
+		}
+		p := sigv4.Principal{AccessKey: accessKey, AccountID: rec.Account}
+		if rec.User == "" {
+			p.Name, p.ARN, p.UserID, p.Root = "root", "arn:aws:iam::"+rec.Account+":root", rec.Account, true
+		} else {
+			u, err := readUser(r, rec.Account, rec.User)
+			if err != nil {
+				return err
+			}
+			p.Name, p.ARN, p.UserID, p.Path = u.Name, entityARN(rec.Account, "user", u.Path, u.Name), u.ID, u.Path
+		}
+		secret, err := s.keyring.Open(rec.Secret, keySealContext(accessKey))
+		if err != nil {
+			return fmt.Errorf("iam: access key %s: %w", accessKey, err)
+		}
+		c = sigv4.Credential{AccessKey: accessKey, SecretKey: string(secret), Principal: p}
+		clear(secret)
+		return nil
+	})
+	return c, err
 }

@@ -1,0 +1,84 @@
+package iam
+
+import (
+	"sync"
+
+	"github.com/coffer-s3/coffer/internal/policy"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// cache holds what requests need on the hot path: credentials by access
+// key and resolved identities (parsed policies, tags) by principal, so
+// that neither Lookup nor Authorize reads meta once warm.
+//
+// Every mutation calls invalidate after its transaction, before it
+// returns (Store.update), which empties the cache and bumps gen. A loader
+// notes gen before reading meta and stores its result only if gen has not
+// moved, so a result read before a change can never be cached after it.
+// Mutations are rare next to requests, so dropping everything is cheaper
+// than tracking which entries a change touches.
+type cache struct {
+	mu     sync.RWMutex
+	gen    uint64
+	creds  map[string]sigv4.Credential
+	idents map[string]*identity
+}
+
+// identity is a principal's resolved identity: what Authorize needs
+// beyond the Principal itself.
+type identity struct {
+	// set holds the identity policies and the permissions boundary.
+	set policy.PolicySet
+	// tags are the user's or role's tags (aws:PrincipalTag/*).
+	tags []Tag
+	// canonicalID is the account's S3 canonical user id.
+	canonicalID string
+}
+
+func (c *cache) init() {
+	c.creds = map[string]sigv4.Credential{}
+	c.idents = map[string]*identity{}
+}
+
+func (c *cache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.init()
+}
+
+func (c *cache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+func (c *cache) cred(accessKey string) (sigv4.Credential, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	cr, ok := c.creds[accessKey]
+	return cr, ok
+}
+
+func (c *cache) putCred(gen uint64, accessKey string, cr sigv4.Credential) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.creds[accessKey] = cr
+	}
+}
+
+func (c *cache) ident(k string) (*identity, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	id, ok := c.idents[k]
+	return id, ok
+}
+
+func (c *cache) putIdent(gen uint64, k string, id *identity) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.idents[k] = id
+	}
+}

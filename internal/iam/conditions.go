@@ -1,0 +1,57 @@
+package iam
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/policy"
+)
+
+// conditionKeys builds the request context: the caller's keys
+// (req.Conditions, set by the S3 wire) and the keys this package owns,
+// which describe the principal and the time. Keys the principal sets
+// cannot be overridden by the caller's map.
+func (s *Store) conditionKeys(req Request, id *identity) policy.Keys {
+	k := make(policy.Keys, len(req.Conditions)+12)
+	for name, v := range req.Conditions {
+		k.Set(name, v...)
+	}
+	now := s.clock.Now().UTC()
+	k.Set("aws:CurrentTime", now.Format(time.RFC3339))
+	k.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	p := req.Principal
+	if p.Anonymous {
+		k.Set("aws:PrincipalType", "Anonymous")
+		return k
+	}
+	k.Set("aws:PrincipalAccount", p.AccountID)
+	k.Set("aws:userid", p.UserID)
+	switch {
+	case p.Root:
+		k.Set("aws:PrincipalArn", p.ARN)
+		k.Set("aws:PrincipalType", "Account")
+	case p.RoleARN != "":
+		k.Set("aws:PrincipalArn", p.RoleARN)
+		k.Set("aws:PrincipalType", "AssumedRole")
+	default:
+		k.Set("aws:PrincipalArn", p.ARN)
+		k.Set("aws:PrincipalType", "User")
+		k.Set("aws:username", p.Name)
+	}
+	if id != nil {
+		for _, t := range id.tags {
+			k.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+	}
+	if !p.TokenIssued.IsZero() {
+		k.Set("aws:TokenIssueTime", p.TokenIssued.UTC().Format(time.RFC3339))
+		k.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(p.MFA))
+		if p.MFA {
+			k.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(now.Sub(p.TokenIssued)/time.Second), 10))
+		}
+	}
+	if p.SourceIdentity != "" {
+		k.Set("aws:SourceIdentity", p.SourceIdentity)
+	}
+	return k
+}
