@@ -7,7 +7,6 @@ import (
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
-
 // validAlias is IAM's rule for account aliases: 3-63 lower-case letters,
 // digits and hyphens, not starting or ending with a hyphen.
 func validAlias(a string) bool {

@@ -90,4 +90,3 @@ func (s *Store) DeleteInlinePolicy(ctx context.Context, e Entity, name string) e
 		return le.save(tx)
 	})
 }
-
