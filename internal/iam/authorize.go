@@ -126,7 +126,12 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 		if err != nil {
 			return s.failed(ctx, req, "bucket owner", err)
 		}
-		if ok {
+		switch {
+		case ok && acct == "":
+			// Buckets recorded without an owner predate accounts: the
+			// first account owns them.
+			ownerAccount = RootAccountID
+		case ok:
 			ownerAccount = acct
 		}
 	}

@@ -24,7 +24,9 @@ func TestAccessKeyLastUsed_throttledWrites(t *testing.T) {
 		must(t, e.meta.View(ctx, func(r meta.Reader) error { _, err := get(r, key(subKey, ak), &rec); return err }))
 		return rec.LastUsed
 	}
-	use := func() { e.s.Authorize(ctx, Request{Principal: c.Principal, Action: "s3:GetObject", Bucket: "b", Key: "k"}) }
+	use := func() {
+		e.s.Authorize(ctx, Request{Principal: c.Principal, Action: "s3:GetObject", Bucket: "b", Key: "k"})
+	}
 
 	use()
 	if !stored().Equal(testEpoch) {
