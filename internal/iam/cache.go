@@ -2,6 +2,7 @@ package iam
 
 import (
 	"sync"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -20,8 +21,15 @@ import (
 type cache struct {
 	mu     sync.RWMutex
 	gen    uint64
-	creds  map[string]sigv4.Credential
+	creds  map[string]cachedCred
 	idents map[string]*identity
+}
+
+// cachedCred is a credential and, for temporary credentials, when they
+// expire (zero for long-term keys).
+type cachedCred struct {
+	cred    sigv4.Credential
+	expires time.Time
 }
 
 // identity is a principal's resolved identity: what Authorize needs
@@ -36,7 +44,7 @@ type identity struct {
 }
 
 func (c *cache) init() {
-	c.creds = map[string]sigv4.Credential{}
+	c.creds = map[string]cachedCred{}
 	c.idents = map[string]*identity{}
 }
 
@@ -53,14 +61,14 @@ func (c *cache) generation() uint64 {
 	return c.gen
 }
 
-func (c *cache) cred(accessKey string) (sigv4.Credential, bool) {
+func (c *cache) cred(accessKey string) (cachedCred, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	cr, ok := c.creds[accessKey]
 	return cr, ok
 }
 
-func (c *cache) putCred(gen uint64, accessKey string, cr sigv4.Credential) {
+func (c *cache) putCred(gen uint64, accessKey string, cr cachedCred) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {

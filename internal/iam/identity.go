@@ -18,7 +18,8 @@ func identityKey(p sigv4.Principal) string {
 	case p.Root:
 		return "root\x00" + p.AccountID
 	case p.RoleARN != "":
-		return "role\x00" + p.RoleARN
+		// A role session's policies include its own session policies.
+		return "session\x00" + p.AccessKey
 	}
 	return "user\x00" + p.ARN + "\x00" + p.UserID
 }
@@ -54,16 +55,7 @@ func loadIdentity(r meta.Reader, p sigv4.Principal) (*identity, error) {
 	case p.Root:
 		return id, nil
 	case p.RoleARN != "":
-		name := p.RoleARN[strings.LastIndexByte(p.RoleARN, '/')+1:]
-		rec, err := readRole(r, p.AccountID, name)
-		if err != nil {
-			return nil, err
-		}
-		if entityARN(p.AccountID, "role", rec.Path, rec.Name) != p.RoleARN {
-			return nil, noSuch("role", name)
-		}
-		id.tags = rec.Tags
-		return id, addPolicies(r, id, p.AccountID, "role/"+rec.Name, &rec.entityRecord, policy.RoleInline)
+		return id, addSession(r, id, p)
 	}
 	rec, err := readUser(r, p.AccountID, p.Name)
 	if err != nil {
@@ -139,4 +131,59 @@ func managedDocument(r meta.Reader, account, arn string) (*policy.Policy, error)
 		return nil, fmt.Errorf("iam: stored policy %s %s: %w", arn, v.ID, err)
 	}
 	return p, nil
+}
+
+// addSession resolves a role session: the role's policies, tags and
+// boundary, then the session's policies and tags.
+func addSession(r meta.Reader, id *identity, p sigv4.Principal) error {
+	var sess sessionRecord
+	found, err := get(r, key(subSession, p.AccessKey), &sess)
+	if err != nil {
+		return err
+	}
+	if !found || sess.Role == "" {
+		return errorf(ErrNoSuchEntity, "The session %s cannot be found.", p.AccessKey)
+	}
+	rec, err := readRole(r, p.AccountID, sess.Role)
+	if err != nil {
+		return err
+	}
+	if rec.ID != sess.RoleID || entityARN(p.AccountID, "role", rec.Path, rec.Name) != p.RoleARN {
+		return noSuch("role", sess.Role)
+	}
+	if err := addPolicies(r, id, p.AccountID, "role/"+rec.Name, &rec.entityRecord, policy.RoleInline); err != nil {
+		return err
+	}
+	id.tags = mergeSessionTags(rec.Tags, sess.Tags)
+	if sess.Policy != "" {
+		sp, err := policy.Parse([]byte(sess.Policy), policy.Session)
+		if err != nil {
+			return fmt.Errorf("iam: stored session policy of %s: %w", p.AccessKey, err)
+		}
+		id.set.Session = append(id.set.Session, policy.Attached{Name: "session/" + sess.Name, Policy: sp})
+	}
+	for _, arn := range sess.PolicyARNs {
+		sp, err := managedDocument(r, p.AccountID, arn)
+		if err != nil {
+			return err
+		}
+		id.set.Session = append(id.set.Session, policy.Attached{Name: arn, Policy: sp})
+	}
+	return nil
+}
+
+// mergeSessionTags returns the role's tags with the session's tags
+// replacing those of the same key, as AWS resolves aws:PrincipalTag.
+func mergeSessionTags(role, session []Tag) []Tag {
+	out := make([]Tag, 0, len(role)+len(session))
+	for _, t := range role {
+		overridden := false
+		for _, st := range session {
+			overridden = overridden || strings.EqualFold(st.Key, t.Key)
+		}
+		if !overridden {
+			out = append(out, t)
+		}
+	}
+	return append(out, session...)
 }

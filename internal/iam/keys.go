@@ -15,6 +15,7 @@ package iam
 //	'I' 'm' account 0x00 lower(user) 0x00 lower(group) → "" (user's groups)
 //	'I' 'M' account 0x00 lower(group) 0x00 lower(user) → "" (group's users)
 //	'I' 'e' policyARN 0x00 kind 0x00 account 0x00 lower(name) → "" (policy's entities)
+//	'I' 's' accessKeyID (ASIA…)                  → sessionRecord
 //	'I' 'A' account                              → alias
 //	'I' 'L' alias                                → account
 //
@@ -34,6 +35,7 @@ const (
 	subUserGroups  = 'm'
 	subGroupUsers  = 'M'
 	subPolicyUsers = 'e'
+	subSession     = 's'
 	subAlias       = 'A'
 	subAliasOwner  = 'L'
 )

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -23,6 +24,7 @@ import (
 // reach this layer. TestErrorTableComplete checks the list against the
 // packages' source, so an error added there without a row here fails.
 var domainErrors = map[string]error{
+	"iam.ErrExpiredToken":                       iam.ErrExpiredToken,
 	"object.ErrInvalidBucketName":               object.ErrInvalidBucketName,
 	"object.ErrNoSuchBucket":                    object.ErrNoSuchBucket,
 	"object.ErrBucketAlreadyExists":             object.ErrBucketAlreadyExists,

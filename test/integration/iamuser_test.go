@@ -3,11 +3,14 @@ package integration_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/coffertest"
 	"github.com/coffer-s3/coffer/internal/iam"
 )
 
@@ -85,4 +88,44 @@ func TestAuth_otherAccount(t *testing.T) {
 	}
 	_, err = e.s3.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(own), Key: aws.String("k"), Body: strings.NewReader("x")})
 	wantCode(t, "first account's root on the tenant's bucket", err, "AccessDenied", 403)
+}
+
+// TestAuth_roleSessionCredentials uses temporary credentials of a role
+// session: the session policy narrows the role's, the token is required,
+// and the session expires with the server's clock.
+func TestAuth_roleSessionCredentials(t *testing.T) {
+	// The server's clock starts 10 minutes behind the client's, so that
+	// the shortest session (15 minutes) ends while the clocks stay within
+	// SigV4's allowed skew.
+	fake := clock.NewFake(time.Now().Add(-10 * time.Minute))
+	e := newEnv(t, coffertest.WithClock(fake))
+	store := e.srv.IAM
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"000000000000"},"Action":"sts:AssumeRole"}]}`
+	if _, err := store.CreateRole(ctx(t), iam.CreateRoleInput{Account: iam.RootAccountID, Name: "writer", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.AttachPolicy(ctx(t), iam.Entity{Account: iam.RootAccountID, Kind: iam.EntityRole, Name: "writer"}, "arn:aws:iam::aws:policy/AmazonS3FullAccess"); err != nil {
+		t.Fatal(err)
+	}
+	narrow := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::` + e.bucket + `/in/*"}]}`
+	sess, err := store.CreateSession(ctx(t), iam.SessionInput{Account: iam.RootAccountID, RoleName: "writer", SessionName: "ci", Duration: 15 * time.Minute, Policy: narrow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := func(token string) *s3.Client {
+		return e.srv.S3(func(o *s3.Options) {
+			o.Credentials = awscreds.NewStaticCredentialsProvider(sess.AccessKeyID, sess.SecretAccessKey, token)
+		})
+	}
+	put := func(c *s3.Client, key string) error {
+		_, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key), Body: strings.NewReader("x")})
+		return err
+	}
+	if err := put(client(sess.SessionToken), "in/a"); err != nil {
+		t.Fatalf("PutObject inside the session policy: %v", err)
+	}
+	wantCode(t, "PutObject outside the session policy", put(client(sess.SessionToken), "out/a"), "AccessDenied", 403)
+	wantCode(t, "PutObject with a wrong token", put(client(sess.SessionToken+"x"), "in/b"), "InvalidToken", 400)
+	fake.Advance(15 * time.Minute)
+	wantCode(t, "PutObject after expiry", put(client(sess.SessionToken), "in/c"), "ExpiredToken", 400)
 }
