@@ -43,6 +43,10 @@ type identity struct {
 	canonicalID string
 }
 
+// maxCacheEntries bounds each map: when one is full it starts over, so
+// that many sessions or probing clients cannot grow memory without end.
+const maxCacheEntries = 100_000
+
 func (c *cache) init() {
 	c.creds = map[string]cachedCred{}
 	c.idents = map[string]*identity{}
@@ -72,6 +76,9 @@ func (c *cache) putCred(gen uint64, accessKey string, cr cachedCred) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
+		if len(c.creds) >= maxCacheEntries {
+			c.creds = map[string]cachedCred{}
+		}
 		c.creds[accessKey] = cr
 	}
 }
@@ -87,6 +94,9 @@ func (c *cache) putIdent(gen uint64, k string, id *identity) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
+		if len(c.idents) >= maxCacheEntries {
+			c.idents = map[string]*identity{}
+		}
 		c.idents[k] = id
 	}
 }

@@ -59,3 +59,17 @@ func noSuch(kind, name string) error {
 func exists(kind, name string) error {
 	return errorf(ErrEntityAlreadyExists, "%s with name %s already exists.", kind, name)
 }
+
+// ErrorMessage returns the client-safe AWS message carried by err (an
+// *Error or a *PolicyError, possibly wrapped), or "" when it has none.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	var pe *PolicyError
+	if errors.As(err, &pe) {
+		return pe.Message
+	}
+	return ""
+}
