@@ -25,12 +25,17 @@ import (
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
-// Subdirectories of the data directory.
+// Subdirectories and files of the data directory.
 const (
 	metaDir = "meta"
 	blobDir = "blobs"
+	// masterKeyFile holds the master keyring that seals secrets at rest
+	// (access-key secrets today, object data keys later). It is created
+	// on first start; without it nothing sealed can be read.
+	masterKeyFile = "master.key"
 )
 
 // runServer is `coffer server`: load the configuration, build every
@@ -63,7 +68,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	app, err := build(cfg, root, clock.Real{}, log)
+	app, err := build(ctx, cfg, root, clock.Real{}, log)
 	if err != nil {
 		return err
 	}
@@ -121,17 +126,19 @@ func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (con
 	return root, nil
 }
 
-// app is a built coffer: its stores, service and server.
+// app is a built coffer: its stores, services and server.
 type app struct {
 	meta    *pebble.Store
 	blob    *fs.Store
+	keyring *sse.Keyring
 	objects *object.Service
+	iam     *iam.Store
 	server  *server.Server
 }
 
 // build constructs every component for cfg. On error it closes what it
 // opened.
-func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log *slog.Logger) (_ *app, err error) {
+func build(ctx context.Context, cfg config.Config, root config.RootCredentials, clk clock.Clock, log *slog.Logger) (_ *app, err error) {
 	a := &app{}
 	defer func() {
 		if err != nil {
@@ -146,6 +153,12 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 	}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object")}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
+	}
+	if a.keyring, err = openKeyring(cfg.DataDir, log); err != nil {
+		return nil, err
+	}
+	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
+		return nil, err
 	}
 
 	reg := prometheus.NewRegistry()
@@ -162,7 +175,7 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 	// through a closure that runs only once both exist.
 	var handler *s3api.Handler
 	verifier := sigv4.New(sigv4.Options{
-		Credentials:       iam.NewRootCredentials(root.AccessKey, root.SecretKey),
+		Credentials:       a.iam,
 		Region:            cfg.Region,
 		Clock:             clk,
 		Logger:            log.With("component", "sigv4"),
@@ -171,7 +184,7 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 	handler, err = s3api.New(s3api.Options{
 		Objects:    a.objects,
 		Verifier:   verifier,
-		Authorizer: iam.RootOnly{},
+		Authorizer: a.iam,
 		Region:     cfg.Region,
 		Domains:    cfg.Domains,
 		Logger:     log.With("component", "s3api"),
@@ -192,6 +205,34 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 		return nil, err
 	}
 	return a, nil
+}
+
+// openKeyring loads the master keyring from the data directory, creating
+// it on first start.
+func openKeyring(dataDir string, log *slog.Logger) (*sse.Keyring, error) {
+	path := filepath.Join(dataDir, masterKeyFile)
+	kr, created, err := sse.LoadOrGenerateKeyringFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	if created {
+		log.Warn("created a new master key; back it up; without it no sealed secret or encrypted object can be read", "path", path)
+	}
+	return kr, nil
+}
+
+// openIAM builds the identity store and makes sure the first account has
+// the root credentials coffer started with.
+func openIAM(ctx context.Context, cfg config.Config, a *app, root config.RootCredentials, clk clock.Clock, log *slog.Logger) (*iam.Store, error) {
+	s, err := iam.New(iam.Options{Meta: a.meta, Keyring: a.keyring, Clock: clk, Region: cfg.Region,
+		Owners: a.objects, Logger: log.With("component", "iam")})
+	if err != nil {
+		return nil, fmt.Errorf("iam: %w", err)
+	}
+	if err := s.Bootstrap(ctx, root.AccessKey, root.SecretKey); err != nil {
+		return nil, fmt.Errorf("iam: %w", err)
+	}
+	return s, nil
 }
 
 // close closes the stores; it is safe after a partial build.

@@ -31,6 +31,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
 // Region is the region every test server serves and its clients use.
@@ -50,6 +51,9 @@ type Server struct {
 	Clock clock.Clock
 	// Registry holds the server's metrics.
 	Registry *prometheus.Registry
+	// IAM is the server's identity store, for tests that set up users,
+	// policies and accounts directly.
+	IAM *iam.Store
 
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
@@ -154,6 +158,16 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	if err != nil {
 		return nil, err
 	}
+	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))
+	if err != nil {
+		return nil, err
+	}
+	if s.IAM, err = iam.New(iam.Options{Meta: s.meta, Keyring: kr, Clock: st.clock, Logger: log, Region: cfg.Region, Owners: objects}); err != nil {
+		return nil, err
+	}
+	if err := s.IAM.Bootstrap(context.Background(), s.AccessKey, s.SecretKey); err != nil {
+		return nil, err
+	}
 	s.Registry = prometheus.NewRegistry()
 	m, err := metrics.NewS3(s.Registry)
 	if err != nil {
@@ -161,14 +175,14 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	}
 	var handler *s3api.Handler
 	verifier := sigv4.New(sigv4.Options{
-		Credentials:       iam.NewRootCredentials(s.AccessKey, s.SecretKey),
+		Credentials:       s.IAM,
 		Region:            cfg.Region,
 		Clock:             st.clock,
 		Logger:            log,
 		VirtualHostBucket: func(r *http.Request) string { return handler.VirtualHostBucket(r) },
 	})
 	handler, err = s3api.New(s3api.Options{
-		Objects: objects, Verifier: verifier, Authorizer: iam.RootOnly{},
+		Objects: objects, Verifier: verifier, Authorizer: s.IAM,
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
 	})
 	if err != nil {

@@ -138,3 +138,22 @@ func anyKey(r meta.Reader, start, end []byte) (bool, error) {
 	found := it.Next()
 	return found, it.Err()
 }
+
+// BucketOwner returns the account that owns bucket; ok is false when the
+// bucket does not exist. iam's Authorize asks it to tell same-account
+// requests from cross-account ones.
+func (s *Service) BucketOwner(ctx context.Context, bucket string) (account string, ok bool, err error) {
+	var rec bucketRecord
+	err = s.meta.View(ctx, func(r meta.Reader) error {
+		var err error
+		rec, err = s.bucket(r, bucket)
+		return err
+	})
+	switch {
+	case errors.Is(err, ErrNoSuchBucket):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("bucket owner %s: %w", bucket, err)
+	}
+	return rec.Owner, true, nil
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/coffer-s3/coffer/internal/cors"
+	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -145,6 +146,7 @@ var errorTable = []errorRow{
 
 	// Authentication errors.
 	{is(sigv4.ErrUnknownAccessKey), apiError{"InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."}},
+	{is(iam.ErrExpiredToken), apiError{"ExpiredToken", 400, "The provided token has expired."}},
 	{is(sigv4.ErrSignatureMismatch), apiError{"SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."}},
 	{is(sigv4.ErrRequestTimeTooSkewed), apiError{"RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."}},
 	{is(sigv4.ErrExpired), apiError{"AccessDenied", 403, "Request has expired"}},

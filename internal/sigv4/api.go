@@ -13,6 +13,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 )
 
 // Principal is who a request was authenticated as.
@@ -30,6 +31,21 @@ type Principal struct {
 	UserID    string
 	Root      bool
 	Anonymous bool
+	// Path is an IAM user's path ("/" by default; empty for others).
+	Path string
+	// RoleARN is, for a role session, the role's ARN
+	// (arn:aws:iam::ACCOUNT:role/PATH/NAME); empty otherwise.
+	RoleARN string
+	// MFA reports that the temporary credentials were issued after an
+	// MFA code was checked (aws:MultiFactorAuthPresent).
+	MFA bool
+	// TokenIssued is when temporary credentials were issued
+	// (aws:TokenIssueTime, aws:MultiFactorAuthAge); zero for long-term
+	// keys.
+	TokenIssued time.Time
+	// SourceIdentity is the source identity set when a role was assumed
+	// (aws:SourceIdentity); empty when none.
+	SourceIdentity string
 }
 
 // Credential is a secret and the principal it authenticates.

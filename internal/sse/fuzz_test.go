@@ -131,3 +131,25 @@ func FuzzUnwrap(f *testing.F) {
 		t.Fatalf("Unwrap accepted a wrap not made here: % x", w)
 	})
 }
+
+// FuzzOpen feeds Open arbitrary sealed bytes: it must never panic and
+// never return plaintext for bytes Seal did not make.
+func FuzzOpen(f *testing.F) {
+	r := NewKeyring()
+	if _, err := r.Rotate(); err != nil {
+		f.Fatal(err)
+	}
+	sealed, err := r.Seal([]byte("secret"), []byte("ctx"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sealed)
+	f.Add([]byte{})
+	f.Add([]byte{1, 0, 0, 0, 1, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		pt, err := r.Open(b, []byte("ctx"))
+		if err == nil && !bytes.Equal(b, sealed) {
+			t.Errorf("Open accepted bytes Seal did not make: %q", pt)
+		}
+	})
+}
