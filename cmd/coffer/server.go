@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -19,12 +20,14 @@ import (
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
+	"github.com/coffer-s3/coffer/internal/stsapi"
 )
 
 // Subdirectories of the data directory.
@@ -121,6 +124,17 @@ func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (con
 	return root, nil
 }
 
+// accountCreated returns the root account's creation time for IAM's
+// GetUser: when the root credentials file was written.
+// TODO(#11): the identity store records accounts with their creation time.
+func accountCreated(dataDir string) func(string) time.Time {
+	var t time.Time
+	if fi, err := os.Stat(filepath.Join(dataDir, config.RootCredentialsFile)); err == nil {
+		t = fi.ModTime()
+	}
+	return func(string) time.Time { return t }
+}
+
 // app is a built coffer: its stores, service and server.
 type app struct {
 	meta    *pebble.Store
@@ -161,8 +175,9 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 	// and the handler needs the verifier, so the verifier asks the handler
 	// through a closure that runs only once both exist.
 	var handler *s3api.Handler
+	creds := iam.NewRootCredentials(root.AccessKey, root.SecretKey)
 	verifier := sigv4.New(sigv4.Options{
-		Credentials:       iam.NewRootCredentials(root.AccessKey, root.SecretKey),
+		Credentials:       creds,
 		Region:            cfg.Region,
 		Clock:             clk,
 		Logger:            log.With("component", "sigv4"),
@@ -181,9 +196,25 @@ func build(cfg config.Config, root config.RootCredentials, clk clock.Clock, log 
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)
 	}
+	iamHandler, err := iamapi.New(iamapi.Options{
+		Credentials: creds, Region: cfg.Region, Clock: clk, Authorizer: iam.RootOnly{},
+		AccountCreated: accountCreated(cfg.DataDir), Logger: log.With("component", "iamapi"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("IAM handler: %w", err)
+	}
+	stsHandler, err := stsapi.New(stsapi.Options{
+		Credentials: creds, Region: cfg.Region, Clock: clk, Authorizer: iam.RootOnly{},
+		Logger: log.With("component", "stsapi"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("STS handler: %w", err)
+	}
 	a.server, err = server.New(server.Options{
 		Config:   cfg,
 		Handler:  handler,
+		IAM:      iamHandler,
+		STS:      stsHandler,
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,

@@ -25,6 +25,8 @@ import (
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/iamapi"
+	"github.com/coffer-s3/coffer/internal/stsapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -160,8 +162,9 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 		return nil, err
 	}
 	var handler *s3api.Handler
+	creds := iam.NewRootCredentials(s.AccessKey, s.SecretKey)
 	verifier := sigv4.New(sigv4.Options{
-		Credentials:       iam.NewRootCredentials(s.AccessKey, s.SecretKey),
+		Credentials:       creds,
 		Region:            cfg.Region,
 		Clock:             st.clock,
 		Logger:            log,
@@ -174,7 +177,19 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	if err != nil {
 		return nil, err
 	}
-	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
+	created := st.clock.Now()
+	iamHandler, err := iamapi.New(iamapi.Options{Credentials: creds, Region: cfg.Region, Clock: st.clock,
+		Authorizer: iam.RootOnly{}, AccountCreated: func(string) time.Time { return created }, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	stsHandler, err := stsapi.New(stsapi.Options{Credentials: creds, Region: cfg.Region, Clock: st.clock,
+		Authorizer: iam.RootOnly{}, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
+		Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
 	return objects, err
 }
 
