@@ -26,13 +26,13 @@ import (
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
-	"github.com/coffer-s3/coffer/internal/stsapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
+	"github.com/coffer-s3/coffer/internal/stsapi"
 )
 
 // Region is the region every test server serves and its clients use.
