@@ -16,7 +16,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/minio/minio-go/v7"
 	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,7 +26,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob/fs"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
-	"github.com/coffer-s3/coffer/internal/iam"
+	coffiam "github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
@@ -162,7 +164,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 		return nil, err
 	}
 	var handler *s3api.Handler
-	creds := iam.NewRootCredentials(s.AccessKey, s.SecretKey)
+	creds := coffiam.NewRootCredentials(s.AccessKey, s.SecretKey)
 	verifier := sigv4.New(sigv4.Options{
 		Credentials:       creds,
 		Region:            cfg.Region,
@@ -171,7 +173,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 		VirtualHostBucket: func(r *http.Request) string { return handler.VirtualHostBucket(r) },
 	})
 	handler, err = s3api.New(s3api.Options{
-		Objects: objects, Verifier: verifier, Authorizer: iam.RootOnly{},
+		Objects: objects, Verifier: verifier, Authorizer: coffiam.RootOnly{},
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
 	})
 	if err != nil {
@@ -179,12 +181,12 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	}
 	created := st.clock.Now()
 	iamHandler, err := iamapi.New(iamapi.Options{Credentials: creds, Region: cfg.Region, Clock: st.clock,
-		Authorizer: iam.RootOnly{}, AccountCreated: func(string) time.Time { return created }, Logger: log})
+		Authorizer: coffiam.RootOnly{}, AccountCreated: func(string) time.Time { return created }, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	stsHandler, err := stsapi.New(stsapi.Options{Credentials: creds, Region: cfg.Region, Clock: st.clock,
-		Authorizer: iam.RootOnly{}, Logger: log})
+		Authorizer: coffiam.RootOnly{}, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -246,6 +248,30 @@ func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
 
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
+	}, optFns...)
+}
+
+// IAM returns an aws-sdk-go-v2 IAM client for the server: root
+// credentials, region us-east-1 (IAM is signed for it), no retries.
+func (s *Server) IAM(optFns ...func(*iam.Options)) *iam.Client {
+	return iam.New(iam.Options{
+		BaseEndpoint:     aws.String(s.Endpoint),
+		Region:           Region,
+		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		RetryMaxAttempts: 1,
+		HTTPClient:       s.HTTPClient(),
+	}, optFns...)
+}
+
+// STS returns an aws-sdk-go-v2 STS client for the server: root
+// credentials, region us-east-1, no retries.
+func (s *Server) STS(optFns ...func(*sts.Options)) *sts.Client {
+	return sts.New(sts.Options{
+		BaseEndpoint:     aws.String(s.Endpoint),
+		Region:           Region,
+		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		RetryMaxAttempts: 1,
+		HTTPClient:       s.HTTPClient(),
 	}, optFns...)
 }
 
