@@ -187,4 +187,3 @@ func signedForm(t *testing.T, srv *coffertest.Server, signService, sendService, 
 	}
 	return resp.StatusCode, string(b)
 }
-
