@@ -109,6 +109,13 @@ var incompleteSignature = []error{
 // authError returns the answer for an authentication failure, or nil if
 // err is not one.
 func authError(err error) *Error {
+	if se, ok := errors.AsType[*sigv4.ScopeError](err); ok {
+		msg := fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", se.Region)
+		if se.Service != se.WantService {
+			msg = fmt.Sprintf("Credential should be scoped to correct service: '%s'. ", se.WantService)
+		}
+		return &Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: msg}
+	}
 	for _, row := range authErrors {
 		if errors.Is(err, row.err) {
 			e := row.e

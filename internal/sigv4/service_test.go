@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -61,8 +62,9 @@ func TestVerifyService(t *testing.T) {
 			res, err := v.Verify(r)
 			wantErr(t, "Verify", err, tt.want)
 			if err != nil {
-				if tt.verifier != "s3" && tt.signed != tt.verifier && !strings.Contains(err.Error(), `service: "`+tt.verifier+`"`) {
-					t.Errorf("Verify error %q does not name the expected service", err)
+				if se, ok := errors.AsType[*ScopeError](err); tt.signed != tt.verifier &&
+					(!ok || se.Service != tt.signed || se.WantService != tt.verifier) {
+					t.Errorf("Verify error %v is not a ScopeError naming %s and %s", err, tt.signed, tt.verifier)
 				}
 				return
 			}

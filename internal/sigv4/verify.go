@@ -192,18 +192,41 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 	return res, nil
 }
 
-// checkScope fails with malformed unless sc names the Verifier's service
-// and one of its regions. The service is checked first so that the message
-// for a request sent to the wrong service says so.
+// checkScope fails with a *ScopeError wrapping malformed unless sc names
+// the Verifier's service and one of its regions. The service is checked
+// first so that the message for a request sent to the wrong service says
+// so.
 func (v *Verifier) checkScope(sc scope, malformed error) error {
 	if sc.service != v.service {
-		return fmt.Errorf("%w: credential should be scoped to correct service: %q, not %q", malformed, v.service, sc.service)
+		return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, wire: malformed}
 	}
 	if sc.region == v.region || slices.Contains(v.extra, sc.region) {
 		return nil
 	}
-	return fmt.Errorf("%w: region %q is wrong; expecting %q", malformed, sc.region, v.region)
+	return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, wire: malformed}
 }
+
+// ScopeError is a credential scope naming another service or region than
+// the Verifier's. It wraps the malformed-request sentinel of the wire form
+// it came in (ErrMalformedAuthorization, ErrMalformedPresigned or
+// ErrMalformedPostRequest), so S3 answers as for any malformed scope, while
+// the query services answer SignatureDoesNotMatch with AWS's texts.
+type ScopeError struct {
+	Service, Region         string // as the request's scope names them
+	WantService, WantRegion string // what the Verifier serves
+	wire                    error
+}
+
+// Error implements error.
+func (e *ScopeError) Error() string {
+	if e.Service != e.WantService {
+		return fmt.Sprintf("%v: credential service %q is wrong; expecting %q", e.wire, e.Service, e.WantService)
+	}
+	return fmt.Sprintf("%v: region %q is wrong; expecting %q", e.wire, e.Region, e.WantRegion)
+}
+
+// Unwrap returns the wire form's malformed-request sentinel.
+func (e *ScopeError) Unwrap() error { return e.wire }
 
 // hashWholeBody reads r's body (at most MaxQueryBody bytes), puts the bytes
 // back as r.Body and returns their hex SHA-256: the payload hash SDKs sign

@@ -187,3 +187,12 @@ func signedForm(t *testing.T, srv *coffertest.Server, signService, sendService, 
 	}
 	return resp.StatusCode, string(b)
 }
+
+func TestGetCallerIdentity_wrongRegion(t *testing.T) {
+	srv := coffertest.Start(t)
+	_, err := srv.STS(func(o *sts.Options) { o.Region = "eu-west-1" }).GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
+	wantCode(t, "GetCallerIdentity(eu-west-1)", err, "SignatureDoesNotMatch", 403)
+	if err != nil && !strings.Contains(err.Error(), "Credential should be scoped to a valid region, not 'eu-west-1'.") {
+		t.Errorf("GetCallerIdentity(eu-west-1) error %v, want AWS's region text", err)
+	}
+}
