@@ -198,12 +198,12 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 // so.
 func (v *Verifier) checkScope(sc scope, malformed error) error {
 	if sc.service != v.service {
-		return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, wire: malformed}
+		return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, Wire: malformed}
 	}
 	if sc.region == v.region || slices.Contains(v.extra, sc.region) {
 		return nil
 	}
-	return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, wire: malformed}
+	return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, Wire: malformed}
 }
 
 // ScopeError is a credential scope naming another service or region than
@@ -214,19 +214,20 @@ func (v *Verifier) checkScope(sc scope, malformed error) error {
 type ScopeError struct {
 	Service, Region         string // as the request's scope names them
 	WantService, WantRegion string // what the Verifier serves
-	wire                    error
+	// Wire is the malformed-request sentinel of the wire form.
+	Wire error
 }
 
 // Error implements error.
 func (e *ScopeError) Error() string {
 	if e.Service != e.WantService {
-		return fmt.Sprintf("%v: credential service %q is wrong; expecting %q", e.wire, e.Service, e.WantService)
+		return fmt.Sprintf("%v: credential service %q is wrong; expecting %q", e.Wire, e.Service, e.WantService)
 	}
-	return fmt.Sprintf("%v: region %q is wrong; expecting %q", e.wire, e.Region, e.WantRegion)
+	return fmt.Sprintf("%v: region %q is wrong; expecting %q", e.Wire, e.Region, e.WantRegion)
 }
 
 // Unwrap returns the wire form's malformed-request sentinel.
-func (e *ScopeError) Unwrap() error { return e.wire }
+func (e *ScopeError) Unwrap() error { return e.Wire }
 
 // hashWholeBody reads r's body (at most MaxQueryBody bytes), puts the bytes
 // back as r.Body and returns their hex SHA-256: the payload hash SDKs sign
