@@ -2,8 +2,8 @@
 # End-to-end test with the aws CLI: high-level `aws s3` commands (including
 # multipart uploads and sync of a nested tree), `aws s3api` calls for
 # metadata, tagging, listing, copy, batch delete and hand-driven multipart,
-# presigned URLs fetched with curl, boto3 with checksum trailers, and boto3
-# signing with SigV2.
+# presigned URLs fetched with curl, boto3 with checksum trailers, boto3
+# signing with SigV2, and `aws sts` / `aws iam` as the account root.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -318,3 +318,10 @@ check_eq "$(a s3 ls --recursive "s3://$B" | wc -l)" 0 "bucket empty after rm --r
 a s3 rb "s3://$B"
 check_not_contains "$(a s3 ls)" "$B" "bucket gone after rb"
 expect_fail "head-bucket after rb" a s3api head-bucket --bucket "$B"
+
+step "sts get-caller-identity and iam get-user as the account root"
+check_eq "$(a sts get-caller-identity --query Account --output text)" 000000000000 "get-caller-identity prints the account"
+check_eq "$(a sts get-caller-identity --query Arn --output text)" "arn:aws:iam::000000000000:root" "get-caller-identity prints the root ARN"
+check_eq "$(a iam get-user --query User.Arn --output text)" "arn:aws:iam::000000000000:root" "iam get-user without a name describes the root user"
+expect_fail "iam list-users before users exist" a iam list-users
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "ListUsers is not implemented yet" "an unimplemented IAM action says so"

@@ -19,6 +19,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -26,6 +27,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
+	"github.com/coffer-s3/coffer/internal/stsapi"
 )
 
 // Subdirectories and files of the data directory.
@@ -126,7 +128,7 @@ func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (con
 	return root, nil
 }
 
-// app is a built coffer: its stores, services and server.
+// app is a built coffer: its stores, service and server.
 type app struct {
 	meta    *pebble.Store
 	blob    *fs.Store
@@ -194,9 +196,25 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)
 	}
+	iamHandler, err := iamapi.New(iamapi.Options{
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam,
+		AccountCreated: a.iam.AccountCreated, Logger: log.With("component", "iamapi"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("IAM handler: %w", err)
+	}
+	stsHandler, err := stsapi.New(stsapi.Options{
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam,
+		Logger: log.With("component", "stsapi"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("STS handler: %w", err)
+	}
 	a.server, err = server.New(server.Options{
 		Config:   cfg,
 		Handler:  handler,
+		IAM:      iamHandler,
+		STS:      stsHandler,
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,

@@ -16,7 +16,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/minio/minio-go/v7"
 	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,7 +26,8 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob/fs"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
-	"github.com/coffer-s3/coffer/internal/iam"
+	coffiam "github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -32,6 +35,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
+	"github.com/coffer-s3/coffer/internal/stsapi"
 )
 
 // Region is the region every test server serves and its clients use.
@@ -53,7 +57,7 @@ type Server struct {
 	Registry *prometheus.Registry
 	// IAM is the server's identity store, for tests that set up users,
 	// policies and accounts directly.
-	IAM *iam.Store
+	Identity *coffiam.Store
 
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
@@ -162,10 +166,10 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	if err != nil {
 		return nil, err
 	}
-	if s.IAM, err = iam.New(iam.Options{Meta: s.meta, Keyring: kr, Clock: st.clock, Logger: log, Region: cfg.Region, Owners: objects}); err != nil {
+	if s.Identity, err = coffiam.New(coffiam.Options{Meta: s.meta, Keyring: kr, Clock: st.clock, Logger: log, Region: cfg.Region, Owners: objects}); err != nil {
 		return nil, err
 	}
-	if err := s.IAM.Bootstrap(context.Background(), s.AccessKey, s.SecretKey); err != nil {
+	if err := s.Identity.Bootstrap(context.Background(), s.AccessKey, s.SecretKey); err != nil {
 		return nil, err
 	}
 	s.Registry = prometheus.NewRegistry()
@@ -175,20 +179,31 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	}
 	var handler *s3api.Handler
 	verifier := sigv4.New(sigv4.Options{
-		Credentials:       s.IAM,
+		Credentials:       s.Identity,
 		Region:            cfg.Region,
 		Clock:             st.clock,
 		Logger:            log,
 		VirtualHostBucket: func(r *http.Request) string { return handler.VirtualHostBucket(r) },
 	})
 	handler, err = s3api.New(s3api.Options{
-		Objects: objects, Verifier: verifier, Authorizer: s.IAM,
+		Objects: objects, Verifier: verifier, Authorizer: s.Identity,
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
+	iamHandler, err := iamapi.New(iamapi.Options{Credentials: s.Identity, Region: cfg.Region, Clock: st.clock,
+		Authorizer: s.Identity, AccountCreated: s.Identity.AccountCreated, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	stsHandler, err := stsapi.New(stsapi.Options{Credentials: s.Identity, Region: cfg.Region, Clock: st.clock,
+		Authorizer: s.Identity, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
+		Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
 	return objects, err
 }
 
@@ -245,6 +260,30 @@ func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
 
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
+	}, optFns...)
+}
+
+// IAM returns an aws-sdk-go-v2 IAM client for the server: root
+// credentials, region us-east-1 (IAM is signed for it), no retries.
+func (s *Server) IAM(optFns ...func(*iam.Options)) *iam.Client {
+	return iam.New(iam.Options{
+		BaseEndpoint:     aws.String(s.Endpoint),
+		Region:           Region,
+		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		RetryMaxAttempts: 1,
+		HTTPClient:       s.HTTPClient(),
+	}, optFns...)
+}
+
+// STS returns an aws-sdk-go-v2 STS client for the server: root
+// credentials, region us-east-1, no retries.
+func (s *Server) STS(optFns ...func(*sts.Options)) *sts.Client {
+	return sts.New(sts.Options{
+		BaseEndpoint:     aws.String(s.Endpoint),
+		Region:           Region,
+		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		RetryMaxAttempts: 1,
+		HTTPClient:       s.HTTPClient(),
 	}, optFns...)
 }
 

@@ -200,3 +200,13 @@ func scanKeys(r meta.Reader, prefix []byte, fn func(rest string) error) error {
 	}
 	return it.Err()
 }
+
+// AccountCreated returns when account id was created, or the zero time for
+// an account it cannot read: the root user's CreateDate in IAM answers.
+func (s *Store) AccountCreated(id string) time.Time {
+	a, err := s.GetAccount(context.Background(), id)
+	if err != nil {
+		return time.Time{}
+	}
+	return a.Created
+}

@@ -98,6 +98,7 @@ var domainErrors = map[string]error{
 	"sigv4.ErrInvalidToken":             sigv4.ErrInvalidToken,
 	"sigv4.ErrInvalidContentSHA256":     sigv4.ErrInvalidContentSHA256,
 	"sigv4.ErrHeadersNotSigned":         sigv4.ErrHeadersNotSigned,
+	"sigv4.ScopeError":                  &sigv4.ScopeError{Service: "iam", WantService: "s3", Wire: sigv4.ErrMalformedAuthorization},
 }
 
 // exportedErrors returns the exported Err* variables and *Error types

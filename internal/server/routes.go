@@ -35,8 +35,58 @@ func (s *Server) routes() http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		switch scopeService(r) {
+		case "iam":
+			if s.opts.IAM != nil {
+				s.opts.IAM.ServeHTTP(w, r)
+				return
+			}
+		case "sts":
+			if s.opts.STS != nil {
+				s.opts.STS.ServeHTTP(w, r)
+				return
+			}
+		}
 		s3.ServeHTTP(w, r)
 	}))))
+}
+
+// scopeService returns "iam" or "sts" when r is signed with SigV4 for that
+// service (the Authorization header's or X-Amz-Credential's scope ends in
+// "/iam/aws4_request" or "/sts/aws4_request"), else "" (s3, SigV2,
+// anonymous). It is a substring check on the S3 hot path: one scan of the
+// header or query, no allocation, no parsing. The service's Verifier checks
+// the scope properly; a request routed on a forged scope fails there.
+func scopeService(r *http.Request) string {
+	if authz := r.Header.Get("Authorization"); authz != "" {
+		return serviceBefore(authz, "/")
+	}
+	if q := r.URL.RawQuery; q != "" {
+		if svc := serviceBefore(q, "%2F"); svc != "" {
+			return svc
+		}
+		return serviceBefore(q, "/")
+	}
+	return ""
+}
+
+// serviceBefore finds the first "aws4_request" in s and returns "iam" or
+// "sts" if it is preceded by sep+service+sep.
+func serviceBefore(s, sep string) string {
+	i := strings.Index(s, "aws4_request")
+	if i < 0 {
+		return ""
+	}
+	head := s[:i]
+	head, ok := strings.CutSuffix(head, sep)
+	if !ok || len(head) < 3+len(sep) || head[len(head)-3-len(sep):len(head)-3] != sep {
+		return ""
+	}
+	switch svc := head[len(head)-3:]; svc {
+	case "iam", "sts":
+		return svc
+	}
+	return ""
 }
 
 // tracked counts running handlers so that Shutdown can promise that none

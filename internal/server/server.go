@@ -32,6 +32,10 @@ type Options struct {
 	// Handler serves the S3 API: every request the server does not answer
 	// itself.
 	Handler http.Handler
+	// IAM and STS, if set, serve requests whose SigV4 credential scope
+	// names the iam or sts service (see scopeService); without them such
+	// requests go to Handler like any other.
+	IAM, STS http.Handler
 	// Registry is gathered for /metrics. Required.
 	Registry prometheus.Gatherer
 	// Metrics, if set, counts S3 requests in flight.

@@ -313,6 +313,8 @@ func appendStringToSign(dst []byte, stamp string, sc scope, canonical []byte) []
 	dst = append(dst, sc.date...)
 	dst = append(dst, '/')
 	dst = append(dst, sc.region...)
-	dst = append(dst, "/"+serviceS3+"/"+scopeTerminator+"\n"...)
+	dst = append(dst, '/')
+	dst = append(dst, sc.serviceName()...)
+	dst = append(dst, "/"+scopeTerminator+"\n"...)
 	return hex.AppendEncode(dst, sum[:])
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,6 +22,10 @@ const (
 	DefaultMaxSkew = 15 * time.Minute
 	// MaxPresignExpires is the longest X-Amz-Expires AWS accepts: 7 days.
 	MaxPresignExpires = 7 * 24 * time.Hour
+	// MaxQueryBody is the largest body a non-s3 Verifier reads to hash it
+	// (see Options.Service). Query-protocol requests are small: IAM's
+	// largest parameter, a policy document, is at most 131,072 characters.
+	MaxQueryBody = 1 << 20
 )
 
 // Options configures a Verifier.
@@ -32,6 +37,21 @@ type Options struct {
 	// (default DefaultRegion). A request signed for another region fails
 	// with ErrMalformedAuthorization (AuthorizationHeaderMalformed).
 	Region string
+	// Service is the service that SigV4 credential scopes must name
+	// (default "s3"). A Verifier serves one service: the service is part of
+	// the signing key and the string to sign, and a scope naming another
+	// service is refused before any key is looked up, so a signature made
+	// for one service cannot be replayed against another.
+	//
+	// For a service other than s3, a header-signed request without
+	// x-amz-content-sha256 (what SDKs send to query-protocol services) is
+	// verified against the SHA-256 of its body, which Verify then reads
+	// (at most MaxQueryBody bytes) and replays in Result.Body.
+	Service string
+	// ExtraRegions are further regions accepted besides Region: IAM is a
+	// global service that clients sign for us-east-1 whatever the
+	// endpoint's region.
+	ExtraRegions []string
 	// Clock is the time source for skew and expiry checks (default the
 	// wall clock).
 	Clock clock.Clock
@@ -59,18 +79,31 @@ func (o Options) Validate() error {
 	if o.MaxSkew < 0 {
 		return fmt.Errorf("sigv4: negative MaxSkew %v", o.MaxSkew)
 	}
-	for i := 0; i < len(o.Region); i++ {
-		if c := o.Region[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return fmt.Errorf("sigv4: invalid region %q", o.Region)
+	for _, name := range append([]string{o.Region, o.Service}, o.ExtraRegions...) {
+		if !isScopeWord(name) {
+			return fmt.Errorf("sigv4: invalid region or service %q", name)
 		}
 	}
 	return nil
 }
 
-// Verifier authenticates S3 requests. It is safe for concurrent use.
+// isScopeWord reports whether s may be a region or service name: lowercase
+// letters, digits and '-'. The empty string stands for the default.
+func isScopeWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Verifier authenticates requests for one service (s3 by default). It is safe for concurrent use.
 type Verifier struct {
 	creds       Credentials
 	region      string
+	extra       []string // regions accepted besides region
+	service     string
 	clock       clock.Clock
 	maxSkew     time.Duration
 	log         *slog.Logger
@@ -90,6 +123,8 @@ func New(opts Options) *Verifier {
 	v := &Verifier{
 		creds:       opts.Credentials,
 		region:      opts.Region,
+		extra:       slices.Clone(opts.ExtraRegions),
+		service:     opts.Service,
 		clock:       opts.Clock,
 		maxSkew:     opts.MaxSkew,
 		log:         opts.Logger,
@@ -98,6 +133,9 @@ func New(opts Options) *Verifier {
 	}
 	if v.region == "" {
 		v.region = DefaultRegion
+	}
+	if v.service == "" {
+		v.service = serviceS3
 	}
 	if v.clock == nil {
 		v.clock = clock.Real{}

@@ -142,8 +142,8 @@ func (v *Verifier) verifyPostV4(ctx context.Context, f map[string]string) (Crede
 	if err != nil {
 		return Credential{}, err
 	}
-	if sc.region != v.region {
-		return Credential{}, fmt.Errorf("%w: region %q is wrong; expecting %q", ErrMalformedPostRequest, sc.region, v.region)
+	if err := v.checkScope(sc, ErrMalformedPostRequest); err != nil {
+		return Credential{}, err
 	}
 	stamp := f["x-amz-date"]
 	if _, err := time.Parse(timeFormatV4, stamp); err != nil || stamp[:8] != sc.date {

@@ -95,8 +95,8 @@ func (v *Verifier) verifyPresignedV4(r *http.Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.scope.region != v.region {
-		return nil, fmt.Errorf("%w: region %q is wrong; expecting %q", ErrMalformedPresigned, p.scope.region, v.region)
+	if err := v.checkScope(p.scope, ErrMalformedPresigned); err != nil {
+		return nil, err
 	}
 	if p.scope.date != p.stamp[:8] {
 		return nil, fmt.Errorf("%w: credential date is not X-Amz-Date", ErrMalformedPresigned)
@@ -112,7 +112,15 @@ func (v *Verifier) verifyPresignedV4(r *http.Request) (*Result, error) {
 		return nil, err
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
-	if payload == "" {
+	switch {
+	case payload != "":
+	case v.service != serviceS3:
+		// Outside S3, presigned URLs sign the body's hash like any
+		// other request (the empty body's for a GET).
+		if payload, err = hashWholeBody(r); err != nil {
+			return nil, err
+		}
+	default:
 		payload = unsignedPayload
 	}
 	mode, err := parsePayloadMode(payload)

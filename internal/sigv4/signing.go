@@ -36,9 +36,16 @@ func hmacSHA256(key []byte, data string) []byte {
 // deriveSigningKey computes the SigV4 signing key for a secret, a scope date
 // (YYYYMMDD), a region and the s3 service.
 func deriveSigningKey(secret, date, region string) []byte {
+	return deriveServiceKey(secret, date, region, serviceS3)
+}
+
+// deriveServiceKey computes the SigV4 signing key for a secret, a scope
+// date, a region and a service. The service is part of the key, so a
+// signature made for one service never verifies for another.
+func deriveServiceKey(secret, date, region, service string) []byte {
 	k := hmacSHA256([]byte("AWS4"+secret), date)
 	k = hmacSHA256(k, region)
-	k = hmacSHA256(k, serviceS3)
+	k = hmacSHA256(k, service)
 	return hmacSHA256(k, scopeTerminator)
 }
 
@@ -108,21 +115,31 @@ func equalSignature(got, want string) bool {
 	return hmac.Equal([]byte(got), []byte(want))
 }
 
-// scope is a parsed SigV4 credential: AK/date/region/s3/aws4_request.
+// scope is a parsed SigV4 credential: AK/date/region/service/aws4_request.
 type scope struct {
 	accessKey string
 	date      string // YYYYMMDD
 	region    string
+	service   string // "" means s3
+}
+
+// serviceName returns the scope's service, s3 when unset.
+func (s scope) serviceName() string {
+	if s.service == "" {
+		return serviceS3
+	}
+	return s.service
 }
 
 // String returns the credential scope without the access key, as it
 // appears in strings to sign.
 func (s scope) String() string {
-	return s.date + "/" + s.region + "/" + serviceS3 + "/" + scopeTerminator
+	return s.date + "/" + s.region + "/" + s.serviceName() + "/" + scopeTerminator
 }
 
-// parseCredential splits "AK/YYYYMMDD/region/s3/aws4_request". The errors
-// wrap malformed, the caller's sentinel for its wire form.
+// parseCredential splits "AK/YYYYMMDD/region/service/aws4_request". Which
+// service and region are acceptable is the Verifier's call (checkScope).
+// The errors wrap malformed, the caller's sentinel for its wire form.
 func parseCredential(s string, malformed error) (scope, error) {
 	// The access key is everything before the last four '/'-separated
 	// parts; access keys never contain '/', but be exact about the count.
@@ -137,7 +154,7 @@ func parseCredential(s string, malformed error) (scope, error) {
 		rest = rest[:j]
 	}
 	parts[0] = rest
-	sc := scope{accessKey: parts[0], date: parts[1], region: parts[2]}
+	sc := scope{accessKey: parts[0], date: parts[1], region: parts[2], service: parts[3]}
 	switch {
 	case sc.accessKey == "":
 		return scope{}, fmt.Errorf("%w: empty access key", malformed)
@@ -145,8 +162,8 @@ func parseCredential(s string, malformed error) (scope, error) {
 		return scope{}, fmt.Errorf("%w: bad credential date %q", malformed, sc.date)
 	case sc.region == "":
 		return scope{}, fmt.Errorf("%w: empty credential region", malformed)
-	case parts[3] != serviceS3:
-		return scope{}, fmt.Errorf("%w: credential service %q is not s3", malformed, parts[3])
+	case sc.service == "":
+		return scope{}, fmt.Errorf("%w: empty credential service", malformed)
 	case parts[4] != scopeTerminator:
 		return scope{}, fmt.Errorf("%w: credential terminator %q is not aws4_request", malformed, parts[4])
 	}
@@ -232,7 +249,7 @@ func (v *Verifier) signingKey(secret string, sc scope) []byte {
 	if ok && e.secret == secret {
 		return e.key
 	}
-	key := deriveSigningKey(secret, sc.date, sc.region)
+	key := deriveServiceKey(secret, sc.date, sc.region, sc.serviceName())
 	v.keys.mu.Lock()
 	if len(v.keys.m) >= maxCachedKeys {
 		clear(v.keys.m)

@@ -1,9 +1,14 @@
 package sigv4
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -132,8 +137,8 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	if a.scope.region != v.region {
-		return nil, fmt.Errorf("%w: region %q is wrong; expecting %q", ErrMalformedAuthorization, a.scope.region, v.region)
+	if err := v.checkScope(a.scope, ErrMalformedAuthorization); err != nil {
+		return nil, err
 	}
 	t, stamp, err := requestTimeV4(r)
 	if err != nil {
@@ -146,6 +151,11 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 		return nil, err
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if payload == "" && v.service != serviceS3 {
+		if payload, err = hashWholeBody(r); err != nil {
+			return nil, err
+		}
+	}
 	if payload == "" {
 		return nil, ErrMissingContentSHA256
 	}
@@ -180,6 +190,64 @@ func (v *Verifier) verifyHeaderV4(r *http.Request, authz string) (*Result, error
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkScope fails with a *ScopeError wrapping malformed unless sc names
+// the Verifier's service and one of its regions. The service is checked
+// first so that the message for a request sent to the wrong service says
+// so.
+func (v *Verifier) checkScope(sc scope, malformed error) error {
+	if sc.service != v.service {
+		return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, Wire: malformed}
+	}
+	if sc.region == v.region || slices.Contains(v.extra, sc.region) {
+		return nil
+	}
+	return &ScopeError{Service: sc.service, Region: sc.region, WantService: v.service, WantRegion: v.region, Wire: malformed}
+}
+
+// ScopeError is a credential scope naming another service or region than
+// the Verifier's. It wraps the malformed-request sentinel of the wire form
+// it came in (ErrMalformedAuthorization, ErrMalformedPresigned or
+// ErrMalformedPostRequest), so S3 answers as for any malformed scope, while
+// the query services answer SignatureDoesNotMatch with AWS's texts.
+type ScopeError struct {
+	Service, Region         string // as the request's scope names them
+	WantService, WantRegion string // what the Verifier serves
+	// Wire is the malformed-request sentinel of the wire form.
+	Wire error
+}
+
+// Error implements error.
+func (e *ScopeError) Error() string {
+	if e.Service != e.WantService {
+		return fmt.Sprintf("%v: credential service %q is wrong; expecting %q", e.Wire, e.Service, e.WantService)
+	}
+	return fmt.Sprintf("%v: region %q is wrong; expecting %q", e.Wire, e.Region, e.WantRegion)
+}
+
+// Unwrap returns the wire form's malformed-request sentinel.
+func (e *ScopeError) Unwrap() error { return e.Wire }
+
+// hashWholeBody reads r's body (at most MaxQueryBody bytes), puts the bytes
+// back as r.Body and returns their hex SHA-256: the payload hash SDKs sign
+// for query-protocol services without sending x-amz-content-sha256.
+func hashWholeBody(r *http.Request) (string, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return emptySHA256, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, MaxQueryBody+1))
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrIncompleteBody, err)
+	}
+	if len(b) > MaxQueryBody {
+		return "", fmt.Errorf("%w: body over %d bytes", ErrMalformedAuthorization, MaxQueryBody)
+	}
+	_ = r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.ContentLength = int64(len(b))
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // matchV4 computes the signature of r under cr for both canonical URI

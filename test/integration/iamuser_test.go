@@ -26,7 +26,7 @@ func (e *env) asKey(ak, secret string) *s3.Client {
 // on the next request.
 func TestAuth_iamUserPrefixPolicy(t *testing.T) {
 	e := newEnv(t)
-	store := e.srv.IAM
+	store := e.srv.Identity
 	_, err := store.CreateUser(ctx(t), iam.CreateUserInput{Account: iam.RootAccountID, Name: "alice"})
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestAuth_iamUserPrefixPolicy(t *testing.T) {
 // own account and is denied on the first account's bucket.
 func TestAuth_otherAccount(t *testing.T) {
 	e := newEnv(t)
-	acct, ak, secret, err := e.srv.IAM.CreateAccount(ctx(t), "tenant")
+	acct, ak, secret, err := e.srv.Identity.CreateAccount(ctx(t), "tenant")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestAuth_roleSessionCredentials(t *testing.T) {
 	// SigV4's allowed skew.
 	fake := clock.NewFake(time.Now().Add(-10 * time.Minute))
 	e := newEnv(t, coffertest.WithClock(fake))
-	store := e.srv.IAM
+	store := e.srv.Identity
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"000000000000"},"Action":"sts:AssumeRole"}]}`
 	if _, err := store.CreateRole(ctx(t), iam.CreateRoleInput{Account: iam.RootAccountID, Name: "writer", AssumeRolePolicyDocument: trust}); err != nil {
 		t.Fatal(err)

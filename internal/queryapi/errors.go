@@ -1,0 +1,132 @@
+package queryapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// Error is an error answer of a query-protocol service: the HTTP status and
+// the Code and Message of the ErrorResponse envelope. Receiver marks a
+// server-side fault (Type Receiver instead of Sender).
+type Error struct {
+	Status   int
+	Code     string
+	Message  string
+	Receiver bool
+}
+
+// Error implements error.
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Validation returns the ValidationError IAM and STS answer for one value
+// outside its constraints, with their exact text: "1 validation error
+// detected: Value 'x' at 'userName' failed to satisfy constraint: Member
+// must have length less than or equal to 64".
+func Validation(value, field, constraint string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "ValidationError",
+		Message: fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, field, constraint)}
+}
+
+// MissingParameter answers a request without a required parameter.
+func MissingParameter(name string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "MissingParameter",
+		Message: fmt.Sprintf("The request must contain the parameter %s", name)}
+}
+
+// InvalidParameterValue answers a parameter that cannot be decoded.
+func InvalidParameterValue(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "InvalidParameterValue", Message: msg}
+}
+
+// NotImplemented answers an action that AWS defines and coffer does not
+// serve yet.
+func NotImplemented(action string) *Error {
+	return &Error{Status: http.StatusNotImplemented, Code: "NotImplemented",
+		Message: action + " is not implemented yet"}
+}
+
+// Errors common to every query-protocol service (AWS "Common Errors").
+var (
+	errMissingAction = &Error{Status: http.StatusBadRequest, Code: "MissingAction",
+		Message: "The request must contain the parameter Action"}
+	errMissingToken = &Error{Status: http.StatusForbidden, Code: "MissingAuthenticationToken",
+		Message: "Request is missing Authentication Token"}
+	errInternal = &Error{Status: http.StatusInternalServerError, Code: "InternalFailure", Receiver: true,
+		Message: "The request processing has failed because of an unknown error, exception or failure."}
+)
+
+// invalidAction answers an unknown action or version with AWS's text.
+func invalidAction(action, version string) *Error {
+	if version == "" {
+		version = "NO_VERSION_SPECIFIED"
+	}
+	return &Error{Status: http.StatusBadRequest, Code: "InvalidAction",
+		Message: fmt.Sprintf("Could not find operation %s for version %s", action, version)}
+}
+
+// accessDenied answers a denied call the way IAM and STS do.
+func accessDenied(p sigv4.Principal, action string) *Error {
+	return &Error{Status: http.StatusForbidden, Code: "AccessDenied",
+		Message: fmt.Sprintf("User: %s is not authorized to perform: %s because no identity-based policy allows the %s action", p.ARN, action, action)}
+}
+
+// authErrors maps sigv4's sentinels to the query services' answers. Order
+// matters only where one error wraps another.
+var authErrors = []struct {
+	err error
+	e   Error
+}{
+	{sigv4.ErrUnknownAccessKey, Error{Status: http.StatusForbidden, Code: "InvalidClientTokenId",
+		Message: "The security token included in the request is invalid."}},
+	{sigv4.ErrInvalidToken, Error{Status: http.StatusForbidden, Code: "InvalidClientTokenId",
+		Message: "The security token included in the request is invalid."}},
+	{sigv4.ErrMissingSecurityHeader, Error{Status: http.StatusForbidden, Code: "InvalidClientTokenId",
+		Message: "The security token included in the request is invalid."}},
+	{sigv4.ErrSignatureMismatch, Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch",
+		Message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}},
+	{sigv4.ErrContentSHA256Mismatch, Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch",
+		Message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}},
+	{sigv4.ErrRequestTimeTooSkewed, Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch",
+		Message: "Signature expired: the request time is more than 15 minutes away from the server's time."}},
+	{sigv4.ErrExpired, Error{Status: http.StatusBadRequest, Code: "RequestExpired",
+		Message: "Request has expired."}},
+	{sigv4.ErrHeadersNotSigned, Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch",
+		Message: "There were headers present in the request which were not signed."}},
+}
+
+// incompleteSignature is for every malformed-signature error; its message
+// is the sigv4 detail, which never holds secrets.
+var incompleteSignature = []error{
+	sigv4.ErrMalformedAuthorization, sigv4.ErrMalformedPresigned, sigv4.ErrMissingDate,
+	sigv4.ErrUnsupportedAlgorithm, sigv4.ErrInvalidContentSHA256, sigv4.ErrMissingContentSHA256,
+	sigv4.ErrSignatureVersionMismatch,
+}
+
+// authError returns the answer for an authentication failure, or nil if
+// err is not one.
+func authError(err error) *Error {
+	if se, ok := errors.AsType[*sigv4.ScopeError](err); ok {
+		msg := fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", se.Region)
+		if se.Service != se.WantService {
+			msg = fmt.Sprintf("Credential should be scoped to correct service: '%s'. ", se.WantService)
+		}
+		return &Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: msg}
+	}
+	for _, row := range authErrors {
+		if errors.Is(err, row.err) {
+			e := row.e
+			return &e
+		}
+	}
+	for _, s := range incompleteSignature {
+		if errors.Is(err, s) {
+			msg := strings.TrimPrefix(err.Error(), "sigv4: ")
+			return &Error{Status: http.StatusBadRequest, Code: "IncompleteSignature", Message: msg}
+		}
+	}
+	return nil
+}

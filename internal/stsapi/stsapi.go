@@ -1,0 +1,60 @@
+package stsapi
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/coffer-s3/coffer/internal/clock"
+	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/queryapi"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// Version is the STS API version requests must name.
+const Version = "2011-06-15"
+
+// Options configures the STS handler.
+type Options struct {
+	// Credentials, Region, Clock and Logger build the handler's SigV4
+	// verifier for the sts service. STS is regional with a global
+	// endpoint: Region and us-east-1 are accepted.
+	Credentials sigv4.Credentials
+	Region      string
+	Clock       clock.Clock
+	Authorizer  iam.Authorizer
+	Logger      *slog.Logger
+}
+
+// New returns the STS handler.
+func New(opts Options) (*queryapi.Service, error) {
+	return queryapi.New(queryapi.Options{
+		Namespace: queryapi.NamespaceSTS,
+		Version:   Version,
+		Verifier: sigv4.New(sigv4.Options{
+			Credentials: opts.Credentials, Region: opts.Region, ExtraRegions: []string{sigv4.DefaultRegion},
+			Service: "sts", Clock: opts.Clock, Logger: opts.Logger, DisableSigV2: true,
+		}),
+		Authorizer: opts.Authorizer,
+		Actions: map[string]queryapi.Action{
+			// AWS: "No permissions are required to perform this
+			// operation", even under an explicit deny.
+			"GetCallerIdentity": {IAMAction: "sts:GetCallerIdentity", Public: true, Handle: getCallerIdentity},
+		},
+		Unimplemented: unimplemented,
+		Errors:        errorFor,
+		Logger:        opts.Logger,
+	})
+}
+
+// callerIdentity is GetCallerIdentityResult's content.
+type callerIdentity struct {
+	Arn     string `xml:"Arn"`
+	UserID  string `xml:"UserId"`
+	Account string `xml:"Account"`
+}
+
+// getCallerIdentity answers who signed the request.
+func getCallerIdentity(_ context.Context, c *queryapi.Call) (any, error) {
+	p := c.Principal
+	return callerIdentity{Arn: p.ARN, UserID: p.UserID, Account: p.AccountID}, nil
+}
