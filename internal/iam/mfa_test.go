@@ -477,3 +477,47 @@ func TestMFADevice_followsRenamedUser(t *testing.T) {
 	wantErr(t, "delete renamed user", e.s.DeleteUser(ctx, RootAccountID, "alicia"), ErrDeleteConflict)
 	must(t, e.s.DeactivateMFADevice(ctx, RootAccountID, "alicia", d.SerialNumber))
 }
+
+// TestVerifyMFA_guessingLimit: after ten wrong codes in five minutes even
+// the right code is refused until the window ends; others' devices are
+// not affected.
+func TestVerifyMFA_guessingLimit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	aliceKey, _ := e.newUser(t, RootAccountID, "alice")
+	bobKey, _ := e.newUser(t, RootAccountID, "bob")
+	alice, bob := e.principal(t, aliceKey), e.principal(t, bobKey)
+	d, bd := e.newDevice(t, RootAccountID, "alice"), e.newDevice(t, RootAccountID, "bob")
+	e.enable(t, RootAccountID, "alice", d)
+	e.enable(t, RootAccountID, "bob", bd)
+	// Start at the beginning of a five-minute window.
+	e.clock.Set(time.Unix((totpStep(e.clock.Now())/mfaFailureWindow+1)*mfaFailureWindow*totpPeriod, 0))
+	right := codeAt(t, d.Base32StringSeed, e.steps(0))
+	for range mfaMaxFailures {
+		wantErr(t, "wrong code", e.s.VerifyMFA(ctx, alice, d.SerialNumber, wrong(right)), ErrMFAFailed)
+	}
+	wantErr(t, "right code after ten wrong ones", e.s.VerifyMFA(ctx, alice, d.SerialNumber, right), ErrMFAFailed)
+	must(t, e.s.VerifyMFA(ctx, bob, bd.SerialNumber, codeAt(t, bd.Base32StringSeed, e.steps(0))))
+	e.clock.Advance(mfaFailureWindow * totpPeriod * time.Second)
+	must(t, e.s.VerifyMFA(ctx, alice, d.SerialNumber, codeAt(t, d.Base32StringSeed, e.steps(0))))
+}
+
+func FuzzParseSerial(f *testing.F) {
+	for _, s := range []string{
+		"arn:aws:iam::123456789012:mfa/BobsMFADevice", "arn:aws:iam::123456789012:mfa/eng/bob",
+		"arn:aws:iam::123456789012:mfa/root-account-mfa-device", "arn:aws:iam::123456789012:user/bob",
+		"arn:aws:iam::1:mfa/x", "arn:aws:iam::123456789012:mfa/", "GAHT12345678", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, serial string) {
+		account, device, ok := parseSerial(serial)
+		if !ok {
+			return
+		}
+		rest, found := strings.CutPrefix(serial, "arn:aws:iam::"+account+":mfa/")
+		if !found || lower(rest) != device || device == "" || strings.ContainsRune(device, 0) {
+			t.Errorf("parseSerial(%q) = %q, %q", serial, account, device)
+		}
+	})
+}
