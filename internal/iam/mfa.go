@@ -126,8 +126,9 @@ func (s *Store) CreateVirtualMFADevice(ctx context.Context, account, name, path 
 		return VirtualMFADevice{}, err
 	}
 	rec := mfaRecord{Name: name, Path: path, Seed: sealed, Created: s.now(), Tags: tags}
-	label := account
+	var label string // the account alias, or the id without one
 	err = s.update(ctx, func(tx meta.Txn) error {
+		label = account
 		if _, err := readAccount(tx, account); err != nil {
 			return err
 		}
