@@ -31,6 +31,15 @@ var (
 	// ErrUnmodifiableEntity: the entity is AWS managed and cannot be
 	// changed (UnmodifiableEntity, 400).
 	ErrUnmodifiableEntity = errors.New("iam: unmodifiable entity")
+	// ErrInvalidAuthenticationCode: the MFA codes given to enable or
+	// resynchronize a device are not two consecutive codes of it
+	// (InvalidAuthenticationCode, 403).
+	ErrInvalidAuthenticationCode = errors.New("iam: invalid authentication code")
+	// ErrMFAFailed: an MFA code given to STS (SerialNumber, TokenCode)
+	// did not authenticate the caller: the device is not the caller's
+	// enabled device, or the code is wrong or already used. STS answers
+	// AccessDenied (403) with the *Error's message.
+	ErrMFAFailed = errors.New("iam: multi-factor authentication failed")
 )
 
 // Error is a domain error with the message AWS returns for it. Message

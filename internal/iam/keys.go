@@ -18,6 +18,12 @@ package iam
 //	'I' 's' accessKeyID (ASIA…)                  → sessionRecord
 //	'I' 'A' account                              → alias
 //	'I' 'L' alias                                → account
+//	'I' 'v' account 0x00 lower(device)           → mfaRecord (virtual MFA device)
+//	'I' 'V' account 0x00 lower(user) 0x00 lower(device) → "" (a user's enabled
+//	                                               MFA devices; user "" is the root)
+//
+// A device is named by its serial number's resource after "mfa/": its
+// path without the leading slash, then its name ("eng/bob-phone").
 //
 // Account ids, names and ARNs never contain 0x00. Every value starts with
 // a format version byte (records.go). The bytes and layouts above are an
@@ -38,6 +44,8 @@ const (
 	subSession     = 's'
 	subAlias       = 'A'
 	subAliasOwner  = 'L'
+	subMFA         = 'v'
+	subUserMFA     = 'V'
 )
 
 func key(sub byte, parts ...string) []byte {

@@ -140,3 +140,25 @@ type versionRecord struct {
 	Document string    `json:"doc"`
 	Created  time.Time `json:"t"`
 }
+
+// mfaRecord is a virtual MFA device. Seed is sealed (sse.Keyring.Seal,
+// context mfaSealContext), never plaintext.
+type mfaRecord struct {
+	Name    string    `json:"n"`
+	Path    string    `json:"p"`
+	Seed    []byte    `json:"s"`
+	Created time.Time `json:"t"`
+	Tags    []Tag     `json:"tg,omitempty"`
+	// Enabled is when the device was enabled (EnableDate); zero while
+	// it is not assigned.
+	Enabled time.Time `json:"e,omitzero"`
+	// User is the lower-case name of the user it is assigned to; ""
+	// with Enabled set means the account's root user.
+	User string `json:"u,omitempty"`
+	// Drift is the device clock's offset in time steps, measured when
+	// it was enabled or resynchronized.
+	Drift int64 `json:"d,omitempty"`
+	// LastStep is the last time step whose code was accepted: no code of
+	// it or an earlier step is accepted again.
+	LastStep int64 `json:"l,omitempty"`
+}

@@ -37,6 +37,12 @@ func TestRecordV1Fixtures(t *testing.T) {
 	if p.Name != "P" || p.Default != "v2" || p.NextVersion != 3 || len(p.Versions) != 1 || p.Versions[0].Document != "{}" {
 		t.Errorf("policyRecord = %+v", p)
 	}
+	var m mfaRecord
+	must(t, decodeRecord(v1(`{"n":"phone","p":"/eng/","s":"AQID","t":"2026-03-01T12:00:00Z","tg":[{"k":"a","v":"b"}],"e":"2026-03-01T12:00:00Z","u":"alice","d":-2,"l":59000000}`), &m))
+	if m.Name != "phone" || m.Path != "/eng/" || string(m.Seed) != "\x01\x02\x03" || !m.Created.Equal(at) || len(m.Tags) != 1 ||
+		!m.Enabled.Equal(at) || m.User != "alice" || m.Drift != -2 || m.LastStep != 59000000 {
+		t.Errorf("mfaRecord = %+v", m)
+	}
 	if err := decodeRecord([]byte{9, '{', '}'}, &p); err == nil {
 		t.Error("an unknown format version decoded")
 	}

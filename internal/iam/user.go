@@ -185,6 +185,9 @@ func (s *Store) renameUser(tx meta.Txn, account string, rec userRecord, newName 
 			return err
 		}
 	}
+	if err := renameUserMFA(tx, account, oldName, newName); err != nil {
+		return err
+	}
 	if err := tx.Delete(userKey(account, oldName)); err != nil {
 		return err
 	}
@@ -192,13 +195,18 @@ func (s *Store) renameUser(tx meta.Txn, account string, rec userRecord, newName 
 	return put(tx, userKey(account, newName), &rec)
 }
 
-// DeleteUser deletes a user that has no access keys, groups or policies
-// left, as IAM requires (DeleteConflict otherwise).
+// DeleteUser deletes a user that has no MFA devices, access keys, groups
+// or policies left, as IAM requires (DeleteConflict otherwise).
 func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
 	return s.update(ctx, func(tx meta.Txn) error {
 		rec, err := readUser(tx, account, name)
 		if err != nil {
 			return err
+		}
+		if has, err := userHasMFA(tx, account, name); err != nil {
+			return err
+		} else if has {
+			return errorf(ErrDeleteConflict, "Cannot delete entity, must delete MFA device first.")
 		}
 		keys, err := userKeys(tx, account, name)
 		if err != nil {

@@ -152,6 +152,7 @@ var iamManagementErrors = map[string]bool{
 	"iam.ErrNoSuchEntity": true, "iam.ErrEntityAlreadyExists": true, "iam.ErrLimitExceeded": true,
 	"iam.ErrDeleteConflict": true, "iam.ErrMalformedPolicyDocument": true, "iam.ErrInvalidInput": true,
 	"iam.ErrValidation": true, "iam.ErrUnmodifiableEntity": true, "iam.Error": true, "iam.PolicyError": true,
+	"iam.ErrInvalidAuthenticationCode": true, "iam.ErrMFAFailed": true,
 }
 
 // TestErrorTableComplete fails when an exported error of a domain package

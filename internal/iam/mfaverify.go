@@ -1,0 +1,132 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/coffer-s3/coffer/internal/meta"
+	"github.com/coffer-s3/coffer/internal/sigv4"
+)
+
+// AWS's messages for a failed MFA check in STS (AccessDenied).
+const (
+	msgMFABadCode   = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+	msgMFABadSerial = "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+)
+
+// VerifyMFA checks an MFA code that caller gives to STS (GetSessionToken,
+// AssumeRole: SerialNumber and TokenCode). The device must be enabled
+// and assigned to the caller: an IAM user, or the account's root user.
+// The code must be the device's code for the current time step, adjusted
+// by the device's recorded drift, give or take one step; and no code of
+// that step or an earlier one may have been accepted before. On success
+// the step is recorded before VerifyMFA returns, so a code works once.
+//
+// After ten wrong codes for a device within five minutes, its codes are
+// refused until the five minutes end (see mfaLimiter).
+//
+// It returns ErrValidation for a code that is not six digits, and
+// ErrMFAFailed, with AWS's message, for everything else that fails; the
+// STS wire answers AccessDenied. The caller then issues the session with
+// SessionInput.MFA set.
+func (s *Store) VerifyMFA(ctx context.Context, caller sigv4.Principal, serial, code string) error {
+	if !validCode(code) {
+		return errorf(ErrValidation, "1 validation error detected: Value at 'tokenCode' failed to satisfy constraint: Member must have length 6 and satisfy regular expression pattern: [\\d]*")
+	}
+	user := lower(caller.Name)
+	switch {
+	case caller.Anonymous || caller.RoleARN != "" || caller.AccountID == "":
+		return errorf(ErrMFAFailed, msgMFABadSerial)
+	case caller.Root:
+		user = ""
+	}
+	now := totpStep(s.clock.Now())
+	// The accepted step is replay state, not something a cache derives
+	// from, so this bypasses s.update and its cache invalidation: logins
+	// with MFA do not empty the credential cache.
+	var failed string // the limiter key of a device given a wrong code
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		failed = ""
+		rec, id, err := readDevice(tx, caller.AccountID, serial)
+		if err != nil || !rec.assigned() || rec.User != user {
+			if err != nil && !errors.Is(err, ErrNoSuchEntity) {
+				return err
+			}
+			return errorf(ErrMFAFailed, msgMFABadSerial)
+		}
+		limitKey := caller.AccountID + "\x00" + id
+		if s.mfaLimit.blocked(limitKey, now) {
+			s.log.Warn("iam: MFA code refused: too many wrong codes", "serial", serial, "principal", caller.ARN)
+			return errorf(ErrMFAFailed, msgMFABadCode)
+		}
+		seed, err := s.openSeed(caller.AccountID, id, &rec)
+		if err != nil {
+			return err
+		}
+		defer clear(seed)
+		at := now + rec.Drift
+		step, ok := findStep(seed, max(at-totpSkew, rec.LastStep+1), at+totpSkew, code)
+		if !ok {
+			failed = limitKey
+			return errorf(ErrMFAFailed, msgMFABadCode)
+		}
+		rec.LastStep = step
+		return put(tx, key(subMFA, caller.AccountID, id), &rec)
+	})
+	// Counted here, not in fn, which runs again after a conflict.
+	if failed != "" {
+		s.mfaLimit.fail(failed, now)
+	}
+	return err
+}
+
+// Guessing limits. A wrong code is a one in 333,333 chance of a right one
+// (three steps are valid), so without a limit a holder of a user's keys
+// could find a code in hours. After mfaMaxFailures wrong codes for one
+// device within one window of mfaFailureWindow steps, every code for it is
+// refused until the window ends. Only the device's owner can make its
+// codes fail, so the limit locks out no one else.
+const (
+	mfaMaxFailures   = 10
+	mfaFailureWindow = 10 // five minutes
+	// mfaMaxTracked bounds the failure table; it starts over when full.
+	mfaMaxTracked = 10_000
+)
+
+// mfaLimiter counts recent wrong codes per device, in memory: a restart
+// forgets them, which gives a guesser one more window, not more.
+type mfaLimiter struct {
+	mu    sync.Mutex
+	fails map[string]mfaFailures
+}
+
+type mfaFailures struct {
+	window int64
+	n      int
+}
+
+// blocked reports whether device has had too many wrong codes in the
+// window of step.
+func (l *mfaLimiter) blocked(device string, step int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.fails[device]
+	return f.window == step/mfaFailureWindow && f.n >= mfaMaxFailures
+}
+
+// fail records a wrong code for device at step.
+func (l *mfaLimiter) fail(device string, step int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fails == nil || len(l.fails) >= mfaMaxTracked {
+		l.fails = map[string]mfaFailures{}
+	}
+	w := step / mfaFailureWindow
+	f := l.fails[device]
+	if f.window != w {
+		f = mfaFailures{window: w}
+	}
+	f.n++
+	l.fails[device] = f
+}
