@@ -198,7 +198,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	}
 	iamHandler, err := iamapi.New(iamapi.Options{
 		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam,
-		AccountCreated: a.iam.AccountCreated, Logger: log.With("component", "iamapi"),
+		AccountCreated: a.iam.AccountCreated, Store: a.iam, Logger: log.With("component", "iamapi"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("IAM handler: %w", err)

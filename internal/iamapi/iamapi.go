@@ -25,12 +25,15 @@ type Options struct {
 	// AccountCreated returns when an account was created, for the root
 	// user's CreateDate. Nil reports the zero time.
 	AccountCreated func(accountID string) time.Time
-	Logger         *slog.Logger
+	// Store keeps the identities the actions manage. Nil is allowed only
+	// to check the action tables.
+	Store  *iam.Store
+	Logger *slog.Logger
 }
 
 // New returns the IAM handler.
 func New(opts Options) (*queryapi.Service, error) {
-	h := &handlers{created: opts.AccountCreated}
+	h := &handlers{created: opts.AccountCreated, store: opts.Store}
 	if h.created == nil {
 		h.created = func(string) time.Time { return time.Time{} }
 	}
@@ -43,7 +46,40 @@ func New(opts Options) (*queryapi.Service, error) {
 		}),
 		Authorizer: opts.Authorizer,
 		Actions: map[string]queryapi.Action{
-			"GetUser": {IAMAction: "iam:GetUser", Handle: h.getUser},
+			"GetUser": {IAMAction: "iam:GetUser", Handle: h.getUser, Resource: h.userResource},
+			// Users, access keys, groups, MFA devices and the account.
+			"CreateUser":                    {IAMAction: "iam:CreateUser", Handle: h.createUser, Resource: newUserResource},
+			"ListUsers":                     {IAMAction: "iam:ListUsers", Handle: h.listUsers, Resource: h.accountResource("user/")},
+			"UpdateUser":                    {IAMAction: "iam:UpdateUser", Handle: h.updateUser, Resource: h.userResource},
+			"DeleteUser":                    {IAMAction: "iam:DeleteUser", Handle: h.deleteUser, Resource: h.userResource},
+			"TagUser":                       {IAMAction: "iam:TagUser", Handle: h.tagUser, Resource: h.userResource},
+			"UntagUser":                     {IAMAction: "iam:UntagUser", Handle: h.untagUser, Resource: h.userResource},
+			"ListUserTags":                  {IAMAction: "iam:ListUserTags", Handle: h.listUserTags, Resource: h.userResource},
+			"PutUserPermissionsBoundary":    {IAMAction: "iam:PutUserPermissionsBoundary", Handle: h.putUserPermissionsBoundary, Resource: h.userResource},
+			"DeleteUserPermissionsBoundary": {IAMAction: "iam:DeleteUserPermissionsBoundary", Handle: h.deleteUserPermissionsBoundary, Resource: h.userResource},
+			"CreateAccessKey":               {IAMAction: "iam:CreateAccessKey", Handle: h.createAccessKey, Resource: h.userResource},
+			"ListAccessKeys":                {IAMAction: "iam:ListAccessKeys", Handle: h.listAccessKeys, Resource: h.userResource},
+			"UpdateAccessKey":               {IAMAction: "iam:UpdateAccessKey", Handle: h.updateAccessKey, Resource: h.userResource},
+			"DeleteAccessKey":               {IAMAction: "iam:DeleteAccessKey", Handle: h.deleteAccessKey, Resource: h.userResource},
+			"GetAccessKeyLastUsed":          {IAMAction: "iam:GetAccessKeyLastUsed", Handle: h.getAccessKeyLastUsed, Resource: h.keyResource},
+			"CreateGroup":                   {IAMAction: "iam:CreateGroup", Handle: h.createGroup, Resource: h.groupResource},
+			"GetGroup":                      {IAMAction: "iam:GetGroup", Handle: h.getGroup, Resource: h.groupResource},
+			"ListGroups":                    {IAMAction: "iam:ListGroups", Handle: h.listGroups, Resource: h.accountResource("group/")},
+			"DeleteGroup":                   {IAMAction: "iam:DeleteGroup", Handle: h.deleteGroup, Resource: h.groupResource},
+			"AddUserToGroup":                {IAMAction: "iam:AddUserToGroup", Handle: h.addUserToGroup, Resource: h.groupResource},
+			"RemoveUserFromGroup":           {IAMAction: "iam:RemoveUserFromGroup", Handle: h.removeUserFromGroup, Resource: h.groupResource},
+			"ListGroupsForUser":             {IAMAction: "iam:ListGroupsForUser", Handle: h.listGroupsForUser, Resource: h.userResource},
+			"CreateVirtualMFADevice":        {IAMAction: "iam:CreateVirtualMFADevice", Handle: h.createVirtualMFADevice, Resource: mfaResource},
+			"EnableMFADevice":               {IAMAction: "iam:EnableMFADevice", Handle: h.enableMFADevice, Resource: h.userResource},
+			"ResyncMFADevice":               {IAMAction: "iam:ResyncMFADevice", Handle: h.resyncMFADevice, Resource: h.userResource},
+			"DeactivateMFADevice":           {IAMAction: "iam:DeactivateMFADevice", Handle: h.deactivateMFADevice, Resource: h.userResource},
+			"DeleteVirtualMFADevice":        {IAMAction: "iam:DeleteVirtualMFADevice", Handle: h.deleteVirtualMFADevice, Resource: serialResource},
+			"ListMFADevices":                {IAMAction: "iam:ListMFADevices", Handle: h.listMFADevices, Resource: h.userResource},
+			"ListVirtualMFADevices":         {IAMAction: "iam:ListVirtualMFADevices", Handle: h.listVirtualMFADevices, Resource: h.accountResource("mfa/")},
+			"GetAccountSummary":             {IAMAction: "iam:GetAccountSummary", Handle: h.getAccountSummary, Resource: h.accountResource("*")},
+			"CreateAccountAlias":            {IAMAction: "iam:CreateAccountAlias", Handle: h.createAccountAlias, Resource: h.accountResource("*")},
+			"ListAccountAliases":            {IAMAction: "iam:ListAccountAliases", Handle: h.listAccountAliases, Resource: h.accountResource("*")},
+			"DeleteAccountAlias":            {IAMAction: "iam:DeleteAccountAlias", Handle: h.deleteAccountAlias, Resource: h.accountResource("*")},
 		},
 		Unimplemented: unimplemented,
 		Errors:        errorFor,
@@ -54,4 +90,5 @@ func New(opts Options) (*queryapi.Service, error) {
 // handlers holds what the action handlers need.
 type handlers struct {
 	created func(accountID string) time.Time
+	store   *iam.Store
 }

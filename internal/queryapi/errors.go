@@ -68,10 +68,15 @@ func invalidAction(action, version string) *Error {
 		Message: fmt.Sprintf("Could not find operation %s for version %s", action, version)}
 }
 
-// accessDenied answers a denied call the way IAM and STS do.
-func accessDenied(p sigv4.Principal, action string) *Error {
+// accessDenied answers a denied call the way IAM and STS do, naming the
+// resource when the action has one.
+func accessDenied(p sigv4.Principal, action, resource string) *Error {
+	on := ""
+	if resource != "" {
+		on = " on resource: " + resource
+	}
 	return &Error{Status: http.StatusForbidden, Code: "AccessDenied",
-		Message: fmt.Sprintf("User: %s is not authorized to perform: %s because no identity-based policy allows the %s action", p.ARN, action, action)}
+		Message: fmt.Sprintf("User: %s is not authorized to perform: %s%s because no identity-based policy allows the %s action", p.ARN, action, on, action)}
 }
 
 // authErrors maps sigv4's sentinels to the query services' answers. Order

@@ -28,6 +28,11 @@ type Action struct {
 	// them (sts:GetCallerIdentity, which AWS allows even under an
 	// explicit deny).
 	Public bool
+	// Resource, when set, names the ARN Authorize is asked about (for
+	// example arn:aws:iam::ACCOUNT:user/PATH/NAME), so policies with a
+	// Resource element apply and a denial names it. It runs after the
+	// parameters are parsed and before Authorize.
+	Resource func(ctx context.Context, c *Call) string
 	// Handle does the work and returns the value rendered inside the
 	// ActionResult element (nil for none). Its error is mapped by an
 	// *Error it is or wraps, else by the service's Errors table, else
@@ -113,15 +118,20 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(ctx, w, id, err)
 		return
 	}
+	call := &Call{Principal: res.Principal, Params: p, RequestID: id}
 	if !a.Public {
-		d := s.opts.Authorizer.Authorize(ctx, iam.Request{Principal: res.Principal, Action: a.IAMAction})
+		var resource string
+		if a.Resource != nil {
+			resource = a.Resource(ctx, call)
+		}
+		d := s.opts.Authorizer.Authorize(ctx, iam.Request{Principal: res.Principal, Action: a.IAMAction, Resource: resource})
 		if !d.Allowed {
-			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "reason", d.Reason)
-			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction))
+			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "resource", resource, "reason", d.Reason)
+			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction, resource))
 			return
 		}
 	}
-	out, err := a.Handle(ctx, &Call{Principal: res.Principal, Params: p, RequestID: id})
+	out, err := a.Handle(ctx, call)
 	if err != nil {
 		s.fail(ctx, w, id, err)
 		return
