@@ -103,6 +103,13 @@ func hideIDs(s string) string {
 // rendered result (ids hidden) or the answer's error.
 func (e *wireEnv) call(t *testing.T, caller sigv4.Principal, action, params string) (string, *queryapi.Error) {
 	t.Helper()
+	s, qe := e.callRaw(t, caller, action, params)
+	return hideIDs(s), qe
+}
+
+// callRaw is call without hiding ids.
+func (e *wireEnv) callRaw(t *testing.T, caller sigv4.Principal, action, params string) (string, *queryapi.Error) {
+	t.Helper()
 	v, err := url.ParseQuery(params)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +132,7 @@ func (e *wireEnv) call(t *testing.T, caller sigv4.Principal, action, params stri
 	s := string(body)
 	s = strings.TrimPrefix(s, `<`+action+`Response xmlns="">`)
 	s = strings.TrimSuffix(s, `<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></`+action+`Response>`)
-	return hideIDs(s), nil
+	return s, nil
 }
 
 // must runs action and fails the test on an error answer.
@@ -246,6 +253,28 @@ func TestUserResource(t *testing.T) {
 		v, _ := url.ParseQuery(tt.params)
 		if got := tt.res(context.Background(), &queryapi.Call{Principal: tt.caller, Params: queryapi.NewParams(v)}); got != tt.want {
 			t.Errorf("resource(%q) = %s, want %s", tt.params, got, tt.want)
+		}
+	}
+}
+
+func TestErrorRows(t *testing.T) {
+	for _, tt := range []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{iam.ErrNoSuchEntity, 404, "NoSuchEntity"},
+		{iam.ErrEntityAlreadyExists, 409, "EntityAlreadyExists"},
+		{iam.ErrLimitExceeded, 409, "LimitExceeded"},
+		{iam.ErrDeleteConflict, 409, "DeleteConflict"},
+		{iam.ErrInvalidInput, 400, "InvalidInput"},
+		{iam.ErrValidation, 400, "ValidationError"},
+		{iam.ErrInvalidAuthenticationCode, 403, "InvalidAuthenticationCode"},
+	} {
+		wrapped := &iam.Error{Err: tt.err, Message: "text"}
+		e, ok := errorFor(wrapped)
+		if !ok || e.Status != tt.status || e.Code != tt.code || e.Message != "text" {
+			t.Errorf("errorFor(%v) = %+v, %v; want %d %s", tt.err, e, ok, tt.status, tt.code)
 		}
 	}
 }
