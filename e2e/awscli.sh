@@ -323,5 +323,42 @@ step "sts get-caller-identity and iam get-user as the account root"
 check_eq "$(a sts get-caller-identity --query Account --output text)" 000000000000 "get-caller-identity prints the account"
 check_eq "$(a sts get-caller-identity --query Arn --output text)" "arn:aws:iam::000000000000:root" "get-caller-identity prints the root ARN"
 check_eq "$(a iam get-user --query User.Arn --output text)" "arn:aws:iam::000000000000:root" "iam get-user without a name describes the root user"
-expect_fail "iam list-users before users exist" a iam list-users
-check_contains "$(cat "$E2E_TMP/expect_fail.out")" "ListUsers is not implemented yet" "an unimplemented IAM action says so"
+expect_fail "iam list-server-certificates" a iam list-server-certificates
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "ListServerCertificates is not implemented yet" "an unimplemented IAM action says so"
+
+step "iam users, access keys, groups and MFA devices as the account root"
+check_eq "$(a iam list-users --query 'length(Users)' --output json)" 0 "list-users is empty at first"
+check_eq "$(a iam create-user --user-name e2e-alice --path /e2e/ --query User.Arn --output text)" \
+	"arn:aws:iam::000000000000:user/e2e/e2e-alice" "create-user prints the user's ARN"
+expect_fail "create-user twice" a iam create-user --user-name e2e-alice
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "EntityAlreadyExists" "a second create-user is EntityAlreadyExists"
+check_eq "$(a iam list-users --path-prefix /e2e/ --query 'Users[0].UserName' --output text)" e2e-alice "list-users --path-prefix finds the user"
+read -r ALICE_KEY ALICE_SECRET < <(a iam create-access-key --user-name e2e-alice \
+	--query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+check_contains "$ALICE_KEY" AKIA "create-access-key returns an AKIA key id"
+check_eq "$(a iam list-access-keys --user-name e2e-alice --query 'AccessKeyMetadata[0].Status' --output text)" Active "list-access-keys shows it Active"
+# The new key signs requests at once; with no policy the user may not list users.
+expect_fail "iam list-users as a user with no policy" env AWS_ACCESS_KEY_ID="$ALICE_KEY" AWS_SECRET_ACCESS_KEY="$ALICE_SECRET" \
+	aws --endpoint-url "$COFFER_ENDPOINT" iam list-users
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "User: arn:aws:iam::000000000000:user/e2e/e2e-alice is not authorized to perform: iam:ListUsers" \
+	"the denial names the user"
+a iam create-group --group-name e2e-devs >/dev/null
+a iam add-user-to-group --group-name e2e-devs --user-name e2e-alice
+check_eq "$(a iam get-group --group-name e2e-devs --query 'Users[0].UserName' --output text)" e2e-alice "get-group lists the member"
+expect_fail "delete-user with a key and a group" a iam delete-user --user-name e2e-alice
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "DeleteConflict" "delete-user of a user with a key is DeleteConflict"
+a iam create-virtual-mfa-device --virtual-mfa-device-name e2e-phone \
+	--outfile "$W/e2e-phone.seed" --bootstrap-method Base32StringSeed >/dev/null
+check_eq "$(grep -cE '^[A-Z2-7]{64}$' "$W/e2e-phone.seed")" 1 "create-virtual-mfa-device writes the Base32 seed"
+check_eq "$(a iam list-virtual-mfa-devices --query 'VirtualMFADevices[0].SerialNumber' --output text)" \
+	"arn:aws:iam::000000000000:mfa/e2e-phone" "list-virtual-mfa-devices shows the device"
+a iam delete-virtual-mfa-device --serial-number arn:aws:iam::000000000000:mfa/e2e-phone
+check_eq "$(a iam get-account-summary --query 'SummaryMap.Users' --output text)" 1 "get-account-summary counts the user"
+a iam remove-user-from-group --group-name e2e-devs --user-name e2e-alice
+a iam delete-group --group-name e2e-devs
+a iam delete-access-key --user-name e2e-alice --access-key-id "$ALICE_KEY"
+expect_fail "a deleted key" env AWS_ACCESS_KEY_ID="$ALICE_KEY" AWS_SECRET_ACCESS_KEY="$ALICE_SECRET" \
+	aws --endpoint-url "$COFFER_ENDPOINT" s3 ls
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidAccessKeyId" "a deleted key is refused at once"
+a iam delete-user --user-name e2e-alice
+check_eq "$(a iam list-users --query 'length(Users)' --output json)" 0 "list-users is empty again"

@@ -80,14 +80,14 @@ func TestGetUser_unknownName(t *testing.T) {
 
 func TestIAM_unimplementedAction(t *testing.T) {
 	srv := coffertest.Start(t)
-	_, err := srv.IAM().ListUsers(ctx(t), &iam.ListUsersInput{})
-	wantCode(t, "ListUsers", err, "NotImplemented", 501)
+	_, err := srv.IAM().ListServerCertificates(ctx(t), &iam.ListServerCertificatesInput{})
+	wantCode(t, "ListServerCertificates", err, "NotImplemented", 501)
 
-	status, body := signedForm(t, srv, "iam", "iam", "Action=ListUsers&Version=2010-05-08")
+	status, body := signedForm(t, srv, "iam", "iam", "Action=ListServerCertificates&Version=2010-05-08")
 	want := `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>` +
-		`<Code>NotImplemented</Code><Message>ListUsers is not implemented yet</Message></Error><RequestId>`
+		`<Code>NotImplemented</Code><Message>ListServerCertificates is not implemented yet</Message></Error><RequestId>`
 	if status != 501 || !strings.HasPrefix(body, want) {
-		t.Errorf("ListUsers = %d %s, want 501 %s…", status, body, want)
+		t.Errorf("ListServerCertificates = %d %s, want 501 %s…", status, body, want)
 	}
 }
 
