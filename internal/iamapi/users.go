@@ -2,6 +2,7 @@ package iamapi
 
 import (
 	"context"
+	"net/http"
 	"regexp"
 	"strconv"
 	"time"
@@ -160,14 +161,18 @@ func newUserResource(_ context.Context, c *queryapi.Call) string {
 
 // selfUser returns UserName, or the calling IAM user's own name when it
 // is omitted; root is true when the caller is the root user and named no
-// user.
+// user. A role session must name the user, as in AWS.
 func selfUser(c *queryapi.Call) (name string, root bool, err error) {
 	name, ok, err := c.Params.String(existingUserName)
 	if err != nil || ok {
 		return name, false, err
 	}
-	if c.Principal.Root {
+	switch {
+	case c.Principal.Root:
 		return "", true, nil
+	case c.Principal.RoleARN != "":
+		return "", false, &queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError",
+			Message: "Must specify userName when calling with non-User credentials"}
 	}
 	return c.Principal.Name, false, nil
 }

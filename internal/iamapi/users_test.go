@@ -181,7 +181,9 @@ func TestUserActions(t *testing.T) {
 	e := newWireEnv(t)
 	bob := e.userPrincipal("Bob")
 	a := e.root.AccountID
+	role := sigv4.Principal{AccountID: a, Name: "s", ARN: "arn:aws:sts::" + a + ":assumed-role/r/s", RoleARN: "arn:aws:iam::" + a + ":role/r"}
 	runSteps(t, e, []step{
+		{action: "GetUser", caller: &role, code: "ValidationError", msg: "Must specify userName when calling with non-User credentials"},
 		{action: "GetUser", want: `<GetUserResult><User><UserId>` + a + `</UserId><Arn>arn:aws:iam::` + a + `:root</Arn><CreateDate>` + created + `</CreateDate></User></GetUserResult>`},
 		{action: "CreateUser", params: "UserName=Bob&Path=/eng/&Tags.member.1.Key=team&Tags.member.1.Value=s3",
 			want: `<CreateUserResult><User><Path>/eng/</Path><UserName>Bob</UserName><UserId>AIDAX</UserId><Arn>arn:aws:iam::` + a + `:user/eng/Bob</Arn><CreateDate>` + created + `</CreateDate><Tags><member><Key>team</Key><Value>s3</Value></member></Tags></User></CreateUserResult>`},
