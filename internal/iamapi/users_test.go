@@ -280,3 +280,21 @@ func TestErrorRows(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPageTags checks that any Marker pages a tag list without panicking
+// and returns only tags of the list.
+func FuzzPageTags(f *testing.F) {
+	for _, s := range []string{"", "0", "1", "2", "-1", "99999999999999999999", "x"} {
+		f.Add(s, 1)
+	}
+	tags := []iam.Tag{{Key: "a"}, {Key: "b"}}
+	f.Fuzz(func(t *testing.T, marker string, max int) {
+		if max < 0 || max > 1000 {
+			return
+		}
+		got, page := pageTags(tags, iam.ListOptions{Marker: marker, MaxItems: max})
+		if len(got) > len(tags) || (page.IsTruncated && page.Marker == "") {
+			t.Errorf("pageTags(%q, %d) = %v, %+v", marker, max, got, page)
+		}
+	})
+}
