@@ -181,7 +181,6 @@ type userResult struct {
 	User user `xml:"User"`
 }
 
-
 func (h *handlers) createUser(ctx context.Context, c *queryapi.Call) (any, error) {
 	name, _, err := c.Params.String(newUserName)
 	if err != nil {
