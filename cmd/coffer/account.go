@@ -45,15 +45,7 @@ type accountOptions struct {
 // runAccount is `coffer account create|list`.
 func runAccount(ctx context.Context, env environment, args []string) int {
 	var o accountOptions
-	fs := flag.NewFlagSet("coffer account", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.StringVar(&o.endpoint, "endpoint", "", "coffer's `URL`, for example http://127.0.0.1:9000 (required)")
-	fs.StringVar(&o.region, "region", "", "SigV4 signing `region` (default $AWS_REGION, $AWS_DEFAULT_REGION or us-east-1)")
-	fs.BoolVar(&o.json, "json", false, "print JSON for scripts instead of text")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), accountUsage)
-		fs.PrintDefaults()
-	}
+	fs := newAccountFlags(&o, env.stderr)
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -96,6 +88,20 @@ func runAccount(ctx context.Context, env environment, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// newAccountFlags defines the flags of `coffer account` into o.
+func newAccountFlags(o *accountOptions, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("coffer account", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.endpoint, "endpoint", "", "coffer's `URL`, for example http://127.0.0.1:9000 (required)")
+	fs.StringVar(&o.region, "region", "", "SigV4 signing `region` (default $AWS_REGION, $AWS_DEFAULT_REGION or us-east-1)")
+	fs.BoolVar(&o.json, "json", false, "print JSON for scripts instead of text")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), accountUsage)
+		fs.PrintDefaults()
+	}
+	return fs
 }
 
 // parseInterspersed parses flags before, between and after positional
