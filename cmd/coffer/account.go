@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/operatorapi"
 )
@@ -35,6 +36,9 @@ array of {"AccountId", "Name", "CanonicalUserId", "Created"} objects.
 
 Flags:
 `
+
+// accountTimeout bounds one account command's request.
+const accountTimeout = time.Minute
 
 // accountOptions are the parsed flags of `coffer account`.
 type accountOptions struct {
@@ -78,6 +82,10 @@ func runAccount(ctx context.Context, env environment, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	// A server that accepts the connection and never answers must not
+	// hang a script.
+	ctx, cancel := context.WithTimeout(ctx, accountTimeout)
+	defer cancel()
 	if sub == "create" {
 		err = accountCreate(ctx, client, rest[0], o.json, env.stdout)
 	} else {
