@@ -211,6 +211,10 @@ func explain(err error) error {
 	if !errors.As(err, &e) {
 		return err
 	}
+	switch {
+	case e.Code == "SignatureDoesNotMatch" && strings.Contains(e.Message, "valid region"):
+		return fmt.Errorf("%w\nSign for the server's region with --region, or for us-east-1, which coffer always accepts", err)
+	}
 	switch e.Code {
 	case "AccessDenied":
 		return fmt.Errorf("%w\nOnly the root user of the first account may manage accounts: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to its keys", err)

@@ -192,6 +192,20 @@ func TestAccountCreate_newAccountUsesItsKeys(t *testing.T) {
 	}
 }
 
+// TestAccountList_wrongRegion: a scope the server refuses is explained.
+func TestAccountList_wrongRegion(t *testing.T) {
+	srv := coffertest.Start(t)
+	env := map[string]string{"AWS_ACCESS_KEY_ID": srv.AccessKey, "AWS_SECRET_ACCESS_KEY": srv.SecretKey, "AWS_REGION": "eu-west-1"}
+	code, _, stderr := runEnv(t, env, "account", "list", "--endpoint", srv.Endpoint)
+	if code != 1 || !strings.Contains(stderr, "SignatureDoesNotMatch: Credential should be scoped to a valid region, not 'eu-west-1'.") || !strings.Contains(stderr, "--region") {
+		t.Errorf("account list signed for eu-west-1 = %d, stderr %q; want 1 and a hint about --region", code, stderr)
+	}
+	env["AWS_REGION"] = ""
+	if code, _, stderr := runEnv(t, env, "account", "list", "--endpoint", srv.Endpoint, "--region", coffertest.Region); code != 0 {
+		t.Errorf("account list --region %s = %d, stderr %q", coffertest.Region, code, stderr)
+	}
+}
+
 // TestAccountCreate_onlyFirstRoot: another account's root and an IAM user
 // of the first account are refused with AccessDenied and told who may.
 func TestAccountCreate_onlyFirstRoot(t *testing.T) {
