@@ -3,7 +3,8 @@
 # multipart uploads and sync of a nested tree), `aws s3api` calls for
 # metadata, tagging, listing, copy, batch delete and hand-driven multipart,
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
-# signing with SigV2, and `aws sts` / `aws iam` as the account root.
+# signing with SigV2, `aws sts` / `aws iam` as the account root, and a second
+# account made with `coffer account create` used through the aws CLI.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -362,3 +363,32 @@ expect_fail "a deleted key" env AWS_ACCESS_KEY_ID="$ALICE_KEY" AWS_SECRET_ACCESS
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidAccessKeyId" "a deleted key is refused at once"
 a iam delete-user --user-name e2e-alice
 check_eq "$(a iam list-users --query 'length(Users)' --output json)" 0 "list-users is empty again"
+
+step "coffer account create --json, then the new account's root keys with the aws CLI"
+created=$("$COFFER_BIN" account create e2e-second --endpoint "$COFFER_ENDPOINT" --json)
+check_eq "$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))' <<<"$created")" "['AccessKeyId', 'AccountId', 'SecretAccessKey']" "account create --json prints exactly AccountId, AccessKeyId, SecretAccessKey"
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" <<<"$created"; }
+SECOND_ID=$(json_field AccountId)
+SECOND_AK=$(json_field AccessKeyId)
+SECOND_SK=$(json_field SecretAccessKey)
+second() { AWS_ACCESS_KEY_ID=$SECOND_AK AWS_SECRET_ACCESS_KEY=$SECOND_SK aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+check_eq "$(second sts get-caller-identity --query Arn --output text)" "arn:aws:iam::$SECOND_ID:root" "the new keys are the new account's root"
+a s3 mb s3://e2e-first-private >/dev/null
+printf 'first account only\n' >"$W/private.txt"
+a s3 cp --only-show-errors "$W/private.txt" s3://e2e-first-private/private.txt
+second s3 mb s3://e2e-second-own >/dev/null
+second s3 cp --only-show-errors "$W/private.txt" s3://e2e-second-own/copy.txt
+check_eq "$(second s3 ls | awk '{print $3}')" "e2e-second-own" "the second account lists only its own bucket"
+expect_fail "the second account reads the first account's object" second s3api get-object --bucket e2e-first-private --key private.txt "$W/stolen.txt"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "reading another account's object is AccessDenied"
+listing=$("$COFFER_BIN" account list --endpoint "$COFFER_ENDPOINT")
+check_contains "$listing" "000000000000" "account list shows the first account"
+check_contains "$listing" "$SECOND_ID  e2e-second" "account list shows the new account"
+expect_fail "the second account's root creates an account" env AWS_ACCESS_KEY_ID="$SECOND_AK" AWS_SECRET_ACCESS_KEY="$SECOND_SK" \
+	"$COFFER_BIN" account create e2e-third --endpoint "$COFFER_ENDPOINT"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "only the first account's root may create accounts"
+check_not_contains "$(cat "$E2E_LOG")" "$SECOND_SK" "the new secret key is not in the server log"
+second s3 rm --only-show-errors s3://e2e-second-own/copy.txt
+second s3 rb s3://e2e-second-own >/dev/null
+a s3 rm --only-show-errors s3://e2e-first-private/private.txt
+a s3 rb s3://e2e-first-private >/dev/null

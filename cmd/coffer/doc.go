@@ -3,6 +3,10 @@
 // Usage:
 //
 //	coffer server [flags]   serve the S3 API (see coffer server -help)
+//	coffer account create NAME --endpoint URL [--json]
+//	                        create an account on a running coffer
+//	coffer account list --endpoint URL [--json]
+//	                        list its accounts (see coffer account -help)
 //	coffer version          print the version
 //	coffer help             print this help
 //

@@ -27,6 +27,7 @@ type environment struct {
 func commands() map[string]command {
 	return map[string]command{
 		"server":  {"serve the S3 API", runServer},
+		"account": {"create and list accounts of a running coffer", runAccount},
 		"bench":   {"measure an S3 endpoint (coffer or another server)", runBench},
 		"version": {"print the version", runVersion},
 		"help":    {"print this help", runHelp},

@@ -23,6 +23,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/operatorapi"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -210,11 +211,19 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if err != nil {
 		return nil, fmt.Errorf("STS handler: %w", err)
 	}
+	operatorHandler, err := operatorapi.New(operatorapi.Options{
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam,
+		Logger: log.With("component", "operatorapi"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("operator API handler: %w", err)
+	}
 	a.server, err = server.New(server.Options{
 		Config:   cfg,
 		Handler:  handler,
 		IAM:      iamHandler,
 		STS:      stsHandler,
+		Operator: operatorHandler,
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,

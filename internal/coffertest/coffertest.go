@@ -31,6 +31,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/operatorapi"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -202,8 +203,13 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	if err != nil {
 		return nil, err
 	}
+	operatorHandler, err := operatorapi.New(operatorapi.Options{Credentials: s.Identity, Region: cfg.Region,
+		Clock: st.clock, Accounts: s.Identity, Logger: log})
+	if err != nil {
+		return nil, err
+	}
 	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
-		Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
+		Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
 	return objects, err
 }
 

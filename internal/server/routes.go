@@ -46,17 +46,23 @@ func (s *Server) routes() http.Handler {
 				s.opts.STS.ServeHTTP(w, r)
 				return
 			}
+		case "coffer":
+			if s.opts.Operator != nil {
+				s.opts.Operator.ServeHTTP(w, r)
+				return
+			}
 		}
 		s3.ServeHTTP(w, r)
 	}))))
 }
 
-// scopeService returns "iam" or "sts" when r is signed with SigV4 for that
-// service (the Authorization header's or X-Amz-Credential's scope ends in
-// "/iam/aws4_request" or "/sts/aws4_request"), else "" (s3, SigV2,
-// anonymous). It is a substring check on the S3 hot path: one scan of the
-// header or query, no allocation, no parsing. The service's Verifier checks
-// the scope properly; a request routed on a forged scope fails there.
+// scopeService returns "iam", "sts" or "coffer" when r is signed with
+// SigV4 for that service (the Authorization header's or X-Amz-Credential's
+// scope ends in "/iam/aws4_request", "/sts/aws4_request" or
+// "/coffer/aws4_request"), else "" (s3, SigV2, anonymous). It is a
+// substring check on the S3 hot path: one scan of the header or query, no
+// allocation, no parsing. The service's Verifier checks the scope
+// properly; a request routed on a forged scope fails there.
 func scopeService(r *http.Request) string {
 	if authz := r.Header.Get("Authorization"); authz != "" {
 		return serviceBefore(authz, "/")
@@ -70,21 +76,24 @@ func scopeService(r *http.Request) string {
 	return ""
 }
 
-// serviceBefore finds the first "aws4_request" in s and returns "iam" or
-// "sts" if it is preceded by sep+service+sep.
+// routedServices are the SigV4 service names served apart from S3.
+var routedServices = [...]string{"iam", "sts", "coffer"}
+
+// serviceBefore finds the first "aws4_request" in s and returns the routed
+// service it is preceded by, as sep+service+sep, or "".
 func serviceBefore(s, sep string) string {
 	i := strings.Index(s, "aws4_request")
 	if i < 0 {
 		return ""
 	}
-	head := s[:i]
-	head, ok := strings.CutSuffix(head, sep)
-	if !ok || len(head) < 3+len(sep) || head[len(head)-3-len(sep):len(head)-3] != sep {
+	head, ok := strings.CutSuffix(s[:i], sep)
+	if !ok {
 		return ""
 	}
-	switch svc := head[len(head)-3:]; svc {
-	case "iam", "sts":
-		return svc
+	for _, svc := range routedServices {
+		if rest, ok := strings.CutSuffix(head, svc); ok && strings.HasSuffix(rest, sep) {
+			return svc
+		}
 	}
 	return ""
 }

@@ -36,6 +36,9 @@ type Options struct {
 	// names the iam or sts service (see scopeService); without them such
 	// requests go to Handler like any other.
 	IAM, STS http.Handler
+	// Operator, if set, serves requests whose SigV4 credential scope
+	// names the coffer service: the operator API (package operatorapi).
+	Operator http.Handler
 	// Registry is gathered for /metrics. Required.
 	Registry prometheus.Gatherer
 	// Metrics, if set, counts S3 requests in flight.

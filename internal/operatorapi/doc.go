@@ -1,0 +1,16 @@
+// Package operatorapi is coffer's operator API: account management
+// (CreateAccount, ListAccounts) for the operator of a coffer, served on the
+// S3 listener in AWS's query protocol to requests whose SigV4 credential
+// scope names the service "coffer". It also holds the Client that
+// `coffer account` uses. It keeps no accounts itself (iam does) and
+// answers only the first account's root user.
+//
+// Why a service of its own rather than an AWS API: the nearest AWS
+// counterpart, Organizations' CreateAccount, is asynchronous, takes an
+// e-mail address, speaks the JSON protocol and never returns root keys,
+// so serving it under that name would mislead any client written for AWS.
+// An own SigV4 service name keeps the signatures apart (a key signed for
+// "coffer" cannot be replayed to S3, IAM or STS, and the reverse), reuses
+// the query wire (queryapi) and its error envelopes, and lets any SigV4
+// signer call it.
+package operatorapi
