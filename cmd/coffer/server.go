@@ -197,7 +197,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, fmt.Errorf("S3 handler: %w", err)
 	}
 	iamHandler, err := iamapi.New(iamapi.Options{
-		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam,
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam, Store: a.iam,
 		AccountCreated: a.iam.AccountCreated, Logger: log.With("component", "iamapi"),
 	})
 	if err != nil {

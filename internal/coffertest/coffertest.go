@@ -193,7 +193,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 		return nil, err
 	}
 	iamHandler, err := iamapi.New(iamapi.Options{Credentials: s.Identity, Region: cfg.Region, Clock: st.clock,
-		Authorizer: s.Identity, AccountCreated: s.Identity.AccountCreated, Logger: log})
+		Authorizer: s.Identity, Store: s.Identity, AccountCreated: s.Identity.AccountCreated, Logger: log})
 	if err != nil {
 		return nil, err
 	}

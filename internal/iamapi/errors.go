@@ -2,6 +2,9 @@ package iamapi
 
 import (
 	"errors"
+	"net/http"
+
+	"github.com/coffer-s3/coffer/internal/iam"
 
 	"github.com/coffer-s3/coffer/internal/queryapi"
 )
@@ -14,13 +17,23 @@ import (
 var errorRows = []struct {
 	err error
 	e   queryapi.Error
-}{}
+}{
+	{iam.ErrNoSuchEntity, queryapi.Error{Status: http.StatusNotFound, Code: "NoSuchEntity"}},
+	{iam.ErrEntityAlreadyExists, queryapi.Error{Status: http.StatusConflict, Code: "EntityAlreadyExists"}},
+	{iam.ErrLimitExceeded, queryapi.Error{Status: http.StatusConflict, Code: "LimitExceeded"}},
+	{iam.ErrDeleteConflict, queryapi.Error{Status: http.StatusConflict, Code: "DeleteConflict"}},
+	{iam.ErrMalformedPolicyDocument, queryapi.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument"}},
+	{iam.ErrInvalidInput, queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidInput"}},
+	{iam.ErrValidation, queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
+	{iam.ErrUnmodifiableEntity, queryapi.Error{Status: http.StatusBadRequest, Code: "UnmodifiableEntity"}},
+}
 
 // errorFor implements queryapi.Options.Errors for IAM.
 func errorFor(err error) (*queryapi.Error, bool) {
 	for _, row := range errorRows {
 		if errors.Is(err, row.err) {
 			e := row.e
+			e.Message = iam.ErrorMessage(err)
 			return &e, true
 		}
 	}

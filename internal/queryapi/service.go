@@ -28,6 +28,9 @@ type Action struct {
 	// them (sts:GetCallerIdentity, which AWS allows even under an
 	// explicit deny).
 	Public bool
+	// Resource returns the resource ARN Authorize is asked about (an IAM
+	// user, role or policy ARN); nil or "" leaves it to Authorize.
+	Resource func(ctx context.Context, c *Call) string
 	// Handle does the work and returns the value rendered inside the
 	// ActionResult element (nil for none). Its error is mapped by an
 	// *Error it is or wraps, else by the service's Errors table, else
@@ -113,15 +116,20 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(ctx, w, id, err)
 		return
 	}
+	call := &Call{Principal: res.Principal, Params: p, RequestID: id}
 	if !a.Public {
-		d := s.opts.Authorizer.Authorize(ctx, iam.Request{Principal: res.Principal, Action: a.IAMAction})
+		req := iam.Request{Principal: res.Principal, Action: a.IAMAction}
+		if a.Resource != nil {
+			req.Resource = a.Resource(ctx, call)
+		}
+		d := s.opts.Authorizer.Authorize(ctx, req)
 		if !d.Allowed {
 			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "reason", d.Reason)
 			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction))
 			return
 		}
 	}
-	out, err := a.Handle(ctx, &Call{Principal: res.Principal, Params: p, RequestID: id})
+	out, err := a.Handle(ctx, call)
 	if err != nil {
 		s.fail(ctx, w, id, err)
 		return
