@@ -107,17 +107,17 @@ func pageInMemory[T any](items []T, o iam.ListOptions) (page []T, truncated bool
 // managedPolicy is IAM's Policy element. Description and Tags are only
 // in CreatePolicy's and GetPolicy's answers, as AWS documents.
 type managedPolicy struct {
-	PolicyName       string      `xml:"PolicyName"`
-	PolicyID         string      `xml:"PolicyId"`
-	Arn              string      `xml:"Arn"`
-	Path             string      `xml:"Path"`
-	DefaultVersionID string      `xml:"DefaultVersionId"`
-	AttachmentCount  int         `xml:"AttachmentCount"`
-	IsAttachable     bool        `xml:"IsAttachable"`
-	Description      string      `xml:"Description,omitempty"`
-	CreateDate       string      `xml:"CreateDate"`
-	UpdateDate       string      `xml:"UpdateDate"`
-	Tags             []entityTag `xml:"Tags>member,omitempty"`
+	PolicyName       string   `xml:"PolicyName"`
+	PolicyID         string   `xml:"PolicyId"`
+	Arn              string   `xml:"Arn"`
+	Path             string   `xml:"Path"`
+	DefaultVersionID string   `xml:"DefaultVersionId"`
+	AttachmentCount  int      `xml:"AttachmentCount"`
+	IsAttachable     bool     `xml:"IsAttachable"`
+	Description      string   `xml:"Description,omitempty"`
+	CreateDate       string   `xml:"CreateDate"`
+	UpdateDate       string   `xml:"UpdateDate"`
+	Tags             *tagList `xml:"Tags,omitempty"`
 }
 
 func policyOf(p iam.ManagedPolicy, full bool) managedPolicy {

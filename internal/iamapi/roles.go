@@ -12,13 +12,20 @@ import (
 // roleDescriptionType, policyDocumentType).
 var (
 	roleNameParam = queryapi.String{Name: "RoleName", Field: "roleName", Required: true, Min: 1, Max: 64, Pattern: namePattern}
-	rolePathParam = queryapi.String{Name: "Path", Field: "path", Min: 1, Max: 512,
-		Pattern: regexp.MustCompile(`(\x{002F})|(\x{002F}[\x{0021}-\x{007E}]+\x{002F})`)}
+	rolePathParam = queryapi.String{Name: "Path", Field: "path", Min: 1, Max: 512, Pattern: longest(`(\x{002F})|(\x{002F}[\x{0021}-\x{007E}]+\x{002F})`)}
 	roleDescParam = queryapi.String{Name: "Description", Field: "description", Max: 1000,
 		Pattern: regexp.MustCompile(`[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]*`)}
 	trustDocParam = docParam("AssumeRolePolicyDocument", "assumeRolePolicyDocument")
 	boundaryParam = queryapi.String{Name: "PermissionsBoundary", Field: "permissionsBoundary", Required: true, Min: 20, Max: 2048}
 )
+
+// longest compiles a botocore pattern with leftmost-longest matching, so
+// that an alternation such as "(/)|(/.../)" matches a whole value.
+func longest(expr string) *regexp.Regexp {
+	re := regexp.MustCompile(expr)
+	re.Longest()
+	return re
+}
 
 // role is IAM's Role element. GetRole and CreateRole fill every field;
 // ListRoles leaves out the boundary, tags and last use, as AWS does.
@@ -32,7 +39,7 @@ type role struct {
 	Description              string            `xml:"Description,omitempty"`
 	MaxSessionDuration       int               `xml:"MaxSessionDuration,omitempty"`
 	PermissionsBoundary      *attachedBoundary `xml:"PermissionsBoundary,omitempty"`
-	Tags                     []entityTag       `xml:"Tags>member,omitempty"`
+	Tags                     *tagList          `xml:"Tags,omitempty"`
 	RoleLastUsed             *struct{}         `xml:"RoleLastUsed,omitempty"`
 }
 
@@ -55,10 +62,21 @@ func boundaryOf(arn string) *attachedBoundary {
 	return &attachedBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn}
 }
 
-func tagsOf(tags []iam.Tag) []entityTag {
-	out := make([]entityTag, len(tags))
+// tagList is a Tags element. It is a pointer in its parents so that no
+// tags leave the element out (encoding/xml writes an empty "Tags" for
+// an empty "Tags>member" path even with omitempty).
+type tagList struct {
+	Member []entityTag `xml:"member"`
+}
+
+// tagsOf renders tags; none is nil.
+func tagsOf(tags []iam.Tag) *tagList {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := &tagList{Member: make([]entityTag, len(tags))}
 	for i, t := range tags {
-		out[i] = entityTag(t)
+		out.Member[i] = entityTag(t)
 	}
 	return out
 }
@@ -283,7 +301,11 @@ func (h *handlers) listRoleTags(ctx context.Context, c *queryapi.Call) (any, err
 	if err != nil {
 		return nil, err
 	}
-	items, trunc, marker, err := pageInMemory(tagsOf(r.Tags), o)
+	all := []entityTag{}
+	if t := tagsOf(r.Tags); t != nil {
+		all = t.Member
+	}
+	items, trunc, marker, err := pageInMemory(all, o)
 	if err != nil {
 		return nil, err
 	}
