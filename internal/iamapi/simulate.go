@@ -65,6 +65,9 @@ type simulation struct {
 	resources []string
 	ctx       policy.Keys
 	ctxNames  map[string]bool
+	// text returns the document of a policy in set by its Name, to
+	// locate the matched statement; "" when it cannot.
+	text func(name string) string
 }
 
 func (h *handlers) simulatePrincipalPolicy(ctx context.Context, c *queryapi.Call) (any, error) {
@@ -80,7 +83,13 @@ func (h *handlers) simulatePrincipalPolicy(ctx context.Context, c *queryapi.Call
 	if err != nil {
 		return nil, err
 	}
-	sim := simulation{set: set, sources: map[string]policySource{}}
+	docs := map[string]string{}
+	sim := simulation{set: set, sources: map[string]policySource{}, text: func(name string) string {
+		if d, ok := docs[name]; ok {
+			return d
+		}
+		return h.storedText(ctx, e.Account, name)
+	}}
 	for _, a := range set.Identity {
 		sim.sources[a.Name] = sourceOf(a.Name)
 	}
@@ -91,19 +100,46 @@ func (h *handlers) simulatePrincipalPolicy(ctx context.Context, c *queryapi.Call
 	if e.Kind == iam.EntityRole {
 		sim.principal = policy.Principal{Type: policy.AssumedRole, Account: e.Account, ARN: arn, RoleARN: arn}
 	}
-	return h.simulate(c, &sim, false)
+	return h.simulate(c, &sim, docs, false)
 }
 
 func (h *handlers) simulateCustomPolicy(_ context.Context, c *queryapi.Call) (any, error) {
+	docs := map[string]string{}
 	sim := simulation{sources: map[string]policySource{},
-		principal: policy.Principal{Type: policy.User, Account: c.Principal.AccountID, ARN: c.Principal.ARN}}
-	return h.simulate(c, &sim, true)
+		principal: policy.Principal{Type: policy.User, Account: c.Principal.AccountID, ARN: c.Principal.ARN},
+		text:      func(name string) string { return docs[name] }}
+	return h.simulate(c, &sim, docs, true)
+}
+
+// storedText returns the document of a principal's policy as
+// EntityPolicies names it: a managed policy's default version by ARN, or
+// an inline policy by "user/NAME/POLICY" ("group/…", "role/…").
+func (h *handlers) storedText(ctx context.Context, account, name string) string {
+	if strings.HasPrefix(name, "arn:") {
+		p, err := h.store.GetPolicy(ctx, account, name)
+		if err != nil {
+			return ""
+		}
+		v, err := h.store.GetPolicyVersion(ctx, account, name, p.DefaultVersionID)
+		if err != nil {
+			return ""
+		}
+		return v.Document
+	}
+	kinds := map[string]iam.EntityKind{"user": iam.EntityUser, "group": iam.EntityGroup, "role": iam.EntityRole}
+	kind, rest, _ := strings.Cut(name, "/")
+	entity, pol, _ := strings.Cut(rest, "/")
+	doc, err := h.store.GetInlinePolicy(ctx, iam.Entity{Account: account, Kind: kinds[kind], Name: entity}, pol)
+	if err != nil {
+		return ""
+	}
+	return doc
 }
 
 // simulate reads the parameters both actions share, adds the policies
 // passed in the request and evaluates every action on every resource.
-func (h *handlers) simulate(c *queryapi.Call, sim *simulation, inputRequired bool) (any, error) {
-	inputs, err := policyInputs(c, "PolicyInputList")
+func (h *handlers) simulate(c *queryapi.Call, sim *simulation, docs map[string]string, inputRequired bool) (any, error) {
+	inputs, texts, err := policyInputs(c, "PolicyInputList")
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +150,9 @@ func (h *handlers) simulate(c *queryapi.Call, sim *simulation, inputRequired boo
 		name := "PolicyInputList." + strconv.Itoa(i+1)
 		sim.set.Identity = append(sim.set.Identity, policy.Attached{Name: name, Policy: p})
 		sim.sources[name] = policySource{id: name}
+		docs[name] = texts[i]
 	}
-	bounds, err := policyInputs(c, "PermissionsBoundaryPolicyInputList")
+	bounds, btexts, err := policyInputs(c, "PermissionsBoundaryPolicyInputList")
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +164,7 @@ func (h *handlers) simulate(c *queryapi.Call, sim *simulation, inputRequired boo
 		name := "PermissionsBoundaryPolicyInputList.1"
 		sim.set.Boundary = &policy.Attached{Name: name, Policy: bounds[0]}
 		sim.sources[name] = policySource{id: name}
+		docs[name] = btexts[0]
 	}
 	if sim.actions, err = c.Params.List("ActionNames"); err != nil {
 		return nil, err
@@ -176,7 +214,13 @@ func (s *simulation) evaluate(action, resource string) evaluationResult {
 	}
 	if d.Policy != "" {
 		src := s.sources[d.Policy]
-		out.MatchedStatements = append(out.MatchedStatements, matchedStatement{SourcePolicyID: src.id, SourcePolicyType: src.typ})
+		m := matchedStatement{SourcePolicyID: src.id, SourcePolicyType: src.typ}
+		if spans, err := policy.StatementSpans([]byte(s.text(d.Policy))); err == nil && d.Statement >= 0 && d.Statement < len(spans) {
+			sp := spans[d.Statement]
+			m.StartPosition = &position{Line: sp.Start.Line, Column: sp.Start.Column}
+			m.EndPosition = &position{Line: sp.End.Line, Column: sp.End.Column}
+		}
+		out.MatchedStatements = append(out.MatchedStatements, m)
 	}
 	if b := s.set.Boundary; b != nil {
 		bd := policy.Evaluate(req, policy.PolicySet{Identity: []policy.Attached{*b}})
@@ -261,29 +305,29 @@ func sourceEntity(account, arn string) (iam.Entity, error) {
 // policyInputs parses a list of policy documents (PolicyInputList,
 // PermissionsBoundaryPolicyInputList). A document that is not a valid
 // identity policy answers MalformedPolicyDocument with the parser's text.
-func policyInputs(c *queryapi.Call, name string) ([]*policy.Policy, error) {
+func policyInputs(c *queryapi.Call, name string) ([]*policy.Policy, []string, error) {
 	docs, err := c.Params.List(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]*policy.Policy, len(docs))
 	for i, d := range docs {
 		if err := docParam(name, "policyInputList").Check(d); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		p, err := policy.Parse([]byte(d), policy.Managed)
 		if err != nil {
 			if syn, ok := errors.AsType[*policy.SyntaxError](err); ok {
-				return nil, &iam.PolicyError{Err: iam.ErrMalformedPolicyDocument, Message: syn.Message, Cause: err}
+				return nil, nil, &iam.PolicyError{Err: iam.ErrMalformedPolicyDocument, Message: syn.Message, Cause: err}
 			}
 			if _, ok := errors.AsType[*policy.SizeError](err); ok {
-				return nil, &iam.PolicyError{Err: iam.ErrLimitExceeded, Message: "Cannot exceed quota for PolicySize.", Cause: err}
+				return nil, nil, &iam.PolicyError{Err: iam.ErrLimitExceeded, Message: "Cannot exceed quota for PolicySize.", Cause: err}
 			}
-			return nil, err
+			return nil, nil, err
 		}
 		out[i] = p
 	}
-	return out, nil
+	return out, docs, nil
 }
 
 var contextKeyTypes = []string{"string", "stringList", "numeric", "numericList", "boolean", "booleanList",
