@@ -202,7 +202,9 @@ func (h *handlers) updateRole(ctx context.Context, c *queryapi.Call) (any, error
 	if hasDesc {
 		dp = &desc
 	}
-	return nil, h.store.UpdateRole(ctx, c.Principal.AccountID, name, dp, int(d))
+	// UpdateRole has an empty output shape: AWS sends an empty
+	// UpdateRoleResult element, and the SDKs expect it.
+	return struct{}{}, h.store.UpdateRole(ctx, c.Principal.AccountID, name, dp, int(d))
 }
 
 // updateRoleDescription answers UpdateRoleDescription, which returns the

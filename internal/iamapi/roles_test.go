@@ -124,7 +124,7 @@ func TestRoles(t *testing.T) {
 			msg: "The request must contain the parameter AssumeRolePolicyDocument"},
 		{action: "GetRole", fn: h.getRole, params: "RoleName=nope", code: "NoSuchEntity", msg: "The role with name nope cannot be found."},
 		{action: "UpdateRole", fn: h.updateRole, params: "RoleName=app&MaxSessionDuration=7200",
-			want: `<UpdateRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></UpdateRoleResponse>`},
+			want: `<UpdateRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><UpdateRoleResult></UpdateRoleResult><ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></UpdateRoleResponse>`},
 		{action: "UpdateRoleDescription", fn: h.updateRoleDescription, params: "RoleName=app&Description=new",
 			want: `<UpdateRoleDescriptionResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><UpdateRoleDescriptionResult><Role><Path>/svc/</Path><RoleName>app</RoleName><RoleId>AROA…</RoleId><Arn>arn:aws:iam::000000000000:role/svc/app</Arn><CreateDate>2026-03-01T12:00:00Z</CreateDate><AssumeRolePolicyDocument>` + trustEnc + `</AssumeRolePolicyDocument><Description>new</Description><MaxSessionDuration>7200</MaxSessionDuration><Tags><member><Key>team</Key><Value>red</Value></member></Tags><RoleLastUsed></RoleLastUsed></Role></UpdateRoleDescriptionResult><ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></UpdateRoleDescriptionResponse>`},
 		{action: "TagRole", fn: h.tagRole, params: "RoleName=app&Tags.member.1.Key=env&Tags.member.1.Value=prod"},
