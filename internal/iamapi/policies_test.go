@@ -141,3 +141,36 @@ func TestEncodeDocument(t *testing.T) {
 		t.Errorf("PathUnescape(%q) = %q, %v, want %q", got, back, err, doc)
 	}
 }
+
+// TestErrorRowsForPolicies pins the IAM codes, statuses and messages of
+// the store's errors that the role and policy actions return.
+func TestErrorRowsForPolicies(t *testing.T) {
+	e := newStoreEnv(t)
+	ctx := context.Background()
+	_, errMalformed := e.store.CreatePolicy(ctx, iam.CreatePolicyInput{Account: iam.RootAccountID, Name: "p", Document: `{"Statement":[]}`})
+	_, errMissing := e.store.GetRole(ctx, iam.RootAccountID, "ghost")
+	tests := []struct {
+		err    error
+		code   string
+		status int
+		msg    string
+	}{
+		{errMissing, "NoSuchEntity", 404, "The role with name ghost cannot be found."},
+		{errMalformed, "MalformedPolicyDocument", 400, ""},
+		{iam.ErrEntityAlreadyExists, "EntityAlreadyExists", 409, ""},
+		{iam.ErrLimitExceeded, "LimitExceeded", 409, ""},
+		{iam.ErrDeleteConflict, "DeleteConflict", 409, ""},
+		{iam.ErrInvalidInput, "InvalidInput", 400, ""},
+		{iam.ErrValidation, "ValidationError", 400, ""},
+		{iam.ErrUnmodifiableEntity, "UnmodifiableEntity", 400, ""},
+	}
+	for _, tt := range tests {
+		got, ok := errorFor(tt.err)
+		if !ok || got.Code != tt.code || got.Status != tt.status || (tt.msg != "" && got.Message != tt.msg) {
+			t.Errorf("errorFor(%v) = %+v, %v, want %s %d %q", tt.err, got, ok, tt.code, tt.status, tt.msg)
+		}
+	}
+	if got, _ := errorFor(errMalformed); got == nil || got.Message == "" {
+		t.Errorf("errorFor(malformed policy) has no message: %+v", got)
+	}
+}
