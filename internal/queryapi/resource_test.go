@@ -14,6 +14,7 @@ import (
 
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
 
@@ -60,6 +61,26 @@ func TestServiceResource(t *testing.T) {
 		s.ServeHTTP(w, r)
 		if w.status != http.StatusOK || auth.last.Resource != tt.want {
 			t.Errorf("%s: status %d, Authorize Resource = %q, want %q", tt.body, w.status, auth.last.Resource, tt.want)
+		}
+	}
+}
+
+func TestAccessDeniedText(t *testing.T) {
+	bob := sigv4.Principal{ARN: "arn:aws:iam::123456789012:user/Bob"}
+	tests := []struct {
+		resource string
+		d        policy.Decision
+		want     string
+	}{
+		{"", policy.Decision{}, "User: arn:aws:iam::123456789012:user/Bob is not authorized to perform: iam:GetRole because no identity-based policy allows the iam:GetRole action"},
+		{"arn:aws:iam::123456789012:role/app", policy.Decision{Outcome: policy.ImplicitDeny, Type: policy.IdentityBased, Action: "iam:GetRole"},
+			"User: arn:aws:iam::123456789012:user/Bob is not authorized to perform: iam:GetRole on resource: arn:aws:iam::123456789012:role/app because no identity-based policy allows the iam:GetRole action"},
+		{"arn:aws:iam::123456789012:role/app", policy.Decision{Outcome: policy.ExplicitDeny, Type: policy.IdentityBased, Action: "iam:GetRole"},
+			"User: arn:aws:iam::123456789012:user/Bob is not authorized to perform: iam:GetRole on resource: arn:aws:iam::123456789012:role/app with an explicit deny in an identity-based policy"},
+	}
+	for _, tt := range tests {
+		if got := accessDenied(bob, "iam:GetRole", tt.resource, tt.d); got.Message != tt.want || got.Code != "AccessDenied" || got.Status != http.StatusForbidden {
+			t.Errorf("accessDenied(%q, %v) = %+v, want %q", tt.resource, tt.d, got, tt.want)
 		}
 	}
 }

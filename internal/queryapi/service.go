@@ -125,7 +125,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d := s.opts.Authorizer.Authorize(ctx, req)
 		if !d.Allowed {
 			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "reason", d.Reason)
-			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction))
+			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction, req.Resource, d.Policy))
 			return
 		}
 	}

@@ -352,6 +352,9 @@ func TestIAM_actionResource(t *testing.T) {
 	}
 	_, err := aliceIAM.GetRole(ctx(t), &awsiam.GetRoleInput{RoleName: aws.String("closed")})
 	wantCode(t, "GetRole(closed) as alice", err, "AccessDenied", 403)
+	if want := "on resource: arn:aws:iam::" + iam.RootAccountID + ":role/p/closed because no identity-based policy allows the iam:GetRole action"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("GetRole(closed) as alice = %v, want a message containing %q", err, want)
+	}
 	_, err = aliceIAM.ListRoles(ctx(t), &awsiam.ListRolesInput{})
 	wantCode(t, "ListRoles as alice", err, "AccessDenied", 403)
 }
