@@ -105,8 +105,13 @@ func (h *handlers) listEntitiesForPolicy(ctx context.Context, c *queryapi.Call) 
 	if err != nil {
 		return nil, err
 	}
-	o, err := listOptions(c, true)
+	o, err := listOptions(c, false)
 	if err != nil {
+		return nil, err
+	}
+	pp := pathPrefixParam
+	pp.Pattern = rolePathParam.Pattern // botocore pathType
+	if o.PathPrefix, err = str(c, pp); err != nil {
 		return nil, err
 	}
 	if _, err := str(c, usageParam); err != nil {
