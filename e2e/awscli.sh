@@ -3,8 +3,10 @@
 # multipart uploads and sync of a nested tree), `aws s3api` calls for
 # metadata, tagging, listing, copy, batch delete and hand-driven multipart,
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
-# signing with SigV2, `aws sts` / `aws iam` as the account root, and a second
-# account made with `coffer account create` used through the aws CLI.
+# signing with SigV2, `aws sts` / `aws iam` as the account root (users, keys,
+# groups, MFA devices, roles, inline and managed policies, the policy
+# simulator), and a second account made with `coffer account create` used
+# through the aws CLI.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -392,3 +394,40 @@ second s3 rm --only-show-errors s3://e2e-second-own/copy.txt
 second s3 rb s3://e2e-second-own >/dev/null
 a s3 rm --only-show-errors s3://e2e-first-private/private.txt
 a s3 rb s3://e2e-first-private >/dev/null
+
+step "iam roles, inline and managed policies and the policy simulator"
+cat >"$W/trust.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}
+JSON
+cat >"$W/read.json" <<'JSON'
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"}
+  ]
+}
+JSON
+role_arn=$(a iam create-role --role-name e2e-app --path /e2e/ --assume-role-policy-document "file://$W/trust.json" --query Role.Arn --output text)
+check_eq "$role_arn" "arn:aws:iam::000000000000:role/e2e/e2e-app" "create-role prints the role ARN with its path"
+check_eq "$(a iam get-role --role-name e2e-app --query 'Role.AssumeRolePolicyDocument.Statement[0].Action' --output text)" "sts:AssumeRole" "get-role's trust policy decodes to JSON"
+a iam put-role-policy --role-name e2e-app --policy-name read --policy-document "file://$W/read.json"
+check_eq "$(a iam get-role-policy --role-name e2e-app --policy-name read --query 'PolicyDocument.Statement[0].Sid' --output text)" Read "get-role-policy returns the document"
+check_eq "$(a iam list-role-policies --role-name e2e-app --query 'PolicyNames[0]' --output text)" read "list-role-policies names it"
+pol_arn=$(a iam create-policy --policy-name e2e-read --policy-document "file://$W/read.json" --query Policy.Arn --output text)
+check_eq "$pol_arn" "arn:aws:iam::000000000000:policy/e2e-read" "create-policy prints the policy ARN"
+a iam attach-role-policy --role-name e2e-app --policy-arn "$pol_arn"
+check_eq "$(a iam list-attached-role-policies --role-name e2e-app --query 'AttachedPolicies[0].PolicyName' --output text)" e2e-read "list-attached-role-policies"
+check_eq "$(a iam get-policy-version --policy-arn "$pol_arn" --version-id v1 --query 'PolicyVersion.Document.Statement[0].Sid' --output text)" Read "get-policy-version's document decodes to JSON"
+check_contains "$(a iam list-policies --scope AWS --query 'Policies[].PolicyName' --output text)" AmazonS3ReadOnlyAccess "list-policies --scope AWS lists the AWS-managed policies"
+expect_fail "delete-policy while attached" a iam delete-policy --policy-arn "$pol_arn"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "DeleteConflict" "delete-policy of an attached policy is DeleteConflict"
+check_eq "$(a iam simulate-custom-policy --policy-input-list "$(cat "$W/read.json")" --action-names s3:GetObject s3:PutObject \
+	--query 'EvaluationResults[].EvalDecision' --output text)" "allowed	implicitDeny" "simulate-custom-policy: allowed and implicitDeny"
+check_eq "$(a iam simulate-principal-policy --policy-source-arn "$role_arn" --action-names s3:GetObject \
+	--query 'EvaluationResults[0].MatchedStatements[0].SourcePolicyType' --output text)" role "simulate-principal-policy names the role's inline policy"
+a iam detach-role-policy --role-name e2e-app --policy-arn "$pol_arn"
+a iam delete-role-policy --role-name e2e-app --policy-name read
+a iam delete-policy --policy-arn "$pol_arn"
+a iam delete-role --role-name e2e-app
+expect_fail "get-role after delete-role" a iam get-role --role-name e2e-app
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchEntity" "a deleted role is NoSuchEntity"

@@ -25,6 +25,8 @@ var errorRows = []struct {
 	{iam.ErrInvalidInput, queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidInput"}},
 	{iam.ErrValidation, queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
 	{iam.ErrInvalidAuthenticationCode, queryapi.Error{Status: http.StatusForbidden, Code: "InvalidAuthenticationCode"}},
+	{iam.ErrMalformedPolicyDocument, queryapi.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument"}},
+	{iam.ErrUnmodifiableEntity, queryapi.Error{Status: http.StatusBadRequest, Code: "UnmodifiableEntity"}},
 }
 
 // errorFor implements queryapi.Options.Errors for IAM.

@@ -22,8 +22,6 @@ var (
 	requiredUserName = queryapi.String{Name: "UserName", Field: "userName", Required: true, Min: 1, Max: 128, Pattern: namePattern}
 	newUserName      = queryapi.String{Name: "UserName", Field: "userName", Required: true, Min: 1, Max: 64, Pattern: namePattern}
 	pathParam        = queryapi.String{Name: "Path", Field: "path", Min: 1, Max: 512}
-	pathPrefixParam  = queryapi.String{Name: "PathPrefix", Field: "pathPrefix", Min: 1, Max: 512, Pattern: regexp.MustCompile(`/[\x{21}-\x{7F}]*`)}
-	markerParam      = queryapi.String{Name: "Marker", Field: "marker", Min: 1, Max: 320}
 	boundaryParam    = queryapi.String{Name: "PermissionsBoundary", Field: "permissionsBoundary", Min: 20, Max: 2048}
 )
 

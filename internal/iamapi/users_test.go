@@ -86,12 +86,12 @@ func (e *wireEnv) handler(t *testing.T, action string) func(context.Context, *qu
 	return f
 }
 
-// ids hides the random parts of a rendered answer: entity ids, key ids
+// userIDs hides the random parts of a rendered answer: entity userIDs, key userIDs
 // and secrets, seeds and QR codes.
-var ids = regexp.MustCompile(`(A(?:IDA|GPA|KIA)[A-Z0-9]+)|(<SecretAccessKey>)[^<]+|(<Base32StringSeed>)[^<]+|(<QRCodePNG>)[^<]+`)
+var userIDs = regexp.MustCompile(`(A(?:IDA|GPA|KIA)[A-Z0-9]+)|(<SecretAccessKey>)[^<]+|(<Base32StringSeed>)[^<]+|(<QRCodePNG>)[^<]+`)
 
 func hideIDs(s string) string {
-	return ids.ReplaceAllStringFunc(s, func(m string) string {
+	return userIDs.ReplaceAllStringFunc(s, func(m string) string {
 		if i := strings.IndexByte(m, '>'); i >= 0 {
 			return m[:i+1] + "X"
 		}
@@ -100,14 +100,14 @@ func hideIDs(s string) string {
 }
 
 // call runs action as caller with the URL-encoded params and returns the
-// rendered result (ids hidden) or the answer's error.
+// rendered result (userIDs hidden) or the answer's error.
 func (e *wireEnv) call(t *testing.T, caller sigv4.Principal, action, params string) (string, *queryapi.Error) {
 	t.Helper()
 	s, qe := e.callRaw(t, caller, action, params)
 	return hideIDs(s), qe
 }
 
-// callRaw is call without hiding ids.
+// callRaw is call without hiding userIDs.
 func (e *wireEnv) callRaw(t *testing.T, caller sigv4.Principal, action, params string) (string, *queryapi.Error) {
 	t.Helper()
 	v, err := url.ParseQuery(params)

@@ -123,3 +123,9 @@ func resourcePattern(r string, substitute bool, ctx Context) ([]pelem, bool) {
 	}
 	return pat, true
 }
+
+// MatchesAction reports whether the statement's Action or NotAction
+// covers action (case-insensitive, with wildcards). The policy simulator
+// uses it to find the statements, and so the condition keys, that bear on
+// an action.
+func (s *Statement) MatchesAction(action string) bool { return s.matchesAction(action) }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
 
@@ -68,15 +69,20 @@ func invalidAction(action, version string) *Error {
 		Message: fmt.Sprintf("Could not find operation %s for version %s", action, version)}
 }
 
-// accessDenied answers a denied call the way IAM and STS do, naming the
-// resource when the action has one.
-func accessDenied(p sigv4.Principal, action, resource string) *Error {
+// accessDenied answers a denied call the way IAM and STS do: naming the
+// resource when the action has one ("on resource: arn:aws:iam::…:role/x")
+// and saying whether a policy denied it explicitly.
+func accessDenied(p sigv4.Principal, action, resource string, d policy.Decision) *Error {
 	on := ""
 	if resource != "" {
 		on = " on resource: " + resource
 	}
+	reason := fmt.Sprintf("because no identity-based policy allows the %s action", action)
+	if d.Outcome == policy.ExplicitDeny {
+		reason = d.Reason()
+	}
 	return &Error{Status: http.StatusForbidden, Code: "AccessDenied",
-		Message: fmt.Sprintf("User: %s is not authorized to perform: %s%s because no identity-based policy allows the %s action", p.ARN, action, on, action)}
+		Message: fmt.Sprintf("User: %s is not authorized to perform: %s%s %s", p.ARN, action, on, reason)}
 }
 
 // authErrors maps sigv4's sentinels to the query services' answers. Order

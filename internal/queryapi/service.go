@@ -120,14 +120,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	call := &Call{Principal: res.Principal, Params: p, RequestID: id}
 	if !a.Public {
-		var resource string
+		req := iam.Request{Principal: res.Principal, Action: a.IAMAction}
 		if a.Resource != nil {
-			resource = a.Resource(ctx, call)
+			req.Resource = a.Resource(ctx, call)
 		}
-		d := s.opts.Authorizer.Authorize(ctx, iam.Request{Principal: res.Principal, Action: a.IAMAction, Resource: resource})
+		d := s.opts.Authorizer.Authorize(ctx, req)
 		if !d.Allowed {
-			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "resource", resource, "reason", d.Reason)
-			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction, resource))
+			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "resource", req.Resource, "reason", d.Reason)
+			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction, req.Resource, d.Policy))
 			return
 		}
 	}
