@@ -204,7 +204,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, fmt.Errorf("IAM handler: %w", err)
 	}
 	stsHandler, err := stsapi.New(stsapi.Options{
-		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam,
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam, Identity: a.iam,
 		Logger: log.With("component", "stsapi"),
 	})
 	if err != nil {
