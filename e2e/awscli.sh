@@ -3,7 +3,8 @@
 # multipart uploads and sync of a nested tree), `aws s3api` calls for
 # metadata, tagging, listing, copy, batch delete and hand-driven multipart,
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
-# signing with SigV2, and `aws sts` / `aws iam` as the account root.
+# signing with SigV2, and `aws sts` / `aws iam` as the account root, with
+# its session token.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -325,3 +326,19 @@ check_eq "$(a sts get-caller-identity --query Arn --output text)" "arn:aws:iam::
 check_eq "$(a iam get-user --query User.Arn --output text)" "arn:aws:iam::000000000000:root" "iam get-user without a name describes the root user"
 expect_fail "iam list-users before users exist" a iam list-users
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "ListUsers is not implemented yet" "an unimplemented IAM action says so"
+
+step "sts get-session-token and get-access-key-info"
+read -r sak ssk stok sexp < <(a sts get-session-token --duration-seconds 900 \
+	--query '[Credentials.AccessKeyId,Credentials.SecretAccessKey,Credentials.SessionToken,Credentials.Expiration]' --output text)
+check_contains "$sak" ASIA "get-session-token returns an ASIA key"
+check_contains "$sexp" "T" "get-session-token returns an ISO 8601 expiration"
+as_session() { AWS_ACCESS_KEY_ID=$sak AWS_SECRET_ACCESS_KEY=$ssk AWS_SESSION_TOKEN=$stok a "$@"; }
+check_eq "$(as_session sts get-caller-identity --query Arn --output text)" "arn:aws:iam::000000000000:root" "the root's session token signs as the root"
+as_session s3 ls >/dev/null
+check_eq "$(a sts get-access-key-info --access-key-id "$sak" --query Account --output text)" 000000000000 "get-access-key-info of the session key"
+check_eq "$(a sts get-access-key-info --access-key-id "$E2E_ACCESS_KEY" --query Account --output text)" 000000000000 "get-access-key-info of the root key"
+expect_fail "get-session-token with session credentials" as_session sts get-session-token
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "Cannot call GetSessionToken with session credentials" "session credentials cannot get a session token"
+expect_fail "a session key with a wrong token" env AWS_ACCESS_KEY_ID="$sak" AWS_SECRET_ACCESS_KEY="$ssk" AWS_SESSION_TOKEN="${stok}x" \
+	aws --endpoint-url "$COFFER_ENDPOINT" sts get-caller-identity
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidClientTokenId" "a wrong session token is refused"
