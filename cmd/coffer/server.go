@@ -96,6 +96,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 		log.Debug("garbage collection at start done")
 	})
+	// Delete the records of STS sessions a day after they expire.
+	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
 
 	err = app.server.Run(ctx)
 	stopGC()

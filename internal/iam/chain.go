@@ -162,3 +162,27 @@ func (s *Store) CollectExpiredSessions(ctx context.Context) (int, error) {
 		}
 	}
 }
+
+// CollectSessionsEvery runs CollectExpiredSessions now and then every
+// interval until ctx ends. Its work lives in meta (the expiry index), so
+// a restart loses nothing; failures are logged and retried next time.
+func (s *Store) CollectSessionsEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := s.CollectExpiredSessions(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			s.log.WarnContext(ctx, "iam: collecting expired sessions failed", "err", err, "deleted", n)
+		case n > 0:
+			s.log.InfoContext(ctx, "iam: expired sessions collected", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

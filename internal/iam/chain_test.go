@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +184,30 @@ func TestSessionRecord_oldEncoding(t *testing.T) {
 	if rec.Root || rec.Transitive != nil || rec.Role != "reader" || rec.SourceIdentity != "alice" || len(rec.Tags) != 1 {
 		t.Errorf("old session record = %+v", rec)
 	}
+}
+
+// TestCollectSessionsEvery checks that the loop collects at once and
+// stops with its context.
+func TestCollectSessionsEvery(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	e.newUser(t, RootAccountID, "alice")
+	sess, err := e.s.CreateSession(ctx, SessionInput{Account: RootAccountID, UserName: "alice", Duration: 15 * time.Minute})
+	must(t, err)
+	e.clock.Advance(25 * time.Hour)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.s.CollectSessionsEvery(ctx, time.Hour)
+	}()
+	for {
+		_, err := e.s.AccessKeyInfo(context.Background(), sess.AccessKeyID)
+		if errors.Is(err, ErrNoSuchEntity) {
+			break
+		}
+		must(t, err)
+		runtime.Gosched()
+	}
+	cancel()
+	<-done
 }
