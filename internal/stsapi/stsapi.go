@@ -65,8 +65,11 @@ func New(opts Options) (*queryapi.Service, error) {
 			"GetAccessKeyInfo": {IAMAction: "sts:GetAccessKeyInfo", Handle: h.getAccessKeyInfo},
 		},
 		Unimplemented: unimplemented,
-		Errors:        errorFor,
-		Logger:        opts.Logger,
+		// STS's unsigned actions: the caller proves itself with a
+		// token or an assertion instead of a signature.
+		Unsigned: []string{"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"},
+		Errors:   errorFor,
+		Logger:   opts.Logger,
 	})
 }
 

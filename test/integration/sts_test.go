@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -354,4 +355,32 @@ func TestGetAccessKeyInfo_keys(t *testing.T) {
 	// A user needs sts:GetAccessKeyInfo.
 	_, err = e.stsAs(ak, secret, "").GetAccessKeyInfo(ctx(t), &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(ak)})
 	wantCode(t, "GetAccessKeyInfo as a user without permission", err, "AccessDenied", 403)
+}
+
+// TestAssumeRoleWithWebIdentity_unsigned checks that STS's unsigned
+// actions reach STS, not S3, and answer its 501 NotImplemented.
+func TestAssumeRoleWithWebIdentity_unsigned(t *testing.T) {
+	srv := coffertest.Start(t)
+	_, err := srv.STS().AssumeRoleWithWebIdentity(ctx(t), &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::000000000000:role/web"),
+		RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String("eyJhbGciOiJub25lIn0.e30.")})
+	wantCode(t, "AssumeRoleWithWebIdentity", err, "NotImplemented", 501)
+	wantMessage(t, "AssumeRoleWithWebIdentity", err, "AssumeRoleWithWebIdentity is not implemented yet")
+	resp, err := srv.HTTPClient().Post(srv.URL("/"), "application/x-www-form-urlencoded",
+		strings.NewReader("Action=AssumeRoleWithSAML&Version=2011-06-15&RoleArn=arn:aws:iam::000000000000:role/web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 501 || !strings.Contains(string(body), `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">`) {
+		t.Errorf("unsigned AssumeRoleWithSAML = %d %s, want 501 in STS's envelope", resp.StatusCode, body)
+	}
+	resp2, err := srv.HTTPClient().Post(srv.URL("/"), "application/x-www-form-urlencoded", strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != 403 {
+		t.Errorf("unsigned GetCallerIdentity = %d, want 403 MissingAuthenticationToken", resp2.StatusCode)
+	}
 }
