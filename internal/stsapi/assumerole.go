@@ -104,6 +104,9 @@ func (h *handlers) assumeRole(ctx context.Context, c *queryapi.Call) (any, error
 		return nil, err
 	}
 	caller := c.Principal
+	if caller.Root {
+		return nil, errRootAssumeRole
+	}
 	mfa := false
 	if r.serial != "" {
 		if err := h.id.VerifyMFA(ctx, caller, r.serial, r.code); err != nil {
@@ -143,6 +146,11 @@ func (h *handlers) assumeRole(ctx context.Context, c *queryapi.Call) (any, error
 	}
 	return out, nil
 }
+
+// errRootAssumeRole is AWS's answer to AssumeRole signed by an account's
+// root user, whatever the trust policy says.
+var errRootAssumeRole = &queryapi.Error{Status: http.StatusForbidden, Code: "AccessDenied",
+	Message: "Roles may not be assumed by root accounts."}
 
 // temporary reports whether p signed with temporary credentials.
 func temporary(p sigv4.Principal) bool { return !p.TokenIssued.IsZero() }

@@ -153,6 +153,7 @@ func TestAssumeRole_authorization(t *testing.T) {
 			[]string{"sts:AssumeRole", "sts:TagSession"}, false, "sts:AssumeRole,sts:TagSession", ""},
 		{"source identity needs SetSourceIdentity", alice, base + "&SourceIdentity=alice", []string{"sts:AssumeRole"}, false,
 			"sts:AssumeRole,sts:SetSourceIdentity", "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: sts:SetSourceIdentity"},
+		{"root user", rootP, base, []string{"sts:AssumeRole"}, false, "", "Roles may not be assumed by root accounts."},
 		{"chained session with a source identity", roleSession, base, []string{"sts:AssumeRole", "sts:SetSourceIdentity"}, false,
 			"sts:AssumeRole,sts:SetSourceIdentity", ""},
 	}

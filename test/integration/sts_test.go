@@ -157,6 +157,9 @@ func TestAssumeRole_trustRefused(t *testing.T) {
 		"User: arn:aws:iam::000000000000:user/alice is not authorized to perform: sts:AssumeRole on resource: "+role.ARN)
 	err = assume(e.stsAs(bobKey, bobSecret, ""), role.ARN, "x-123")
 	wantCode(t, "AssumeRole by a user the trust policy does not name", err, "AccessDenied", 403)
+	err = assume(e.srv.STS(), role.ARN, "x-123")
+	wantCode(t, "AssumeRole as the account root", err, "AccessDenied", 403)
+	wantMessage(t, "AssumeRole as the account root", err, "Roles may not be assumed by root accounts.")
 	err = assume(e.stsAs(ak, secret, ""), "arn:aws:iam::000000000000:role/nope", "x-123")
 	wantCode(t, "AssumeRole of a missing role", err, "AccessDenied", 403)
 	if err := assume(e.stsAs(ak, secret, ""), role.ARN, "x-123"); err != nil {
