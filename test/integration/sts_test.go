@@ -387,3 +387,44 @@ func TestAssumeRoleWithWebIdentity_unsigned(t *testing.T) {
 		t.Errorf("unsigned GetCallerIdentity = %d, want 403 MissingAuthenticationToken", resp2.StatusCode)
 	}
 }
+
+// TestAssumeRole_crossAccount assumes a role of the first account as a
+// user of a second one: the trust policy must name the second account and
+// the user's own policies must allow sts:AssumeRole on the role.
+func TestAssumeRole_crossAccount(t *testing.T) {
+	e := newSTSEnv(t)
+	store := e.srv.Identity
+	other, _, _, err := store.CreateAccount(ctx(t), "tenant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateUser(ctx(t), iam.CreateUserInput{Account: other.ID, Name: "carol"}); err != nil {
+		t.Fatal(err)
+	}
+	k, secret, err := store.CreateAccessKey(ctx(t), other.ID, "carol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := e.role(t, "shared", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+other.ID+`:root"},"Action":"sts:AssumeRole"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::`+e.bucket+`/*"}]}`, 0)
+	carol := e.stsAs(k.AccessKeyID, secret, "")
+	assume := func() (*sts.AssumeRoleOutput, error) {
+		return carol.AssumeRole(ctx(t), &sts.AssumeRoleInput{RoleArn: aws.String(role.ARN), RoleSessionName: aws.String("visit")})
+	}
+	_, err = assume()
+	wantCode(t, "cross-account AssumeRole without carol's own policy", err, "AccessDenied", 403)
+	allow := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + role.ARN + `"}]}`
+	if err := store.PutInlinePolicy(ctx(t), iam.Entity{Account: other.ID, Kind: iam.EntityUser, Name: "carol"}, "assume", allow); err != nil {
+		t.Fatal(err)
+	}
+	out, err := assume()
+	if err != nil {
+		t.Fatalf("cross-account AssumeRole with both sides allowing: %v", err)
+	}
+	if got := aws.ToString(out.AssumedRoleUser.Arn); got != "arn:aws:sts::000000000000:assumed-role/shared/visit" {
+		t.Errorf("AssumedRoleUser.Arn = %s, want the role's account", got)
+	}
+	if err := e.putAs(t, e.s3As(out.Credentials), "from-tenant"); err != nil {
+		t.Errorf("PutObject in the role's account as the role: %v", err)
+	}
+}
