@@ -342,3 +342,6 @@ check_contains "$(cat "$E2E_TMP/expect_fail.out")" "Cannot call GetSessionToken 
 expect_fail "a session key with a wrong token" env AWS_ACCESS_KEY_ID="$sak" AWS_SECRET_ACCESS_KEY="$ssk" AWS_SESSION_TOKEN="${stok}x" \
 	aws --endpoint-url "$COFFER_ENDPOINT" sts get-caller-identity
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidClientTokenId" "a wrong session token is refused"
+expect_fail "assume-role-with-web-identity (unsigned)" a sts assume-role-with-web-identity \
+	--role-arn arn:aws:iam::000000000000:role/web --role-session-name web-1 --web-identity-token eyJhbGciOiJub25lIn0.e30.
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AssumeRoleWithWebIdentity is not implemented yet" "an unsigned STS call reaches STS and says it is not implemented"
