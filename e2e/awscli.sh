@@ -5,7 +5,7 @@
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
 # signing with SigV2, `aws sts` / `aws iam` as the account root (users, keys,
 # groups, MFA devices, roles, inline and managed policies, the policy
-# simulator), and a second account made with `coffer account create` used
+# simulator, session tokens), and a second account made with `coffer account create` used
 # through the aws CLI.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
@@ -431,3 +431,22 @@ a iam delete-policy --policy-arn "$pol_arn"
 a iam delete-role --role-name e2e-app
 expect_fail "get-role after delete-role" a iam get-role --role-name e2e-app
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchEntity" "a deleted role is NoSuchEntity"
+
+step "sts get-session-token and get-access-key-info"
+read -r sak ssk stok sexp < <(a sts get-session-token --duration-seconds 900 \
+	--query '[Credentials.AccessKeyId,Credentials.SecretAccessKey,Credentials.SessionToken,Credentials.Expiration]' --output text)
+check_contains "$sak" ASIA "get-session-token returns an ASIA key"
+check_contains "$sexp" "T" "get-session-token returns an ISO 8601 expiration"
+as_session() { AWS_ACCESS_KEY_ID=$sak AWS_SECRET_ACCESS_KEY=$ssk AWS_SESSION_TOKEN=$stok a "$@"; }
+check_eq "$(as_session sts get-caller-identity --query Arn --output text)" "arn:aws:iam::000000000000:root" "the root's session token signs as the root"
+as_session s3 ls >/dev/null
+check_eq "$(a sts get-access-key-info --access-key-id "$sak" --query Account --output text)" 000000000000 "get-access-key-info of the session key"
+check_eq "$(a sts get-access-key-info --access-key-id "$E2E_ACCESS_KEY" --query Account --output text)" 000000000000 "get-access-key-info of the root key"
+expect_fail "get-session-token with session credentials" as_session sts get-session-token
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "Cannot call GetSessionToken with session credentials" "session credentials cannot get a session token"
+expect_fail "a session key with a wrong token" env AWS_ACCESS_KEY_ID="$sak" AWS_SECRET_ACCESS_KEY="$ssk" AWS_SESSION_TOKEN="${stok}x" \
+	aws --endpoint-url "$COFFER_ENDPOINT" sts get-caller-identity
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidClientTokenId" "a wrong session token is refused"
+expect_fail "assume-role-with-web-identity (unsigned)" a sts assume-role-with-web-identity \
+	--role-arn arn:aws:iam::000000000000:role/web --role-session-name web-1 --web-identity-token eyJhbGciOiJub25lIn0.e30.
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AssumeRoleWithWebIdentity is not implemented yet" "an unsigned STS call reaches STS and says it is not implemented"

@@ -97,6 +97,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 		log.Debug("garbage collection at start done")
 	})
+	// Delete the records of STS sessions a day after they expire.
+	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
 
 	err = app.server.Run(ctx)
 	stopGC()
@@ -205,7 +207,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, fmt.Errorf("IAM handler: %w", err)
 	}
 	stsHandler, err := stsapi.New(stsapi.Options{
-		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam,
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Authorizer: a.iam, Identity: a.iam,
 		Logger: log.With("component", "stsapi"),
 	})
 	if err != nil {

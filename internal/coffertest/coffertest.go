@@ -199,7 +199,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 		return nil, err
 	}
 	stsHandler, err := stsapi.New(stsapi.Options{Credentials: s.Identity, Region: cfg.Region, Clock: st.clock,
-		Authorizer: s.Identity, Logger: log})
+		Authorizer: s.Identity, Identity: s.Identity, Logger: log})
 	if err != nil {
 		return nil, err
 	}

@@ -186,15 +186,26 @@ func (s *Store) GetAccessKeyLastUsed(ctx context.Context, id string) (AccessKeyL
 }
 
 // AccessKeyInfo returns the account that owns an access key id
-// (sts:GetAccessKeyInfo).
+// (sts:GetAccessKeyInfo): a long-term key, active or not, or temporary
+// credentials (ASIA…) until their record is collected.
 func (s *Store) AccessKeyInfo(ctx context.Context, id string) (string, error) {
-	var rec keyRecord
+	var account string
 	err := s.meta.View(ctx, func(r meta.Reader) error {
-		found, err := get(r, key(subKey, id), &rec)
+		var found bool
+		var err error
+		if isSessionKey(id) {
+			var rec sessionRecord
+			found, err = get(r, key(subSession, id), &rec)
+			account = rec.Account
+		} else {
+			var rec keyRecord
+			found, err = get(r, key(subKey, id), &rec)
+			account = rec.Account
+		}
 		if err == nil && !found {
 			return errorf(ErrNoSuchEntity, "The Access Key with id %s cannot be found.", id)
 		}
 		return err
 	})
-	return rec.Account, err
+	return account, err
 }

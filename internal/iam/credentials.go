@@ -93,7 +93,13 @@ func (s *Store) loadSession(r meta.Reader, accessKey string) (cachedCred, error)
 		return cachedCred{}, unknownKey(accessKey)
 	}
 	p := sigv4.Principal{AccessKey: accessKey, AccountID: rec.Account, MFA: rec.MFA, TokenIssued: rec.Issued, SourceIdentity: rec.SourceIdentity}
-	if rec.Role != "" {
+	switch {
+	case rec.Root:
+		if _, err := readAccount(r, rec.Account); err != nil {
+			return cachedCred{}, unknownKey(accessKey)
+		}
+		p.Name, p.ARN, p.UserID, p.Root = "root", "arn:aws:iam::"+rec.Account+":root", rec.Account, true
+	case rec.Role != "":
 		role, err := readRole(r, rec.Account, rec.Role)
 		if err != nil || role.ID != rec.RoleID {
 			return cachedCred{}, unknownKey(accessKey)
@@ -102,8 +108,10 @@ func (s *Store) loadSession(r meta.Reader, accessKey string) (cachedCred, error)
 		p.ARN = "arn:aws:sts::" + rec.Account + ":assumed-role/" + role.Name + "/" + rec.Name
 		p.UserID = role.ID + ":" + rec.Name
 		p.RoleARN = entityARN(rec.Account, "role", role.Path, role.Name)
-	} else if err := userPrincipal(r, &p, rec.Account, rec.User, rec.UserID); err != nil {
-		return cachedCred{}, err
+	default:
+		if err := userPrincipal(r, &p, rec.Account, rec.User, rec.UserID); err != nil {
+			return cachedCred{}, err
+		}
 	}
 	secret, err := s.open(rec.Secret, sessionSealContext(accessKey, "secret"), accessKey)
 	if err != nil {

@@ -16,6 +16,8 @@ package iam
 //	'I' 'M' account 0x00 lower(group) 0x00 lower(user) → "" (group's users)
 //	'I' 'e' policyARN 0x00 kind 0x00 account 0x00 lower(name) → "" (policy's entities)
 //	'I' 's' accessKeyID (ASIA…)                  → sessionRecord
+//	'I' 'x' expiry 0x00 accessKeyID              → "" (sessions by expiry: 16
+//	                                               hex digits of Unix seconds)
 //	'I' 'A' account                              → alias
 //	'I' 'L' alias                                → account
 //	'I' 'v' account 0x00 lower(device)           → mfaRecord (virtual MFA device)
@@ -47,6 +49,9 @@ const (
 	subMFA         = 'v'
 	subUserMFA     = 'V'
 )
+
+// subSessionExpiry indexes sessions by expiry, for their collection.
+const subSessionExpiry = 'x'
 
 func key(sub byte, parts ...string) []byte {
 	b := []byte{tablePrefix, sub}

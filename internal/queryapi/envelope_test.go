@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,49 @@ func TestServiceAnonymous(t *testing.T) {
 	s.ServeHTTP(w, r)
 	if w.status != 403 || w.h.Get("x-amzn-RequestId") == "" {
 		t.Errorf("anonymous GetUser = %d (request id %q), want 403 with a request id", w.status, w.h.Get("x-amzn-RequestId"))
+	}
+}
+
+// TestServiceUnsigned pins that an unsigned request may name only the
+// Unsigned actions: unimplemented ones answer NotImplemented, implemented
+// ones run without Authorize, anything else MissingAuthenticationToken.
+func TestServiceUnsigned(t *testing.T) {
+	ran := false
+	s, err := New(Options{Namespace: NamespaceSTS, Version: "2011-06-15", Authorizer: denyAll{},
+		Verifier: sigv4.New(sigv4.Options{Credentials: creds{}, Service: "sts", Clock: clock.Real{}}),
+		Actions: map[string]Action{
+			"AssumeRoleWithSAML": {Handle: func(_ context.Context, c *Call) (any, error) { ran = c.Principal.Anonymous; return nil, nil }},
+			"GetCallerIdentity":  {Public: true, Handle: func(context.Context, *Call) (any, error) { t.Error("GetCallerIdentity ran unsigned"); return nil, nil }},
+		},
+		Unimplemented: []string{"AssumeRoleWithWebIdentity", "GetSessionToken"},
+		Unsigned:      []string{"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=x", 501, "<Code>NotImplemented</Code><Message>AssumeRoleWithWebIdentity is not implemented yet</Message>"},
+		{"Action=AssumeRoleWithWebIdentity&Version=2010-05-08", 400, "<Code>InvalidAction</Code>"},
+		{"Action=AssumeRoleWithSAML&Version=2011-06-15", 200, "<AssumeRoleWithSAMLResponse"},
+		{"Action=GetCallerIdentity&Version=2011-06-15", 403, "<Code>MissingAuthenticationToken</Code>"},
+		{"Action=GetSessionToken&Version=2011-06-15", 403, "<Code>MissingAuthenticationToken</Code>"},
+		{"Action=%zz", 403, "<Code>MissingAuthenticationToken</Code>"},
+	}
+	for _, tt := range tests {
+		r, _ := http.NewRequest("POST", "/", strings.NewReader(tt.body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := &recorder{h: http.Header{}}
+		s.ServeHTTP(w, r)
+		if w.status != tt.status || !strings.Contains(string(w.body), tt.want) {
+			t.Errorf("unsigned %s = %d %s, want %d with %s", tt.body, w.status, w.body, tt.status, tt.want)
+		}
+	}
+	if !ran {
+		t.Error("the unsigned implemented action did not run as anonymous")
 	}
 }
 

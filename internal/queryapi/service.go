@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/reqid"
@@ -56,6 +57,12 @@ type Options struct {
 	// Unimplemented are the other action names AWS defines; they answer
 	// 501 NotImplemented instead of InvalidAction.
 	Unimplemented []string
+	// Unsigned are the actions AWS serves without a signature
+	// (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): an unsigned
+	// request naming one is dispatched without Authorize, or answered
+	// NotImplemented when it is unimplemented. Every other unsigned
+	// request answers MissingAuthenticationToken.
+	Unsigned []string
 	// Errors maps a domain error to its answer; nil or a false result
 	// leaves it InternalFailure.
 	Errors func(error) (*Error, bool)
@@ -103,11 +110,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(ctx, w, id, err)
 		return
 	}
+	r.Body = res.Body
 	if res.Principal.Anonymous {
-		s.fail(ctx, w, id, errMissingToken)
+		s.serveUnsigned(w, r, id, res.Principal)
 		return
 	}
-	r.Body = res.Body
 	p, err := Parse(r)
 	if err != nil {
 		s.fail(ctx, w, id, err)
@@ -118,16 +125,45 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(ctx, w, id, err)
 		return
 	}
-	call := &Call{Principal: res.Principal, Params: p, RequestID: id}
+	s.dispatch(w, r, id, res.Principal, p, name, a)
+}
+
+// serveUnsigned answers an unsigned request: only the Unsigned actions
+// run; anything else, unparsable requests included, answers
+// MissingAuthenticationToken so that nothing about the API is revealed.
+func (s *Service) serveUnsigned(w http.ResponseWriter, r *http.Request, id string, anon sigv4.Principal) {
+	ctx := r.Context()
+	p, err := Parse(r)
+	if err != nil {
+		s.fail(ctx, w, id, errMissingToken)
+		return
+	}
+	if name, _ := p.Get("Action"); !slices.Contains(s.opts.Unsigned, name) {
+		s.fail(ctx, w, id, errMissingToken)
+		return
+	}
+	name, a, err := s.action(p)
+	if err != nil {
+		s.fail(ctx, w, id, err)
+		return
+	}
+	a.Public = true
+	s.dispatch(w, r, id, anon, p, name, a)
+}
+
+// dispatch authorizes (unless the action is public) and runs one call.
+func (s *Service) dispatch(w http.ResponseWriter, r *http.Request, id string, principal sigv4.Principal, p Params, name string, a Action) {
+	ctx := r.Context()
+	call := &Call{Principal: principal, Params: p, RequestID: id}
 	if !a.Public {
-		req := iam.Request{Principal: res.Principal, Action: a.IAMAction}
+		req := iam.Request{Principal: principal, Action: a.IAMAction}
 		if a.Resource != nil {
 			req.Resource = a.Resource(ctx, call)
 		}
 		d := s.opts.Authorizer.Authorize(ctx, req)
 		if !d.Allowed {
-			s.log.InfoContext(ctx, "access denied", "op", name, "principal", res.Principal.ARN, "resource", req.Resource, "reason", d.Reason)
-			s.fail(ctx, w, id, accessDenied(res.Principal, a.IAMAction, req.Resource, d.Policy))
+			s.log.InfoContext(ctx, "access denied", "op", name, "principal", principal.ARN, "resource", req.Resource, "reason", d.Reason)
+			s.fail(ctx, w, id, accessDenied(principal, a.IAMAction, req.Resource, d.Policy))
 			return
 		}
 	}

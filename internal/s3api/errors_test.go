@@ -153,6 +153,7 @@ var iamManagementErrors = map[string]bool{
 	"iam.ErrDeleteConflict": true, "iam.ErrMalformedPolicyDocument": true, "iam.ErrInvalidInput": true,
 	"iam.ErrValidation": true, "iam.ErrUnmodifiableEntity": true, "iam.Error": true, "iam.PolicyError": true,
 	"iam.ErrInvalidAuthenticationCode": true, "iam.ErrMFAFailed": true,
+	"iam.ErrPackedPolicyTooLarge": true, "iam.ErrSessionRefused": true,
 }
 
 // TestErrorTableComplete fails when an exported error of a domain package

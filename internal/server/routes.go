@@ -35,7 +35,11 @@ func (s *Server) routes() http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		switch scopeService(r) {
+		svc := scopeService(r)
+		if svc == "" && s.isUnsignedQuery(r) {
+			svc = "sts"
+		}
+		switch svc {
 		case "iam":
 			if s.opts.IAM != nil {
 				s.opts.IAM.ServeHTTP(w, r)
@@ -98,6 +102,40 @@ func serviceBefore(s, sep string) string {
 	return ""
 }
 
+// isUnsignedQuery reports an unsigned query-protocol call: a form POST
+// to "/" of the endpoint itself, without any signature. Only STS serves
+// such calls (AssumeRoleWithWebIdentity, AssumeRoleWithSAML); S3 has no
+// form-encoded POST (browser uploads are multipart/form-data to a bucket),
+// so nothing S3 serves is taken. Checked only for unsigned POSTs.
+func (s *Server) isUnsignedQuery(r *http.Request) bool {
+	if r.Method != http.MethodPost || r.URL.Path != "/" || r.Header.Get("Authorization") != "" {
+		return false
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+		return false
+	}
+	if q := r.URL.RawQuery; strings.Contains(q, "Signature") || strings.Contains(q, "X-Amz-Credential") {
+		return false
+	}
+	return !s.virtualHosted(r)
+}
+
+// virtualHosted reports whether r's host names a virtual-hosted bucket.
+func (s *Server) virtualHosted(r *http.Request) bool {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(host)
+	for _, d := range s.opts.Config.Domains {
+		if strings.HasSuffix(host, "."+strings.ToLower(d)) {
+			return true
+		}
+	}
+	return false
+}
+
 // tracked counts running handlers so that Shutdown can promise that none
 // runs any more (including its access log write) when it returns.
 func (s *Server) tracked(next http.Handler) http.Handler {
@@ -125,17 +163,7 @@ func (s *Server) isEndpointRequest(r *http.Request) bool {
 	if q.Has("X-Amz-Signature") || q.Has("Signature") || q.Has("X-Amz-Credential") {
 		return false
 	}
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.ToLower(host)
-	for _, d := range s.opts.Config.Domains {
-		if strings.HasSuffix(host, "."+strings.ToLower(d)) {
-			return false
-		}
-	}
-	return true
+	return !s.virtualHosted(r)
 }
 
 // live answers 200 while the process serves HTTP at all.

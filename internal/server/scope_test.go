@@ -3,6 +3,8 @@ package server
 import (
 	"net/http/httptest"
 	"testing"
+
+	"github.com/coffer-s3/coffer/internal/config"
 )
 
 func TestScopeService(t *testing.T) {
@@ -48,5 +50,36 @@ func TestScopeServiceNoAlloc(t *testing.T) {
 	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")
 	if n := testing.AllocsPerRun(100, func() { _ = scopeService(r) }); n != 0 {
 		t.Errorf("scopeService allocates %v times per S3 request, want 0", n)
+	}
+}
+
+// TestIsUnsignedQuery pins which unsigned requests go to STS: form POSTs
+// to the endpoint's root, and nothing S3 serves.
+func TestIsUnsignedQuery(t *testing.T) {
+	s := &Server{opts: Options{Config: config.Config{Domains: []string{"s3.example.com"}}}}
+	form := "application/x-www-form-urlencoded; charset=utf-8"
+	tests := []struct {
+		name, method, target, host, ct, authz string
+		want                                  bool
+	}{
+		{"form post to the root", "POST", "/", "127.0.0.1:9000", form, "", true},
+		{"form post, no charset", "POST", "/", "s3.example.com", "application/x-www-form-urlencoded", "", true},
+		{"signed form post", "POST", "/", "127.0.0.1", form, "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/s3/aws4_request", false},
+		{"browser upload", "POST", "/", "127.0.0.1", "multipart/form-data; boundary=x", "", false},
+		{"post to a bucket", "POST", "/bucket", "127.0.0.1", form, "", false},
+		{"virtual-hosted bucket", "POST", "/", "bucket.s3.example.com", form, "", false},
+		{"presigned", "POST", "/?X-Amz-Credential=x&X-Amz-Signature=y", "127.0.0.1", form, "", false},
+		{"anonymous get", "GET", "/", "127.0.0.1", form, "", false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(tt.method, tt.target, nil)
+		r.Host = tt.host
+		r.Header.Set("Content-Type", tt.ct)
+		if tt.authz != "" {
+			r.Header.Set("Authorization", tt.authz)
+		}
+		if got := s.isUnsignedQuery(r); got != tt.want {
+			t.Errorf("%s: isUnsignedQuery = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 // never both implemented and unimplemented) and that unimplemented lists
 // each name once.
 func TestActionTables(t *testing.T) {
-	if _, err := New(Options{Authorizer: iam.RootOnly{}}); err != nil {
+	if _, err := New(Options{Authorizer: iam.RootOnly{}, Identity: &fakeIdentity{}}); err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	seen := map[string]bool{}

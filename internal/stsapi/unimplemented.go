@@ -6,7 +6,7 @@ package stsapi
 // message. Implementing one means adding it to the actions table and
 // removing it here; TestActionTables keeps the two apart.
 var unimplemented = []string{
-	"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot",
-	"DecodeAuthorizationMessage", "GetAccessKeyInfo", "GetDelegatedAccessToken",
-	"GetFederationToken", "GetSessionToken", "GetWebIdentityToken",
+	"AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot",
+	"DecodeAuthorizationMessage", "GetDelegatedAccessToken",
+	"GetFederationToken", "GetWebIdentityToken",
 }

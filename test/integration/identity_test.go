@@ -100,7 +100,8 @@ func TestSTS_unknownAction(t *testing.T) {
 		{"Action=Bogus&Version=2011-06-15", "InvalidAction", 400},
 		{"Action=GetCallerIdentity&Version=2010-05-08", "InvalidAction", 400},
 		{"Version=2011-06-15", "MissingAction", 400},
-		{"Action=AssumeRole&Version=2011-06-15", "NotImplemented", 501},
+		{"Action=GetFederationToken&Version=2011-06-15", "NotImplemented", 501},
+		{"Action=AssumeRole&Version=2011-06-15", "MissingParameter", 400},
 	}
 	for _, tt := range tests {
 		status, body := signedForm(t, srv, "sts", "sts", tt.form)
