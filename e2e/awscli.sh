@@ -450,3 +450,50 @@ check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidClientTokenId" "a wro
 expect_fail "assume-role-with-web-identity (unsigned)" a sts assume-role-with-web-identity \
 	--role-arn arn:aws:iam::000000000000:role/web --role-session-name web-1 --web-identity-token eyJhbGciOiJub25lIn0.e30.
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AssumeRoleWithWebIdentity is not implemented yet" "an unsigned STS call reaches STS and says it is not implemented"
+
+step "sts assume-role as an IAM user, narrowed by a session policy"
+cat >"$W/assume.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}
+JSON
+cat >"$W/trust-bob.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/e2e-bob"},"Action":"sts:AssumeRole"}]}
+JSON
+cat >"$W/trust-svc.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}
+JSON
+cat >"$W/rw.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}
+JSON
+cat >"$W/session.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}
+JSON
+a iam create-user --user-name e2e-bob >/dev/null
+read -r BOB_KEY BOB_SECRET < <(a iam create-access-key --user-name e2e-bob --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+a iam put-user-policy --user-name e2e-bob --policy-name assume --policy-document "file://$W/assume.json"
+a iam create-role --role-name e2e-rw --assume-role-policy-document "file://$W/trust-bob.json" >/dev/null
+a iam put-role-policy --role-name e2e-rw --policy-name rw --policy-document "file://$W/rw.json"
+a iam create-role --role-name e2e-svc --assume-role-policy-document "file://$W/trust-svc.json" >/dev/null
+a s3 mb s3://e2e-role-bucket >/dev/null
+printf 'read me\n' >"$W/role.txt"
+a s3 cp --only-show-errors "$W/role.txt" s3://e2e-role-bucket/role.txt
+bob() { AWS_ACCESS_KEY_ID=$BOB_KEY AWS_SECRET_ACCESS_KEY=$BOB_SECRET aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+read -r RAK RSK RTOK < <(bob sts assume-role --role-arn arn:aws:iam::000000000000:role/e2e-rw --role-session-name e2e-session \
+	--policy "file://$W/session.json" --query '[Credentials.AccessKeyId,Credentials.SecretAccessKey,Credentials.SessionToken]' --output text)
+as_role() { AWS_ACCESS_KEY_ID=$RAK AWS_SECRET_ACCESS_KEY=$RSK AWS_SESSION_TOKEN=$RTOK aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+check_eq "$(as_role sts get-caller-identity --query Arn --output text)" "arn:aws:sts::000000000000:assumed-role/e2e-rw/e2e-session" "the session is the assumed role"
+as_role s3 cp --only-show-errors s3://e2e-role-bucket/role.txt "$W/role.back"
+check_same_file "$W/role.txt" "$W/role.back" "the session reads what the session policy allows"
+expect_fail "a write the session policy does not allow" as_role s3 cp --only-show-errors "$W/role.txt" s3://e2e-role-bucket/other.txt
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "the session policy narrows the role's s3:*"
+expect_fail "assume-role of a role whose trust policy does not name the user" \
+	bob sts assume-role --role-arn arn:aws:iam::000000000000:role/e2e-svc --role-session-name e2e-refused
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a caller the trust policy does not name is refused"
+a iam delete-role-policy --role-name e2e-rw --policy-name rw
+a iam delete-role --role-name e2e-rw
+a iam delete-role --role-name e2e-svc
+expect_fail "the session after its role is deleted" as_role s3 ls s3://e2e-role-bucket
+a s3 rm --only-show-errors s3://e2e-role-bucket/role.txt
+a s3 rb s3://e2e-role-bucket >/dev/null
+a iam delete-user-policy --user-name e2e-bob --policy-name assume
+a iam delete-access-key --user-name e2e-bob --access-key-id "$BOB_KEY"
+a iam delete-user --user-name e2e-bob
