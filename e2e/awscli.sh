@@ -497,3 +497,59 @@ a s3 rb s3://e2e-role-bucket >/dev/null
 a iam delete-user-policy --user-name e2e-bob --policy-name assume
 a iam delete-access-key --user-name e2e-bob --access-key-id "$BOB_KEY"
 a iam delete-user --user-name e2e-bob
+
+step "aws s3 as an IAM user limited to one prefix, and MFA-protected access through get-session-token"
+cat >"$W/prefix.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[
+ {"Sid":"OwnPrefix","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::e2e-prefix-bucket/home/${aws:username}/*"},
+ {"Sid":"ListOwnPrefix","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::e2e-prefix-bucket","Condition":{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}},
+ {"Sid":"BucketsWithMFA","Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}
+]}
+JSON
+a s3 mb s3://e2e-prefix-bucket >/dev/null
+printf 'not dave\n' >"$W/other.txt"
+a s3 cp --only-show-errors "$W/other.txt" s3://e2e-prefix-bucket/home/erin/other.txt
+a iam create-user --user-name dave >/dev/null
+read -r DAVE_KEY DAVE_SECRET < <(a iam create-access-key --user-name dave --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+a iam put-user-policy --user-name dave --policy-name prefix --policy-document "file://$W/prefix.json"
+dave() { AWS_ACCESS_KEY_ID=$DAVE_KEY AWS_SECRET_ACCESS_KEY=$DAVE_SECRET aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+printf 'dave wrote this\n' >"$W/dave.txt"
+dave s3 cp --only-show-errors "$W/dave.txt" s3://e2e-prefix-bucket/home/dave/notes.txt
+dave s3 cp --only-show-errors s3://e2e-prefix-bucket/home/dave/notes.txt "$W/dave.back"
+check_same_file "$W/dave.txt" "$W/dave.back" "the user reads and writes under its own prefix"
+check_contains "$(dave s3 ls s3://e2e-prefix-bucket/home/dave/)" "notes.txt" "the user lists its own prefix"
+expect_fail "the user reads another user's prefix" dave s3 cp --only-show-errors s3://e2e-prefix-bucket/home/erin/other.txt "$W/stolen"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "(403)" "another prefix is refused (403 on the HeadObject s3 cp sends first)"
+expect_fail "the user lists the bucket root" dave s3 ls s3://e2e-prefix-bucket/
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "listing outside the prefix is AccessDenied"
+expect_fail "list-buckets without MFA" dave s3 ls
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a policy requiring MFA refuses long-term keys"
+# A virtual MFA device, enabled with two consecutive TOTP codes computed
+# here (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits).
+a iam create-virtual-mfa-device --virtual-mfa-device-name dave-phone \
+	--outfile "$W/dave.seed" --bootstrap-method Base32StringSeed >/dev/null
+totp() {
+	python3 - "$W/dave.seed" "$1" <<'PY'
+import base64, hashlib, hmac, struct, sys, time
+seed = base64.b32decode(open(sys.argv[1]).read().strip())
+step = int(time.time()) // 30 + int(sys.argv[2])
+d = hmac.new(seed, struct.pack(">Q", step), hashlib.sha1).digest()
+o = d[-1] & 15
+print("%06d" % ((struct.unpack(">I", d[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
+PY
+}
+serial=arn:aws:iam::000000000000:mfa/dave-phone
+a iam enable-mfa-device --user-name dave --serial-number "$serial" --authentication-code1 "$(totp -2)" --authentication-code2 "$(totp -1)"
+check_eq "$(a iam list-mfa-devices --user-name dave --query 'MFADevices[0].SerialNumber' --output text)" "$serial" "the device is enabled for the user"
+expect_fail "get-session-token with a wrong code" dave sts get-session-token --serial-number "$serial" --token-code 000000
+read -r MAK MSK MTOK < <(dave sts get-session-token --serial-number "$serial" --token-code "$(totp 0)" \
+	--query '[Credentials.AccessKeyId,Credentials.SecretAccessKey,Credentials.SessionToken]' --output text)
+dave_mfa() { AWS_ACCESS_KEY_ID=$MAK AWS_SECRET_ACCESS_KEY=$MSK AWS_SESSION_TOKEN=$MTOK aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+check_contains "$(dave_mfa s3 ls)" "e2e-prefix-bucket" "the MFA session passes aws:MultiFactorAuthPresent"
+a iam deactivate-mfa-device --user-name dave --serial-number "$serial"
+a iam delete-virtual-mfa-device --serial-number "$serial"
+a iam delete-user-policy --user-name dave --policy-name prefix
+a iam delete-access-key --user-name dave --access-key-id "$DAVE_KEY"
+a iam delete-user --user-name dave
+a s3 rm --only-show-errors --recursive s3://e2e-prefix-bucket/
+a s3 rb s3://e2e-prefix-bucket >/dev/null
