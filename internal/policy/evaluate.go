@@ -108,6 +108,12 @@ func (s *Statement) applies(req *Request, substitute, resource, boundary bool) (
 // as null, equal to and like nothing.
 func (s *Statement) conditionsHold(ctx Context, substitute bool) bool {
 	for _, c := range s.Condition {
+		if c.compiled != nil {
+			if ok, err := c.compiled.eval(c.Key, ctx); err != nil || !ok {
+				return false
+			}
+			continue
+		}
 		want := c.Values
 		if substitute && hasVariable(c.Values) {
 			want = make([]string, 0, len(c.Values))
