@@ -10,6 +10,22 @@
 # put/get at concurrency 4), list (10,000 keys, pages of 1,000), memory
 # (64 concurrent 64 MiB PUTs while sampling the server's RSS).
 #
+# The small group can also be measured as an IAM user beside the root user,
+# on the same server, each workload as root and then as the user, and the
+# summary compares them:
+#
+#   BENCH_IAM_USER=1 BENCH_ROUNDS=3 ./scripts/bench.sh small
+#
+# The user's inline policy is scripts/bench-iam-policy.json: five statements
+# with conditions (aws:SourceIp, s3:prefix, aws:CurrentTime, s3:x-amz-acl,
+# aws:SecureTransport), all of which the benchmark's requests pass. For the
+# local coffer the script makes the user itself: it stops the server after
+# its first start, creates the user, policy and key in the stopped data
+# directory with scripts/benchuser, and starts the server again. For another
+# endpoint, make the user there (for example with `aws iam create-user`,
+# `put-user-policy --policy-document file://scripts/bench-iam-policy.json`
+# and `create-access-key`) and pass its keys.
+#
 # Any other S3 endpoint, already running, is measured with the same settings
 # by naming it; nothing is started, built for it or downloaded:
 #
@@ -29,6 +45,12 @@
 #   BENCH_RESULTS     directory for the JSON reports (default a new temp dir)
 #   BENCH_DATA_PARENT where the local coffer's data directory is made
 #                     (default $TMPDIR or /tmp; keep it on the disk under test)
+#   BENCH_IAM_USER    1 to run the small group as root and as an IAM user
+#   BENCH_USER_ACCESS_KEY, BENCH_USER_SECRET_KEY
+#                     the IAM user's keys (required with BENCH_ENDPOINT and
+#                     BENCH_IAM_USER; the local coffer's user is made here)
+#   BENCH_ROUNDS      times the small group runs, interleaved, for medians
+#                     (default 1)
 #
 # Each workload's report is written as JSON to BENCH_RESULTS/NAME-WORKLOAD.json
 # and a summary table is printed at the end, with the load average sampled
@@ -62,6 +84,18 @@ WARMUP=${BENCH_WARMUP:-2s}
 RESULTS=${BENCH_RESULTS:-$(mktemp -d "${TMPDIR:-/tmp}/coffer-bench.XXXXXX")}
 mkdir -p "$RESULTS"
 
+IAM_USER=${BENCH_IAM_USER:-}
+[[ -z $IAM_USER || $IAM_USER == 0 || $IAM_USER == 1 ]] || {
+	echo "BENCH_IAM_USER must be 0 or 1" >&2
+	exit 2
+}
+[[ $IAM_USER == 0 ]] && IAM_USER=""
+ROUNDS=${BENCH_ROUNDS:-1}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
+	echo "BENCH_ROUNDS must be a positive integer" >&2
+	exit 2
+}
+
 echo "building bin/coffer" >&2
 go build -o bin/coffer ./cmd/coffer
 COFFER="$ROOT/bin/coffer"
@@ -80,13 +114,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_coffer starts bin/coffer on a free port and waits until
-# /health/ready answers 200, or gives up after about 30 seconds.
+# start_coffer starts bin/coffer on a free port (with a new temporary data
+# directory the first time) and waits until /health/ready answers 200, or
+# gives up after about 30 seconds.
 start_coffer() {
-	DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-data.XXXXXX")
+	if [[ -z $DATA_DIR ]]; then
+		DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-data.XXXXXX")
+	fi
 	export COFFER_ROOT_ACCESS_KEY=benchaccesskey
 	export COFFER_ROOT_SECRET_KEY=benchsecretkey0123456789
 	local log="$RESULTS/coffer-server.log"
+	# The log exists before the server starts: the child opens it for
+	# the redirection only once it runs, and the loop below reads it.
+	: >"$log"
 	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" >"$log" 2>&1 &
 	SERVER_PID=$!
 	local addr="" i
@@ -113,53 +153,119 @@ start_coffer() {
 	exit 1
 }
 
+# stop_coffer stops the local coffer gracefully and waits for it to exit.
+stop_coffer() {
+	kill "$SERVER_PID"
+	wait "$SERVER_PID" || true
+	SERVER_PID=""
+}
+
+# add_bench_user stops the local coffer, creates the IAM user of
+# scripts/bench-iam-policy.json in its data directory and starts it again.
+add_bench_user() {
+	echo "creating the IAM user bench (scripts/bench-iam-policy.json)" >&2
+	go build -o bin/coffer-benchuser ./scripts/benchuser
+	stop_coffer
+	local keys
+	keys=$("$ROOT/bin/coffer-benchuser" --data "$DATA_DIR/data" --policy "$ROOT/scripts/bench-iam-policy.json")
+	read -r USER_ACCESS_KEY USER_SECRET_KEY <<<"$keys"
+	start_coffer
+}
+
+USER_ACCESS_KEY=""
+USER_SECRET_KEY=""
 if [[ -n ${BENCH_ENDPOINT:-} ]]; then
 	ENDPOINT=$BENCH_ENDPOINT
 	ACCESS_KEY=${BENCH_ACCESS_KEY:?BENCH_ACCESS_KEY is required with BENCH_ENDPOINT}
 	SECRET_KEY=${BENCH_SECRET_KEY:?BENCH_SECRET_KEY is required with BENCH_ENDPOINT}
 	PID=${BENCH_PID:-}
 	NAME=${BENCH_NAME:-endpoint}
+	if [[ -n $IAM_USER ]]; then
+		USER_ACCESS_KEY=${BENCH_USER_ACCESS_KEY:?BENCH_USER_ACCESS_KEY is required with BENCH_ENDPOINT and BENCH_IAM_USER}
+		USER_SECRET_KEY=${BENCH_USER_SECRET_KEY:?BENCH_USER_SECRET_KEY is required with BENCH_ENDPOINT and BENCH_IAM_USER}
+	fi
 else
 	# The server runs with its default settings (info log level with one
 	# access-log record per request, fsync before acknowledging), as
 	# peers are measured with theirs.
 	NAME=${BENCH_NAME:-coffer}
 	start_coffer
+	if [[ -n $IAM_USER ]]; then
+		add_bench_user
+	fi
 fi
-
-export AWS_ACCESS_KEY_ID=$ACCESS_KEY
-export AWS_SECRET_ACCESS_KEY=$SECRET_KEY
 
 FAILED=0
 LABELS=()
+# AS is the identity run uses: root, or iam for the IAM user.
+AS=root
 
-# run LABEL ARGS... runs one `coffer bench` workload and keeps its JSON report
-# in $RESULTS/$NAME-LABEL.json, with the load average beside it.
+# run LABEL ARGS... runs one `coffer bench` workload as $AS and keeps its
+# JSON report in $RESULTS/$NAME-LABEL.json, with the load average and the
+# identity beside it.
 run() {
 	local label=$1
 	shift
 	local out="$RESULTS/$NAME-$label.json"
 	LABELS+=("$label")
-	local load
+	local load ak=$ACCESS_KEY sk=$SECRET_KEY
+	if [[ $AS == iam ]]; then
+		ak=$USER_ACCESS_KEY
+		sk=$USER_SECRET_KEY
+	fi
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
-	echo "== $NAME $label (load $load)" >&2
-	if ! "$COFFER" bench --endpoint "$ENDPOINT" --json "$@" >"$out.tmp"; then
+	echo "== $NAME $label as $AS (load $load)" >&2
+	if ! AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk \
+		"$COFFER" bench --endpoint "$ENDPOINT" --json "$@" >"$out.tmp"; then
 		echo "   $label reported failures (see $out)" >&2
 		FAILED=1
 	fi
-	jq --arg la "$load" --arg wl "$label" --arg nm "$NAME" \
-		'. + {label: $wl, target: $nm, loadavg: $la}' "$out.tmp" >"$out" || {
+	jq --arg la "$load" --arg wl "$label" --arg nm "$NAME" --arg who "$AS" \
+		'. + {label: $wl, target: $nm, loadavg: $la, identity: $who}' "$out.tmp" >"$out" || {
 		echo "   $label produced no report" >&2
 		FAILED=1
 	}
 	rm -f "$out.tmp"
 }
 
+# small_workload WORKLOAD C SUFFIX [IDENTITIES...] runs one small workload
+# at concurrency C as each identity in turn (default root), so that with
+# BENCH_IAM_USER root and the user see the same server and machine state.
+small_workload() {
+	local w=$1 c=$2 suffix=$3 as objects=()
+	shift 3
+	(($# > 0)) || set -- root
+	[[ $w == put ]] || objects=(--objects 1000)
+	for as in "$@"; do
+		AS=$as
+		run "$w-4KiB-c$c$suffix${IAM_USER:+-$as}" --workload "$w" --size 4KiB --concurrency "$c" \
+			--duration "$DURATION" --warmup "$WARMUP" "${objects[@]}"
+	done
+	AS=root
+}
+
+SMALL_BASES=()
 if wanted small; then
 	for c in 16 64; do
-		run "put-4KiB-c$c" --workload put --size 4KiB --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP"
-		run "get-4KiB-c$c" --workload get --size 4KiB --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP" --objects 1000
-		run "head-4KiB-c$c" --workload head --size 4KiB --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP" --objects 1000
+		for w in put get head; do
+			SMALL_BASES+=("$w-4KiB-c$c")
+		done
+	done
+	for ((r = 1; r <= ROUNDS; r++)); do
+		suffix=""
+		((ROUNDS == 1)) || suffix="-r$r"
+		# Which identity goes first alternates by round, so that neither
+		# always meets the state the other left.
+		order=(root)
+		if [[ -n $IAM_USER ]]; then
+			order=(root iam)
+			((r % 2)) || order=(iam root)
+		fi
+		for c in 16 64; do
+			for w in put get head; do
+				small_workload "$w" "$c" "$suffix" "${order[@]}"
+			done
+		done
 	done
 fi
 if wanted large; then
@@ -195,4 +301,34 @@ for label in "${LABELS[@]}"; do
 		.loadavg] | @tsv' "$f" |
 		awk -F'\t' '{printf "%-8s %-22s %10s %9s %9s %9s %9s %8s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10}'
 done
+
+# median prints the median of its numeric arguments.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {
+		if (NR == 0) exit
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ops_of IDENTITY BASE prints the ops/s of every round of BASE run as
+# IDENTITY.
+ops_of() {
+	local f
+	for f in "$RESULTS/$NAME-$2"{,-r*}-"$1".json; do
+		[[ -e $f ]] && jq -r '.operations[0].ops_per_sec' "$f"
+	done
+}
+
+if [[ -n $IAM_USER && ${#SMALL_BASES[@]} -gt 0 ]]; then
+	echo
+	echo "IAM user (five-statement policy) vs root, same server, median of $ROUNDS round(s):"
+	printf '%-22s %12s %12s %8s\n' workload "root ops/s" "user ops/s" user/root
+	for base in "${SMALL_BASES[@]}"; do
+		mapfile -t root_ops < <(ops_of root "$base")
+		mapfile -t user_ops < <(ops_of iam "$base")
+		((${#root_ops[@]} > 0 && ${#user_ops[@]} > 0)) || continue
+		r=$(median "${root_ops[@]}")
+		u=$(median "${user_ops[@]}")
+		awk -v b="$base" -v r="$r" -v u="$u" 'BEGIN {printf "%-22s %12.0f %12.0f %8.3f\n", b, r, u, (r > 0 ? u / r : 0)}'
+	done
+fi
 exit "$FAILED"

@@ -64,7 +64,7 @@ func (s *Store) AuthorizeRole(ctx context.Context, caller sigv4.Principal, actio
 	set.Resource = &policy.Attached{Name: "trust/" + role.Name, Policy: trust}
 	req := Request{Principal: caller, Action: action, Conditions: conditions, Resource: roleARN}
 	d := policy.Evaluate(policy.Request{Principal: pr, Action: action, Resource: roleARN, ResourceAccount: account,
-		Context: s.conditionKeys(req, ident)}, set)
+		Context: s.requestContext(req, ident)}, set)
 	if d.Allowed() {
 		return role, Decision{Allowed: true, Policy: d}, nil
 	}

@@ -22,7 +22,7 @@ type cache struct {
 	mu     sync.RWMutex
 	gen    uint64
 	creds  map[string]cachedCred
-	idents map[string]*identity
+	idents map[identKey]*identity
 }
 
 // cachedCred is a credential and, for temporary credentials, when they
@@ -49,7 +49,7 @@ const maxCacheEntries = 100_000
 
 func (c *cache) init() {
 	c.creds = map[string]cachedCred{}
-	c.idents = map[string]*identity{}
+	c.idents = map[identKey]*identity{}
 }
 
 func (c *cache) invalidate() {
@@ -83,19 +83,19 @@ func (c *cache) putCred(gen uint64, accessKey string, cr cachedCred) {
 	}
 }
 
-func (c *cache) ident(k string) (*identity, bool) {
+func (c *cache) ident(k identKey) (*identity, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	id, ok := c.idents[k]
 	return id, ok
 }
 
-func (c *cache) putIdent(gen uint64, k string, id *identity) {
+func (c *cache) putIdent(gen uint64, k identKey, id *identity) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
 		if len(c.idents) >= maxCacheEntries {
-			c.idents = map[string]*identity{}
+			c.idents = map[identKey]*identity{}
 		}
 		c.idents[k] = id
 	}

@@ -168,28 +168,57 @@ func lookupCondFamily(base string) (condFamily, bool) {
 // request value matches any of them, the negated ones (StringNotEquals,
 // NotIpAddress, ...) when it matches none of them (the documented NOR).
 func evalCondition(op, key string, want []string, ctx Context) (bool, error) {
+	return compileCondition(op, key, want).eval(key, ctx)
+}
+
+// compiledCondition is a condition's operator and policy values made ready
+// to test request values. Parse compiles the conditions whose values hold
+// no policy variable once, so that a request pays only for the test. It
+// is immutable, and safe for concurrent use.
+type compiledCondition struct {
+	o    condOperator
+	m    condMatcher // nil for Null
+	want []string
+	// err says the condition cannot be evaluated (a bad operator, or a
+	// policy value its operator cannot read).
+	err error
+}
+
+// compileCondition compiles op with the policy values want. Policy values
+// are checked whether or not a request has the key, so a bad value fails
+// the same way for every request.
+func compileCondition(op, key string, want []string) *compiledCondition {
 	o, err := parseCondOperator(op)
 	if err != nil {
-		return false, err
+		return &compiledCondition{err: err}
+	}
+	c := &compiledCondition{o: o, want: want}
+	if o.null {
+		return c
+	}
+	if c.m, err = o.fam.compile(want); err != nil {
+		c.err = fmt.Errorf("policy: condition %s on %s: %w", op, key, err)
+	}
+	return c
+}
+
+// eval reports whether the condition on key holds for ctx.
+func (c *compiledCondition) eval(key string, ctx Context) (bool, error) {
+	if c.err != nil {
+		return false, c.err
 	}
 	var values []string
 	present := false
 	if ctx != nil {
 		values, present = ctx.Lookup(key)
 	}
-	if o.null {
-		return evalCondNull(want, values, present)
-	}
-	// Policy values are checked whether or not the key is present, so a
-	// bad value fails the same way for every request.
-	m, err := o.fam.compile(want)
-	if err != nil {
-		return false, fmt.Errorf("policy: condition %s on %s: %w", op, key, err)
+	if c.o.null {
+		return evalCondNull(c.want, values, present)
 	}
 	if !present {
-		return condAbsentKey(o), nil
+		return condAbsentKey(c.o), nil
 	}
-	return evalCondSet(o, m, values), nil
+	return evalCondSet(c.o, c.m, values), nil
 }
 
 // condAbsentKey is the outcome of a condition whose key the request lacks.

@@ -1,5 +1,7 @@
 package policy
 
+import "strings"
+
 // Request is what is being asked, as the evaluator needs it.
 type Request struct {
 	Principal Principal
@@ -106,8 +108,14 @@ func (s *Statement) applies(req *Request, substitute, resource, boundary bool) (
 // as null, equal to and like nothing.
 func (s *Statement) conditionsHold(ctx Context, substitute bool) bool {
 	for _, c := range s.Condition {
+		if c.compiled != nil {
+			if ok, err := c.compiled.eval(c.Key, ctx); err != nil || !ok {
+				return false
+			}
+			continue
+		}
 		want := c.Values
-		if substitute {
+		if substitute && hasVariable(c.Values) {
 			want = make([]string, 0, len(c.Values))
 			for _, v := range c.Values {
 				if t, ok := substituteText(v, ctx); ok {
@@ -121,6 +129,16 @@ func (s *Statement) conditionsHold(ctx Context, substitute bool) bool {
 		}
 	}
 	return true
+}
+
+// hasVariable reports whether any of values holds a policy variable.
+func hasVariable(values []string) bool {
+	for _, v := range values {
+		if strings.Contains(v, "${") {
+			return true
+		}
+	}
+	return false
 }
 
 // Evaluate decides req against the policies in set as AWS's "Policy
@@ -156,6 +174,10 @@ func Evaluate(req Request, set PolicySet) Decision {
 type evaluation struct {
 	req *Request
 	set *PolicySet
+	// The first applicable Allow of each policy type, if any. explicitDeny
+	// scans every policy whole, so it finds them; allow reads them rather
+	// than evaluate every statement a second time.
+	identityAllow, resourceAllow, boundaryAllow, sessionAllow *hit
 }
 
 func (e *evaluation) decide(o Outcome, t PolicyType, h *hit) Decision {
@@ -166,57 +188,52 @@ func (e *evaluation) decide(o Outcome, t PolicyType, h *hit) Decision {
 	return d
 }
 
-// explicitDeny looks for an applicable Deny in every policy.
+// explicitDeny looks for an applicable Deny in every policy. When there is
+// none it has scanned every policy, and noted each type's first
+// applicable Allow in e.
 func (e *evaluation) explicitDeny() (Decision, bool) {
 	boundary := e.set.Boundary != nil
-	check := func(t PolicyType, a *Attached, resource bool) (Decision, bool) {
+	// check scans one policy: a Deny decides; the first Allow of the
+	// policy's type is kept in *allow. (The boundary flag matters only
+	// to a resource policy's NotPrincipal, so each policy is scanned
+	// exactly as allow would.)
+	check := func(t PolicyType, a *Attached, resource bool, allow **hit) (Decision, bool) {
 		if a == nil || a.Policy == nil {
 			return Decision{}, false
 		}
-		if d, _ := scan(a, e.req, resource, boundary); d != nil {
+		d, al := scan(a, e.req, resource, boundary)
+		if d != nil {
 			return e.decide(ExplicitDeny, t, d), true
+		}
+		if *allow == nil {
+			*allow = al
 		}
 		return Decision{}, false
 	}
 	for i := range e.set.Identity {
-		if d, ok := check(IdentityBased, &e.set.Identity[i], false); ok {
+		if d, ok := check(IdentityBased, &e.set.Identity[i], false, &e.identityAllow); ok {
 			return d, true
 		}
 	}
-	if d, ok := check(ResourceBased, e.set.Resource, true); ok {
+	if d, ok := check(ResourceBased, e.set.Resource, true, &e.resourceAllow); ok {
 		return d, true
 	}
-	if d, ok := check(PermissionsBoundary, e.set.Boundary, false); ok {
+	if d, ok := check(PermissionsBoundary, e.set.Boundary, false, &e.boundaryAllow); ok {
 		return d, true
 	}
 	for i := range e.set.Session {
-		if d, ok := check(SessionPolicy, &e.set.Session[i], false); ok {
+		if d, ok := check(SessionPolicy, &e.set.Session[i], false, &e.sessionAllow); ok {
 			return d, true
 		}
 	}
 	return Decision{}, false
 }
 
-// firstAllow returns the first allowing statement among policies.
-func (e *evaluation) firstAllow(policies []Attached) *hit {
-	for i := range policies {
-		if policies[i].Policy == nil {
-			continue
-		}
-		if _, a := scan(&policies[i], e.req, false, false); a != nil {
-			return a
-		}
-	}
-	return nil
-}
-
-// allow decides a request that no policy denies.
+// allow decides a request that no policy denies, from the Allows
+// explicitDeny found; it must run after explicitDeny.
 func (e *evaluation) allow() Decision {
 	p := e.req.Principal
-	var res *hit
-	if r := e.set.Resource; r != nil && r.Policy != nil {
-		_, res = scan(r, e.req, true, e.set.Boundary != nil)
-	}
+	res := e.resourceAllow
 	switch p.Type {
 	case Anonymous, Service, WebIdentity:
 		if res != nil {
@@ -237,7 +254,7 @@ func (e *evaluation) allow() Decision {
 		}
 		return e.decide(ImplicitDeny, ResourceBased, nil)
 	}
-	id := e.firstAllow(e.set.Identity)
+	id := e.identityAllow
 	if same {
 		return e.sameAccount(id, res)
 	}
@@ -272,12 +289,10 @@ func (e *evaluation) limits(granted bool) (Decision, bool) {
 	if !granted {
 		return e.decide(ImplicitDeny, IdentityBased, nil), false
 	}
-	if b := e.set.Boundary; b != nil && b.Policy != nil {
-		if e.firstAllow([]Attached{*b}) == nil {
-			return e.decide(ImplicitDeny, PermissionsBoundary, nil), false
-		}
+	if b := e.set.Boundary; b != nil && b.Policy != nil && e.boundaryAllow == nil {
+		return e.decide(ImplicitDeny, PermissionsBoundary, nil), false
 	}
-	if len(e.set.Session) > 0 && e.firstAllow(e.set.Session) == nil {
+	if len(e.set.Session) > 0 && e.sessionAllow == nil {
 		return e.decide(ImplicitDeny, SessionPolicy, nil), false
 	}
 	return Decision{}, true

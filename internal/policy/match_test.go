@@ -149,3 +149,25 @@ func TestSubstituteText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGlobMatch checks globMatch, which matches on the strings as they
+// are, against patMatch over the compiled pattern, case-sensitive and
+// folded.
+func FuzzGlobMatch(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"*", "s3:GetObject"}, {"s3:Get*", "S3:GETOBJECT"}, {"s3:Get?bject", "s3:Get0bject"},
+		{"arn:aws:s3:::b/*/x", "arn:aws:s3:::b/a/b/x"}, {"arn:aws:s3:::b/?", "arn:aws:s3:::b/é"},
+		{"a*a*a*b", "aaaaaaaaaaaaaaaaaaaa"}, {"**", ""}, {"?", ""}, {"\xff*", "\xfe"}, {"Σ*", "σς"},
+		{"K", "\u212a"}, {"*İ", "i̇"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if got, want := globMatch(pattern, s, false), patMatch(compileGlob(pattern, false), s); got != want {
+			t.Errorf("globMatch(%q, %q, false) = %v, compiled %v", pattern, s, got, want)
+		}
+		if got, want := globMatch(pattern, s, true), patMatch(compileGlob(pattern, true), strings.ToLower(s)); got != want {
+			t.Errorf("globMatch(%q, %q, true) = %v, compiled %v", pattern, s, got, want)
+		}
+	})
+}

@@ -60,6 +60,11 @@ type Condition struct {
 	Operator string
 	Key      string
 	Values   []string
+	// compiled is the condition compiled by Parse when Values hold no
+	// policy variable (whatever the policy version, their text is then
+	// what every request is tested against); nil otherwise, and for a
+	// Condition built by hand, which is compiled at each evaluation.
+	compiled *compiledCondition
 }
 
 // ErrKind is returned for a Kind that is not one of the constants.

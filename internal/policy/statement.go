@@ -240,7 +240,11 @@ func parseCondition(k Kind, v jvalue, i int) ([]Condition, error) {
 			if !ok {
 				return nil, malformed(k, probShape, "", "statement %d: condition %s %s: values must be strings, numbers, booleans or a list of them", i, op.name, key.name)
 			}
-			out = append(out, Condition{Operator: op.name, Key: key.name, Values: vals})
+			c := Condition{Operator: op.name, Key: key.name, Values: vals}
+			if !hasVariable(vals) {
+				c.compiled = compileCondition(c.Operator, c.Key, c.Values)
+			}
+			out = append(out, c)
 		}
 	}
 	return out, nil

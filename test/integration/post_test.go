@@ -24,15 +24,20 @@ type postField struct{ name, value string }
 // form's credential and date (so a policy can cover them), signed with the
 // server's root key.
 func signedPost(e *env, doc string) []postField {
+	return signedPostWith(e, doc, e.srv.AccessKey, e.srv.SecretKey)
+}
+
+// signedPostWith is signedPost with another key pair.
+func signedPostWith(e *env, doc, accessKey, secretKey string) []postField {
 	now := e.srv.Clock.Now().UTC()
 	date := now.Format("20060102T150405Z")
-	cred := e.srv.AccessKey + "/" + now.Format("20060102") + "/us-east-1/s3/aws4_request"
+	cred := accessKey + "/" + now.Format("20060102") + "/us-east-1/s3/aws4_request"
 	doc = replaceAll(doc, "{{cred}}", cred, "{{date}}", date,
 		"{{exp}}", now.Add(time.Hour).Format("2006-01-02T15:04:05.000Z"))
 	policy := base64.StdEncoding.EncodeToString([]byte(doc))
 	return []postField{
 		{"x-amz-algorithm", "AWS4-HMAC-SHA256"}, {"x-amz-credential", cred}, {"x-amz-date", date},
-		{"policy", policy}, {"x-amz-signature", miniosigner.PostPresignSignatureV4(policy, now, e.srv.SecretKey, "us-east-1")},
+		{"policy", policy}, {"x-amz-signature", miniosigner.PostPresignSignatureV4(policy, now, secretKey, "us-east-1")},
 	}
 }
 
