@@ -81,7 +81,10 @@ func (h *Handler) authorizeBody(req *request, parseErr error) error {
 // and the policy decision naming the deciding statement.
 func denialReason(d iam.Decision) string {
 	s := d.Policy.String()
-	if d.Reason != "" {
+	// The identity store's Reason is the policy decision itself; only an
+	// authorizer that says something else (RootOnly, a failed lookup)
+	// adds to it.
+	if d.Reason != "" && d.Reason != s {
 		s = d.Reason + "; " + s
 	}
 	return s

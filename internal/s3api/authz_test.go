@@ -647,3 +647,23 @@ func TestAuthorize_PostObjectKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestDenialReason pins the log reason: the policy decision once, with an
+// authorizer's own reason in front only when it says something else.
+func TestDenialReason(t *testing.T) {
+	pd := policy.Decision{Outcome: policy.ImplicitDeny, Type: policy.IdentityBased, Statement: -1, Action: "s3:GetObject"}
+	tests := []struct {
+		name string
+		d    iam.Decision
+		want string
+	}{
+		{"store", iam.Decision{Reason: pd.String(), Policy: pd}, pd.String()},
+		{"own reason", iam.Decision{Reason: "anonymous access is not allowed", Policy: pd}, "anonymous access is not allowed; " + pd.String()},
+		{"none", iam.Decision{Policy: pd}, pd.String()},
+	}
+	for _, tt := range tests {
+		if got := denialReason(tt.d); got != tt.want {
+			t.Errorf("%s: denialReason = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
