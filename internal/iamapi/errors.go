@@ -1,7 +1,6 @@
 package iamapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/coffer-s3/coffer/internal/iam"
@@ -13,30 +12,18 @@ import (
 // answer InternalFailure. Rows are added with the identity store's errors
 // (NoSuchEntity 404, EntityAlreadyExists 409, LimitExceeded 409,
 // DeleteConflict 409, MalformedPolicyDocument 400, InvalidInput 400).
-var errorRows = []struct {
-	err error
-	e   queryapi.Error
-}{
+var errorRows = []queryapi.ErrorRow{
 	// Rows of the user, access key, group, MFA and account actions.
-	{iam.ErrNoSuchEntity, queryapi.Error{Status: http.StatusNotFound, Code: "NoSuchEntity"}},
-	{iam.ErrEntityAlreadyExists, queryapi.Error{Status: http.StatusConflict, Code: "EntityAlreadyExists"}},
-	{iam.ErrLimitExceeded, queryapi.Error{Status: http.StatusConflict, Code: "LimitExceeded"}},
-	{iam.ErrDeleteConflict, queryapi.Error{Status: http.StatusConflict, Code: "DeleteConflict"}},
-	{iam.ErrInvalidInput, queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidInput"}},
-	{iam.ErrValidation, queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
-	{iam.ErrInvalidAuthenticationCode, queryapi.Error{Status: http.StatusForbidden, Code: "InvalidAuthenticationCode"}},
-	{iam.ErrMalformedPolicyDocument, queryapi.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument"}},
-	{iam.ErrUnmodifiableEntity, queryapi.Error{Status: http.StatusBadRequest, Code: "UnmodifiableEntity"}},
+	{Err: iam.ErrNoSuchEntity, Answer: queryapi.Error{Status: http.StatusNotFound, Code: "NoSuchEntity"}},
+	{Err: iam.ErrEntityAlreadyExists, Answer: queryapi.Error{Status: http.StatusConflict, Code: "EntityAlreadyExists"}},
+	{Err: iam.ErrLimitExceeded, Answer: queryapi.Error{Status: http.StatusConflict, Code: "LimitExceeded"}},
+	{Err: iam.ErrDeleteConflict, Answer: queryapi.Error{Status: http.StatusConflict, Code: "DeleteConflict"}},
+	{Err: iam.ErrInvalidInput, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidInput"}},
+	{Err: iam.ErrValidation, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
+	{Err: iam.ErrInvalidAuthenticationCode, Answer: queryapi.Error{Status: http.StatusForbidden, Code: "InvalidAuthenticationCode"}},
+	{Err: iam.ErrMalformedPolicyDocument, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument"}},
+	{Err: iam.ErrUnmodifiableEntity, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "UnmodifiableEntity"}},
 }
 
-// errorFor implements queryapi.Options.Errors for IAM.
-func errorFor(err error) (*queryapi.Error, bool) {
-	for _, row := range errorRows {
-		if errors.Is(err, row.err) {
-			e := row.e
-			e.Message = iam.ErrorMessage(err)
-			return &e, true
-		}
-	}
-	return nil, false
-}
+// errorFor implements queryapi.Options.Errors.
+var errorFor = queryapi.ErrorTable(errorRows)

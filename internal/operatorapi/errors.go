@@ -1,7 +1,6 @@
 package operatorapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/coffer-s3/coffer/internal/iam"
@@ -12,22 +11,11 @@ import (
 // errors its actions can return, with their code and HTTP status, walked
 // with errors.Is. The message is the store's client-safe text
 // (iam.ErrorMessage). Errors not listed answer InternalFailure.
-var errorRows = []struct {
-	err    error
-	code   string
-	status int
-}{
-	{iam.ErrValidation, "ValidationError", http.StatusBadRequest},
-	{iam.ErrLimitExceeded, "LimitExceeded", http.StatusConflict},
-	{iam.ErrEntityAlreadyExists, "EntityAlreadyExists", http.StatusConflict},
+var errorRows = []queryapi.ErrorRow{
+	{Err: iam.ErrValidation, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
+	{Err: iam.ErrLimitExceeded, Answer: queryapi.Error{Status: http.StatusConflict, Code: "LimitExceeded"}},
+	{Err: iam.ErrEntityAlreadyExists, Answer: queryapi.Error{Status: http.StatusConflict, Code: "EntityAlreadyExists"}},
 }
 
 // errorFor implements queryapi.Options.Errors.
-func errorFor(err error) (*queryapi.Error, bool) {
-	for _, row := range errorRows {
-		if errors.Is(err, row.err) {
-			return &queryapi.Error{Status: row.status, Code: row.code, Message: iam.ErrorMessage(err)}, true
-		}
-	}
-	return nil, false
-}
+var errorFor = queryapi.ErrorTable(errorRows)

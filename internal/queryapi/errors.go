@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -140,4 +141,32 @@ func authError(err error) *Error {
 		}
 	}
 	return nil
+}
+
+// ErrorRow is one row of a query wire's error table: a domain error and
+// the answer it gets. A Message in Answer is the default text, used when
+// the domain error carries no client-safe message of its own.
+type ErrorRow struct {
+	Err    error
+	Answer Error
+}
+
+// ErrorTable returns an Options.Errors that walks rows in order with
+// errors.Is, so a wire's table is its one place where a domain error
+// becomes a code. The answer's message is the identity store's
+// client-safe text for the error (iam.ErrorMessage) when it has one, else
+// the row's.
+func ErrorTable(rows []ErrorRow) func(error) (*Error, bool) {
+	return func(err error) (*Error, bool) {
+		for _, row := range rows {
+			if errors.Is(err, row.Err) {
+				e := row.Answer
+				if msg := iam.ErrorMessage(err); msg != "" {
+					e.Message = msg
+				}
+				return &e, true
+			}
+		}
+		return nil, false
+	}
 }

@@ -1,7 +1,6 @@
 package stsapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/coffer-s3/coffer/internal/iam"
@@ -12,35 +11,21 @@ import (
 // HTTP status, walked with errors.Is. The message is the domain error's
 // client-safe text (iam.ErrorMessage) when it has one. Errors not listed
 // answer InternalFailure.
-var errorRows = []struct {
-	err error
-	e   queryapi.Error
-}{
+var errorRows = []queryapi.ErrorRow{
 	// Expired temporary credentials, as the query APIs answer them.
-	{iam.ErrExpiredToken, queryapi.Error{Status: http.StatusForbidden, Code: "ExpiredToken",
+	{Err: iam.ErrExpiredToken, Answer: queryapi.Error{Status: http.StatusForbidden, Code: "ExpiredToken",
 		Message: "The security token included in the request is expired"}},
-	{iam.ErrMalformedPolicyDocument, queryapi.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument"}},
-	{iam.ErrPackedPolicyTooLarge, queryapi.Error{Status: http.StatusBadRequest, Code: "PackedPolicyTooLarge"}},
-	{iam.ErrMFAFailed, queryapi.Error{Status: http.StatusForbidden, Code: "AccessDenied"}},
-	{iam.ErrSessionRefused, queryapi.Error{Status: http.StatusForbidden, Code: "AccessDenied"}},
-	{iam.ErrValidation, queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
+	{Err: iam.ErrMalformedPolicyDocument, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument"}},
+	{Err: iam.ErrPackedPolicyTooLarge, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "PackedPolicyTooLarge"}},
+	{Err: iam.ErrMFAFailed, Answer: queryapi.Error{Status: http.StatusForbidden, Code: "AccessDenied"}},
+	{Err: iam.ErrSessionRefused, Answer: queryapi.Error{Status: http.StatusForbidden, Code: "AccessDenied"}},
+	{Err: iam.ErrValidation, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
 	// More than 10 PolicyArns; STS has no LimitExceeded code.
-	{iam.ErrLimitExceeded, queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
+	{Err: iam.ErrLimitExceeded, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "ValidationError"}},
 	// A PolicyArns entry that names no policy.
-	{iam.ErrNoSuchEntity, queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidParameterValue"}},
-	{iam.ErrInvalidInput, queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidParameterValue"}},
+	{Err: iam.ErrNoSuchEntity, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidParameterValue"}},
+	{Err: iam.ErrInvalidInput, Answer: queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidParameterValue"}},
 }
 
-// errorFor implements queryapi.Options.Errors for STS.
-func errorFor(err error) (*queryapi.Error, bool) {
-	for _, row := range errorRows {
-		if errors.Is(err, row.err) {
-			e := row.e
-			if msg := iam.ErrorMessage(err); msg != "" {
-				e.Message = msg
-			}
-			return &e, true
-		}
-	}
-	return nil, false
-}
+// errorFor implements queryapi.Options.Errors.
+var errorFor = queryapi.ErrorTable(errorRows)
