@@ -162,6 +162,8 @@ func TestRoles(t *testing.T) {
 		{"session too long", CreateRoleInput{Account: RootAccountID, Name: "a", AssumeRolePolicyDocument: trustAccount, MaxSessionDuration: 43201}, ErrValidation},
 		{"trust without principal", CreateRoleInput{Account: RootAccountID, Name: "a", AssumeRolePolicyDocument: readLogs}, ErrMalformedPolicyDocument},
 		{"longest session", CreateRoleInput{Account: RootAccountID, Name: "b", AssumeRolePolicyDocument: trustAccount, MaxSessionDuration: 43200}, nil},
+		{"unknown boundary", CreateRoleInput{Account: RootAccountID, Name: "c", AssumeRolePolicyDocument: trustAccount, PermissionsBoundary: "arn:aws:iam::000000000000:policy/nope"}, ErrNoSuchEntity},
+		{"unknown account", CreateRoleInput{Account: "123456789012", Name: "d", AssumeRolePolicyDocument: trustAccount}, ErrNoSuchEntity},
 	}
 	for _, tt := range tests {
 		_, err := e.s.CreateRole(ctx, tt.in)

@@ -51,6 +51,29 @@ func get(r meta.Reader, k []byte, v any) (found bool, err error) {
 	return true, decodeRecord(b, v)
 }
 
+// insertEntity writes rec, the record of a new user or role, at key in
+// tx: the account must exist, the name must be free (kind names the entity
+// in IAM's EntityAlreadyExists text), and a permissions boundary must be
+// an existing policy. e is rec's embedded entity record.
+func (s *Store) insertEntity(tx meta.Txn, account, kind, boundary string, key []byte, e *entityRecord, rec any) error {
+	if _, err := readAccount(tx, account); err != nil {
+		return err
+	}
+	var existing json.RawMessage
+	if found, err := get(tx, key, &existing); err != nil {
+		return err
+	} else if found {
+		return exists(kind, e.Name)
+	}
+	if boundary != "" {
+		if err := s.checkPolicyExists(tx, account, boundary); err != nil {
+			return err
+		}
+		e.Boundary = boundary
+	}
+	return put(tx, key, rec)
+}
+
 func put(tx meta.Txn, k []byte, v any) error {
 	b, err := encodeRecord(v)
 	if err != nil {

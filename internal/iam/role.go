@@ -94,21 +94,7 @@ func (s *Store) CreateRole(ctx context.Context, in CreateRoleInput) (Role, error
 	rec := roleRecord{entityRecord: entityRecord{Name: in.Name, Path: path, ID: newID(prefixRole, 17), Created: s.now(), Tags: tags},
 		Trust: in.AssumeRolePolicyDocument, Description: in.Description, MaxSession: in.MaxSessionDuration}
 	err = s.update(ctx, func(tx meta.Txn) error {
-		if _, err := readAccount(tx, in.Account); err != nil {
-			return err
-		}
-		if found, err := get(tx, roleKey(in.Account, in.Name), &roleRecord{}); err != nil {
-			return err
-		} else if found {
-			return exists("Role", in.Name)
-		}
-		if in.PermissionsBoundary != "" {
-			if err := s.checkPolicyExists(tx, in.Account, in.PermissionsBoundary); err != nil {
-				return err
-			}
-			rec.Boundary = in.PermissionsBoundary
-		}
-		return put(tx, roleKey(in.Account, in.Name), &rec)
+		return s.insertEntity(tx, in.Account, "Role", in.PermissionsBoundary, roleKey(in.Account, in.Name), &rec.entityRecord, &rec)
 	})
 	if err != nil {
 		return Role{}, err

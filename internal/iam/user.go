@@ -56,21 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, in CreateUserInput) (User, error
 	}
 	rec := userRecord{entityRecord{Name: in.Name, Path: path, ID: newID(prefixUser, 17), Created: s.now(), Tags: tags}}
 	err = s.update(ctx, func(tx meta.Txn) error {
-		if _, err := readAccount(tx, in.Account); err != nil {
-			return err
-		}
-		if found, err := get(tx, userKey(in.Account, in.Name), &userRecord{}); err != nil {
-			return err
-		} else if found {
-			return exists("User", in.Name)
-		}
-		if in.PermissionsBoundary != "" {
-			if err := s.checkPolicyExists(tx, in.Account, in.PermissionsBoundary); err != nil {
-				return err
-			}
-			rec.Boundary = in.PermissionsBoundary
-		}
-		return put(tx, userKey(in.Account, in.Name), &rec)
+		return s.insertEntity(tx, in.Account, "User", in.PermissionsBoundary, userKey(in.Account, in.Name), &rec.entityRecord, &rec)
 	})
 	if err != nil {
 		return User{}, err
