@@ -141,3 +141,13 @@ var (
 	// (S3 NoSuchCORSConfiguration).
 	ErrNoSuchCORSConfiguration = errors.New("object: bucket has no cors configuration")
 )
+
+// Sentinel errors of default bucket encryption.
+var (
+	// ErrKMSNotAvailable: the configuration asks for SSE-KMS and coffer
+	// has no KMS yet (answered 501 NotImplemented).
+	ErrKMSNotAvailable = errors.New("object: sse-kms needs a kms, and none is available")
+	// ErrEncryptionTypeBlocked: the bucket's BlockedEncryptionTypes
+	// refuses the upload's encryption (S3 403 AccessDenied).
+	ErrEncryptionTypeBlocked = errors.New("object: encryption type blocked by the bucket")
+)
