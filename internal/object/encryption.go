@@ -65,7 +65,9 @@ func (e BucketEncryption) Blocks(t EncryptionType) bool {
 // with InvalidArgument; Message is S3's text. It wraps ErrInvalidArgument.
 type EncryptionConfigError struct{ Message string }
 
-func (e *EncryptionConfigError) Error() string { return "object: encryption configuration: " + e.Message }
+func (e *EncryptionConfigError) Error() string {
+	return "object: encryption configuration: " + e.Message
+}
 
 // Unwrap returns ErrInvalidArgument.
 func (e *EncryptionConfigError) Unwrap() error { return ErrInvalidArgument }
