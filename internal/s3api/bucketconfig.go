@@ -10,8 +10,10 @@ import (
 )
 
 // BucketConfigs is what the handlers need from the object service for a
-// bucket's configuration sub-resources (tagging, CORS).
+// bucket's configuration sub-resources (tagging, CORS, default
+// encryption).
 type BucketConfigs interface {
+	BucketEncryptions
 	PutBucketTagging(ctx context.Context, bucket string, tags []object.Tag) error
 	GetBucketTagging(ctx context.Context, bucket string) ([]object.Tag, error)
 	DeleteBucketTagging(ctx context.Context, bucket string) error

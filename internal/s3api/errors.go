@@ -137,6 +137,12 @@ var errorTable = []errorRow{
 	{is(object.ErrNoSuchTagSet), apiError{"NoSuchTagSet", 404, "The TagSet does not exist"}},
 	{is(object.ErrTooManyBucketTags), apiError{"BadRequest", 400, "Bucket tag count cannot be greater than 50"}},
 	{is(object.ErrNoSuchCORSConfiguration), apiError{"NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"}},
+	// coffer has no KMS yet; S3 would accept SSE-KMS, so this is 501
+	// rather than a validation error the client could fix.
+	{is(object.ErrKMSNotAvailable), apiError{"NotImplemented", http.StatusNotImplemented, "SSE-KMS (aws:kms, aws:kms:dsse) is not available: this server has no KMS yet. Use AES256."}},
+	// S3 answers a blocked SSE-C upload 403 AccessDenied ("Blocking or
+	// unblocking SSE-C for a general purpose bucket", S3 User Guide).
+	{is(object.ErrEncryptionTypeBlocked), apiError{"AccessDenied", 403, "The bucket's default encryption configuration blocks uploads with server-side encryption with customer-provided keys (SSE-C)."}},
 	// The handler validates a CORS configuration first and sends a
 	// *cors.RuleError with S3's message for it; these rows cover the
 	// service's own check.

@@ -61,3 +61,40 @@ func (f *fakeObjects) BucketCORS(_ context.Context, bucket string) (*cors.Config
 	}
 	return f.corsCfg, nil
 }
+
+func (f *fakeObjects) PutBucketEncryption(_ context.Context, bucket string, cfg object.BucketEncryption) error {
+	f.record(encryptionCall{Op: "PutBucketEncryption", Bucket: bucket, Config: &cfg})
+	if f.err != nil {
+		return f.err
+	}
+	return cfg.Validate()
+}
+
+func (f *fakeObjects) GetBucketEncryption(_ context.Context, bucket string) (object.BucketEncryption, error) {
+	f.record(encryptionCall{Op: "GetBucketEncryption", Bucket: bucket})
+	if f.encryption == nil {
+		return object.DefaultBucketEncryption(), f.err
+	}
+	return *f.encryption, f.err
+}
+
+func (f *fakeObjects) DeleteBucketEncryption(_ context.Context, bucket string) error {
+	f.record(encryptionCall{Op: "DeleteBucketEncryption", Bucket: bucket})
+	return f.err
+}
+
+func (f *fakeObjects) CheckEncryptionAllowed(_ context.Context, bucket string, t object.EncryptionType) error {
+	f.record(encryptionCall{Op: "CheckEncryptionAllowed", Bucket: bucket, Type: t})
+	if f.blockSSEC && t == object.EncryptionSSEC {
+		return object.ErrEncryptionTypeBlocked
+	}
+	return nil
+}
+
+// encryptionCall records a call of the default encryption methods.
+type encryptionCall struct {
+	Op     string
+	Bucket string
+	Config *object.BucketEncryption
+	Type   object.EncryptionType
+}

@@ -58,7 +58,9 @@ type fakeObjects struct {
 	parts       *object.ListPartsOutput
 	uploads     *object.ListUploadsOutput
 	trailerSeen []byte
-	corsCfg     *cors.Config // BucketCORS's answer (nil: none)
+	corsCfg     *cors.Config             // BucketCORS's answer (nil: none)
+	encryption  *object.BucketEncryption // GetBucketEncryption's answer (nil: the default)
+	blockSSEC   bool                     // CheckEncryptionAllowed refuses SSE-C
 }
 
 func (f *fakeObjects) record(in any) {

@@ -234,6 +234,11 @@ func (h *Handler) serve(w http.ResponseWriter, req *request) error {
 			return err
 		}
 	}
+	if spec.upload {
+		if err := h.checkBlockedEncryption(req.r.Context(), req.route.Bucket, req.r.Header); err != nil {
+			return err
+		}
+	}
 	return spec.serve(h, w, req)
 }
 

@@ -18,6 +18,10 @@ type opSpec struct {
 	// resource (alsoVersion when it names a version): GetObjectAttributes
 	// needs s3:GetObject besides s3:GetObjectAttributes.
 	also, alsoVersion string
+	// upload: the request writes a new object whose encryption its
+	// headers may choose, so the bucket's BlockedEncryptionTypes are
+	// checked first (checkBlockedEncryption).
+	upload bool
 	// bodyKeys: the operation's condition keys come from its body
 	// (PutObjectRetention's retention, CreateBucket's location), so serve
 	// parses the body and then calls authorizeRoute itself.
@@ -45,7 +49,7 @@ var ops = map[Operation]opSpec{
 	OpGetObjectLegalHold:  {action: "s3:GetObjectLegalHold", serve: (*Handler).getObjectLegalHold},
 	OpPutObjectLegalHold:  {action: "s3:PutObjectLegalHold", bodyKeys: true, serve: (*Handler).putObjectLegalHold},
 
-	OpPutObject:     {action: "s3:PutObject", serve: (*Handler).putObject},
+	OpPutObject:     {action: "s3:PutObject", upload: true, serve: (*Handler).putObject},
 	OpGetObject:     {action: "s3:GetObject", versionAction: "s3:GetObjectVersion", serve: (*Handler).getObject},
 	OpHeadObject:    {action: "s3:GetObject", versionAction: "s3:GetObjectVersion", serve: (*Handler).headObject},
 	OpDeleteObject:  {action: "s3:DeleteObject", versionAction: "s3:DeleteObjectVersion", serve: (*Handler).deleteObject},
@@ -58,7 +62,7 @@ var ops = map[Operation]opSpec{
 	// Reference)
 	OpGetObjectAttributes: {action: "s3:GetObjectAttributes", versionAction: "s3:GetObjectVersionAttributes",
 		also: "s3:GetObject", alsoVersion: "s3:GetObjectVersion", serve: (*Handler).getObjectAttributes},
-	OpCopyObject: {action: "s3:PutObject", copySource: true, serve: (*Handler).copyObject},
+	OpCopyObject: {action: "s3:PutObject", copySource: true, upload: true, serve: (*Handler).copyObject},
 
 	OpGetObjectTagging:    {action: "s3:GetObjectTagging", versionAction: "s3:GetObjectVersionTagging", serve: (*Handler).getObjectTagging},
 	OpPutObjectTagging:    {action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", bodyKeys: true, serve: (*Handler).putObjectTagging},
@@ -72,11 +76,16 @@ var ops = map[Operation]opSpec{
 	OpGetBucketCors:       {action: "s3:GetBucketCORS", serve: (*Handler).getBucketCors},
 	OpPutBucketCors:       {action: "s3:PutBucketCORS", serve: (*Handler).putBucketCors},
 	OpDeleteBucketCors:    {action: "s3:PutBucketCORS", serve: (*Handler).deleteBucketCors},
+	// DeleteBucketEncryption is authorized as s3:PutEncryptionConfiguration,
+	// as AWS documents.
+	OpGetBucketEncryption:    {action: "s3:GetEncryptionConfiguration", serve: (*Handler).getBucketEncryption},
+	OpPutBucketEncryption:    {action: "s3:PutEncryptionConfiguration", serve: (*Handler).putBucketEncryption},
+	OpDeleteBucketEncryption: {action: "s3:PutEncryptionConfiguration", serve: (*Handler).deleteBucketEncryption},
 
 	OpListObjects:   {action: "s3:ListBucket", serve: (*Handler).listObjectsV1},
 	OpListObjectsV2: {action: "s3:ListBucket", serve: (*Handler).listObjectsV2},
 
-	OpCreateMultipartUpload:   {action: "s3:PutObject", serve: (*Handler).createMultipartUpload},
+	OpCreateMultipartUpload:   {action: "s3:PutObject", upload: true, serve: (*Handler).createMultipartUpload},
 	OpUploadPart:              {action: "s3:PutObject", serve: (*Handler).uploadPart},
 	OpUploadPartCopy:          {action: "s3:PutObject", copySource: true, serve: (*Handler).uploadPartCopy},
 	OpCompleteMultipartUpload: {action: "s3:PutObject", serve: (*Handler).completeMultipartUpload},

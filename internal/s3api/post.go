@@ -171,6 +171,9 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 	if err := h.authorize(req, "s3:PutObject", req.route.Bucket, key, ""); err != nil {
 		return err
 	}
+	if err := h.checkBlockedEncryption(ctx, req.route.Bucket, form.header()); err != nil {
+		return err
+	}
 	limit := int64(maxPutSize)
 	if _, hi, ok := pr.ContentLengthRange(); ok && hi < limit {
 		limit = hi

@@ -51,6 +51,9 @@ const (
 	OpGetBucketCors           Operation = "GetBucketCors"
 	OpPutBucketCors           Operation = "PutBucketCors"
 	OpDeleteBucketCors        Operation = "DeleteBucketCors"
+	OpGetBucketEncryption     Operation = "GetBucketEncryption"
+	OpPutBucketEncryption     Operation = "PutBucketEncryption"
+	OpDeleteBucketEncryption  Operation = "DeleteBucketEncryption"
 	// OpPreflight is a browser's CORS preflight: OPTIONS on any resource,
 	// answered from the bucket's CORS rules without authentication.
 	OpPreflight           Operation = "OptionsPreflight"
@@ -102,6 +105,9 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, query: []string{"cors"}, op: OpGetBucketCors},
 	{method: http.MethodPut, target: targetBucket, query: []string{"cors"}, op: OpPutBucketCors},
 	{method: http.MethodDelete, target: targetBucket, query: []string{"cors"}, op: OpDeleteBucketCors},
+	{method: http.MethodGet, target: targetBucket, query: []string{"encryption"}, op: OpGetBucketEncryption},
+	{method: http.MethodPut, target: targetBucket, query: []string{"encryption"}, op: OpPutBucketEncryption},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"encryption"}, op: OpDeleteBucketEncryption},
 	{method: http.MethodGet, target: targetBucket, query: []string{"list-type=2"}, op: OpListObjectsV2},
 	{method: http.MethodGet, target: targetBucket, op: OpListObjects},
 	{method: http.MethodHead, target: targetBucket, op: OpHeadBucket},
@@ -151,7 +157,6 @@ var unimplemented = []struct {
 	{sub: "acl", bucketStem: "BucketAcl", objectStem: "ObjectAcl"},
 	{sub: "analytics", bucketStem: "BucketAnalyticsConfiguration"},
 	{sub: "attributes", objectStem: "ObjectAttributes", objectGetServed: true},
-	{sub: "encryption", bucketStem: "BucketEncryption"},
 	{sub: "intelligent-tiering", bucketStem: "BucketIntelligentTieringConfiguration"},
 	{sub: "inventory", bucketStem: "BucketInventoryConfiguration"},
 	{sub: "lifecycle", bucketStem: "BucketLifecycleConfiguration"},
