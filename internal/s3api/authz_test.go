@@ -204,6 +204,13 @@ func TestAuthorize_RequestPerOperation(t *testing.T) {
 					"s3:x-amz-copy-source": {"src/dir a/k"}, "s3:x-amz-metadata-directive": {"REPLACE"}})},
 				{"s3:GetObjectVersion", "arn:aws:s3:::src/dir a/k", common(map[string][]string{"s3:VersionId": {"v9"}})},
 			}},
+		{name: "CopyObject_sse", method: "PUT", target: "/b/dst",
+			header: map[string]string{"X-Amz-Copy-Source": "src/k", "X-Amz-Server-Side-Encryption": "AES256"},
+			want: []authCall{
+				{"s3:PutObject", "arn:aws:s3:::b/dst", common(map[string][]string{
+					"s3:x-amz-copy-source": {"src/k"}, "s3:x-amz-server-side-encryption": {"AES256"}})},
+				{"s3:GetObject", "arn:aws:s3:::src/k", common(nil)},
+			}},
 		{name: "GetObjectTagging", method: "GET", target: "/b/k?tagging",
 			want: []authCall{{"s3:GetObjectTagging", "arn:aws:s3:::b/k", common(nil)}}},
 		{name: "PutObjectTagging", method: "PUT", target: "/b/k?tagging",
@@ -225,6 +232,22 @@ func TestAuthorize_RequestPerOperation(t *testing.T) {
 			header: map[string]string{"X-Amz-Tagging": "color=pink"},
 			want: []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", common(map[string][]string{
 				"s3:RequestObjectTag/color": {"pink"}, "s3:RequestObjectTagKeys": {"color"}})}}},
+		{name: "CreateMultipartUpload_sse", method: "POST", target: "/b/k?uploads",
+			header: map[string]string{"X-Amz-Server-Side-Encryption": "aws:kms",
+				"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": "arn:aws:kms:us-east-1:000000000000:key/k2"},
+			want: []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", common(map[string][]string{
+				"s3:x-amz-server-side-encryption":                {"aws:kms"},
+				"s3:x-amz-server-side-encryption-aws-kms-key-id": {"arn:aws:kms:us-east-1:000000000000:key/k2"}})}}},
+		// A part's upload chose its encryption when it was created.
+		{name: "UploadPart_sse", method: "PUT", target: "/b/k?partNumber=1&uploadId=u", body: "x",
+			header: map[string]string{"X-Amz-Server-Side-Encryption": "AES256"},
+			want:   []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", common(map[string][]string{"s3:x-amz-server-side-encryption": {"AES256"}})}}},
+		{name: "GetBucketEncryption", method: "GET", target: "/b?encryption",
+			want: []authCall{{"s3:GetEncryptionConfiguration", "arn:aws:s3:::b", common(nil)}}},
+		{name: "PutBucketEncryption", method: "PUT", target: "/b?encryption", body: encryptionDocs["aes256"],
+			want: []authCall{{"s3:PutEncryptionConfiguration", "arn:aws:s3:::b", common(nil)}}},
+		{name: "DeleteBucketEncryption", method: "DELETE", target: "/b?encryption",
+			want: []authCall{{"s3:PutEncryptionConfiguration", "arn:aws:s3:::b", common(nil)}}},
 		{name: "UploadPart", method: "PUT", target: "/b/k?partNumber=1&uploadId=u", body: "x",
 			want: []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", common(nil)}}},
 		{name: "UploadPartCopy", method: "PUT", target: "/b/k?partNumber=1&uploadId=u",
