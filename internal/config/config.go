@@ -63,7 +63,34 @@ type Config struct {
 	// served under /debug/pprof/, unauthenticated: keep it on loopback.
 	// Empty (the default) serves no profiles.
 	DebugAddress string
+	// MasterKeyFile, if set, is the master key file (see the sse
+	// package) to use instead of <DataDir>/master.key. It must exist:
+	// coffer never creates a key file the operator named.
+	MasterKeyFile string
+	// MasterKey, if set, is the master keyring's text itself, from the
+	// environment only (never a flag, which ps would show). At most one
+	// of MasterKeyFile and MasterKey is set.
+	MasterKey Secret
 }
+
+// Secret is a configuration value that must never be shown: it prints,
+// formats and logs as "[redacted]" (or "" when empty).
+type Secret string
+
+// String implements fmt.Stringer.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// Format implements fmt.Formatter, so that no verb (%q, %x, %#v) shows
+// the value.
+func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Default returns the configuration of `coffer server` with no flags and no
 // environment.
@@ -110,6 +137,9 @@ func (c Config) Validate() error {
 		if err := validateKeyPair(c.RootAccessKey, c.RootSecretKey); err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
+	}
+	if c.MasterKeyFile != "" && c.MasterKey != "" {
+		return bad("set only one of --master-key-file ($COFFER_MASTER_KEY_FILE) and $COFFER_MASTER_KEY")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return bad("log format %q: want text or json", c.LogFormat)

@@ -31,6 +31,9 @@ var envVars = []envVar{
 	{"COFFER_READ_HEADER_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.ReadHeaderTimeout, v) }},
 	{"COFFER_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.IdleTimeout, v) }},
 	{"COFFER_DEBUG_ADDRESS", func(c *Config, v string) error { c.DebugAddress = v; return nil }},
+	{"COFFER_MASTER_KEY_FILE", func(c *Config, v string) error { c.MasterKeyFile = v; return nil }},
+	// Never fails: Load's error would quote the value.
+	{"COFFER_MASTER_KEY", func(c *Config, v string) error { c.MasterKey = Secret(v); return nil }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -100,6 +103,9 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"time allowed to read request headers ($COFFER_READ_HEADER_TIMEOUT)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "keep-alive idle timeout ($COFFER_IDLE_TIMEOUT)")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest accepted request header size ($COFFER_MAX_HEADER_BYTES)")
+	fs.StringVar(&c.MasterKeyFile, "master-key-file", c.MasterKeyFile,
+		"master key `file` to use instead of <data>/master.key; must exist ($COFFER_MASTER_KEY_FILE); "+
+			"or give the key itself in $COFFER_MASTER_KEY")
 	fs.StringVar(&c.DebugAddress, "debug-address", c.DebugAddress,
 		"serve Go profiles under /debug/pprof/ on this `host:port`, unauthenticated; keep it on loopback; empty: off ($COFFER_DEBUG_ADDRESS)")
 	return fs

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -73,6 +74,17 @@ func TestLoad(t *testing.T) {
 			env:  map[string]string{"COFFER_ROOT_ACCESS_KEY": "ENVKEY", "COFFER_ROOT_SECRET_KEY": "envsecret"},
 			want: withDefaults(func(c *Config) { c.RootAccessKey = "FLAGKEY"; c.RootSecretKey = "envsecret" }),
 		},
+		{
+			name: "master key file flag wins over env",
+			args: []string{"-master-key-file", "/keys/flag.key"},
+			env:  map[string]string{"COFFER_MASTER_KEY_FILE": "/keys/env.key"},
+			want: withDefaults(func(c *Config) { c.MasterKeyFile = "/keys/flag.key" }),
+		},
+		{
+			name: "master key from env",
+			env:  map[string]string{"COFFER_MASTER_KEY": "1:00"},
+			want: withDefaults(func(c *Config) { c.MasterKey = "1:00" }),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +121,7 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad domain", args: []string{"-domain", "http://s3.example.com"}, want: ErrInvalid},
 		{name: "zero shutdown timeout", args: []string{"-shutdown-timeout", "0s"}, want: ErrInvalid},
 		{name: "tiny header limit", args: []string{"-max-header-bytes", "100"}, want: ErrInvalid},
+		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,5 +141,19 @@ func TestFlagSet_helpNeverShowsSecret(t *testing.T) {
 	fs.PrintDefaults()
 	if got := out.String(); strings.Contains(got, "do-not-show-me") {
 		t.Errorf("flag help shows the secret key:\n%s", got)
+	}
+}
+
+func TestSecret_neverShown(t *testing.T) {
+	s := Secret("do-not-show-me")
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "key", s, "config", Config{MasterKey: s})
+	for _, got := range []string{fmt.Sprint(s), fmt.Sprintf("%q %x %#v %+v", s, s, s, Config{MasterKey: s}), s.String(), logged.String()} {
+		if strings.Contains(got, "do-not-show-me") || strings.Contains(got, "646f2d") {
+			t.Errorf("secret shown: %s", got)
+		}
+	}
+	if Secret("").String() != "" {
+		t.Errorf("empty Secret prints %q", Secret("").String())
 	}
 }
