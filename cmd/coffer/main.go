@@ -26,11 +26,12 @@ type environment struct {
 // commands lists the subcommands.
 func commands() map[string]command {
 	return map[string]command{
-		"server":  {"serve the S3 API", runServer},
-		"account": {"create and list accounts of a running coffer", runAccount},
-		"bench":   {"measure an S3 endpoint (coffer or another server)", runBench},
-		"version": {"print the version", runVersion},
-		"help":    {"print this help", runHelp},
+		"server":     {"serve the S3 API", runServer},
+		"account":    {"create and list accounts of a running coffer", runAccount},
+		"bench":      {"measure an S3 endpoint (coffer or another server)", runBench},
+		"master-key": {"generate a master key file, or list a key file's versions", runMasterKey},
+		"version":    {"print the version", runVersion},
+		"help":       {"print this help", runHelp},
 	}
 }
 

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -159,7 +161,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object")}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
-	if a.keyring, err = openKeyring(cfg.DataDir, log); err != nil {
+	if a.keyring, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
@@ -236,17 +238,48 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	return a, nil
 }
 
-// openKeyring loads the master keyring from the data directory, creating
-// it on first start.
-func openKeyring(dataDir string, log *slog.Logger) (*sse.Keyring, error) {
-	path := filepath.Join(dataDir, masterKeyFile)
-	kr, created, err := sse.LoadOrGenerateKeyringFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("master key: %w", err)
+// openKeyring loads the master keyring from the one source cfg names:
+// $COFFER_MASTER_KEY, --master-key-file (which must exist), or else
+// <data>/master.key, created on first start. The log says where the key
+// came from, never the key.
+func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
+	inData := filepath.Join(cfg.DataDir, masterKeyFile)
+	var (
+		kr     *sse.Keyring
+		source string
+		err    error
+	)
+	switch {
+	case cfg.MasterKey != "":
+		source = "environment"
+		if kr, err = sse.ParseKeyring(string(cfg.MasterKey)); err != nil {
+			return nil, fmt.Errorf("master key from $COFFER_MASTER_KEY: %w", err)
+		}
+	case cfg.MasterKeyFile != "":
+		source = cfg.MasterKeyFile
+		if kr, err = sse.LoadKeyringFile(cfg.MasterKeyFile); errors.Is(err, iofs.ErrNotExist) {
+			return nil, fmt.Errorf("master key file %s does not exist; coffer never creates a key file it is pointed at "+
+				"(create one with 'coffer master-key generate --out %s', or restore your copy)", cfg.MasterKeyFile, cfg.MasterKeyFile)
+		} else if err != nil {
+			return nil, fmt.Errorf("master key: %w", err)
+		}
+	default:
+		var created bool
+		source = inData
+		if kr, created, err = sse.LoadOrGenerateKeyringFile(inData); err != nil {
+			return nil, fmt.Errorf("master key: %w", err)
+		}
+		if created {
+			log.Warn("created a new master key; back it up; without it no sealed secret or encrypted object can be read", "path", inData)
+		}
 	}
-	if created {
-		log.Warn("created a new master key; back it up; without it no sealed secret or encrypted object can be read", "path", path)
+	if source != inData {
+		if _, err := os.Stat(inData); err == nil {
+			log.Warn("the data directory holds a master key file that is not used: the master key comes from elsewhere",
+				"unused", inData, "source", source)
+		}
 	}
+	log.Info("master key loaded", "source", source, "versions", len(kr.Versions()), "current_version", kr.Current())
 	return kr, nil
 }
 
@@ -257,6 +290,11 @@ func openIAM(ctx context.Context, cfg config.Config, a *app, root config.RootCre
 		Owners: a.objects, Logger: log.With("component", "iam")})
 	if err != nil {
 		return nil, fmt.Errorf("iam: %w", err)
+	}
+	// A wrong master key must stop the start before Bootstrap reseals the
+	// root secret under it.
+	if err := s.CheckKeyring(ctx); err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
 	}
 	if err := s.Bootstrap(ctx, root.AccessKey, root.SecretKey); err != nil {
 		return nil, fmt.Errorf("iam: %w", err)
