@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test with the aws CLI: high-level `aws s3` commands (including
 # multipart uploads and sync of a nested tree), `aws s3api` calls for
-# metadata, tagging, listing, copy, batch delete and hand-driven multipart,
+# metadata, tagging, bucket encryption, listing, copy, batch delete and hand-driven multipart,
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
 # signing with SigV2, `aws sts` / `aws iam` as the account root (users, keys,
 # groups, MFA devices, roles, inline and managed policies, the policy
@@ -126,6 +126,20 @@ a s3api put-object-tagging --bucket "$B" --key meta/obj.txt --tagging 'TagSet=[{
 check_eq "$(a s3api get-object-tagging --bucket "$B" --key meta/obj.txt --query 'TagSet[0].Key' --output text)" only "put-object-tagging replaces the tag set"
 a s3api delete-object-tagging --bucket "$B" --key meta/obj.txt >/dev/null
 check_eq "$(a s3api get-object-tagging --bucket "$B" --key meta/obj.txt --query 'length(TagSet)' --output text)" 0 "delete-object-tagging empties the tag set"
+
+step "s3api put-bucket-encryption (AES256), get-bucket-encryption, delete-bucket-encryption; aws:kms refused"
+enc_alg() { a s3api get-bucket-encryption --bucket "$B" --query 'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm' --output text; }
+check_eq "$(enc_alg)" AES256 "a bucket with no configuration reports SSE-S3"
+a s3api put-bucket-encryption --bucket "$B" --server-side-encryption-configuration \
+	'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"},"BucketKeyEnabled":true}]}'
+check_eq "$(enc_alg)" AES256 "get-bucket-encryption after put"
+check_eq "$(a s3api get-bucket-encryption --bucket "$B" --query 'ServerSideEncryptionConfiguration.Rules[0].BucketKeyEnabled' --output text)" True "BucketKeyEnabled is stored"
+expect_fail "put-bucket-encryption with aws:kms" a s3api put-bucket-encryption --bucket "$B" --server-side-encryption-configuration \
+	'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}'
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NotImplemented" "aws:kms is NotImplemented without a KMS"
+a s3api delete-bucket-encryption --bucket "$B"
+check_eq "$(enc_alg)" AES256 "delete-bucket-encryption resets to SSE-S3"
+check_eq "$(a s3api get-bucket-encryption --bucket "$B" --query 'ServerSideEncryptionConfiguration.Rules[0].BucketKeyEnabled' --output text)" False "delete-bucket-encryption resets BucketKeyEnabled"
 
 step "list-objects-v2 and list-objects with prefix and delimiter"
 prefixes=$(a s3api list-objects-v2 --bucket "$B" --prefix tree/ --delimiter / --query 'CommonPrefixes[].Prefix' --output text)
