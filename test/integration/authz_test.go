@@ -584,6 +584,24 @@ var authzOps = []authzOp{
 			_, err := c.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: aws.String(fx.bucket)})
 			return answerOf(err)
 		}},
+	// DeleteBucketEncryption is authorized as s3:PutEncryptionConfiguration.
+	{name: "PutBucketEncryption", action: "s3:PutEncryptionConfiguration",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(fx.bucket),
+				ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{
+					{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256}}}}})
+			return answerOf(err)
+		}},
+	{name: "GetBucketEncryption", action: "s3:GetEncryptionConfiguration",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(fx.bucket)})
+			return answerOf(err)
+		}},
+	{name: "DeleteBucketEncryption", action: "s3:PutEncryptionConfiguration",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String(fx.bucket)})
+			return answerOf(err)
+		}},
 	{name: "ListObjects", action: "s3:ListBucket",
 		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
 			_, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String(fx.bucket)})
