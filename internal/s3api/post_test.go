@@ -196,3 +196,33 @@ func TestSpool(t *testing.T) {
 		}
 	}
 }
+
+// TestPostObject_blockedSSEC: a browser upload naming SSE-C into a bucket
+// that blocks it is 403 AccessDenied, through the same hook as PutObject.
+func TestPostObject_blockedSSEC(t *testing.T) {
+	fields := []formField{
+		{"x-amz-algorithm", "AWS4-HMAC-SHA256"}, {"x-amz-credential", "AKIDEXAMPLE/20260304/us-east-1/s3/aws4_request"},
+		{"x-amz-date", "20260304T050607Z"}, {"Policy", "e30="}, {"X-Amz-Signature", "abc"},
+		{"key", "user/a"}, {"x-amz-server-side-encryption-customer-algorithm", "AES256"},
+	}
+	for _, blocked := range []bool{true, false} {
+		env := newTestEnv(t, &fakeObjects{blockSSEC: blocked})
+		env.ver.post = postPolicy(0, 10)
+		ct, body := postBody(t, fields, "", []byte("x"))
+		r := newReq("POST", "/b", body)
+		r.Header.Set("Content-Type", ct)
+		rec := env.do(r)
+		want := encryptionCall{Op: "CheckEncryptionAllowed", Bucket: "b", Type: object.EncryptionSSEC}
+		if diff := cmp.Diff(want, env.obj.last()); diff != "" {
+			t.Errorf("blocked=%v: service calls (-want +got):\n%s", blocked, diff)
+		}
+		if blocked && (rec.Code != 403 || !strings.Contains(rec.Body.String(), "<Code>AccessDenied</Code>")) {
+			t.Errorf("blocked POST = %d %s, want 403 AccessDenied", rec.Code, rec.Body)
+		}
+		// Unblocked, the upload goes on to the policy's checks (this
+		// policy does not cover the field).
+		if blocked != strings.Contains(rec.Body.String(), "encryption configuration blocks") {
+			t.Errorf("blocked=%v: POST = %d %s", blocked, rec.Code, rec.Body)
+		}
+	}
+}
