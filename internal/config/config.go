@@ -63,6 +63,11 @@ type Config struct {
 	// served under /debug/pprof/, unauthenticated: keep it on loopback.
 	// Empty (the default) serves no profiles.
 	DebugAddress string
+	// DefaultBlockPublicAccess gives every new bucket a Block Public
+	// Access configuration with all four flags on, as S3 does since April
+	// 2023 (default true). A bucket's own configuration, once its owner
+	// changes it, wins.
+	DefaultBlockPublicAccess bool
 }
 
 // Default returns the configuration of `coffer server` with no flags and no
@@ -78,6 +83,8 @@ func Default() Config {
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+
+		DefaultBlockPublicAccess: true,
 	}
 }
 

@@ -31,6 +31,11 @@ var envVars = []envVar{
 	{"COFFER_READ_HEADER_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.ReadHeaderTimeout, v) }},
 	{"COFFER_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.IdleTimeout, v) }},
 	{"COFFER_DEBUG_ADDRESS", func(c *Config, v string) error { c.DebugAddress = v; return nil }},
+	{"COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.DefaultBlockPublicAccess = b
+		return err
+	}},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -102,6 +107,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest accepted request header size ($COFFER_MAX_HEADER_BYTES)")
 	fs.StringVar(&c.DebugAddress, "debug-address", c.DebugAddress,
 		"serve Go profiles under /debug/pprof/ on this `host:port`, unauthenticated; keep it on loopback; empty: off ($COFFER_DEBUG_ADDRESS)")
+	fs.BoolVar(&c.DefaultBlockPublicAccess, "default-block-public-access", c.DefaultBlockPublicAccess,
+		"give new buckets a Block Public Access configuration with all four flags on ($COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS)")
 	return fs
 }
 

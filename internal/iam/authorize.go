@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 
+	"github.com/coffer-s3/coffer/internal/access"
 	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -99,17 +100,11 @@ func (RootOnly) Authorize(_ context.Context, req Request) Decision {
 	return Decision{Allowed: true, Policy: policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}}
 }
 
-// ResourceOwners tells Authorize which account owns a bucket. The object
-// service satisfies it (through a small adapter); ok is false for a
-// bucket that does not exist, which is then treated as the caller's own.
-type ResourceOwners interface {
-	BucketOwner(ctx context.Context, bucket string) (account string, ok bool, err error)
-}
-
-// ResourcePolicies finds a bucket's resource policy; nil when it has
-// none. Bucket policies plug in here.
-type ResourcePolicies interface {
-	BucketPolicy(ctx context.Context, bucket string) (*policy.Policy, error)
+// Buckets gives Authorize a bucket's access state (owner, bucket policy,
+// Block Public Access) in one read. The object service satisfies it and
+// serves it from a cache.
+type Buckets interface {
+	BucketAccess(ctx context.Context, bucket string) (*access.Bucket, error)
 }
 
 var _ Authorizer = (*Store)(nil)
@@ -132,26 +127,16 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 		}
 		set, pr.CanonicalID = ident.set, ident.canonicalID
 	}
-	if req.Bucket != "" && s.owners != nil {
-		acct, ok, err := s.owners.BucketOwner(ctx, req.Bucket)
+	if req.Bucket != "" && s.buckets != nil {
+		ba, err := s.buckets.BucketAccess(ctx, req.Bucket)
 		if err != nil {
-			return s.failed(ctx, req, "bucket owner", err)
+			return s.failed(ctx, req, "bucket access", err)
 		}
-		switch {
-		case ok && acct == "":
-			// Buckets recorded without an owner predate accounts: the
-			// first account owns them.
-			ownerAccount = RootAccountID
-		case ok:
-			ownerAccount = acct
+		ownerAccount = bucketOwner(ba)
+		if ownerRootManagesPolicy(p, ownerAccount, req.Action) {
+			return Decision{Allowed: true, Policy: policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}}
 		}
-	}
-	if req.Bucket != "" && s.resourcePolicies != nil {
-		rp, err := s.resourcePolicies.BucketPolicy(ctx, req.Bucket)
-		if err != nil {
-			return s.failed(ctx, req, "bucket policy", err)
-		}
-		if rp != nil {
+		if rp := bucketPolicyFor(ba, p, ownerAccount); rp != nil {
 			set.Resource = &policy.Attached{Name: "bucket/" + req.Bucket, Policy: rp}
 		}
 	}
