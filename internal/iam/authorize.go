@@ -127,7 +127,10 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 		}
 		set, pr.CanonicalID = ident.set, ident.canonicalID
 	}
-	if req.Bucket != "" && s.buckets != nil {
+	// CreateBucket is decided in the caller's own account: a name another
+	// account holds is the service's BucketAlreadyExists, not a
+	// cross-account request, and no existing bucket's policy applies.
+	if req.Bucket != "" && s.buckets != nil && req.Action != "s3:CreateBucket" {
 		ba, err := s.buckets.BucketAccess(ctx, req.Bucket)
 		if err != nil {
 			return s.failed(ctx, req, "bucket access", err)
