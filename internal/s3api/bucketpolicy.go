@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/coffer-s3/coffer/internal/access"
+	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/policy"
 )
@@ -27,6 +28,7 @@ type AccessConfigs interface {
 	PutAccountPublicAccessBlock(ctx context.Context, account string, b access.PublicAccessBlock) error
 	GetAccountPublicAccessBlock(ctx context.Context, account string) (access.PublicAccessBlock, error)
 	DeleteAccountPublicAccessBlock(ctx context.Context, account string) error
+	BucketAccess(ctx context.Context, bucket string) (*access.Bucket, error)
 }
 
 var (
@@ -45,6 +47,9 @@ const maxPolicyBody = 20*1024 + 1
 // accepted; as the owner's root can always change the policy, no policy
 // can lock the owner out, and coffer asks for no confirmation.
 func (h *Handler) putBucketPolicy(w http.ResponseWriter, req *request) error {
+	if err := h.ownerAccountOnly(req); err != nil {
+		return err
+	}
 	if v := req.r.Header.Get("X-Amz-Confirm-Remove-Self-Bucket-Access"); v != "" {
 		if _, err := strconv.ParseBool(v); err != nil {
 			return errInvalidConfirm
@@ -75,6 +80,9 @@ func (h *Handler) putBucketPolicy(w http.ResponseWriter, req *request) error {
 }
 
 func (h *Handler) getBucketPolicy(w http.ResponseWriter, req *request) error {
+	if err := h.ownerAccountOnly(req); err != nil {
+		return err
+	}
 	doc, err := h.objects.GetBucketPolicy(req.r.Context(), req.route.Bucket)
 	if err != nil {
 		return err
@@ -90,10 +98,33 @@ func (h *Handler) getBucketPolicy(w http.ResponseWriter, req *request) error {
 }
 
 func (h *Handler) deleteBucketPolicy(w http.ResponseWriter, req *request) error {
+	if err := h.ownerAccountOnly(req); err != nil {
+		return err
+	}
 	if err := h.objects.DeleteBucketPolicy(req.r.Context(), req.route.Bucket); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// ownerAccountOnly answers 405 MethodNotAllowed to a caller allowed a
+// bucket policy operation who is not of the bucket owner's account: "If
+// you have the correct permissions, but you're not using an identity that
+// belongs to the bucket owner's account, Amazon S3 returns a 405 Method
+// Not Allowed error" (PutBucketPolicy, S3 API Reference).
+func (h *Handler) ownerAccountOnly(req *request) error {
+	ba, err := h.objects.BucketAccess(req.r.Context(), req.route.Bucket)
+	if err != nil || !ba.Exists {
+		return err // a missing bucket is reported by the operation
+	}
+	owner := ba.Owner
+	if owner == "" {
+		owner = iam.RootAccountID
+	}
+	if req.principal().AccountID != owner {
+		return errMethodNotAllowed
+	}
 	return nil
 }
 

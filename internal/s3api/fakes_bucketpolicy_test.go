@@ -64,3 +64,7 @@ func (f *fakeObjects) DeleteAccountPublicAccessBlock(_ context.Context, account 
 	f.record(accessCall{Op: "DeleteAccountPublicAccessBlock", Bucket: account})
 	return f.err
 }
+
+func (f *fakeObjects) BucketAccess(_ context.Context, bucket string) (*access.Bucket, error) {
+	return &access.Bucket{Exists: true, Owner: f.bucket.Owner}, nil
+}
