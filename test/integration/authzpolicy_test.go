@@ -196,7 +196,9 @@ var authzPolicyOps = []authzOp{
 			return answerOf(err)
 		}},
 	{name: "GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock",
-		setup: func(t *testing.T, fx *authzFixture) { fxBlock(t, fx, &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)}) },
+		setup: func(t *testing.T, fx *authzFixture) {
+			fxBlock(t, fx, &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)})
+		},
 		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
 			_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(fx.bucket)})
 			return answerOf(err)
