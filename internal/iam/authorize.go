@@ -111,8 +111,11 @@ var _ Authorizer = (*Store)(nil)
 
 // Authorize decides req with AWS's policy evaluation logic over the
 // principal's identity policies (a user's own and its groups', a role's),
-// its permissions boundary, the bucket's resource policy and its owner
-// account. Once the caches are warm it reads no meta.
+// its permissions boundary, the bucket's policy (as Block Public Access's
+// RestrictPublicBuckets leaves it) and its owner account. The owner
+// account's root may always read, replace and delete the bucket policy.
+// Once the caches (its own and the Buckets source's) are warm it reads no
+// meta.
 func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	p := req.Principal
 	resource := req.resource()
@@ -136,9 +139,6 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 			return s.failed(ctx, req, "bucket access", err)
 		}
 		ownerAccount = bucketOwner(ba)
-		if ownerRootManagesPolicy(p, ownerAccount, req.Action) {
-			return Decision{Allowed: true, Policy: policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}}
-		}
 		if rp := bucketPolicyFor(ba, p, ownerAccount); rp != nil {
 			set.Resource = &policy.Attached{Name: "bucket/" + req.Bucket, Policy: rp}
 		}
@@ -152,6 +152,9 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	}, set)
 	if !p.Anonymous {
 		s.noteUse(ctx, p.AccessKey, serviceOf(req.Action))
+	}
+	if !d.Allowed() && ownerRootManagesPolicy(p, ownerAccount, req.Action) {
+		d = policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}
 	}
 	if d.Allowed() {
 		return Decision{Allowed: true, Policy: d}
