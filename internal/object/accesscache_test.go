@@ -201,3 +201,25 @@ func TestPutBucketPolicy_invalid(t *testing.T) {
 		t.Errorf("PutBucketPolicy(no bucket) = %v", err)
 	}
 }
+
+// BenchmarkBucketAccess_warm is the per-request cost of authorization's
+// bucket lookup once the cache holds the bucket.
+func BenchmarkBucketAccess_warm(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	if _, err := e.s.CreateBucket(ctx, CreateBucketInput{Name: "photos", Owner: "111122223333"}); err != nil {
+		b.Fatal(err)
+	}
+	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicRead)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := e.s.BucketAccess(ctx, "photos"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
