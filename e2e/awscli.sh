@@ -5,8 +5,9 @@
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
 # signing with SigV2, `aws sts` / `aws iam` as the account root (users, keys,
 # groups, MFA devices, roles, inline and managed policies, the policy
-# simulator, session tokens), and a second account made with `coffer account create` used
-# through the aws CLI.
+# simulator, session tokens), a second account made with `coffer account create` used
+# through the aws CLI, and bucket policies with Block Public Access (bucket and
+# account level through `aws s3control`), with anonymous requests from curl.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -408,6 +409,87 @@ second s3 rm --only-show-errors s3://e2e-second-own/copy.txt
 second s3 rb s3://e2e-second-own >/dev/null
 a s3 rm --only-show-errors s3://e2e-first-private/private.txt
 a s3 rb s3://e2e-first-private >/dev/null
+
+step "bucket policies and Block Public Access: public read, S3 Control, cross-account prefix, deny without TLS"
+P=e2e-policy
+a s3 mb "s3://$P" >/dev/null
+printf 'public page\n' >"$W/index.html"
+a s3 cp --only-show-errors "$W/index.html" "s3://$P/index.html"
+a s3 cp --only-show-errors "$W/index.html" "s3://$P/shared/report.txt"
+a s3 cp --only-show-errors "$W/index.html" "s3://$P/private/secret.txt"
+check_eq "$(a s3api get-public-access-block --bucket "$P" --query 'PublicAccessBlockConfiguration.[BlockPublicAcls,IgnorePublicAcls,BlockPublicPolicy,RestrictPublicBuckets]' --output text)" \
+	"True	True	True	True" "a new bucket blocks public access"
+cat >"$W/public.json" <<JSON
+{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::$P/*"}]}
+JSON
+expect_fail "put-bucket-policy of a public policy on a blocked bucket" a s3api put-bucket-policy --bucket "$P" --policy "file://$W/public.json"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "BlockPublicPolicy refuses a public policy"
+a s3api delete-public-access-block --bucket "$P"
+a s3api put-bucket-policy --bucket "$P" --policy "file://$W/public.json"
+check_contains "$(a s3api get-bucket-policy --bucket "$P" --query Policy --output text)" "PublicRead" "get-bucket-policy returns the policy"
+check_eq "$(a s3api get-bucket-policy-status --bucket "$P" --query PolicyStatus.IsPublic --output text)" True "get-bucket-policy-status says public"
+check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "anonymous curl GET of a public-read object"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P")" 403 "anonymous listing is still refused"
+a s3api put-public-access-block --bucket "$P" \
+	--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P/index.html")" 403 "RestrictPublicBuckets stops the anonymous GET"
+expect_fail "put-bucket-policy under BlockPublicPolicy" a s3api put-bucket-policy --bucket "$P" --policy "file://$W/public.json"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "put-bucket-policy refused under Block Public Access"
+a s3api delete-public-access-block --bucket "$P"
+check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "the public policy applies again"
+
+# The aws CLI sends S3 Control requests to ACCOUNT.HOST of the endpoint,
+# which does not resolve for 127.0.0.1 or localhost; as an HTTP proxy,
+# coffer receives them whatever their host.
+ctl() {
+	HTTP_PROXY=$COFFER_ENDPOINT http_proxy=$COFFER_ENDPOINT NO_PROXY= no_proxy= \
+		aws --endpoint-url "http://localhost:${COFFER_ADDRESS##*:}" s3control "$@"
+}
+ctl put-public-access-block --account-id 000000000000 \
+	--public-access-block-configuration BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=true
+check_eq "$(ctl get-public-access-block --account-id 000000000000 --query PublicAccessBlockConfiguration.RestrictPublicBuckets --output text)" True "s3control get-public-access-block"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P/index.html")" 403 "the account's RestrictPublicBuckets stops the anonymous GET"
+expect_fail "s3control for another account's id" ctl get-public-access-block --account-id "$SECOND_ID"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "only the caller's own account may be named"
+ctl delete-public-access-block --account-id 000000000000
+expect_fail "s3control get-public-access-block after delete" ctl get-public-access-block --account-id 000000000000
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchPublicAccessBlockConfiguration" "no account configuration left"
+check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "the account block is gone"
+
+second iam create-user --user-name partner >/dev/null
+read -r PAK PSK < <(second iam create-access-key --user-name partner --query '[AccessKey.AccessKeyId,AccessKey.SecretAccessKey]' --output text)
+second iam put-user-policy --user-name partner --policy-name s3read \
+	--policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}'
+partner() { AWS_ACCESS_KEY_ID=$PAK AWS_SECRET_ACCESS_KEY=$PSK aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
+cat >"$W/partner.json" <<JSON
+{"Version":"2012-10-17","Statement":[
+ {"Sid":"PartnerReadsShared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::$SECOND_ID:user/partner"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::$P/shared/*"},
+ {"Sid":"PartnerListsShared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::$SECOND_ID:user/partner"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::$P","Condition":{"StringLike":{"s3:prefix":"shared/*"}}}]}
+JSON
+a s3api put-bucket-policy --bucket "$P" --policy "file://$W/partner.json"
+check_eq "$(a s3api get-bucket-policy-status --bucket "$P" --query PolicyStatus.IsPublic --output text)" False "a policy naming one user is not public"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P/index.html")" 403 "anonymous GET without the public policy"
+check_eq "$(partner s3 cp s3://$P/shared/report.txt -)" "public page" "another account's user reads the granted prefix"
+check_contains "$(partner s3 ls "s3://$P/shared/")" "report.txt" "another account's user lists the granted prefix"
+expect_fail "another account's user reads outside the prefix" partner s3 cp "s3://$P/private/secret.txt" -
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "403" "outside the granted prefix is refused"
+
+cat >"$W/tls.json" <<JSON
+{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*",
+ "Resource":["arn:aws:s3:::$P","arn:aws:s3:::$P/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
+JSON
+a s3api put-bucket-policy --bucket "$P" --policy "file://$W/tls.json"
+expect_fail "get-object over plain HTTP under a deny-non-TLS policy" a s3api get-object --bucket "$P" --key index.html "$W/insecure.out"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "plain HTTP is refused"
+# The owner's root may always remove the policy that denies it.
+a s3api delete-bucket-policy --bucket "$P"
+expect_fail "get-bucket-policy after delete" a s3api get-bucket-policy --bucket "$P"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchBucketPolicy" "no policy left"
+second iam delete-user-policy --user-name partner --policy-name s3read
+second iam delete-access-key --user-name partner --access-key-id "$PAK"
+second iam delete-user --user-name partner
+a s3 rm --only-show-errors --recursive "s3://$P/"
+a s3 rb "s3://$P" >/dev/null
 
 step "iam roles, inline and managed policies and the policy simulator"
 cat >"$W/trust.json" <<'JSON'

@@ -158,7 +158,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object")}); err != nil {
+	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
+		BlockPublicAccess: cfg.DefaultBlockPublicAccess}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.keyring, err = openKeyring(cfg, log); err != nil {
@@ -287,7 +288,7 @@ func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
 // the root credentials coffer started with.
 func openIAM(ctx context.Context, cfg config.Config, a *app, root config.RootCredentials, clk clock.Clock, log *slog.Logger) (*iam.Store, error) {
 	s, err := iam.New(iam.Options{Meta: a.meta, Keyring: a.keyring, Clock: clk, Region: cfg.Region,
-		Owners: a.objects, Logger: log.With("component", "iam")})
+		Buckets: a.objects, Logger: log.With("component", "iam")})
 	if err != nil {
 		return nil, fmt.Errorf("iam: %w", err)
 	}

@@ -159,7 +159,8 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize})
+	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
+		BlockPublicAccess: cfg.DefaultBlockPublicAccess})
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +168,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	if err != nil {
 		return nil, err
 	}
-	if s.Identity, err = coffiam.New(coffiam.Options{Meta: s.meta, Keyring: kr, Clock: st.clock, Logger: log, Region: cfg.Region, Owners: objects}); err != nil {
+	if s.Identity, err = coffiam.New(coffiam.Options{Meta: s.meta, Keyring: kr, Clock: st.clock, Logger: log, Region: cfg.Region, Buckets: objects}); err != nil {
 		return nil, err
 	}
 	if err := s.Identity.Bootstrap(context.Background(), s.AccessKey, s.SecretKey); err != nil {

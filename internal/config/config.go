@@ -71,6 +71,11 @@ type Config struct {
 	// environment only (never a flag, which ps would show). At most one
 	// of MasterKeyFile and MasterKey is set.
 	MasterKey Secret
+	// DefaultBlockPublicAccess gives every new bucket a Block Public
+	// Access configuration with all four flags on, as S3 does since April
+	// 2023 (default true). A bucket's own configuration, once its owner
+	// changes it, wins.
+	DefaultBlockPublicAccess bool
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -105,6 +110,8 @@ func Default() Config {
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+
+		DefaultBlockPublicAccess: true,
 	}
 }
 

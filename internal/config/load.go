@@ -34,6 +34,11 @@ var envVars = []envVar{
 	{"COFFER_MASTER_KEY_FILE", func(c *Config, v string) error { c.MasterKeyFile = v; return nil }},
 	// Never fails: Load's error would quote the value.
 	{"COFFER_MASTER_KEY", func(c *Config, v string) error { c.MasterKey = Secret(v); return nil }},
+	{"COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.DefaultBlockPublicAccess = b
+		return err
+	}},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -108,6 +113,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 			"or give the key itself in $COFFER_MASTER_KEY")
 	fs.StringVar(&c.DebugAddress, "debug-address", c.DebugAddress,
 		"serve Go profiles under /debug/pprof/ on this `host:port`, unauthenticated; keep it on loopback; empty: off ($COFFER_DEBUG_ADDRESS)")
+	fs.BoolVar(&c.DefaultBlockPublicAccess, "default-block-public-access", c.DefaultBlockPublicAccess,
+		"give new buckets a Block Public Access configuration with all four flags on ($COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS)")
 	return fs
 }
 

@@ -37,7 +37,7 @@ func TestLoad(t *testing.T) {
 				"COFFER_DOMAIN": "s3.example.com, s3.local", "COFFER_ROOT_ACCESS_KEY": "ADMINKEY",
 				"COFFER_ROOT_SECRET_KEY": "secretsecret", "COFFER_LOG_LEVEL": "debug", "COFFER_LOG_FORMAT": "json",
 				"COFFER_SHUTDOWN_TIMEOUT": "5s", "COFFER_READ_HEADER_TIMEOUT": "3s", "COFFER_IDLE_TIMEOUT": "1m",
-				"COFFER_MAX_HEADER_BYTES": "16384",
+				"COFFER_MAX_HEADER_BYTES": "16384", "COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS": "false",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
@@ -50,13 +50,20 @@ func TestLoad(t *testing.T) {
 			name: "flags",
 			args: []string{"-address", "127.0.0.1:0", "-data", "d", "-region", "ap-south-1", "-domain", "a.example",
 				"-domain", "b.example,c.example", "-log-level", "warn", "-log-format", "json", "-shutdown-timeout", "1s",
-				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000"},
+				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000",
+				"-default-block-public-access=false"},
 			want: Config{
 				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
 				Domains:  []string{"a.example", "b.example", "c.example"},
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Second,
 				ReadHeaderTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, MaxHeaderBytes: 9000,
 			},
+		},
+		{
+			name: "block public access flag wins over env",
+			args: []string{"-default-block-public-access=true"},
+			env:  map[string]string{"COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS": "false"},
+			want: Default(),
 		},
 		{
 			name: "flags win over env",

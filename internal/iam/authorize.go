@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 
+	"github.com/coffer-s3/coffer/internal/access"
 	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -99,25 +100,22 @@ func (RootOnly) Authorize(_ context.Context, req Request) Decision {
 	return Decision{Allowed: true, Policy: policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}}
 }
 
-// ResourceOwners tells Authorize which account owns a bucket. The object
-// service satisfies it (through a small adapter); ok is false for a
-// bucket that does not exist, which is then treated as the caller's own.
-type ResourceOwners interface {
-	BucketOwner(ctx context.Context, bucket string) (account string, ok bool, err error)
-}
-
-// ResourcePolicies finds a bucket's resource policy; nil when it has
-// none. Bucket policies plug in here.
-type ResourcePolicies interface {
-	BucketPolicy(ctx context.Context, bucket string) (*policy.Policy, error)
+// Buckets gives Authorize a bucket's access state (owner, bucket policy,
+// Block Public Access) in one read. The object service satisfies it and
+// serves it from a cache.
+type Buckets interface {
+	BucketAccess(ctx context.Context, bucket string) (*access.Bucket, error)
 }
 
 var _ Authorizer = (*Store)(nil)
 
 // Authorize decides req with AWS's policy evaluation logic over the
 // principal's identity policies (a user's own and its groups', a role's),
-// its permissions boundary, the bucket's resource policy and its owner
-// account. Once the caches are warm it reads no meta.
+// its permissions boundary, the bucket's policy (as Block Public Access's
+// RestrictPublicBuckets leaves it) and its owner account. The owner
+// account's root may always read, replace and delete the bucket policy.
+// Once the caches (its own and the Buckets source's) are warm it reads no
+// meta.
 func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	p := req.Principal
 	resource := req.resource()
@@ -132,26 +130,16 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 		}
 		set, pr.CanonicalID = ident.set, ident.canonicalID
 	}
-	if req.Bucket != "" && s.owners != nil {
-		acct, ok, err := s.owners.BucketOwner(ctx, req.Bucket)
+	// CreateBucket is decided in the caller's own account: a name another
+	// account holds is the service's BucketAlreadyExists, not a
+	// cross-account request, and no existing bucket's policy applies.
+	if req.Bucket != "" && s.buckets != nil && req.Action != "s3:CreateBucket" {
+		ba, err := s.buckets.BucketAccess(ctx, req.Bucket)
 		if err != nil {
-			return s.failed(ctx, req, "bucket owner", err)
+			return s.failed(ctx, req, "bucket access", err)
 		}
-		switch {
-		case ok && acct == "":
-			// Buckets recorded without an owner predate accounts: the
-			// first account owns them.
-			ownerAccount = RootAccountID
-		case ok:
-			ownerAccount = acct
-		}
-	}
-	if req.Bucket != "" && s.resourcePolicies != nil {
-		rp, err := s.resourcePolicies.BucketPolicy(ctx, req.Bucket)
-		if err != nil {
-			return s.failed(ctx, req, "bucket policy", err)
-		}
-		if rp != nil {
+		ownerAccount = bucketOwner(ba)
+		if rp := bucketPolicyFor(ba, p, ownerAccount); rp != nil {
 			set.Resource = &policy.Attached{Name: "bucket/" + req.Bucket, Policy: rp}
 		}
 	}
@@ -164,6 +152,9 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	}, set)
 	if !p.Anonymous {
 		s.noteUse(ctx, p.AccessKey, serviceOf(req.Action))
+	}
+	if !d.Allowed() && ownerRootManagesPolicy(p, ownerAccount, req.Action) {
+		d = policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}
 	}
 	if d.Allowed() {
 		return Decision{Allowed: true, Policy: d}

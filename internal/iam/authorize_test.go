@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/coffer-s3/coffer/internal/access"
 	"github.com/coffer-s3/coffer/internal/policy"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -11,9 +12,9 @@ import (
 // owners maps buckets to their owner accounts.
 type owners map[string]string
 
-func (o owners) BucketOwner(_ context.Context, bucket string) (string, bool, error) {
+func (o owners) BucketAccess(_ context.Context, bucket string) (*access.Bucket, error) {
 	a, ok := o[bucket]
-	return a, ok, nil
+	return &access.Bucket{Exists: ok, Owner: a}, nil
 }
 
 const (
@@ -26,7 +27,7 @@ const (
 
 func TestAuthorize(t *testing.T) {
 	buckets := owners{"data": RootAccountID}
-	e := newEnv(t, func(o *Options) { o.Owners = buckets })
+	e := newEnv(t, func(o *Options) { o.Buckets = buckets })
 	ctx := context.Background()
 	s := e.s
 	principal := func(ak string) sigv4.Principal {

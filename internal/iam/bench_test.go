@@ -17,7 +17,7 @@ const fiveStatements = `{"Version":"2012-10-17","Statement":[
 // BenchmarkAuthorize compares the warm decision for the root user with
 // the one for a user with fiveStatements.
 func BenchmarkAuthorize(b *testing.B) {
-	e := newEnv(b, func(o *Options) { o.Owners = owners{"data": RootAccountID} })
+	e := newEnv(b, func(o *Options) { o.Buckets = owners{"data": RootAccountID} })
 	ctx := context.Background()
 	ak, _ := e.newUser(b, RootAccountID, "alice")
 	must(b, e.s.PutInlinePolicy(ctx, Entity{Account: RootAccountID, Kind: EntityUser, Name: "alice"}, "p", fiveStatements))

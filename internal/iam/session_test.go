@@ -15,7 +15,7 @@ const (
 )
 
 func TestSession_assumeRoleNarrowedAndEnded(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.Owners = owners{"data": RootAccountID} })
+	e := newEnv(t, func(o *Options) { o.Buckets = owners{"data": RootAccountID} })
 	ctx := context.Background()
 	ak, _ := e.newUser(t, RootAccountID, "alice")
 	alice, err := e.s.Lookup(ctx, ak)

@@ -24,12 +24,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Region is recorded as an access key's last-used region.
 	Region string
-	// Owners tells which account owns a bucket. Without it every bucket
-	// is treated as the caller's own, which is right only while there
-	// is a single account.
-	Owners ResourceOwners
-	// ResourcePolicies finds bucket policies; nil means none.
-	ResourcePolicies ResourcePolicies
+	// Buckets gives each bucket's owner, policy and Block Public Access
+	// settings. Without it every bucket is treated as the caller's own
+	// and has no policy, which is right only while there is a single
+	// account.
+	Buckets Buckets
 	// LastUsedInterval is the most often a key's last use is written to
 	// meta (default one hour; AWS reports it coarsely too).
 	LastUsedInterval time.Duration
@@ -58,8 +57,7 @@ type Store struct {
 	region   string
 	interval time.Duration
 
-	owners           ResourceOwners
-	resourcePolicies ResourcePolicies
+	buckets Buckets
 
 	cache cache
 
@@ -76,7 +74,7 @@ func New(o Options) (*Store, error) {
 	}
 	s := &Store{meta: o.Meta, keyring: o.Keyring, clock: o.Clock, log: o.Logger,
 		region: o.Region, interval: o.LastUsedInterval, used: map[string]keyUse{},
-		owners: o.Owners, resourcePolicies: o.ResourcePolicies}
+		buckets: o.Buckets}
 	if s.clock == nil {
 		s.clock = clock.Real{}
 	}

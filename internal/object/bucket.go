@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/coffer-s3/coffer/internal/access"
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
@@ -26,8 +27,14 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 	if err != nil {
 		return Bucket{}, err
 	}
+	var block []byte
+	if s.blockPublic {
+		if block, err = encodeRecord(publicAccessBlockRecord(access.All)); err != nil {
+			return Bucket{}, err
+		}
+	}
 	var out bucketRecord
-	err = s.meta.Update(ctx, func(tx meta.Txn) error {
+	err = s.updateAccess(ctx, func(tx meta.Txn) error {
 		old, err := getBucket(tx, in.Name)
 		switch {
 		case err == nil && old.Owner == in.Owner && in.OwnedOK && old.Region == in.Region:
@@ -41,6 +48,13 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 			return err
 		}
 		out = rec
+		if block != nil {
+			// New buckets block public access unless the operator turned
+			// that default off; the owner may change it afterwards.
+			if err := tx.Set(bucketConfigKey(in.Name, configPublicAccessBlock), block); err != nil {
+				return err
+			}
+		}
 		return tx.Set(bucketKey(in.Name), val)
 	})
 	if err != nil {
@@ -137,23 +151,4 @@ func anyKey(r meta.Reader, start, end []byte) (bool, error) {
 	defer it.Close()
 	found := it.Next()
 	return found, it.Err()
-}
-
-// BucketOwner returns the account that owns bucket; ok is false when the
-// bucket does not exist. iam's Authorize asks it to tell same-account
-// requests from cross-account ones.
-func (s *Service) BucketOwner(ctx context.Context, bucket string) (account string, ok bool, err error) {
-	var rec bucketRecord
-	err = s.meta.View(ctx, func(r meta.Reader) error {
-		var err error
-		rec, err = s.bucket(r, bucket)
-		return err
-	})
-	switch {
-	case errors.Is(err, ErrNoSuchBucket):
-		return "", false, nil
-	case err != nil:
-		return "", false, fmt.Errorf("bucket owner %s: %w", bucket, err)
-	}
-	return rec.Owner, true, nil
 }

@@ -248,24 +248,3 @@ func TestDeleteBucket_concurrentPut(t *testing.T) {
 		}
 	}
 }
-
-func TestBucketOwner(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	if _, err := e.s.CreateBucket(ctx, CreateBucketInput{Name: "photos", Region: "us-east-1", Owner: "111122223333"}); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		bucket, want string
-		ok           bool
-	}{
-		{"photos", "111122223333", true},
-		{"missing", "", false},
-	}
-	for _, tt := range tests {
-		got, ok, err := e.s.BucketOwner(ctx, tt.bucket)
-		if err != nil || got != tt.want || ok != tt.ok {
-			t.Errorf("BucketOwner(%q) = %q, %v, %v; want %q, %v", tt.bucket, got, ok, err, tt.want, tt.ok)
-		}
-	}
-}

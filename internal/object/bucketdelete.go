@@ -53,7 +53,7 @@ func (s *Service) deleteBucketBatch(ctx context.Context, name string) (bool, err
 		garbage []blob.ID
 		done    bool
 	)
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+	err := s.updateAccess(ctx, func(tx meta.Txn) error {
 		garbage, done = nil, false
 		if _, err := getBucket(tx, name); err != nil {
 			return err

@@ -41,8 +41,14 @@ import (
 //	'C' bucket 0x00 name                          → a bucket configuration
 //	                                                sub-resource: "tagging"
 //	                                                (bucketTagsRecord), "cors"
-//	                                                (corsRecord); deleted with
-//	                                                the bucket
+//	                                                (corsRecord), "policy"
+//	                                                (policyRecord),
+//	                                                "publicAccessBlock"
+//	                                                (publicAccessBlockRecord);
+//	                                                deleted with the bucket
+//	'A' account 0x00 name                         → an account-level S3
+//	                                                setting (S3 Control):
+//	                                                "publicAccessBlock"
 //
 // esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
 // so that a key never is a prefix of another key's encoding and the byte order
@@ -70,6 +76,8 @@ const (
 	// tableBucketConfig holds a bucket's configuration sub-resources apart
 	// from its bucket record, which every object request reads.
 	tableBucketConfig = 'C'
+	// tableAccountConfig holds account-level S3 settings (S3 Control).
+	tableAccountConfig = 'A'
 )
 
 // bucketKey is the key of a bucket record.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/clock"
@@ -55,6 +56,13 @@ type Options struct {
 	// InlineLimit is the largest object stored inline in meta (0 means
 	// DefaultInlineLimit; negative stores every object in a blob).
 	InlineLimit int64
+	// AccessTTL is how long a bucket's cached access state is served
+	// before it is read again (0 means DefaultAccessTTL); see
+	// BucketAccess.
+	AccessTTL time.Duration
+	// BlockPublicAccess gives every new bucket a Block Public Access
+	// configuration with all four flags on, as S3 does since April 2023.
+	BlockPublicAccess bool
 }
 
 // Validate checks required fields and fills in defaults.
@@ -80,6 +88,9 @@ func (o *Options) Validate() error {
 	if o.InlineLimit == 0 {
 		o.InlineLimit = DefaultInlineLimit
 	}
+	if o.AccessTTL == 0 {
+		o.AccessTTL = DefaultAccessTTL
+	}
 	if o.InlineLimit > MaxInlineLimit {
 		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
 	}
@@ -103,6 +114,11 @@ type Service struct {
 	// corsRules holds decoded CORS configurations by their stored bytes,
 	// likewise never stale.
 	corsRules corsCache
+	// access holds buckets' access state for authorization; only
+	// updateAccess writes what it caches (see accessCache).
+	access      accessCache
+	accessTTL   time.Duration
+	blockPublic bool
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
@@ -120,6 +136,8 @@ func New(opts Options) (*Service, error) {
 		log:         opts.Logger,
 		minPartSize: opts.MinPartSize,
 		inlineLimit: opts.InlineLimit,
+		accessTTL:   opts.AccessTTL,
+		blockPublic: opts.BlockPublicAccess,
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil

@@ -150,6 +150,10 @@ var errorTable = []errorRow{
 	{as[*cors.RuleError](), apiError{"InvalidRequest", 400, "The CORS configuration is not valid."}},
 	{is(object.ErrNoSuchObjectLockConfiguration), apiError{"NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration"}},
 
+	{is(object.ErrNoSuchBucketPolicy), apiError{"NoSuchBucketPolicy", 404, "The bucket policy does not exist"}},
+	{is(object.ErrNoSuchPublicAccessBlock), apiError{"NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found"}},
+	{is(object.ErrPublicPolicyBlocked), apiError{"AccessDenied", 403, "Access Denied"}},
+
 	// Authentication errors.
 	{is(sigv4.ErrUnknownAccessKey), apiError{"InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."}},
 	{is(iam.ErrExpiredToken), apiError{"ExpiredToken", 400, "The provided token has expired."}},
@@ -224,6 +228,9 @@ var errorTable = []errorRow{
 	{is(errCORSNotAllowed), apiError{"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."}},
 	{is(errCORSNotEnabled), apiError{"AccessForbidden", 403, "CORSResponse: CORS is not enabled for this bucket."}},
 	{is(errCORSNoBucket), apiError{"AccessForbidden", 403, "CORSResponse: Bucket not found"}},
+	{is(errMalformedPolicy), apiError{"MalformedPolicy", 400, "This policy contains invalid Json"}},
+	{is(errPolicyTooLarge), apiError{"MalformedPolicy", 400, "Policy exceeds the maximum allowed document size."}},
+	{is(errInvalidConfirm), apiError{"InvalidArgument", 400, "x-amz-confirm-remove-self-bucket-access must be true or false"}},
 	{is(errRequestIsNotMultipart), apiError{"RequestIsNotMultiPartContent", 400, "Bucket POST must be of the enclosure-type multipart/form-data"}},
 }
 

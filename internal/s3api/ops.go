@@ -82,6 +82,20 @@ var ops = map[Operation]opSpec{
 	OpPutBucketEncryption:    {action: "s3:PutEncryptionConfiguration", serve: (*Handler).putBucketEncryption},
 	OpDeleteBucketEncryption: {action: "s3:PutEncryptionConfiguration", serve: (*Handler).deleteBucketEncryption},
 
+	// DeletePublicAccessBlock is authorized as the Put action (S3 API
+	// Reference); the account operations likewise.
+	OpGetBucketPolicy:         {action: "s3:GetBucketPolicy", serve: (*Handler).getBucketPolicy},
+	OpPutBucketPolicy:         {action: "s3:PutBucketPolicy", serve: (*Handler).putBucketPolicy},
+	OpDeleteBucketPolicy:      {action: "s3:DeleteBucketPolicy", serve: (*Handler).deleteBucketPolicy},
+	OpGetBucketPolicyStatus:   {action: "s3:GetBucketPolicyStatus", serve: (*Handler).getBucketPolicyStatus},
+	OpGetPublicAccessBlock:    {action: "s3:GetBucketPublicAccessBlock", serve: (*Handler).getPublicAccessBlock},
+	OpPutPublicAccessBlock:    {action: "s3:PutBucketPublicAccessBlock", serve: (*Handler).putPublicAccessBlock},
+	OpDeletePublicAccessBlock: {action: "s3:PutBucketPublicAccessBlock", serve: (*Handler).deletePublicAccessBlock},
+
+	OpGetAccountPublicAccessBlock:    {action: "s3:GetAccountPublicAccessBlock", serve: (*Handler).getAccountPublicAccessBlock},
+	OpPutAccountPublicAccessBlock:    {action: "s3:PutAccountPublicAccessBlock", serve: (*Handler).putAccountPublicAccessBlock},
+	OpDeleteAccountPublicAccessBlock: {action: "s3:PutAccountPublicAccessBlock", serve: (*Handler).deleteAccountPublicAccessBlock},
+
 	OpListObjects:   {action: "s3:ListBucket", serve: (*Handler).listObjectsV1},
 	OpListObjectsV2: {action: "s3:ListBucket", serve: (*Handler).listObjectsV2},
 

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -48,6 +49,13 @@ const (
 	OpGetBucketTagging        Operation = "GetBucketTagging"
 	OpPutBucketTagging        Operation = "PutBucketTagging"
 	OpDeleteBucketTagging     Operation = "DeleteBucketTagging"
+	OpGetBucketPolicy         Operation = "GetBucketPolicy"
+	OpPutBucketPolicy         Operation = "PutBucketPolicy"
+	OpDeleteBucketPolicy      Operation = "DeleteBucketPolicy"
+	OpGetBucketPolicyStatus   Operation = "GetBucketPolicyStatus"
+	OpGetPublicAccessBlock    Operation = "GetPublicAccessBlock"
+	OpPutPublicAccessBlock    Operation = "PutPublicAccessBlock"
+	OpDeletePublicAccessBlock Operation = "DeletePublicAccessBlock"
 	OpGetBucketCors           Operation = "GetBucketCors"
 	OpPutBucketCors           Operation = "PutBucketCors"
 	OpDeleteBucketCors        Operation = "DeleteBucketCors"
@@ -102,6 +110,13 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, query: []string{"tagging"}, op: OpGetBucketTagging},
 	{method: http.MethodPut, target: targetBucket, query: []string{"tagging"}, op: OpPutBucketTagging},
 	{method: http.MethodDelete, target: targetBucket, query: []string{"tagging"}, op: OpDeleteBucketTagging},
+	{method: http.MethodGet, target: targetBucket, query: []string{"policy"}, op: OpGetBucketPolicy},
+	{method: http.MethodPut, target: targetBucket, query: []string{"policy"}, op: OpPutBucketPolicy},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"policy"}, op: OpDeleteBucketPolicy},
+	{method: http.MethodGet, target: targetBucket, query: []string{"policyStatus"}, op: OpGetBucketPolicyStatus},
+	{method: http.MethodGet, target: targetBucket, query: []string{"publicAccessBlock"}, op: OpGetPublicAccessBlock},
+	{method: http.MethodPut, target: targetBucket, query: []string{"publicAccessBlock"}, op: OpPutPublicAccessBlock},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"publicAccessBlock"}, op: OpDeletePublicAccessBlock},
 	{method: http.MethodGet, target: targetBucket, query: []string{"cors"}, op: OpGetBucketCors},
 	{method: http.MethodPut, target: targetBucket, query: []string{"cors"}, op: OpPutBucketCors},
 	{method: http.MethodDelete, target: targetBucket, query: []string{"cors"}, op: OpDeleteBucketCors},
@@ -152,6 +167,9 @@ var unimplemented = []struct {
 	// objectGetServed: a GET of the object sub-resource is a route of
 	// its own; only the other methods are unimplemented.
 	objectGetServed bool
+	// bucketServed lists the methods of the bucket sub-resource that are
+	// routes of their own; the others stay unimplemented.
+	bucketServed []string
 }{
 	{sub: "accelerate", bucketStem: "BucketAccelerateConfiguration"},
 	{sub: "acl", bucketStem: "BucketAcl", objectStem: "ObjectAcl"},
@@ -164,9 +182,9 @@ var unimplemented = []struct {
 	{sub: "metrics", bucketStem: "BucketMetricsConfiguration"},
 	{sub: "notification", bucketStem: "BucketNotificationConfiguration"},
 	{sub: "ownershipControls", bucketStem: "BucketOwnershipControls"},
-	{sub: "policy", bucketStem: "BucketPolicy"},
-	{sub: "policyStatus", bucketStem: "BucketPolicyStatus"},
-	{sub: "publicAccessBlock", bucketStem: "PublicAccessBlock"},
+	{sub: "policy", bucketStem: "BucketPolicy", bucketServed: []string{http.MethodGet, http.MethodPut, http.MethodDelete}},
+	{sub: "policyStatus", bucketStem: "BucketPolicyStatus", bucketServed: []string{http.MethodGet}},
+	{sub: "publicAccessBlock", bucketStem: "PublicAccessBlock", bucketServed: []string{http.MethodGet, http.MethodPut, http.MethodDelete}},
 	{sub: "replication", bucketStem: "BucketReplication"},
 	{sub: "requestPayment", bucketStem: "BucketRequestPayment"},
 	{sub: "restore", objectOp: "RestoreObject"},
@@ -232,6 +250,9 @@ func (rt *router) hostBucket(host string) string {
 
 // resolve routes r. query is r's parsed query string.
 func (rt *router) resolve(r *http.Request, query url.Values) Route {
+	if rte, ok := controlRoute(r); ok {
+		return rte
+	}
 	var rte Route
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if b := rt.hostBucket(r.Host); b != "" {
@@ -280,6 +301,9 @@ func unimplementedOp(method string, tgt target, query url.Values) (Operation, bo
 			continue
 		}
 		stem := u.bucketStem
+		if tgt == targetBucket && slices.Contains(u.bucketServed, method) {
+			continue
+		}
 		if tgt == targetObject {
 			if u.objectGetServed && method == http.MethodGet {
 				continue

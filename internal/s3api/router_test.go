@@ -72,7 +72,15 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "ListObjectVersions", method: "GET", target: "/?versions", bucket: "examplebucket", op: "ListObjectVersions"},
 		{doc: "GetBucketAcl", method: "GET", target: "/?acl", bucket: "examplebucket", op: "GetBucketAcl", missing: true},
 		{doc: "PutObjectAcl", method: "PUT", target: "/my-image.jpg?acl", bucket: "examplebucket", key: "my-image.jpg", op: "PutObjectAcl", missing: true},
-		{doc: "GetBucketPolicy", method: "GET", target: "/?policy", bucket: "examplebucket", op: "GetBucketPolicy", missing: true},
+		{doc: "GetBucketPolicy", method: "GET", target: "/?policy", bucket: "examplebucket", op: OpGetBucketPolicy},
+		{doc: "PutBucketPolicy", method: "PUT", target: "/?policy", bucket: "examplebucket", op: OpPutBucketPolicy},
+		{doc: "DeleteBucketPolicy", method: "DELETE", target: "/?policy", bucket: "examplebucket", op: OpDeleteBucketPolicy},
+		{doc: "GetBucketPolicyStatus", method: "GET", target: "/?policyStatus", bucket: "examplebucket", op: OpGetBucketPolicyStatus},
+		// Only GET is an operation on ?policyStatus: a PUT must never become a CreateBucket.
+		{doc: "PUT ?policyStatus", method: "PUT", target: "/?policyStatus", bucket: "examplebucket", op: "PutBucketPolicyStatus", missing: true},
+		{doc: "POST ?policy", method: "POST", target: "/?policy", bucket: "examplebucket", op: "PostBucketPolicy", missing: true},
+		{doc: "GetPublicAccessBlock", method: "GET", target: "/?publicAccessBlock", bucket: "examplebucket", op: OpGetPublicAccessBlock},
+		{doc: "DeletePublicAccessBlock", method: "DELETE", target: "/?publicAccessBlock", bucket: "examplebucket", op: OpDeletePublicAccessBlock},
 		{doc: "DeleteBucketLifecycle", method: "DELETE", target: "/?lifecycle", bucket: "examplebucket", op: "DeleteBucketLifecycleConfiguration", missing: true},
 		{doc: "GetBucketEncryption", method: "GET", target: "/?encryption", bucket: "examplebucket", op: OpGetBucketEncryption},
 		{doc: "PutBucketEncryption", method: "PUT", target: "/?encryption", bucket: "examplebucket", op: OpPutBucketEncryption},
@@ -85,7 +93,7 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "GetBucketWebsite", method: "GET", target: "/?website", bucket: "examplebucket", op: "GetBucketWebsite", missing: true},
 		{doc: "PutBucketNotificationConfiguration", method: "PUT", target: "/?notification", bucket: "examplebucket", op: "PutBucketNotificationConfiguration", missing: true},
 		{doc: "GetBucketOwnershipControls", method: "GET", target: "/?ownershipControls", bucket: "examplebucket", op: "GetBucketOwnershipControls", missing: true},
-		{doc: "PutPublicAccessBlock", method: "PUT", target: "/?publicAccessBlock", bucket: "examplebucket", op: "PutPublicAccessBlock", missing: true},
+		{doc: "PutPublicAccessBlock", method: "PUT", target: "/?publicAccessBlock", bucket: "examplebucket", op: OpPutPublicAccessBlock},
 		{doc: "GetObjectAttributes", method: "GET", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "GetObjectAttributes"},
 		// Only GET is an operation on ?attributes: a PUT must never become a PutObject.
 		{doc: "PUT ?attributes", method: "PUT", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "PutObjectAttributes", missing: true},
@@ -160,6 +168,9 @@ func TestRoutesCoverOps(t *testing.T) {
 			t.Errorf("route to %s has no entry in ops", r.op)
 		}
 	}
+	for _, op := range []Operation{OpGetAccountPublicAccessBlock, OpPutAccountPublicAccessBlock, OpDeleteAccountPublicAccessBlock} {
+		routed[op] = true // controlRoute leads to them
+	}
 	for op, spec := range ops {
 		if !routed[op] {
 			t.Errorf("ops has %s but no route leads to it", op)
@@ -221,6 +232,17 @@ func TestOperationActions(t *testing.T) {
 		OpListParts:               "s3:ListMultipartUploadParts",
 		OpListMultipartUploads:    "s3:ListBucketMultipartUploads",
 		OpSelectObjectContent:     "s3:GetObject",
+		OpGetBucketPolicy:         "s3:GetBucketPolicy",
+		OpPutBucketPolicy:         "s3:PutBucketPolicy",
+		OpDeleteBucketPolicy:      "s3:DeleteBucketPolicy",
+		OpGetBucketPolicyStatus:   "s3:GetBucketPolicyStatus",
+		OpGetPublicAccessBlock:    "s3:GetBucketPublicAccessBlock",
+		OpPutPublicAccessBlock:    "s3:PutBucketPublicAccessBlock",
+		OpDeletePublicAccessBlock: "s3:PutBucketPublicAccessBlock",
+
+		OpGetAccountPublicAccessBlock:    "s3:GetAccountPublicAccessBlock",
+		OpPutAccountPublicAccessBlock:    "s3:PutAccountPublicAccessBlock",
+		OpDeleteAccountPublicAccessBlock: "s3:PutAccountPublicAccessBlock",
 	}
 	for op, spec := range ops {
 		w, ok := want[op]
@@ -235,6 +257,41 @@ func TestOperationActions(t *testing.T) {
 	for _, op := range []Operation{OpCopyObject, OpUploadPartCopy} {
 		if !ops[op].copySource {
 			t.Errorf("%s does not authorize s3:GetObject on its source", op)
+		}
+	}
+}
+
+// TestControlRoute checks S3 Control requests as botocore sends them: the
+// account id in front of the endpoint's host (which, with a configured
+// domain, would otherwise read as a virtual-hosted bucket), the path under
+// /v20180820/ and the x-amz-account-id header.
+func TestControlRoute(t *testing.T) {
+	rt := newRouter([]string{"localhost"})
+	tests := []struct {
+		method, url string
+		account     string
+		want        Route
+	}{
+		{"GET", "http://111122223333.localhost:9000/v20180820/configuration/publicAccessBlock", "111122223333",
+			Route{Op: OpGetAccountPublicAccessBlock, Implemented: true}},
+		{"PUT", "http://127.0.0.1:9000/v20180820/configuration/publicAccessBlock", "111122223333",
+			Route{Op: OpPutAccountPublicAccessBlock, Implemented: true}},
+		{"DELETE", "http://111122223333.localhost/v20180820/configuration/publicAccessBlock", "111122223333",
+			Route{Op: OpDeleteAccountPublicAccessBlock, Implemented: true}},
+		{"POST", "http://localhost/v20180820/configuration/publicAccessBlock", "111122223333",
+			Route{Op: OpMethodNotAllowed, Implemented: true}},
+		{"GET", "http://localhost/v20180820/jobs", "111122223333", Route{Op: OpS3Control}},
+		// Without the header it is an object request in bucket v20180820.
+		{"GET", "http://localhost:9000/v20180820/configuration/publicAccessBlock", "",
+			Route{Op: OpGetObject, Bucket: "v20180820", Key: "configuration/publicAccessBlock", Implemented: true}},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(tt.method, tt.url, nil)
+		if tt.account != "" {
+			r.Header.Set("X-Amz-Account-Id", tt.account)
+		}
+		if got := rt.resolve(r, r.URL.Query()); got != tt.want {
+			t.Errorf("resolve(%s %s, account %q) = %+v, want %+v", tt.method, tt.url, tt.account, got, tt.want)
 		}
 	}
 }

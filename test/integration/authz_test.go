@@ -112,6 +112,12 @@ const (
 	// authzBare: an anonymous caller or one of another account, told
 	// only "Access Denied".
 	authzBare
+	// authzResourceDeny: a Deny statement of the bucket policy applies
+	// to a caller of the owner's account (explained).
+	authzResourceDeny
+	// authzNotOwner: allowed a bucket policy operation but not of the
+	// bucket owner's account: 405 MethodNotAllowed.
+	authzNotOwner
 )
 
 // authzPrincipal is one kind of caller of the authorization matrix. Adding
@@ -124,6 +130,9 @@ type authzPrincipal struct {
 	setup func(t *testing.T, e *env) authzCreds
 	// verdict says how op must be decided.
 	verdict func(op authzOp) authzVerdict
+	// bucketSetup, if set, gives the fixture's bucket its policy and
+	// Block Public Access settings once the operation's own setup ran.
+	bucketSetup func(t *testing.T, fx *authzFixture, cr authzCreds)
 }
 
 // The matrix's identities live in the first account (the buckets' owner)
@@ -326,6 +335,9 @@ func (p authzPrincipal) want(op authzOp, fx *authzFixture, cr authzCreds) authzA
 	if v == authzAllowed {
 		return op.allowed
 	}
+	if v == authzNotOwner {
+		return authzAnswer{status: 405, code: "MethodNotAllowed"}
+	}
 	if op.head {
 		return authzAnswer{status: 403, code: "Forbidden"}
 	}
@@ -348,6 +360,8 @@ func (p authzPrincipal) want(op authzOp, fx *authzFixture, cr authzCreds) authzA
 		reason = "because no session policy allows the " + op.action + " action"
 	case authzExplicitDeny:
 		reason = "with an explicit deny in an identity-based policy"
+	case authzResourceDeny:
+		reason = "with an explicit deny in a resource-based policy"
 	}
 	on := ` on resource: "` + op.resource(fx) + `"`
 	if op.action == "s3:ListAllMyBuckets" {
@@ -691,6 +705,9 @@ func TestAuthz_matrix(t *testing.T) {
 				}
 				if op.setup != nil {
 					op.setup(t, fx)
+				}
+				if p.bucketSetup != nil {
+					p.bucketSetup(t, fx, cr)
 				}
 				got, want := op.run(ctx(t), c, fx, cr), p.want(op, fx, cr)
 				if got.status != want.status || got.code != want.code || (want.message != "" && got.message != want.message) {

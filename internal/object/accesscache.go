@@ -1,0 +1,150 @@
+package object
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/access"
+	"github.com/coffer-s3/coffer/internal/meta"
+	"github.com/coffer-s3/coffer/internal/policy"
+)
+
+// DefaultAccessTTL is how long a node serves a bucket's access state from
+// its cache before reading it again. It bounds how long a change made
+// through another node sharing the meta store goes unseen here; changes
+// made through this node are seen by the next request. AWS documents the
+// same eventual propagation for policy changes.
+const DefaultAccessTTL = 5 * time.Second
+
+// accessCacheSize bounds the buckets whose access state a Service keeps;
+// when it is reached the cache starts over.
+const accessCacheSize = 4096
+
+// accessCache keeps each bucket's access state (owner, policy, Block
+// Public Access of the bucket and its account) so that authorizing a
+// request reads no meta once warm.
+//
+// Every write of that state goes through Service.updateAccess, which
+// commits and then invalidates. A load takes the generation before it
+// reads meta and stores its result only if no invalidation happened since;
+// so a read racing a write can never put back what the write replaced.
+type accessCache struct {
+	mu  sync.RWMutex
+	gen uint64
+	m   map[string]accessEntry
+}
+
+type accessEntry struct {
+	b      *access.Bucket
+	loaded time.Time
+}
+
+// get returns bucket's cached state if it was loaded after notBefore.
+func (c *accessCache) get(bucket string, notBefore time.Time) (*access.Bucket, uint64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.m[bucket]
+	if ok && e.loaded.After(notBefore) {
+		return e.b, c.gen, true
+	}
+	return nil, c.gen, false
+}
+
+// put stores b, loaded at now, unless the cache was invalidated after gen
+// was read.
+func (c *accessCache) put(bucket string, b *access.Bucket, gen uint64, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if c.m == nil || len(c.m) >= accessCacheSize {
+		c.m = make(map[string]accessEntry)
+	}
+	c.m[bucket] = accessEntry{b: b, loaded: now}
+}
+
+// invalidate forgets every entry and fences off loads in flight. Writes of
+// access state are rare, and an account's settings reach all its buckets,
+// so everything goes.
+func (c *accessCache) invalidate() {
+	c.mu.Lock()
+	c.gen++
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// updateAccess runs fn in one meta transaction that changes some bucket's
+// or account's access state, and then invalidates the access cache,
+// whatever the outcome, before it returns.
+func (s *Service) updateAccess(ctx context.Context, fn func(tx meta.Txn) error) error {
+	defer s.access.invalidate()
+	return s.meta.Update(ctx, fn)
+}
+
+// BucketAccess returns bucket's access state: whether it exists, its
+// owner, policy and Block Public Access settings (the bucket's and its
+// owner account's). Authorization asks it once per request; it is served
+// from a per-node cache, fresh for changes made through this Service and
+// at most AccessTTL old for changes made through another. The result is
+// shared and must not be changed.
+func (s *Service) BucketAccess(ctx context.Context, bucket string) (*access.Bucket, error) {
+	now := s.clock.Now()
+	b, gen, ok := s.access.get(bucket, now.Add(-s.accessTTL))
+	if ok {
+		return b, nil
+	}
+	b, err := s.loadAccess(ctx, bucket)
+	if err != nil {
+		return nil, fmt.Errorf("bucket access %s: %w", bucket, err)
+	}
+	s.access.put(bucket, b, gen, now)
+	return b, nil
+}
+
+// loadAccess reads bucket's access state from meta, in one snapshot.
+func (s *Service) loadAccess(ctx context.Context, bucket string) (*access.Bucket, error) {
+	b := &access.Bucket{}
+	if checkBucketName(bucket) != nil {
+		return b, nil
+	}
+	err := s.meta.View(ctx, func(r meta.Reader) error {
+		*b = access.Bucket{}
+		rec, err := s.bucket(r, bucket)
+		if errors.Is(err, ErrNoSuchBucket) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		b.Exists, b.Owner = true, rec.Owner
+		v, err := r.Get(bucketConfigKey(bucket, configPolicy))
+		switch {
+		case err == nil:
+			var pr policyRecord
+			if err := decodeRecord(v, &pr); err != nil {
+				return fmt.Errorf("policy record: %w", err)
+			}
+			// The document passed these checks when it was put; failing
+			// now means a damaged record, and authorization fails closed.
+			if b.Policy, err = ParseBucketPolicy([]byte(pr.Doc), bucket); err != nil {
+				return fmt.Errorf("stored policy: %w", err)
+			}
+			b.PolicyPublic = policy.IsPublic(b.Policy)
+		case !errors.Is(err, meta.ErrNotFound):
+			return err
+		}
+		if b.Block, err = readBlock(r, bucketConfigKey(bucket, configPublicAccessBlock)); err != nil {
+			return err
+		}
+		b.AccountBlock, err = readBlock(r, accountConfigKey(rec.Owner, configPublicAccessBlock))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
