@@ -31,6 +31,10 @@ var envVars = []envVar{
 	{"COFFER_READ_HEADER_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.ReadHeaderTimeout, v) }},
 	{"COFFER_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.IdleTimeout, v) }},
 	{"COFFER_DEBUG_ADDRESS", func(c *Config, v string) error { c.DebugAddress = v; return nil }},
+	{"COFFER_TLS_CERT", func(c *Config, v string) error { c.TLSCertFile = v; return nil }},
+	{"COFFER_TLS_KEY", func(c *Config, v string) error { c.TLSKeyFile = v; return nil }},
+	{"COFFER_HEALTH_ADDRESS", func(c *Config, v string) error { c.HealthAddress = v; return nil }},
+	{"COFFER_REQUIRE_TLS", func(c *Config, v string) (err error) { c.RequireTLS, err = strconv.ParseBool(v); return err }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -102,6 +106,13 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest accepted request header size ($COFFER_MAX_HEADER_BYTES)")
 	fs.StringVar(&c.DebugAddress, "debug-address", c.DebugAddress,
 		"serve Go profiles under /debug/pprof/ on this `host:port`, unauthenticated; keep it on loopback; empty: off ($COFFER_DEBUG_ADDRESS)")
+	fs.StringVar(&c.TLSCertFile, "tls-cert", c.TLSCertFile,
+		"serve HTTPS with this PEM certificate `file` (leaf first, then intermediates); re-read when it changes; needs --tls-key ($COFFER_TLS_CERT)")
+	fs.StringVar(&c.TLSKeyFile, "tls-key", c.TLSKeyFile, "PEM private key `file` of --tls-cert ($COFFER_TLS_KEY)")
+	fs.StringVar(&c.HealthAddress, "health-address", c.HealthAddress,
+		"also serve /health/* and /metrics over plain HTTP on this `host:port`; empty: off ($COFFER_HEALTH_ADDRESS)")
+	fs.BoolVar(&c.RequireTLS, "require-tls", c.RequireTLS,
+		"answer 403 AccessDenied to any S3 request not made over TLS; needs --tls-cert ($COFFER_REQUIRE_TLS)")
 	return fs
 }
 
