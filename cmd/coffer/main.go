@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"server":  {"serve the S3 API", runServer},
 		"account": {"create and list accounts of a running coffer", runAccount},
 		"bench":   {"measure an S3 endpoint (coffer or another server)", runBench},
+		"tls":     {"create a local CA and a server certificate (tls init)", runTLS},
 		"version": {"print the version", runVersion},
 		"help":    {"print this help", runHelp},
 	}

@@ -151,3 +151,35 @@ func encodeKey(key *ecdsa.PrivateKey) ([]byte, error) {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
+
+// ErrNotCA is returned by LoadCA for a certificate that cannot sign others.
+var ErrNotCA = errors.New("certgen: certificate is not a CA")
+
+// LoadCA reads a CA written earlier (its CertPEM and KeyPEM), so that a
+// renewed server certificate chains to the CA clients already trust.
+func LoadCA(certPEM, keyPEM []byte) (*CA, error) {
+	cb, _ := pem.Decode(certPEM)
+	if cb == nil || cb.Type != "CERTIFICATE" {
+		return nil, errors.New("certgen: CA certificate: no PEM CERTIFICATE block")
+	}
+	cert, err := x509.ParseCertificate(cb.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("certgen: CA certificate: %w", err)
+	}
+	if !cert.IsCA {
+		return nil, ErrNotCA
+	}
+	kb, _ := pem.Decode(keyPEM)
+	if kb == nil || kb.Type != "PRIVATE KEY" {
+		return nil, errors.New("certgen: CA key: no PEM PRIVATE KEY block")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("certgen: CA key: %w", err)
+	}
+	key, ok := k.(*ecdsa.PrivateKey)
+	if !ok || !key.PublicKey.Equal(cert.PublicKey) {
+		return nil, errors.New("certgen: CA key does not match the CA certificate")
+	}
+	return &CA{Cert: cert, key: key, CertPEM: certPEM, KeyPEM: keyPEM}, nil
+}

@@ -54,15 +54,6 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool, nil
 }
 
-// tlsListener listens on 127.0.0.1:0 with cert.
-func tlsListener(cert tls.Certificate) (net.Listener, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	return tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
-}
-
 // HTTPClient returns an http.Client for the server: it trusts the server's
 // certificate when it serves TLS.
 func (s *Server) HTTPClient() *http.Client {
