@@ -11,7 +11,10 @@
 // new directory (Kubernetes secret volumes, which cert-manager fills). A few
 // kilobytes read every couple of seconds cost nothing measurable.
 //
-// A changed pair is accepted only if it is whole: both files parse, the key
+// A change is judged once the contents have stayed the same across two
+// checks, so that a renewal caught between writing the certificate and
+// writing the key is not mistaken for a broken pair. A changed pair is
+// accepted only if it is whole: both files parse, the key
 // matches the certificate, and the certificate has not expired. Otherwise the
 // previous pair keeps serving, one warning is logged for that content, and
 // the failure is counted; the same broken content is not retried or logged

@@ -57,8 +57,9 @@ type Reloader struct {
 
 	cur atomic.Pointer[tls.Certificate]
 
-	mu   sync.Mutex // serialises Check
-	last [sha256.Size]byte
+	mu      sync.Mutex        // serialises Check
+	last    [sha256.Size]byte // contents last judged (served or refused)
+	pending [sha256.Size]byte // contents seen at the previous check
 }
 
 // New loads the pair named by opts and returns a Reloader serving it. It
@@ -87,7 +88,7 @@ func New(opts Options) (*Reloader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.last = sum
+	r.last, r.pending = sum, sum
 	r.cur.Store(cert)
 	r.metrics.served(cert)
 	r.log.Info("TLS certificate loaded", certAttrs(cert)...)
@@ -104,25 +105,35 @@ func (r *Reloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error
 func (r *Reloader) Certificate() *tls.Certificate { return r.cur.Load() }
 
 // Check re-reads the files once. It returns true if a new pair now serves.
-// When the contents are unchanged since the last attempt it does nothing;
-// when they changed but do not form a valid pair it logs one warning,
-// counts a failure, keeps the current pair, and returns the reason. Tests
-// call it directly instead of waiting for Run's interval.
+//
+// A change is acted on only when two consecutive checks see the same new
+// contents: renewals write the certificate and the key one after the
+// other (two renames, or an in-place write), and a check that falls
+// between them must not judge the half-renewed pair. The price is one
+// interval of delay. When the settled contents do not form a valid pair,
+// Check logs one warning, counts a failure, keeps the current pair and
+// returns the reason; the same contents are not judged again. Tests call
+// Check directly instead of waiting for Run's interval.
 func (r *Reloader) Check() (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	sum, err := r.hash()
 	if err != nil {
-		// A file missing for an instant is what a non-atomic rename
+		// A file missing for an instant is what a non-atomic replace
 		// looks like from here; retry on the next tick without logging
 		// until the content is there to judge.
 		return false, err
 	}
 	if sum == r.last {
+		r.pending = sum
+		return false, nil
+	}
+	if sum != r.pending {
+		r.pending = sum // changed since the last check: let it settle
 		return false, nil
 	}
 	sum, cert, err := r.load()
-	r.last = sum
+	r.last, r.pending = sum, sum
 	if err != nil {
 		r.metrics.reloaded(false)
 		r.log.Warn("TLS certificate reload refused; the previous certificate keeps serving",

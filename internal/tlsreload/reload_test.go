@@ -85,9 +85,36 @@ func (f *fixture) reloads(result string) float64 {
 	return testutil.ToFloat64(f.r.metrics.reloads.WithLabelValues(result))
 }
 
+// settled checks twice, as Run does over two intervals: a change is
+// judged once it has been seen unchanged by two checks.
+func settled(r *Reloader) (bool, error) {
+	if changed, err := r.Check(); changed || err != nil {
+		return changed, err
+	}
+	return r.Check()
+}
+
+// TestCheck_HalfWrittenRenewal: a check that falls between the key's and
+// the certificate's replacement neither serves nor refuses anything.
+func TestCheck_HalfWrittenRenewal(t *testing.T) {
+	f := newFixture(t)
+	p := f.issue(2, t0.Add(time.Hour))
+	f.writeFile(f.key, p.KeyPEM)
+	if changed, err := f.r.Check(); changed || err != nil {
+		t.Fatalf("Check() of a half-written renewal = %v, %v; want false, nil", changed, err)
+	}
+	f.writeFile(f.cert, p.CertPEM)
+	if changed, err := settled(f.r); !changed || err != nil {
+		t.Fatalf("settled Check() after the renewal completed = %v, %v; want true, nil", changed, err)
+	}
+	if f.serial() != 2 || f.reloads("failure") != 0 || strings.Contains(f.log.String(), "refused") {
+		t.Errorf("serial %d, %v failures, log:\n%s; want serial 2 and no failure", f.serial(), f.reloads("failure"), f.log)
+	}
+}
+
 func TestCheck_Unchanged(t *testing.T) {
 	f := newFixture(t)
-	changed, err := f.r.Check()
+	changed, err := settled(f.r)
 	if changed || err != nil {
 		t.Fatalf("Check() = %v, %v; want false, nil", changed, err)
 	}
@@ -101,7 +128,7 @@ func TestCheck_Rotation(t *testing.T) {
 	for serial := int64(2); serial <= 4; serial++ {
 		notAfter := t0.Add(time.Duration(serial) * 90 * 24 * time.Hour)
 		f.write(f.issue(serial, notAfter))
-		changed, err := f.r.Check()
+		changed, err := settled(f.r)
 		if !changed || err != nil {
 			t.Fatalf("Check() after renewal %d = %v, %v; want true, nil", serial, changed, err)
 		}
@@ -140,7 +167,7 @@ func TestCheck_BrokenPairKeepsOld(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			tt.break_(f)
-			changed, err := f.r.Check()
+			changed, err := settled(f.r)
 			if changed || !errors.Is(err, tt.want) {
 				t.Fatalf("Check() = %v, %v; want false, %v", changed, err, tt.want)
 			}
@@ -167,7 +194,7 @@ func TestCheck_BrokenPairKeepsOld(t *testing.T) {
 			}
 			// A good pair after the broken one serves.
 			f.write(f.issue(7, t0.Add(48*time.Hour)))
-			if changed, err := f.r.Check(); !changed || err != nil {
+			if changed, err := settled(f.r); !changed || err != nil {
 				t.Fatalf("Check() after repair = %v, %v", changed, err)
 			}
 			if got := f.serial(); got != 7 {
@@ -206,7 +233,7 @@ func TestCheck_SymlinkSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	put("gen2", f.issue(12, t0.Add(time.Hour)))
-	if changed, err := r.Check(); !changed || err != nil {
+	if changed, err := settled(r); !changed || err != nil {
 		t.Fatalf("Check() after the swap = %v, %v", changed, err)
 	}
 	if got := r.Certificate().Leaf.SerialNumber.Int64(); got != 12 {
@@ -236,7 +263,7 @@ func TestMetrics_Registered(t *testing.T) {
 func TestLog_NoKeyMaterial(t *testing.T) {
 	f := newFixture(t)
 	f.writeFile(f.cert, []byte("junk"))
-	f.r.Check()
+	settled(f.r)
 	if strings.Contains(f.log.String(), "PRIVATE KEY") {
 		t.Errorf("log shows key material:\n%s", f.log)
 	}
