@@ -70,3 +70,7 @@ func (s *Server) transport() *http.Transport {
 	}
 	return t
 }
+
+// RootCAs returns a pool that trusts the server's certificate, or nil when
+// it serves plain HTTP.
+func (s *Server) RootCAs() *x509.CertPool { return s.roots }
