@@ -96,18 +96,28 @@ func TestTLSInit_usage(t *testing.T) {
 	}
 }
 
-// protoRecorder remembers the protocol of every response.
+// protoRecorder remembers the protocol of every response, and counts the
+// requests sent with Expect: 100-continue and with an aws-chunked trailer.
 type protoRecorder struct {
-	next   http.RoundTripper
-	mu     sync.Mutex
-	protos map[string]int
+	next             http.RoundTripper
+	mu               sync.Mutex
+	protos           map[string]int
+	expects, chunked int
 }
 
 func (p *protoRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	expect := strings.EqualFold(r.Header.Get("Expect"), "100-continue")
+	trailer := strings.HasSuffix(r.Header.Get("X-Amz-Content-Sha256"), "-TRAILER")
 	resp, err := p.next.RoundTrip(r)
 	if err == nil {
 		p.mu.Lock()
 		p.protos[resp.Proto]++
+		if expect {
+			p.expects++
+		}
+		if trailer {
+			p.chunked++
+		}
 		p.mu.Unlock()
 	}
 	return resp, err
@@ -184,6 +194,10 @@ func TestServe_TLS(t *testing.T) {
 	}
 	if rec.protos["HTTP/1.1"] != 0 || rec.protos["HTTP/2.0"] == 0 {
 		t.Errorf("protocols used: %v, want HTTP/2.0 only", rec.protos)
+	}
+	if rec.expects == 0 || rec.chunked == 0 {
+		t.Errorf("%d requests with Expect: 100-continue and %d with an aws-chunked trailer succeeded; want both > 0",
+			rec.expects, rec.chunked)
 	}
 
 	// Plain HTTP on the TLS port gets no S3 answer.
