@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -220,30 +222,72 @@ func TestTLS_OldVersionsRefused(t *testing.T) {
 }
 
 // TestTLS_CipherSuites offers each TLS 1.2 suite Go knows, one at a time,
-// and checks that exactly the allowed ones negotiate.
+// to a server with an ECDSA and one with an RSA certificate, and checks
+// that exactly the allowed suites for that key type negotiate.
 func TestTLS_CipherSuites(t *testing.T) {
-	f := startTLS(t, s3Stub, nil)
+	rsaCert, rsaRoots := rsaSelfSigned(t)
+	ecdsaSrv := startTLS(t, s3Stub, nil)
+	rsaSrv := start(t, s3Stub, func(o *Options) {
+		o.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return rsaCert, nil }
+	})
+	servers := []struct {
+		name  string
+		addr  string
+		roots *x509.CertPool
+	}{
+		{"ECDSA", ecdsaSrv.Addr().String(), ecdsaSrv.roots},
+		{"RSA", rsaSrv.Addr().String(), rsaRoots},
+	}
 	allowed := TLSCipherSuites()
 	all := append(tls.CipherSuites(), tls.InsecureCipherSuites()...)
-	for _, cs := range all {
-		if !slices.Contains(cs.SupportedVersions, tls.VersionTLS12) {
-			continue
+	for _, srv := range servers {
+		negotiated := 0
+		for _, cs := range all {
+			if !slices.Contains(cs.SupportedVersions, tls.VersionTLS12) {
+				continue
+			}
+			conn, err := tls.Dial("tcp", srv.addr, &tls.Config{RootCAs: srv.roots, ServerName: "127.0.0.1",
+				MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{cs.ID}})
+			want := slices.Contains(allowed, cs.ID) && strings.Contains(cs.Name, "_"+srv.name+"_")
+			switch {
+			case err == nil && !want:
+				t.Errorf("%s certificate: %s negotiated, want refused", srv.name, cs.Name)
+			case err != nil && want:
+				t.Errorf("%s certificate: %s refused: %v", srv.name, cs.Name, err)
+			}
+			if err == nil {
+				negotiated++
+				conn.Close()
+			}
 		}
-		conn, err := tls.Dial("tcp", f.Addr().String(), &tls.Config{RootCAs: f.roots, MaxVersion: tls.VersionTLS12,
-			CipherSuites: []uint16{cs.ID}})
-		want := slices.Contains(allowed, cs.ID)
-		switch {
-		case err == nil && !want:
-			t.Errorf("%s negotiated, want refused", cs.Name)
-		case err != nil && want && strings.Contains(cs.Name, "ECDSA"):
-			// The test certificate is ECDSA, so only the ECDSA half of
-			// the allowed suites can negotiate with it.
-			t.Errorf("%s refused: %v", cs.Name, err)
-		}
-		if err == nil {
-			conn.Close()
+		if negotiated != 3 {
+			t.Errorf("%s certificate: %d TLS 1.2 suites negotiated, want 3 (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305)", srv.name, negotiated)
 		}
 	}
+}
+
+// rsaSelfSigned returns a self-signed RSA certificate for 127.0.0.1 and a
+// pool trusting it (certgen makes ECDSA keys only).
+func rsaSelfSigned(t *testing.T) (*tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment | x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
 func TestTLS_HTTP2(t *testing.T) {

@@ -149,9 +149,9 @@ func TestCheck_BrokenPairKeepsOld(t *testing.T) {
 		f.writeFile(f.key, f.issue(9, t0.Add(time.Hour)).KeyPEM)
 	}
 	tests := []struct {
-		name   string
-		break_ func(f *fixture)
-		want   error
+		name    string
+		breakIt func(f *fixture)
+		want    error
 	}{
 		{"garbage certificate", func(f *fixture) { f.writeFile(f.cert, []byte("not PEM")) }, ErrInvalidPair},
 		{"truncated certificate", func(f *fixture) {
@@ -166,7 +166,7 @@ func TestCheck_BrokenPairKeepsOld(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			tt.break_(f)
+			tt.breakIt(f)
 			changed, err := settled(f.r)
 			if changed || !errors.Is(err, tt.want) {
 				t.Fatalf("Check() = %v, %v; want false, %v", changed, err, tt.want)
