@@ -60,6 +60,9 @@ type Reloader struct {
 	mu      sync.Mutex        // serialises Check
 	last    [sha256.Size]byte // contents last judged (served or refused)
 	pending [sha256.Size]byte // contents seen at the previous check
+	// readFailures counts consecutive checks that could not read the
+	// files.
+	readFailures int
 }
 
 // New loads the pair named by opts and returns a Reloader serving it. It
@@ -79,13 +82,11 @@ func New(opts Options) (*Reloader, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Reloader{opts: opts, log: opts.Logger}
-	m, err := newMetrics(opts.Registerer)
+	sum, cert, err := r.load()
 	if err != nil {
 		return nil, err
 	}
-	r.metrics = m
-	sum, cert, err := r.load()
-	if err != nil {
+	if r.metrics, err = newMetrics(opts.Registerer); err != nil {
 		return nil, err
 	}
 	r.last, r.pending = sum, sum
@@ -120,10 +121,16 @@ func (r *Reloader) Check() (bool, error) {
 	sum, err := r.hash()
 	if err != nil {
 		// A file missing for an instant is what a non-atomic replace
-		// looks like from here; retry on the next tick without logging
-		// until the content is there to judge.
+		// looks like from here: retry on the next tick, and warn once
+		// only if it is still missing then.
+		r.readFailures++
+		if r.readFailures == 2 {
+			r.log.Warn("TLS certificate files cannot be read; the current certificate keeps serving",
+				"cert_file", r.opts.CertFile, "key_file", r.opts.KeyFile, "err", err)
+		}
 		return false, err
 	}
+	r.readFailures = 0
 	if sum == r.last {
 		r.pending = sum
 		return false, nil

@@ -178,7 +178,14 @@ func TestCheck_BrokenPairKeepsOld(t *testing.T) {
 				t.Errorf("expiry gauge moved to %v on a refused pair", got)
 			}
 			if tt.want == ErrRead {
-				return // a missing file is retried silently
+				// A missing file is retried; warned about once, when
+				// it is still missing at the next check.
+				f.r.Check()
+				f.r.Check()
+				if got := strings.Count(f.log.String(), "cannot be read"); got != 1 {
+					t.Errorf("%d warnings about unreadable files, want 1:\n%s", got, f.log)
+				}
+				return
 			}
 			if got := strings.Count(f.log.String(), "reload refused"); got != 1 {
 				t.Errorf("%d refusal log lines, want 1:\n%s", got, f.log)
