@@ -14,11 +14,13 @@
 // A change is judged once the contents have stayed the same across two
 // checks, so that a renewal caught between writing the certificate and
 // writing the key is not mistaken for a broken pair. A changed pair is
-// accepted only if it is whole: both files parse, the key
-// matches the certificate, and the certificate has not expired. Otherwise the
+// accepted only if it is whole: both files parse, the key matches the
+// certificate, and the certificate has not expired. Otherwise the
 // previous pair keeps serving, one warning is logged for that content, and
 // the failure is counted; the same broken content is not retried or logged
-// again until the files change once more. Connections already established
+// again until the files change once more. Files that cannot be read are
+// retried, with one warning if they are still unreadable at the next check.
+// Connections already established
 // are never touched: only handshakes after a reload see the new pair.
 //
 // The package owns no listener and no TLS policy (versions, cipher suites):
