@@ -15,8 +15,10 @@ import (
 )
 
 // WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1 that
-// the returned clients trust. The AWS SDK sends its default checksums as
-// aws-chunked trailers only over TLS, so tests of that path need it.
+// the returned clients trust, through the server's own TLS policy (TLS 1.2+,
+// HTTP/2 by ALPN, which the returned clients use). The AWS SDK sends its
+// default checksums as aws-chunked trailers only over TLS, so tests of that
+// path need it.
 func WithTLS() Option {
 	return func(s *settings) { s.tls = true }
 }
