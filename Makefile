@@ -14,7 +14,7 @@ unit:
 	./scripts/test.sh unit
 
 e2e:
-	./scripts/test.sh build awscli rclone s3cmd
+	./scripts/test.sh build awscli rclone s3cmd tls
 
 crash:
 	./scripts/test.sh build crash

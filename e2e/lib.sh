@@ -10,6 +10,8 @@
 #   step "upload"; ...; check_eq "$got" "$want" "what"
 #
 # COFFER_BIN selects the binary (default: bin/coffer in the repository).
+# coffer_start passes its arguments on to `coffer server`; with E2E_CACERT set
+# (a CA bundle file) the endpoint is https:// and curl trusts that CA.
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO=$(cd "$E2E_DIR/.." && pwd)
@@ -24,6 +26,7 @@ E2E_PID=
 E2E_CURRENT_STEP=
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/coffer-e2e-$E2E_NAME.XXXXXX")
 E2E_LOG=$E2E_TMP/server.log
+E2E_CACERT=${E2E_CACERT:-}
 
 # Client settings from the caller's environment (a CA bundle, a profile, an
 # endpoint) would change what the clients send; the scripts set their own.
@@ -126,12 +129,13 @@ make_tree() {
 # s3_etag BUCKET KEY prints the object's ETag (without quotes), asked with a
 # SigV4-signed HEAD from curl, independently of the client under test.
 s3_etag() {
-	curl -fsS -I --aws-sigv4 "aws:amz:us-east-1:s3" --user "$E2E_ACCESS_KEY:$E2E_SECRET_KEY" \
+	curl -fsS -I ${E2E_CACERT:+--cacert "$E2E_CACERT"} --aws-sigv4 "aws:amz:us-east-1:s3" --user "$E2E_ACCESS_KEY:$E2E_SECRET_KEY" \
 		-H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$COFFER_ENDPOINT/$1/$2" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p'
 }
 
-# coffer_start starts the server and waits for /health/ready. It picks a
-# free loopback port, retrying on a new port if the server cannot bind.
+# coffer_start [SERVER-FLAGS...] starts the server and waits for
+# /health/ready. It picks a free loopback port, retrying on a new port if the
+# server cannot bind.
 coffer_start() {
 	[[ -x "$COFFER_BIN" ]] || fail "no coffer binary at $COFFER_BIN (build it with: go build -o bin/coffer ./cmd/coffer)"
 	local attempt port
@@ -139,9 +143,10 @@ coffer_start() {
 		port=$(e2e_free_port)
 		COFFER_ADDRESS=127.0.0.1:$port
 		COFFER_ENDPOINT=http://$COFFER_ADDRESS
+		[[ -z "$E2E_CACERT" ]] || COFFER_ENDPOINT=https://$COFFER_ADDRESS
 		say "starting $COFFER_BIN on $COFFER_ADDRESS (attempt $attempt, data $E2E_TMP/data)"
 		COFFER_ROOT_ACCESS_KEY=$E2E_ACCESS_KEY COFFER_ROOT_SECRET_KEY=$E2E_SECRET_KEY \
-			"$COFFER_BIN" server --address "$COFFER_ADDRESS" --data "$E2E_TMP/data" >>"$E2E_LOG" 2>&1 &
+			"$COFFER_BIN" server --address "$COFFER_ADDRESS" --data "$E2E_TMP/data" "$@" >>"$E2E_LOG" 2>&1 &
 		E2E_PID=$!
 		if e2e_wait_ready 30; then
 			say "coffer ready at $COFFER_ENDPOINT (pid $E2E_PID)"
@@ -162,7 +167,7 @@ coffer_start() {
 e2e_wait_ready() {
 	local deadline=$((SECONDS + $1))
 	while ((SECONDS < deadline)); do
-		if curl -fsS -o /dev/null --max-time 1 "$COFFER_ENDPOINT/health/ready" 2>/dev/null; then
+		if curl -fsS -o /dev/null --max-time 1 ${E2E_CACERT:+--cacert "$E2E_CACERT"} "$COFFER_ENDPOINT/health/ready" 2>/dev/null; then
 			return 0
 		fi
 		kill -0 "$E2E_PID" 2>/dev/null || return 1

@@ -26,6 +26,13 @@
 # `put-user-policy --policy-document file://scripts/bench-iam-policy.json`
 # and `create-access-key`) and pass its keys.
 #
+# Each workload can also be measured over HTTPS beside plain HTTP, in the
+# same run: a second local coffer serves a certificate from `coffer tls init`
+# (the client trusts only that CA), every workload runs over HTTP and then
+# over HTTPS (labels ending in -https), and the summary compares them:
+#
+#   BENCH_TLS=1 ./scripts/bench.sh small
+#
 # Any other S3 endpoint, already running, is measured with the same settings
 # by naming it; nothing is started, built for it or downloaded:
 #
@@ -51,6 +58,12 @@
 #                     BENCH_IAM_USER; the local coffer's user is made here)
 #   BENCH_ROUNDS      times the small group runs, interleaved, for medians
 #                     (default 1)
+#   BENCH_TLS         1 to measure each workload over HTTPS too (not together
+#                     with BENCH_IAM_USER)
+#   BENCH_TLS_ENDPOINT, BENCH_CA_BUNDLE, BENCH_TLS_PID
+#                     with BENCH_ENDPOINT and BENCH_TLS: the https endpoint to
+#                     measure beside it, the CA file that signed its
+#                     certificate (default: the system's CAs) and its process
 #
 # Each workload's report is written as JSON to BENCH_RESULTS/NAME-WORKLOAD.json
 # and a summary table is printed at the end, with the load average sampled
@@ -90,6 +103,16 @@ IAM_USER=${BENCH_IAM_USER:-}
 	exit 2
 }
 [[ $IAM_USER == 0 ]] && IAM_USER=""
+TLS=${BENCH_TLS:-}
+[[ -z $TLS || $TLS == 0 || $TLS == 1 ]] || {
+	echo "BENCH_TLS must be 0 or 1" >&2
+	exit 2
+}
+[[ $TLS == 0 ]] && TLS=""
+if [[ -n $TLS && -n $IAM_USER ]]; then
+	echo "BENCH_TLS and BENCH_IAM_USER cannot be combined; run them separately" >&2
+	exit 2
+fi
 ROUNDS=${BENCH_ROUNDS:-1}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
 	echo "BENCH_ROUNDS must be a positive integer" >&2
@@ -102,15 +125,19 @@ COFFER="$ROOT/bin/coffer"
 
 SERVER_PID=""
 DATA_DIR=""
+TLS_SERVER_PID=""
+TLS_DATA_DIR=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-	if [[ -n $SERVER_PID ]]; then
-		kill "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
-	if [[ -n $DATA_DIR ]]; then
-		rm -rf "$DATA_DIR"
-	fi
+	local p
+	for p in "$SERVER_PID" "$TLS_SERVER_PID"; do
+		[[ -n $p ]] || continue
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	for p in "$DATA_DIR" "$TLS_DATA_DIR"; do
+		[[ -z $p ]] || rm -rf "$p"
+	done
 }
 trap cleanup EXIT
 
@@ -153,6 +180,39 @@ start_coffer() {
 	exit 1
 }
 
+# start_coffer_tls starts a second local coffer, on its own data directory,
+# serving HTTPS with a certificate from `coffer tls init`, and waits until
+# /health/ready answers over HTTPS.
+start_coffer_tls() {
+	TLS_DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-tls.XXXXXX")
+	"$COFFER" tls init --dir "$TLS_DATA_DIR/tls" --name localhost --ip 127.0.0.1 >/dev/null
+	CA_BUNDLE=$TLS_DATA_DIR/tls/ca.pem
+	local log="$RESULTS/coffer-server-tls.log" addr="" i
+	: >"$log"
+	"$COFFER" server --address 127.0.0.1:0 --data "$TLS_DATA_DIR/data" \
+		--tls-cert "$TLS_DATA_DIR/tls/cert.pem" --tls-key "$TLS_DATA_DIR/tls/key.pem" >"$log" 2>&1 &
+	TLS_SERVER_PID=$!
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$TLS_SERVER_PID" 2>/dev/null || {
+			echo "the HTTPS coffer exited before becoming ready; its log:" >&2
+			cat "$log" >&2
+			exit 1
+		}
+		if [[ -z $addr ]]; then
+			addr=$(sed -n 's/.*msg="coffer started".* address=\([^ ]*\).*/\1/p' "$log" | head -n1)
+		fi
+		if [[ -n $addr ]] && curl -fsS -o /dev/null --cacert "$CA_BUNDLE" "https://$addr/health/ready" 2>/dev/null; then
+			TLS_ENDPOINT="https://$addr"
+			TLS_PID=$TLS_SERVER_PID
+			return
+		fi
+		sleep 0.1
+	done
+	echo "the HTTPS coffer did not become ready in 30s; its log:" >&2
+	cat "$log" >&2
+	exit 1
+}
+
 # stop_coffer stops the local coffer gracefully and waits for it to exit.
 stop_coffer() {
 	kill "$SERVER_PID"
@@ -174,7 +234,15 @@ add_bench_user() {
 
 USER_ACCESS_KEY=""
 USER_SECRET_KEY=""
+TLS_ENDPOINT=""
+TLS_PID=""
+CA_BUNDLE=""
 if [[ -n ${BENCH_ENDPOINT:-} ]]; then
+	if [[ -n $TLS ]]; then
+		TLS_ENDPOINT=${BENCH_TLS_ENDPOINT:?BENCH_TLS_ENDPOINT is required with BENCH_ENDPOINT and BENCH_TLS}
+		CA_BUNDLE=${BENCH_CA_BUNDLE:-}
+		TLS_PID=${BENCH_TLS_PID:-}
+	fi
 	ENDPOINT=$BENCH_ENDPOINT
 	ACCESS_KEY=${BENCH_ACCESS_KEY:?BENCH_ACCESS_KEY is required with BENCH_ENDPOINT}
 	SECRET_KEY=${BENCH_SECRET_KEY:?BENCH_SECRET_KEY is required with BENCH_ENDPOINT}
@@ -193,6 +261,9 @@ else
 	if [[ -n $IAM_USER ]]; then
 		add_bench_user
 	fi
+	if [[ -n $TLS ]]; then
+		start_coffer_tls
+	fi
 fi
 
 FAILED=0
@@ -202,12 +273,19 @@ AS=root
 
 # run LABEL ARGS... runs one `coffer bench` workload as $AS and keeps its
 # JSON report in $RESULTS/$NAME-LABEL.json, with the load average and the
-# identity beside it.
+# identity beside it. With SCHEME=https it measures the HTTPS endpoint;
+# with WITH_PID=1 it samples the measured server's memory.
 run() {
 	local label=$1
 	shift
 	local out="$RESULTS/$NAME-$label.json"
 	LABELS+=("$label")
+	local endpoint=$ENDPOINT pid=$PID extra=()
+	if [[ ${SCHEME:-http} == https ]]; then
+		endpoint=$TLS_ENDPOINT pid=$TLS_PID
+		[[ -z $CA_BUNDLE ]] || extra+=(--ca-bundle "$CA_BUNDLE")
+	fi
+	[[ -z ${WITH_PID:-} ]] || extra+=(--server-pid "$pid")
 	local load ak=$ACCESS_KEY sk=$SECRET_KEY
 	if [[ $AS == iam ]]; then
 		ak=$USER_ACCESS_KEY
@@ -216,7 +294,7 @@ run() {
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "== $NAME $label as $AS (load $load)" >&2
 	if ! AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk \
-		"$COFFER" bench --endpoint "$ENDPOINT" --json "$@" >"$out.tmp"; then
+		"$COFFER" bench --endpoint "$endpoint" --json "${extra[@]}" "$@" >"$out.tmp"; then
 		echo "   $label reported failures (see $out)" >&2
 		FAILED=1
 	fi
@@ -226,6 +304,17 @@ run() {
 		FAILED=1
 	}
 	rm -f "$out.tmp"
+}
+
+# run_both LABEL ARGS... runs a workload over HTTP and, with BENCH_TLS, then
+# over HTTPS as LABEL-https, so that both meet the same machine state.
+run_both() {
+	local label=$1
+	shift
+	SCHEME=http run "$label" "$@"
+	if [[ -n $TLS ]]; then
+		SCHEME=https run "$label-https" "$@"
+	fi
 }
 
 # small_workload WORKLOAD C SUFFIX [IDENTITIES...] runs one small workload
@@ -238,7 +327,7 @@ small_workload() {
 	[[ $w == put ]] || objects=(--objects 1000)
 	for as in "$@"; do
 		AS=$as
-		run "$w-4KiB-c$c$suffix${IAM_USER:+-$as}" --workload "$w" --size 4KiB --concurrency "$c" \
+		run_both "$w-4KiB-c$c$suffix${IAM_USER:+-$as}" --workload "$w" --size 4KiB --concurrency "$c" \
 			--duration "$DURATION" --warmup "$WARMUP" "${objects[@]}"
 	done
 	AS=root
@@ -269,15 +358,15 @@ if wanted small; then
 	done
 fi
 if wanted large; then
-	run put-64MiB-c4 --workload put --size 64MiB --concurrency 4 --duration "$DURATION"
-	run get-64MiB-c4 --workload get --size 64MiB --concurrency 4 --duration "$DURATION" --objects 8
+	run_both put-64MiB-c4 --workload put --size 64MiB --concurrency 4 --duration "$DURATION"
+	run_both get-64MiB-c4 --workload get --size 64MiB --concurrency 4 --duration "$DURATION" --objects 8
 fi
 if wanted list; then
-	run list-10k --workload list --objects 10000 --max-keys 1000 --concurrency 1 --duration "$DURATION"
+	run_both list-10k --workload list --objects 10000 --max-keys 1000 --concurrency 1 --duration "$DURATION"
 fi
 if wanted memory; then
-	if [[ -n $PID ]]; then
-		run memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64 --server-pid "$PID"
+	if [[ -n $PID && ( -z $TLS || -n $TLS_PID ) ]]; then
+		WITH_PID=1 run_both memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64
 	else
 		echo "== $NAME memory skipped: no BENCH_PID to sample" >&2
 	fi
@@ -329,6 +418,21 @@ if [[ -n $IAM_USER && ${#SMALL_BASES[@]} -gt 0 ]]; then
 		r=$(median "${root_ops[@]}")
 		u=$(median "${user_ops[@]}")
 		awk -v b="$base" -v r="$r" -v u="$u" 'BEGIN {printf "%-22s %12.0f %12.0f %8.3f\n", b, r, u, (r > 0 ? u / r : 0)}'
+	done
+fi
+
+if [[ -n $TLS ]]; then
+	echo
+	echo "HTTPS vs HTTP, same workloads interleaved (ratio > 1: HTTPS faster):"
+	printf '%-26s %12s %12s %8s %10s %10s\n' workload "http ops/s" "https ops/s" ratio "http MiB/s" "https MiB/s"
+	for label in "${LABELS[@]}"; do
+		[[ $label == *-https ]] && continue
+		h="$RESULTS/$NAME-$label.json" s="$RESULTS/$NAME-$label-https.json"
+		[[ -e $h && -e $s ]] || continue
+		jq -rn --slurpfile h "$h" --slurpfile s "$s" --arg l "$label" \
+			'[$l, $h[0].operations[0].ops_per_sec, $s[0].operations[0].ops_per_sec,
+			  $h[0].operations[0].mib_per_sec, $s[0].operations[0].mib_per_sec] | @tsv' |
+			awk -F'\t' '{printf "%-26s %12.0f %12.0f %8.3f %10.1f %10.1f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
 	done
 fi
 exit "$FAILED"

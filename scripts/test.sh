@@ -6,7 +6,8 @@
 #   ./scripts/test.sh                 everything
 #   ./scripts/test.sh unit awscli     only the named stages
 #
-# Stages: deps fmt lint vet unit build awscli rclone s3cmd crash.
+# Stages: deps fmt lint vet unit build awscli rclone s3cmd tls crash.
+# tls runs the clients over HTTPS with a CA from `coffer tls init` (e2e/tls.sh).
 # COFFER_SOAK=1 adds a long crash soak (many more kill -9 rounds).
 # Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd) are installed with
 # apt-get on Debian-like systems; nothing is downloaded from anywhere else.
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-ALL_STAGES=(deps fmt lint vet unit build awscli rclone s3cmd crash)
+ALL_STAGES=(deps fmt lint vet unit build awscli rclone s3cmd tls crash)
 if (($# > 0)); then
 	STAGES=("$@")
 else
@@ -92,13 +93,14 @@ deps() {
 	command -v gcc >/dev/null || pkgs+=(gcc libc6-dev)
 	command -v curl >/dev/null || pkgs+=(curl ca-certificates)
 	if wanted lint; then command -v shellcheck >/dev/null || pkgs+=(shellcheck); fi
-	if wanted awscli; then
+	if wanted awscli || wanted tls; then
 		command -v aws >/dev/null || pkgs+=(awscli)
 		# boto3 drives the aws-chunked trailer checks in e2e/awscli.sh.
 		{ command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; } || pkgs+=(python3-boto3)
 	fi
-	if wanted rclone; then command -v rclone >/dev/null || pkgs+=(rclone); fi
-	if wanted s3cmd; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
+	if wanted rclone || wanted tls; then command -v rclone >/dev/null || pkgs+=(rclone); fi
+	if wanted s3cmd || wanted tls; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
+	if wanted tls; then command -v openssl >/dev/null || pkgs+=(openssl); fi
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}" || return 1
 	fi
@@ -178,11 +180,11 @@ wanted lint && stage lint lint
 wanted vet && stage vet vet
 wanted unit && stage unit unit
 BUILT=0
-if wanted build || wanted awscli || wanted rclone || wanted s3cmd || wanted crash; then
+if wanted build || wanted awscli || wanted rclone || wanted s3cmd || wanted tls || wanted crash; then
 	stage build build
 	[[ -x bin/coffer && -x bin/crash && "${SUMMARY[-1]}" == PASS* ]] && BUILT=1
 fi
-for s in awscli rclone s3cmd; do
+for s in awscli rclone s3cmd tls; do
 	wanted "$s" || continue
 	if ((BUILT)); then stage "$s" e2e "$s"; else skip_stage "$s" "no binary: build failed"; fi
 done

@@ -7,6 +7,9 @@
 //	                        create an account on a running coffer
 //	coffer account list --endpoint URL [--json]
 //	                        list its accounts (see coffer account -help)
+//	coffer tls init --dir DIR [--name HOST]... [--ip ADDR]... [--days N]
+//	                        create a local CA and a server certificate for
+//	                        --tls-cert/--tls-key (see coffer tls init -help)
 //	coffer version          print the version
 //	coffer help             print this help
 //

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,6 +32,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
 	"github.com/coffer-s3/coffer/internal/stsapi"
+	"github.com/coffer-s3/coffer/internal/tlsreload"
 )
 
 // Subdirectories and files of the data directory.
@@ -81,7 +83,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return errors.Join(err, app.close())
 	}
 	log.Info("coffer started", "version", version(), "address", app.server.Addr().String(),
-		"data", cfg.DataDir, "region", cfg.Region, "root_access_key", root.AccessKey)
+		"tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region, "root_access_key", root.AccessKey)
 	if started != nil {
 		started(app.server.Addr())
 	}
@@ -101,6 +103,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	})
 	// Delete the records of STS sessions a day after they expire.
 	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
+	if app.certs != nil {
+		// Serve renewed certificates as their files change.
+		gc.Go(func() { app.certs.Run(gcCtx) })
+	}
 
 	err = app.server.Run(ctx)
 	stopGC()
@@ -140,6 +146,7 @@ type app struct {
 	keyring *sse.Keyring
 	objects *object.Service
 	iam     *iam.Store
+	certs   *tlsreload.Reloader // nil without TLS
 	server  *server.Server
 }
 
@@ -178,6 +185,16 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, err
 	}
 
+	var getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error) // nil: plain HTTP
+	if cfg.TLS() {
+		a.certs, err = tlsreload.New(tlsreload.Options{CertFile: cfg.TLSCertFile, KeyFile: cfg.TLSKeyFile,
+			Clock: clk, Logger: log.With("component", "tlsreload"), Registerer: reg})
+		if err != nil {
+			return nil, err
+		}
+		getCert = a.certs.GetCertificate
+	}
+
 	// The verifier needs the handler's virtual-host parsing (for SigV2)
 	// and the handler needs the verifier, so the verifier asks the handler
 	// through a closure that runs only once both exist.
@@ -198,6 +215,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Logger:     log.With("component", "s3api"),
 		Clock:      clk,
 		Observe:    m.Observe,
+		RequireTLS: cfg.RequireTLS,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)
@@ -232,6 +250,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,
+
+		GetCertificate: getCert,
 	})
 	if err != nil {
 		return nil, err

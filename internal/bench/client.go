@@ -35,7 +35,7 @@ func newTransport(cfg *Config) *http.Transport {
 		ReadBufferSize:        64 << 10,
 		// Skipping verification is what --insecure asks for: servers under
 		// test often have self-signed certificates.
-		TLSClientConfig: &tls.Config{InsecureSkipVerify: cfg.Insecure},
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: cfg.Insecure, RootCAs: cfg.RootCAs},
 	}
 }
 

@@ -1,9 +1,13 @@
 package bench
 
 import (
+	"io"
 	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/coffer-s3/coffer/internal/certgen"
 	"github.com/coffer-s3/coffer/internal/coffertest"
 )
 
@@ -35,5 +39,45 @@ func TestRun_serverMemory(t *testing.T) {
 	}
 	if m := r.ServerMemory; m == nil || m.PID != cfg.ServerPID || m.PeakRSSMiB <= 0 || m.HWMMiB < m.PeakRSSMiB || m.Samples == 0 {
 		t.Errorf("server memory = %+v, want a positive peak at most VmHWM", m)
+	}
+}
+
+// TestRun_https measures a coffer serving HTTPS, trusting only its
+// certificate, and checks that an untrusted endpoint fails to set up.
+func TestRun_https(t *testing.T) {
+	srv := coffertest.Start(t, coffertest.WithTLS())
+	cfg := fakeConfig(srv.Endpoint, WorkloadGet)
+	cfg.AccessKey, cfg.SecretKey, cfg.Region = srv.AccessKey, srv.SecretKey, coffertest.Region
+	cfg.RootCAs = srv.RootCAs()
+	r, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run over https: %v", err)
+	}
+	if n := r.ErrorCount(); n != 0 {
+		t.Errorf("%d errors over https", n)
+	}
+	cfg.RootCAs = nil
+	if _, err := Run(t.Context(), cfg); err == nil {
+		t.Error("Run against an untrusted certificate succeeded")
+	}
+}
+
+func TestCABundleFlag(t *testing.T) {
+	dir := t.TempDir()
+	ca, err := certgen.NewCA("bench", time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "bad.pem")
+	os.WriteFile(good, ca.CertPEM, 0o644)
+	os.WriteFile(bad, []byte("nothing"), 0o644)
+	var o options
+	if err := newFlagSet(&o, io.Discard).Parse([]string{"--ca-bundle", good}); err != nil || o.cfg.RootCAs == nil {
+		t.Errorf("--ca-bundle %s: %v, pool %v", good, err, o.cfg.RootCAs)
+	}
+	for _, p := range []string{bad, filepath.Join(dir, "missing.pem")} {
+		if err := newFlagSet(&o, io.Discard).Parse([]string{"--ca-bundle", p}); err == nil {
+			t.Errorf("--ca-bundle %s accepted", p)
+		}
 	}
 }

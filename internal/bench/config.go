@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -73,6 +74,9 @@ type Config struct {
 	Keep bool
 	// Insecure skips TLS certificate verification.
 	Insecure bool
+	// RootCAs, if set, are the only CAs trusted for an https endpoint
+	// (for example ca.pem from `coffer tls init`); nil means the system's.
+	RootCAs *x509.CertPool
 	// Checksum sends a CRC32 checksum with every upload.
 	Checksum bool
 	// SignPayload signs upload bodies with their SHA-256 instead of sending

@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -87,6 +89,12 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "print the report as one JSON object instead of a table")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the uploaded objects and the bucket")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification")
+	fs.Func("ca-bundle", "trust only the CA certificates in this PEM `file` for an https endpoint (for example ca.pem from coffer tls init)",
+		func(path string) error {
+			pool, err := loadCABundle(path)
+			c.RootCAs = pool
+			return err
+		})
 	fs.BoolVar(&c.Checksum, "checksum", false, "send a CRC32 checksum with every upload (computed by the client)")
 	fs.BoolVar(&c.SignPayload, "sign-payload", false, "sign upload bodies with SHA-256 instead of UNSIGNED-PAYLOAD (costs client CPU on http)")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "sample VmRSS and VmHWM of local process `PID` during the run and report its peak memory")
@@ -113,6 +121,7 @@ Examples:
   coffer bench --endpoint http://127.0.0.1:9000 --workload get --objects 500 --count 10000 --json
   coffer bench --endpoint http://127.0.0.1:9000 --workload multipart --size 64MiB --part-size 8MiB
   coffer bench --endpoint https://s3.local --insecure --workload mixed --mix put=20,get=70,delete=10
+  coffer bench --endpoint https://127.0.0.1:9000 --ca-bundle coffer-tls/ca.pem --workload get
   coffer bench --endpoint http://127.0.0.1:9000 --workload put --server-pid $(pidof coffer)
 
 Credentials default to $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY.
@@ -167,4 +176,17 @@ func parseArgs(fs *flag.FlagSet, o *options, args []string, getenv func(string) 
 		c.SecretKey = getenv("AWS_SECRET_ACCESS_KEY")
 	}
 	return c.Validate()
+}
+
+// loadCABundle reads a PEM file of CA certificates into a pool.
+func loadCABundle(path string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("%s: no PEM certificate", path)
+	}
+	return pool, nil
 }

@@ -2,11 +2,11 @@ package coffertest
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -102,23 +102,20 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		tb.Fatalf("coffertest: %v", err)
 	}
 	s := &Server{AccessKey: root.AccessKey, SecretKey: root.SecretKey, DataDir: cfg.DataDir, Clock: st.clock, tb: tb}
-	var ln net.Listener
+	var getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)
 	scheme := "http://"
 	if st.tls {
 		cert, roots, err := selfSigned()
 		if err != nil {
 			tb.Fatalf("coffertest: %v", err)
 		}
-		if ln, err = tlsListener(cert); err != nil {
-			tb.Fatalf("coffertest: %v", err)
-		}
+		// The server's own TLS path (its versions, suites and h2 by
+		// ALPN), as --tls-cert gives it, with a fixed certificate.
+		getCert = func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &cert, nil }
 		s.roots, scheme = roots, "https://"
 	}
-	objects, err := s.build(cfg, st, ln)
+	objects, err := s.build(cfg, st, getCert)
 	if err != nil {
-		if ln != nil {
-			ln.Close()
-		}
 		s.closeStores()
 		tb.Fatalf("coffertest: %v", err)
 	}
@@ -151,7 +148,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 }
 
 // build constructs the components the way cmd/coffer does.
-func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *object.Service, err error) {
+func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)) (_ *object.Service, err error) {
 	log := st.logger
 	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
@@ -210,7 +207,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 		return nil, err
 	}
 	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
-		Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, Listener: ln})
+		Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert})
 	return objects, err
 }
 

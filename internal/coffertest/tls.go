@@ -15,8 +15,10 @@ import (
 )
 
 // WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1 that
-// the returned clients trust. The AWS SDK sends its default checksums as
-// aws-chunked trailers only over TLS, so tests of that path need it.
+// the returned clients trust, through the server's own TLS policy (TLS 1.2+,
+// HTTP/2 by ALPN, which the returned clients use). The AWS SDK sends its
+// default checksums as aws-chunked trailers only over TLS, so tests of that
+// path need it.
 func WithTLS() Option {
 	return func(s *settings) { s.tls = true }
 }
@@ -54,15 +56,6 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool, nil
 }
 
-// tlsListener listens on 127.0.0.1:0 with cert.
-func tlsListener(cert tls.Certificate) (net.Listener, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	return tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
-}
-
 // HTTPClient returns an http.Client for the server: it trusts the server's
 // certificate when it serves TLS.
 func (s *Server) HTTPClient() *http.Client {
@@ -79,3 +72,7 @@ func (s *Server) transport() *http.Transport {
 	}
 	return t
 }
+
+// RootCAs returns a pool that trusts the server's certificate, or nil when
+// it serves plain HTTP.
+func (s *Server) RootCAs() *x509.CertPool { return s.roots }

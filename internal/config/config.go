@@ -76,6 +76,21 @@ type Config struct {
 	// 2023 (default true). A bucket's own configuration, once its owner
 	// changes it, wins.
 	DefaultBlockPublicAccess bool
+	// TLSCertFile and TLSKeyFile, if set, are PEM files of the server
+	// certificate (leaf first, then any intermediates) and its private
+	// key: the main listener then serves HTTPS only. Both or neither.
+	// The files are re-read when they change (package tlsreload).
+	TLSCertFile string
+	TLSKeyFile  string
+	// HealthAddress, if set, is a host:port of a second, plain-HTTP
+	// listener that serves only /health/* and /metrics, for probes that
+	// cannot speak TLS or trust the server's CA.
+	HealthAddress string
+	// RequireTLS refuses S3 requests that did not arrive over TLS with
+	// 403 AccessDenied, as a bucket policy denying aws:SecureTransport
+	// false would. It needs TLSCertFile: coffer only knows a request was
+	// encrypted if it terminated the TLS itself.
+	RequireTLS bool
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -96,6 +111,9 @@ func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
 
 // LogValue implements slog.LogValuer.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// TLS reports whether the main listener serves HTTPS.
+func (c Config) TLS() bool { return c.TLSCertFile != "" }
 
 // Default returns the configuration of `coffer server` with no flags and no
 // environment.
@@ -163,6 +181,18 @@ func (c Config) Validate() error {
 	if c.DebugAddress != "" {
 		if _, _, err := net.SplitHostPort(c.DebugAddress); err != nil {
 			return bad("debug address %q: %v", c.DebugAddress, err)
+		}
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return bad("--tls-cert and --tls-key must be set together")
+	}
+	if c.RequireTLS && !c.TLS() {
+		return bad("--require-tls needs --tls-cert and --tls-key: coffer can only require TLS it terminates itself " +
+			"(behind a TLS-terminating proxy, enforce HTTPS at the proxy instead)")
+	}
+	if c.HealthAddress != "" {
+		if _, _, err := net.SplitHostPort(c.HealthAddress); err != nil {
+			return bad("health address %q: %v", c.HealthAddress, err)
 		}
 	}
 	if c.MaxHeaderBytes < 8<<10 {

@@ -39,6 +39,10 @@ var envVars = []envVar{
 		c.DefaultBlockPublicAccess = b
 		return err
 	}},
+	{"COFFER_TLS_CERT", func(c *Config, v string) error { c.TLSCertFile = v; return nil }},
+	{"COFFER_TLS_KEY", func(c *Config, v string) error { c.TLSKeyFile = v; return nil }},
+	{"COFFER_HEALTH_ADDRESS", func(c *Config, v string) error { c.HealthAddress = v; return nil }},
+	{"COFFER_REQUIRE_TLS", func(c *Config, v string) (err error) { c.RequireTLS, err = strconv.ParseBool(v); return err }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -115,6 +119,13 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"serve Go profiles under /debug/pprof/ on this `host:port`, unauthenticated; keep it on loopback; empty: off ($COFFER_DEBUG_ADDRESS)")
 	fs.BoolVar(&c.DefaultBlockPublicAccess, "default-block-public-access", c.DefaultBlockPublicAccess,
 		"give new buckets a Block Public Access configuration with all four flags on ($COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS)")
+	fs.StringVar(&c.TLSCertFile, "tls-cert", c.TLSCertFile,
+		"serve HTTPS with this PEM certificate `file` (leaf first, then intermediates); re-read when it changes; needs --tls-key ($COFFER_TLS_CERT)")
+	fs.StringVar(&c.TLSKeyFile, "tls-key", c.TLSKeyFile, "PEM private key `file` of --tls-cert ($COFFER_TLS_KEY)")
+	fs.StringVar(&c.HealthAddress, "health-address", c.HealthAddress,
+		"also serve /health/* and /metrics over plain HTTP on this `host:port`; empty: off ($COFFER_HEALTH_ADDRESS)")
+	fs.BoolVar(&c.RequireTLS, "require-tls", c.RequireTLS,
+		"answer 403 AccessDenied to any S3 request not made over TLS; needs --tls-cert ($COFFER_REQUIRE_TLS)")
 	return fs
 }
 

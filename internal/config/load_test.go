@@ -92,6 +92,23 @@ func TestLoad(t *testing.T) {
 			env:  map[string]string{"COFFER_MASTER_KEY": "1:00"},
 			want: withDefaults(func(c *Config) { c.MasterKey = "1:00" }),
 		},
+		{
+			name: "TLS from env",
+			env: map[string]string{"COFFER_TLS_CERT": "/etc/coffer/cert.pem", "COFFER_TLS_KEY": "/etc/coffer/key.pem",
+				"COFFER_HEALTH_ADDRESS": "127.0.0.1:9001", "COFFER_REQUIRE_TLS": "true"},
+			want: withDefaults(func(c *Config) {
+				c.TLSCertFile, c.TLSKeyFile = "/etc/coffer/cert.pem", "/etc/coffer/key.pem"
+				c.HealthAddress, c.RequireTLS = "127.0.0.1:9001", true
+			}),
+		},
+		{
+			name: "TLS flags",
+			args: []string{"-tls-cert", "c.pem", "-tls-key", "k.pem", "-health-address", "127.0.0.1:0", "-require-tls"},
+			want: withDefaults(func(c *Config) {
+				c.TLSCertFile, c.TLSKeyFile = "c.pem", "k.pem"
+				c.HealthAddress, c.RequireTLS = "127.0.0.1:0", true
+			}),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +144,11 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad region", args: []string{"-region", "US East"}, want: ErrInvalid},
 		{name: "bad domain", args: []string{"-domain", "http://s3.example.com"}, want: ErrInvalid},
 		{name: "zero shutdown timeout", args: []string{"-shutdown-timeout", "0s"}, want: ErrInvalid},
+		{name: "cert without key", args: []string{"-tls-cert", "c.pem"}, want: ErrInvalid},
+		{name: "key without cert", env: map[string]string{"COFFER_TLS_KEY": "k.pem"}, want: ErrInvalid},
+		{name: "require TLS without TLS", args: []string{"-require-tls"}, want: ErrInvalid},
+		{name: "bad env bool", env: map[string]string{"COFFER_REQUIRE_TLS": "maybe"}, want: ErrUsage},
+		{name: "bad health address", args: []string{"-health-address", "9001"}, want: ErrInvalid},
 		{name: "tiny header limit", args: []string{"-max-header-bytes", "100"}, want: ErrInvalid},
 		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}

@@ -107,6 +107,11 @@ var rules = []rule{
 		tree("internal/iam", "internal/meta", "internal/blob", "internal/object")},
 	{"stores sit below the service", tree("internal/meta", "internal/blob"),
 		tree("internal/object", "internal/s3api", "internal/sigv4", "internal/iam", "internal/server")},
+	// Certificates are files and crypto: no listener, no TLS policy (the
+	// server's), no store.
+	{"tlsreload reads only files and the clock", tree("internal/tlsreload"),
+		func(dep string) bool { return ours(dep) && dep != module+"/internal/clock" }},
+	{"certgen imports nothing of ours", tree("internal/certgen"), ours},
 	{"only cmd/coffer and the test harness import server",
 		func(pkg string) bool {
 			return !under(pkg, "cmd/coffer") && !under(pkg, "internal/coffertest") && !under(pkg, "internal/server")
@@ -162,6 +167,9 @@ func TestRulesCatchViolations(t *testing.T) {
 		{module + "/internal/policy", module + "/internal/clock", true},
 		{module + "/internal/policy", "net/http", true},
 		{module + "/internal/policy", "encoding/json", false},
+		{module + "/internal/tlsreload", module + "/internal/server", true},
+		{module + "/internal/tlsreload", module + "/internal/clock", false},
+		{module + "/internal/certgen", module + "/internal/clock", true},
 	}
 	for _, tt := range tests {
 		got := false

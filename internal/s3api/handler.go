@@ -44,6 +44,11 @@ type Options struct {
 	// written, with the operation name (for example "PutObject"), the HTTP
 	// status and the elapsed time.
 	Observe func(op string, status int, elapsed time.Duration)
+	// RequireTLS answers every request that did not arrive over TLS
+	// (r.TLS is nil) with 403 AccessDenied, before authentication, as a
+	// bucket policy denying aws:SecureTransport false would on every
+	// bucket. The operator's switch (--require-tls) above all policies.
+	RequireTLS bool
 }
 
 // Errors New returns for incomplete Options.
@@ -63,6 +68,8 @@ type Handler struct {
 	log      *slog.Logger
 	clock    clock.Clock
 	observe  func(op string, status int, elapsed time.Duration)
+	// requireTLS refuses plain-HTTP requests (Options.RequireTLS).
+	requireTLS bool
 	// xmlBufs holds *[]byte response buffers for the bodies that render
 	// themselves.
 	xmlBufs sync.Pool
@@ -87,6 +94,8 @@ func New(opts Options) (*Handler, error) {
 		log:      opts.Logger,
 		clock:    opts.Clock,
 		observe:  opts.Observe,
+
+		requireTLS: opts.RequireTLS,
 	}
 	h.xmlBufs.New = func() any { return new([]byte) }
 	if h.region == "" {
@@ -191,6 +200,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve runs the pipeline: authenticate, check the route, authorize, then
 // the operation's handler.
 func (h *Handler) serve(w http.ResponseWriter, req *request) error {
+	if h.requireTLS && req.r.TLS == nil {
+		h.log.InfoContext(req.r.Context(), "access denied",
+			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key,
+			"reason", "request not made over TLS and the server requires TLS (--require-tls)")
+		return errAccessDenied
+	}
 	if req.route.Op == OpPreflight {
 		// Browsers send preflights without credentials; the bucket's
 		// CORS rules alone decide the answer.

@@ -26,6 +26,7 @@ func (s *Server) routes() http.Handler {
 		PathReady:   http.HandlerFunc(s.ready),
 		PathMetrics: metricsHandler,
 	}
+	s.endpoints = endpoints
 	s3 := s.opts.Handler
 	if s.opts.Metrics != nil {
 		s3 = countInflight(s.opts.Metrics, s3)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,6 +54,10 @@ type Options struct {
 	// are open). Nil means always ready. /health/ready answers 503 when it
 	// returns an error, and always while shutting down.
 	Ready func() error
+	// GetCertificate, if set, makes the listener serve TLS (see tls.go
+	// for the policy), asking it for the certificate at every handshake:
+	// pass a tlsreload.Reloader's method. Nil serves plain HTTP.
+	GetCertificate func(*tls.ClientHelloInfo) (*tls.Certificate, error)
 }
 
 // Errors of the server lifecycle.
@@ -78,6 +83,11 @@ type Server struct {
 	ln      net.Listener
 	debug   *http.Server // nil unless Config.DebugAddress is set
 	debugLn net.Listener
+	// health serves /health/* and /metrics in plain HTTP; nil unless
+	// Config.HealthAddress is set.
+	health    *http.Server
+	healthLn  net.Listener
+	endpoints map[string]http.Handler
 }
 
 // New returns a Server for opts. It does not listen yet.
@@ -128,8 +138,11 @@ func (s *Server) Start() error {
 	if err := s.startDebug(); err != nil {
 		return errors.Join(err, ln.Close())
 	}
-	s.ln = ln
-	s.log.Info("listening", "address", ln.Addr().String())
+	if err := s.startHealth(s.endpoints); err != nil {
+		return errors.Join(err, ln.Close(), s.closeDebug())
+	}
+	s.ln = s.tlsListener(ln)
+	s.log.Info("listening", "address", ln.Addr().String(), "tls", s.opts.GetCertificate != nil)
 	return nil
 }
 
@@ -178,6 +191,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	defer cancel()
 	start := time.Now()
 	err := s.http.Shutdown(ctx)
+	if err := s.closeHealth(); err != nil {
+		s.log.Warn("closing health listener", "err", err)
+	}
 	if err == nil {
 		s.handlers.Wait()
 		s.log.Info("shut down", "elapsed", time.Since(start))
