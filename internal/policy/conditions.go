@@ -49,10 +49,10 @@ type condFamily struct {
 	// date marks the Date operators, whose values IAM checks when a
 	// policy is set (checkConditionValues).
 	date bool
-	// like marks StringLike and ArnLike (and their negations), whose
-	// values are wildcard patterns: text from a policy variable must stay
-	// literal there (compileLikeVariables).
-	like bool
+	// patterns, for StringLike and ArnLike (and their negations), compiles
+	// values that held policy variables as wildcard patterns in which the
+	// variables' text (${*}, ${?} and ${$} included) is literal.
+	patterns func(want [][]pelem) (condMatcher, error)
 }
 
 // condOperator is a parsed operator name.
@@ -121,9 +121,9 @@ func lookupCondFamily(base string) (condFamily, bool) {
 	case "StringNotEqualsIgnoreCase":
 		return condFamily{compile: compileStringEqualsIgnoreCase, negated: true}, true
 	case "StringLike":
-		return condFamily{compile: compileStringLike, like: true}, true
+		return condFamily{compile: compileStringLike, patterns: stringLikePatterns}, true
 	case "StringNotLike":
-		return condFamily{compile: compileStringLike, negated: true, like: true}, true
+		return condFamily{compile: compileStringLike, negated: true, patterns: stringLikePatterns}, true
 	case "NumericEquals":
 		return condFamily{compile: numericCompiler(cmpEQ)}, true
 	case "NumericNotEquals":
@@ -158,9 +158,9 @@ func lookupCondFamily(base string) (condFamily, bool) {
 		return condFamily{compile: compileIPAddress, negated: true}, true
 	case "ArnEquals", "ArnLike":
 		// "The ArnEquals and ArnLike condition operators behave identically."
-		return condFamily{compile: compileArnLike, like: true}, true
+		return condFamily{compile: compileArnLike, patterns: arnLikePatterns}, true
 	case "ArnNotEquals", "ArnNotLike":
-		return condFamily{compile: compileArnLike, negated: true, like: true}, true
+		return condFamily{compile: compileArnLike, negated: true, patterns: arnLikePatterns}, true
 	}
 	return condFamily{}, false
 }
