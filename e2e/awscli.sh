@@ -5,9 +5,11 @@
 # presigned URLs fetched with curl, boto3 with checksum trailers, boto3
 # signing with SigV2, `aws sts` / `aws iam` as the account root (users, keys,
 # groups, MFA devices, roles, inline and managed policies, the policy
-# simulator, session tokens), a second account made with `coffer account create` used
-# through the aws CLI, and bucket policies with Block Public Access (bucket and
-# account level through `aws s3control`), with anonymous requests from curl.
+# simulator, a malformed condition refused, the root user's own access
+# keys, session tokens), a second account made with `coffer account create`
+# used through the aws CLI, and bucket policies with Block Public Access
+# (bucket and account level through `aws s3control`), with anonymous
+# requests from curl.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -527,6 +529,29 @@ a iam delete-policy --policy-arn "$pol_arn"
 a iam delete-role --role-name e2e-app
 expect_fail "get-role after delete-role" a iam get-role --role-name e2e-app
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchEntity" "a deleted role is NoSuchEntity"
+
+step "iam refuses a policy whose Date condition is not a date"
+cat >"$W/baddate.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"tomorrow"}}}]}
+JSON
+expect_fail "create-policy with a Date condition on a non-date" a iam create-policy --policy-name e2e-baddate --policy-document "file://$W/baddate.json"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "MalformedPolicyDocument" "a non-date Date value is MalformedPolicyDocument"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "The policy failed legacy parsing" "with IAM's message"
+expect_fail "get-policy of the refused policy" a iam get-policy --policy-arn arn:aws:iam::000000000000:policy/e2e-baddate
+
+step "the root user's own access keys: create-access-key without --user-name, use, deactivate, delete"
+read -r ROOT2_KEY ROOT2_SECRET < <(a iam create-access-key --query '[AccessKey.AccessKeyId,AccessKey.SecretAccessKey]' --output text)
+check_contains "$ROOT2_KEY" AKIA "create-access-key as root returns an AKIA key"
+as_root2() { AWS_ACCESS_KEY_ID=$ROOT2_KEY AWS_SECRET_ACCESS_KEY=$ROOT2_SECRET a "$@"; }
+check_eq "$(as_root2 sts get-caller-identity --query Arn --output text)" "arn:aws:iam::000000000000:root" "the new key signs as the root user"
+as_root2 s3 ls >/dev/null
+check_eq "$(a iam list-access-keys --query 'length(AccessKeyMetadata)' --output json)" 2 "list-access-keys lists both root keys"
+expect_fail "a third root key" a iam create-access-key
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "LimitExceeded" "a third root key is LimitExceeded"
+a iam update-access-key --access-key-id "$ROOT2_KEY" --status Inactive
+expect_fail "an inactive root key" as_root2 sts get-caller-identity
+a iam delete-access-key --access-key-id "$ROOT2_KEY"
+check_eq "$(a iam list-access-keys --query 'length(AccessKeyMetadata)' --output json)" 1 "the configured root key remains"
 
 step "sts get-session-token and get-access-key-info"
 read -r sak ssk stok sexp < <(a sts get-session-token --duration-seconds 900 \

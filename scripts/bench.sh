@@ -19,11 +19,11 @@
 # The user's inline policy is scripts/bench-iam-policy.json: five statements
 # with conditions (aws:SourceIp, s3:prefix, aws:CurrentTime, s3:x-amz-acl,
 # aws:SecureTransport), all of which the benchmark's requests pass. For the
-# local coffer the script makes the user itself: it stops the server after
-# its first start, creates the user, policy and key in the stopped data
-# directory with scripts/benchuser, and starts the server again. For another
-# endpoint, make the user there (for example with `aws iam create-user`,
-# `put-user-policy --policy-document file://scripts/bench-iam-policy.json`
+# local coffer the script makes the user itself, as the root user, through
+# the running server's IAM API (`coffer bench user`: CreateUser,
+# PutUserPolicy, CreateAccessKey). For another endpoint, make the user there
+# (with `coffer bench user --endpoint URL --policy
+# scripts/bench-iam-policy.json`, or `aws iam create-user`, `put-user-policy`
 # and `create-access-key`) and pass its keys.
 #
 # Each workload can also be measured over HTTPS beside plain HTTP, in the
@@ -220,16 +220,14 @@ stop_coffer() {
 	SERVER_PID=""
 }
 
-# add_bench_user stops the local coffer, creates the IAM user of
-# scripts/bench-iam-policy.json in its data directory and starts it again.
+# add_bench_user creates the IAM user of scripts/bench-iam-policy.json
+# through the local coffer's IAM API, as its root user.
 add_bench_user() {
-	echo "creating the IAM user bench (scripts/bench-iam-policy.json)" >&2
-	go build -o bin/coffer-benchuser ./scripts/benchuser
-	stop_coffer
+	echo "creating the IAM user bench (scripts/bench-iam-policy.json) through IAM" >&2
 	local keys
-	keys=$("$ROOT/bin/coffer-benchuser" --data "$DATA_DIR/data" --policy "$ROOT/scripts/bench-iam-policy.json")
+	keys=$(AWS_ACCESS_KEY_ID=$ACCESS_KEY AWS_SECRET_ACCESS_KEY=$SECRET_KEY \
+		"$COFFER" bench user --endpoint "$ENDPOINT" --policy "$ROOT/scripts/bench-iam-policy.json")
 	read -r USER_ACCESS_KEY USER_SECRET_KEY <<<"$keys"
-	start_coffer
 }
 
 USER_ACCESS_KEY=""

@@ -126,6 +126,9 @@ Examples:
 
 Credentials default to $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY.
 
+'coffer bench user --help' describes making, through the IAM API, an IAM
+user to measure beside the root user.
+
 Flags:
 `
 

@@ -22,7 +22,13 @@ const (
 // line. The report goes to stdout; a progress line too when stdout is a
 // terminal and --json is not given. Cancel ctx (on SIGINT, say) to stop
 // early: what was measured is still reported and cleaned up.
+//
+// `coffer bench user ...` instead makes the IAM user a benchmark measures
+// beside the root user (see mainUser).
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == userCommand {
+		return mainUser(ctx, args[1:], stdout, stderr)
+	}
 	var o options
 	fs := newFlagSet(&o, stderr)
 	if err := parseArgs(fs, &o, args, os.Getenv); err != nil {

@@ -50,7 +50,9 @@ func (s *Store) sealKey(accessKey, secret string) ([]byte, error) {
 // Bootstrap makes sure the first account (RootAccountID) exists and that
 // its root user's key pair is accessKey and secret, the credentials
 // coffer loaded or generated at start. A changed key pair replaces the
-// old one, which stops working. It is idempotent.
+// old one, which stops working; a pair the root user deactivated or
+// deleted through IAM is installed again, active. Root keys made through
+// IAM are left as they are. It is idempotent.
 func (s *Store) Bootstrap(ctx context.Context, accessKey, secret string) error {
 	if accessKey == "" || secret == "" {
 		return errors.New("iam: bootstrap: empty root credentials")
@@ -81,15 +83,26 @@ func (s *Store) Bootstrap(ctx context.Context, accessKey, secret string) error {
 				return fmt.Errorf("iam: bootstrap: root access key %s belongs to account %s", accessKey, other.Account)
 			}
 			acct.RootKey = accessKey
-		} else if s.keyMatches(tx, accessKey, secret) {
+		} else if s.keyMatches(tx, accessKey, secret) && keyActive(tx, accessKey) {
 			return put(tx, key(subAccount, RootAccountID), &acct)
 		}
+		// The configured pair is written afresh, and active, when it is
+		// new, changed its secret, or the root user deactivated or
+		// deleted it through IAM: the operator's credentials always work
+		// after a start (see rootkeys.go).
 		rec := keyRecord{Account: RootAccountID, Secret: sealed, Active: true, Created: s.now()}
 		if err := put(tx, key(subKey, accessKey), &rec); err != nil {
 			return err
 		}
 		return put(tx, key(subAccount, RootAccountID), &acct)
 	})
+}
+
+// keyActive reports whether the stored key accessKey is Active.
+func keyActive(r meta.Reader, accessKey string) bool {
+	var rec keyRecord
+	found, err := get(r, key(subKey, accessKey), &rec)
+	return err == nil && found && rec.Active
 }
 
 // keyMatches reports whether the stored key accessKey has secret.

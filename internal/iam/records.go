@@ -91,8 +91,22 @@ type accountRecord struct {
 	Name        string    `json:"n"`
 	CanonicalID string    `json:"c"`
 	Created     time.Time `json:"t"`
-	// RootKey is the access key id of the root user's key pair.
+	// RootKey is the access key id of the root user's first key pair:
+	// the configured root credentials of the first account, or the pair
+	// CreateAccount returned. "" once the root user deleted it.
 	RootKey string `json:"k,omitempty"`
+	// RootKeys are the root user's key pairs made through IAM
+	// (CreateAccessKey without UserName), in creation order.
+	RootKeys []string `json:"ks,omitempty"`
+}
+
+// rootKeyIDs lists every root key id of the account.
+func (r *accountRecord) rootKeyIDs() []string {
+	var out []string
+	if r.RootKey != "" {
+		out = append(out, r.RootKey)
+	}
+	return append(out, r.RootKeys...)
 }
 
 // keyRecord is an access key: the root user's (User "") or an IAM

@@ -13,8 +13,8 @@ func TestRecordV1Fixtures(t *testing.T) {
 	v1 := func(json string) []byte { return append([]byte{recordV1}, json...) }
 
 	var a accountRecord
-	must(t, decodeRecord(v1(`{"id":"000000000000","n":"coffer","c":"ab","t":"2026-03-01T12:00:00Z","k":"AKIAROOT"}`), &a))
-	if a != (accountRecord{ID: "000000000000", Name: "coffer", CanonicalID: "ab", Created: at, RootKey: "AKIAROOT"}) {
+	must(t, decodeRecord(v1(`{"id":"000000000000","n":"coffer","c":"ab","t":"2026-03-01T12:00:00Z","k":"AKIAROOT","ks":["AKIAMORE"]}`), &a))
+	if a.ID != "000000000000" || a.Name != "coffer" || a.CanonicalID != "ab" || !a.Created.Equal(at) || a.RootKey != "AKIAROOT" || len(a.RootKeys) != 1 || a.RootKeys[0] != "AKIAMORE" {
 		t.Errorf("accountRecord = %+v", a)
 	}
 	var k keyRecord

@@ -103,6 +103,8 @@ func TestSession_limits(t *testing.T) {
 		{"over the role's maximum", SessionInput{Account: RootAccountID, RoleName: "r", SessionName: "s", Duration: 3601 * time.Second}, ErrValidation},
 		{"role and user", SessionInput{Account: RootAccountID, RoleName: "r", UserName: "alice", Duration: time.Hour}, ErrInvalidInput},
 		{"bad session policy", SessionInput{Account: RootAccountID, RoleName: "r", SessionName: "s", Duration: time.Hour, Policy: "{"}, ErrMalformedPolicyDocument},
+		{"session policy with a bad date", SessionInput{Account: RootAccountID, RoleName: "r", SessionName: "s", Duration: time.Hour,
+			Policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"soon"}}}}`}, ErrMalformedPolicyDocument},
 		{"missing role", SessionInput{Account: RootAccountID, RoleName: "nope", SessionName: "s", Duration: time.Hour}, ErrNoSuchEntity},
 		{"user session", SessionInput{Account: RootAccountID, UserName: "alice", Duration: 36 * time.Hour, MFA: true}, nil},
 		{"user session too long", SessionInput{Account: RootAccountID, UserName: "alice", Duration: 37 * time.Hour}, ErrValidation},

@@ -36,7 +36,7 @@ func (s *Store) AccountSummary(ctx context.Context, account string) (AccountSumm
 		if err != nil {
 			return err
 		}
-		sum.RootKeys = acct.RootKey != ""
+		sum.RootKeys = len(acct.rootKeyIDs()) > 0
 		for _, c := range []struct {
 			sub byte
 			n   *int

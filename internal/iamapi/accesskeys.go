@@ -15,13 +15,6 @@ var (
 	keyStatusParam   = queryapi.String{Name: "Status", Field: "status", Required: true, Enum: []string{"Active", "Inactive", "Expired"}}
 )
 
-// errRootKeys answers key changes for the root user. AWS lets the root
-// user manage its own keys; coffer's root keys belong to the operator
-// (COFFER_ROOT_ACCESS_KEY, coffer account create), so IAM does not
-// create, change or delete them.
-var errRootKeys = &queryapi.Error{Status: http.StatusNotImplemented, Code: "NotImplemented",
-	Message: "The root user's access key is managed by the server's operator, not through IAM; name an IAM user with UserName."}
-
 // accessKey is IAM's AccessKey element (CreateAccessKey only).
 type accessKey struct {
 	UserName        string `xml:"UserName"`
@@ -49,10 +42,14 @@ func (h *handlers) createAccessKey(ctx context.Context, c *queryapi.Call) (any, 
 	if err != nil {
 		return nil, err
 	}
+	var k iam.AccessKey
+	var secret string
 	if root {
-		return nil, errRootKeys
+		// The root user's own keys (no UserName), as AWS allows.
+		k, secret, err = h.store.CreateRootAccessKey(ctx, c.Principal.AccountID)
+	} else {
+		k, secret, err = h.store.CreateAccessKey(ctx, c.Principal.AccountID, name)
 	}
-	k, secret, err := h.store.CreateAccessKey(ctx, c.Principal.AccountID, name)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +63,7 @@ type listAccessKeysResult struct {
 }
 
 // listAccessKeys lists a user's keys; the root user without UserName sees
-// its own key.
+// its own.
 func (h *handlers) listAccessKeys(ctx context.Context, c *queryapi.Call) (any, error) {
 	name, root, err := selfUser(c)
 	if err != nil {
@@ -77,17 +74,13 @@ func (h *handlers) listAccessKeys(ctx context.Context, c *queryapi.Call) (any, e
 		return nil, err
 	}
 	var out listAccessKeysResult
+	var keys []iam.AccessKey
+	var page iam.Page
 	if root {
-		a, err := h.store.GetAccount(ctx, c.Principal.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		if a.RootAccessKey != "" {
-			out.AccessKeyMetadata.Member = []accessKeyMetadata{{AccessKeyID: a.RootAccessKey, Status: iam.StatusActive, CreateDate: fmtTime(a.Created)}}
-		}
-		return out, nil
+		keys, err = h.store.ListRootAccessKeys(ctx, c.Principal.AccountID)
+	} else {
+		keys, page, err = h.store.ListAccessKeys(ctx, c.Principal.AccountID, name, o)
 	}
-	keys, page, err := h.store.ListAccessKeys(ctx, c.Principal.AccountID, name, o)
 	if err != nil {
 		return nil, err
 	}
@@ -112,12 +105,12 @@ func (h *handlers) updateAccessKey(ctx context.Context, c *queryapi.Call) (any, 
 	if err != nil {
 		return nil, err
 	}
-	if root {
-		return nil, errRootKeys
-	}
 	if st == "Expired" {
 		return nil, &queryapi.Error{Status: http.StatusBadRequest, Code: "InvalidInput",
 			Message: "Status Expired cannot be set; use Active or Inactive."}
+	}
+	if root {
+		return nil, h.store.UpdateRootAccessKey(ctx, c.Principal.AccountID, id, st)
 	}
 	return nil, h.store.UpdateAccessKey(ctx, c.Principal.AccountID, name, id, st)
 }
@@ -132,7 +125,7 @@ func (h *handlers) deleteAccessKey(ctx context.Context, c *queryapi.Call) (any, 
 		return nil, err
 	}
 	if root {
-		return nil, errRootKeys
+		return nil, h.store.DeleteRootAccessKey(ctx, c.Principal.AccountID, id)
 	}
 	return nil, h.store.DeleteAccessKey(ctx, c.Principal.AccountID, name, id)
 }

@@ -65,6 +65,14 @@ type simulation struct {
 	resources []string
 	ctx       policy.Keys
 	ctxNames  map[string]bool
+	// owner is the account that owns the simulated resources (and the
+	// ResourcePolicy): ResourceOwner, or the caller's account.
+	owner string
+	// callerIsUser says principal is an IAM user, whom a ResourcePolicy's
+	// Principal element can name.
+	callerIsUser bool
+	// spans caches where each policy's statements are written.
+	spans map[string][]policy.Span
 	// text returns the document of a policy in set by its Name, to
 	// locate the matched statement; "" when it cannot.
 	text func(name string) string
@@ -97,6 +105,7 @@ func (h *handlers) simulatePrincipalPolicy(ctx context.Context, c *queryapi.Call
 		sim.sources[set.Boundary.Name] = sourceOf(set.Boundary.Name)
 	}
 	sim.principal = policy.Principal{Type: policy.User, Account: e.Account, ARN: arn}
+	sim.callerIsUser = e.Kind == iam.EntityUser
 	if e.Kind == iam.EntityRole {
 		sim.principal = policy.Principal{Type: policy.AssumedRole, Account: e.Account, ARN: arn, RoleARN: arn}
 	}
@@ -108,6 +117,8 @@ func (h *handlers) simulateCustomPolicy(_ context.Context, c *queryapi.Call) (an
 	sim := simulation{sources: map[string]policySource{},
 		principal: policy.Principal{Type: policy.User, Account: c.Principal.AccountID, ARN: c.Principal.ARN},
 		text:      func(name string) string { return docs[name] }}
+	// The simulated caller of a custom policy is a user only when
+	// CallerArn names one.
 	return h.simulate(c, &sim, docs, true)
 }
 
@@ -181,6 +192,9 @@ func (h *handlers) simulate(c *queryapi.Call, sim *simulation, docs map[string]s
 	if sim.ctx, sim.ctxNames, err = contextEntries(c); err != nil {
 		return nil, err
 	}
+	if err := sim.resourceOptions(c, docs); err != nil {
+		return nil, err
+	}
 	o, err := listOptions(c.Params, false)
 	if err != nil {
 		return nil, err
@@ -200,7 +214,7 @@ func (h *handlers) simulate(c *queryapi.Call, sim *simulation, docs map[string]s
 
 // evaluate simulates one action on one resource.
 func (s *simulation) evaluate(action, resource string) evaluationResult {
-	req := policy.Request{Principal: s.principal, Action: action, Resource: resource, Context: s.ctx}
+	req := policy.Request{Principal: s.principal, Action: action, Resource: resource, Context: s.ctx, ResourceAccount: s.owner}
 	d := policy.Evaluate(req, s.set)
 	out := evaluationResult{EvalActionName: action, EvalResourceName: resource,
 		MatchedStatements: []matchedStatement{}, MissingContextValues: s.missing(action)}
@@ -212,21 +226,51 @@ func (s *simulation) evaluate(action, resource string) evaluationResult {
 	default:
 		out.EvalDecision = "implicitDeny"
 	}
-	if d.Policy != "" {
-		src := s.sources[d.Policy]
-		m := matchedStatement{SourcePolicyID: src.id, SourcePolicyType: src.typ}
-		if spans, err := policy.StatementSpans([]byte(s.text(d.Policy))); err == nil && d.Statement >= 0 && d.Statement < len(spans) {
-			sp := spans[d.Statement]
-			m.StartPosition = &position{Line: sp.Start.Line, Column: sp.Start.Column}
-			m.EndPosition = &position{Line: sp.End.Line, Column: sp.End.Column}
+	for _, m := range policy.Matches(req, s.set) {
+		if reportMatch(d.Outcome, m) {
+			out.MatchedStatements = append(out.MatchedStatements, s.matched(m.Policy, m.Statement))
 		}
-		out.MatchedStatements = append(out.MatchedStatements, m)
 	}
 	if b := s.set.Boundary; b != nil {
 		bd := policy.Evaluate(req, policy.PolicySet{Identity: []policy.Attached{*b}})
 		out.PermissionsBoundaryDecisionDetail = &boundaryDetail{AllowedByPermissionsBoundary: bd.Allowed()}
 	}
 	return out
+}
+
+// reportMatch says whether an applicable statement determines the result,
+// as IAM lists MatchedStatements: for a denial the Deny statements only
+// ("the deny statement is the only entry included in the result"), for
+// an allowed request every allowing statement of the identity and
+// resource policies, and nothing for an implicit deny.
+func reportMatch(o policy.Outcome, m policy.Match) bool {
+	switch o {
+	case policy.ExplicitDeny:
+		return m.Effect == policy.Deny
+	case policy.Allowed:
+		return m.Effect == policy.Allow && (m.Role == policy.RoleIdentity || m.Role == policy.RoleResource)
+	}
+	return false
+}
+
+// matched describes statement i of the policy named name.
+func (s *simulation) matched(name string, i int) matchedStatement {
+	src := s.sources[name]
+	m := matchedStatement{SourcePolicyID: src.id, SourcePolicyType: src.typ}
+	spans, ok := s.spans[name]
+	if !ok {
+		spans, _ = policy.StatementSpans([]byte(s.text(name)))
+		if s.spans == nil {
+			s.spans = map[string][]policy.Span{}
+		}
+		s.spans[name] = spans
+	}
+	if i >= 0 && i < len(spans) {
+		sp := spans[i]
+		m.StartPosition = &position{Line: sp.Start.Line, Column: sp.Start.Column}
+		m.EndPosition = &position{Line: sp.End.Line, Column: sp.End.Column}
+	}
+	return m
 }
 
 // missing lists the condition keys that statements bearing on action
@@ -255,6 +299,7 @@ func (s *simulation) missing(action string) []string {
 	for i := range s.set.Identity {
 		check(&s.set.Identity[i])
 	}
+	check(s.set.Resource)
 	check(s.set.Boundary)
 	return out
 }

@@ -152,6 +152,10 @@ func FuzzSimulateCustomPolicy(f *testing.F) {
 	f.Add("PolicyInputList.member.1=" + doc + "&ActionNames.member.1=a&ActionNames.member.2=b&MaxItems=1&Marker=1")
 	f.Add("PolicyInputList.member.1=" + doc + "&PermissionsBoundaryPolicyInputList.member.1=" + doc + "&ActionNames.member.1=s3:GetObject")
 	f.Add("PolicyInputList.member.1={&ActionNames.member.0=x&Marker=-1")
+	rp := url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},"Action":"s3:*","Resource":"*"}]}`)
+	f.Add("PolicyInputList.member.1=" + doc + "&ActionNames.member.1=s3:GetObject&ResourcePolicy=" + rp + "&CallerArn=arn:aws:iam::111122223333:user/bob&ResourceOwner=arn:aws:iam::000000000000:root")
+	f.Add("PolicyInputList.member.1=" + doc + "&ActionNames.member.1=s3:GetObject&ResourcePolicy=" + rp + "&ResourceHandlingOption=EC2-VPC-EBS")
+	f.Add("PolicyInputList.member.1=" + doc + "&ActionNames.member.1=s3:GetObject&CallerArn=arn:aws:iam::1:user/&ResourceOwner=000000000000")
 	h := &handlers{}
 	f.Fuzz(func(t *testing.T, query string) {
 		v, err := url.ParseQuery(query)

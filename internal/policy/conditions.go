@@ -46,6 +46,13 @@ type condMatcher func(value string) bool
 type condFamily struct {
 	compile func(want []string) (condMatcher, error)
 	negated bool
+	// date marks the Date operators, whose values IAM checks when a
+	// policy is set (checkConditionValues).
+	date bool
+	// patterns, for StringLike and ArnLike (and their negations), compiles
+	// values that held policy variables as wildcard patterns in which the
+	// variables' text (${*}, ${?} and ${$} included) is literal.
+	patterns func(want [][]pelem) (condMatcher, error)
 }
 
 // condOperator is a parsed operator name.
@@ -114,9 +121,9 @@ func lookupCondFamily(base string) (condFamily, bool) {
 	case "StringNotEqualsIgnoreCase":
 		return condFamily{compile: compileStringEqualsIgnoreCase, negated: true}, true
 	case "StringLike":
-		return condFamily{compile: compileStringLike}, true
+		return condFamily{compile: compileStringLike, patterns: stringLikePatterns}, true
 	case "StringNotLike":
-		return condFamily{compile: compileStringLike, negated: true}, true
+		return condFamily{compile: compileStringLike, negated: true, patterns: stringLikePatterns}, true
 	case "NumericEquals":
 		return condFamily{compile: numericCompiler(cmpEQ)}, true
 	case "NumericNotEquals":
@@ -130,17 +137,17 @@ func lookupCondFamily(base string) (condFamily, bool) {
 	case "NumericGreaterThanEquals":
 		return condFamily{compile: numericCompiler(cmpGE)}, true
 	case "DateEquals":
-		return condFamily{compile: dateCompiler(cmpEQ)}, true
+		return condFamily{compile: dateCompiler(cmpEQ), date: true}, true
 	case "DateNotEquals":
-		return condFamily{compile: dateCompiler(cmpEQ), negated: true}, true
+		return condFamily{compile: dateCompiler(cmpEQ), negated: true, date: true}, true
 	case "DateLessThan":
-		return condFamily{compile: dateCompiler(cmpLT)}, true
+		return condFamily{compile: dateCompiler(cmpLT), date: true}, true
 	case "DateLessThanEquals":
-		return condFamily{compile: dateCompiler(cmpLE)}, true
+		return condFamily{compile: dateCompiler(cmpLE), date: true}, true
 	case "DateGreaterThan":
-		return condFamily{compile: dateCompiler(cmpGT)}, true
+		return condFamily{compile: dateCompiler(cmpGT), date: true}, true
 	case "DateGreaterThanEquals":
-		return condFamily{compile: dateCompiler(cmpGE)}, true
+		return condFamily{compile: dateCompiler(cmpGE), date: true}, true
 	case "Bool":
 		return condFamily{compile: compileBool}, true
 	case "BinaryEquals":
@@ -151,9 +158,9 @@ func lookupCondFamily(base string) (condFamily, bool) {
 		return condFamily{compile: compileIPAddress, negated: true}, true
 	case "ArnEquals", "ArnLike":
 		// "The ArnEquals and ArnLike condition operators behave identically."
-		return condFamily{compile: compileArnLike}, true
+		return condFamily{compile: compileArnLike, patterns: arnLikePatterns}, true
 	case "ArnNotEquals", "ArnNotLike":
-		return condFamily{compile: compileArnLike, negated: true}, true
+		return condFamily{compile: compileArnLike, negated: true, patterns: arnLikePatterns}, true
 	}
 	return condFamily{}, false
 }

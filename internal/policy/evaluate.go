@@ -114,17 +114,8 @@ func (s *Statement) conditionsHold(ctx Context, substitute bool) bool {
 			}
 			continue
 		}
-		want := c.Values
-		if substitute && hasVariable(c.Values) {
-			want = make([]string, 0, len(c.Values))
-			for _, v := range c.Values {
-				if t, ok := substituteText(v, ctx); ok {
-					want = append(want, t)
-				}
-			}
-		}
-		ok, err := evalCondition(c.Operator, c.Key, want, ctx)
-		if err != nil || !ok {
+		cc := substitutedCondition(&c, ctx, substitute)
+		if ok, err := cc.eval(c.Key, ctx); err != nil || !ok {
 			return false
 		}
 	}

@@ -240,6 +240,9 @@ func parseCondition(k Kind, v jvalue, i int) ([]Condition, error) {
 			if !ok {
 				return nil, malformed(k, probShape, "", "statement %d: condition %s %s: values must be strings, numbers, booleans or a list of them", i, op.name, key.name)
 			}
+			if err := checkConditionValues(k, op.name, key.name, vals, i); err != nil {
+				return nil, err
+			}
 			c := Condition{Operator: op.name, Key: key.name, Values: vals}
 			if !hasVariable(vals) {
 				c.compiled = compileCondition(c.Operator, c.Key, c.Values)

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // piece is a run of policy text: plain text, or one ${...} variable.
 type piece struct {
@@ -115,4 +118,90 @@ func substituteText(s string, ctx Context) (string, bool) {
 		b.WriteString(v)
 	}
 	return b.String(), true
+}
+
+// substitutedCondition compiles a condition that Parse left uncompiled
+// (its values hold variables, or it was built by hand) for ctx. With
+// substitute, a value's variables are replaced by their values and a
+// value whose variable has none is dropped. The wildcard operators
+// (StringLike, ArnLike and their negations) keep the substituted text
+// literal: ${*} matches only a '*', and a tag value holding '?' matches
+// only a '?'.
+func substitutedCondition(c *Condition, ctx Context, substitute bool) *compiledCondition {
+	if !substitute || !hasVariable(c.Values) {
+		return compileCondition(c.Operator, c.Key, c.Values)
+	}
+	o, err := parseCondOperator(c.Operator)
+	if err == nil && o.fam.patterns != nil {
+		pats := make([][]pelem, 0, len(c.Values))
+		for _, v := range c.Values {
+			if p, ok := resourcePattern(v, ctx); ok {
+				pats = append(pats, p)
+			}
+		}
+		cc := &compiledCondition{o: o, want: c.Values}
+		if cc.m, err = o.fam.patterns(pats); err != nil {
+			cc.err = fmt.Errorf("policy: condition %s on %s: %w", c.Operator, c.Key, err)
+		}
+		return cc
+	}
+	want := make([]string, 0, len(c.Values))
+	for _, v := range c.Values {
+		if t, ok := substituteText(v, ctx); ok {
+			want = append(want, t)
+		}
+	}
+	return compileCondition(c.Operator, c.Key, want)
+}
+
+// stringLikePatterns is StringLike over compiled patterns.
+func stringLikePatterns(pats [][]pelem) (condMatcher, error) {
+	return func(v string) bool {
+		for _, p := range pats {
+			if patMatch(p, v) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// arnLikePatterns is ArnLike over compiled patterns: each pattern is cut
+// at its first five colons, as compileArnLike cuts a plain value.
+func arnLikePatterns(pats [][]pelem) (condMatcher, error) {
+	split := make([][][]pelem, len(pats))
+	for i, p := range pats {
+		var parts [][]pelem
+		start := 0
+		for j, e := range p {
+			if len(parts) == condArnParts-1 {
+				break
+			}
+			if e.wild == 0 && e.r == ':' {
+				parts = append(parts, p[start:j])
+				start = j + 1
+			}
+		}
+		parts = append(parts, p[start:])
+		if len(parts) != condArnParts {
+			return nil, fmt.Errorf("value %d is not an ARN", i)
+		}
+		split[i] = parts
+	}
+	return func(v string) bool {
+		parts := strings.SplitN(v, ":", condArnParts)
+		if len(parts) != condArnParts {
+			return false
+		}
+	next:
+		for _, p := range split {
+			for k := range condArnParts {
+				if !patMatch(p[k], parts[k]) {
+					continue next
+				}
+			}
+			return true
+		}
+		return false
+	}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
@@ -205,8 +206,56 @@ func TestIAMAccessKey_root(t *testing.T) {
 		list.AccessKeyMetadata[0].UserName != nil {
 		t.Errorf("ListAccessKeys as root = %+v, %v; want the root key", list, err)
 	}
+	// The root user makes a second key of its own; it signs as the root
+	// user for IAM, STS and S3.
+	out, err := srv.IAM().CreateAccessKey(ctx(t), &iam.CreateAccessKeyInput{})
+	if err != nil {
+		t.Fatalf("CreateAccessKey as root: %v", err)
+	}
+	id, secret := aws.ToString(out.AccessKey.AccessKeyId), aws.ToString(out.AccessKey.SecretAccessKey)
+	creds := awscreds.NewStaticCredentialsProvider(id, secret, "")
+	who, err := srv.STS(func(o *sts.Options) { o.Credentials = creds }).GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:iam::"+coffiam.RootAccountID+":root" {
+		t.Fatalf("GetCallerIdentity with the new root key = %+v, %v", who, err)
+	}
+	second := srv.S3(func(o *s3.Options) { o.Credentials = creds })
+	if _, err := second.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String("rootkey")}); err != nil {
+		t.Fatalf("CreateBucket with the new root key: %v", err)
+	}
 	_, err = srv.IAM().CreateAccessKey(ctx(t), &iam.CreateAccessKeyInput{})
-	wantCode(t, "CreateAccessKey for root", err, "NotImplemented", 501)
+	wantCode(t, "third root key", err, "LimitExceeded", 409)
+
+	// The new key manages the configured one: deactivated, it stops
+	// working; deleted, the new key is the only one.
+	rootIAM := iamAs(srv, id, secret)
+	if _, err := rootIAM.UpdateAccessKey(ctx(t), &iam.UpdateAccessKeyInput{AccessKeyId: aws.String(srv.AccessKey), Status: iamtypes.StatusTypeInactive}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = srv.IAM().ListAccessKeys(ctx(t), &iam.ListAccessKeysInput{})
+	wantCode(t, "configured key after deactivation", err, "InvalidClientTokenId", 403)
+	if _, err := rootIAM.DeleteAccessKey(ctx(t), &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(srv.AccessKey)}); err != nil {
+		t.Fatal(err)
+	}
+	list, err = rootIAM.ListAccessKeys(ctx(t), &iam.ListAccessKeysInput{})
+	if err != nil || len(list.AccessKeyMetadata) != 1 || aws.ToString(list.AccessKeyMetadata[0].AccessKeyId) != id {
+		t.Errorf("ListAccessKeys after deleting the configured key = %+v, %v", list, err)
+	}
+
+	// A restart installs the configured credentials again, active, and
+	// keeps the key made through IAM.
+	if err := srv.Shutdown(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	again := coffertest.Start(t, coffertest.WithDataDir(srv.DataDir))
+	list, err = again.IAM().ListAccessKeys(ctx(t), &iam.ListAccessKeysInput{})
+	if err != nil || len(list.AccessKeyMetadata) != 2 {
+		t.Fatalf("ListAccessKeys after a restart = %+v, %v; want the configured key and the new one", list, err)
+	}
+	if _, err := iamAs(again, id, secret).DeleteAccessKey(ctx(t), &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(id)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = iamAs(again, id, secret).ListAccessKeys(ctx(t), &iam.ListAccessKeysInput{})
+	wantCode(t, "deleted root key", err, "InvalidClientTokenId", 403)
 }
 
 func TestIAMGroup_membership(t *testing.T) {
