@@ -11,6 +11,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/meta"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
 // Defaults and limits.
@@ -55,6 +56,13 @@ type Options struct {
 	// InlineLimit is the largest object stored inline in meta (0 means
 	// DefaultInlineLimit; negative stores every object in a blob).
 	InlineLimit int64
+	// Keyring wraps the data keys of objects encrypted at rest; without
+	// it encrypted objects cannot be read or written.
+	Keyring *sse.Keyring
+	// EncryptAtRest encrypts every new object (requires Keyring). When
+	// false, new objects are stored in plaintext unless their request asks
+	// for encryption; objects already encrypted stay readable.
+	EncryptAtRest bool
 }
 
 // Validate checks required fields and fills in defaults.
@@ -80,6 +88,9 @@ func (o *Options) Validate() error {
 	if o.InlineLimit == 0 {
 		o.InlineLimit = DefaultInlineLimit
 	}
+	if o.EncryptAtRest && o.Keyring == nil {
+		return ErrNoKeyring
+	}
 	if o.InlineLimit > MaxInlineLimit {
 		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
 	}
@@ -97,6 +108,9 @@ type Service struct {
 	log         *slog.Logger
 	minPartSize int64
 	inlineLimit int64
+	keyring     *sse.Keyring
+	// encryptAtRest: new objects are encrypted (Options.EncryptAtRest).
+	encryptAtRest bool
 	// buckets holds decoded bucket records by their stored bytes; it is
 	// never stale (see bucketCache).
 	buckets bucketCache
@@ -120,6 +134,9 @@ func New(opts Options) (*Service, error) {
 		log:         opts.Logger,
 		minPartSize: opts.MinPartSize,
 		inlineLimit: opts.InlineLimit,
+		keyring:     opts.Keyring,
+
+		encryptAtRest: opts.EncryptAtRest,
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil
