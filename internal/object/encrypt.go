@@ -72,9 +72,9 @@ func partKeyContext(uploadID string, partNumber int) []byte {
 	return sse.Context("coffer part data v1", uploadID, strconv.Itoa(partNumber))
 }
 
-// ErrNoKeyring is returned by New when encryption at rest is asked for
+// errNoKeyring is returned by New when encryption at rest is asked for
 // without a keyring.
-var ErrNoKeyring = errors.New("object: encryption at rest needs a keyring")
+var errNoKeyring = errors.New("object: encryption at rest needs a keyring")
 
 // encrypting reports whether a new object is encrypted: always when
 // encryption at rest is on, else only when the request asked for it.
@@ -87,7 +87,7 @@ func (s *Service) EncryptsAtRest() bool { return s.encryptAtRest }
 // The caller zeroes the key once the data is written.
 func (s *Service) newDataKey(context []byte) (*sse.DataKey, *sseRecord, error) {
 	if s.keyring == nil {
-		return nil, nil, ErrNoKeyring
+		return nil, nil, errNoKeyring
 	}
 	key, err := sse.NewDataKey()
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Service) dataKey(rec *sseRecord, context []byte) (*sse.DataKey, error) 
 		return nil, fmt.Errorf("%w %q", errUnknownEncryption, rec.Alg)
 	}
 	if s.keyring == nil {
-		return nil, fmt.Errorf("%w: an encrypted object cannot be read", ErrNoKeyring)
+		return nil, fmt.Errorf("%w: an encrypted object cannot be read", errNoKeyring)
 	}
 	key, err := s.keyring.Unwrap(sse.WrappedKey(rec.Key), context)
 	if err != nil {

@@ -89,7 +89,7 @@ func (o *Options) Validate() error {
 		o.InlineLimit = DefaultInlineLimit
 	}
 	if o.EncryptAtRest && o.Keyring == nil {
-		return ErrNoKeyring
+		return errNoKeyring
 	}
 	if o.InlineLimit > MaxInlineLimit {
 		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
