@@ -63,6 +63,11 @@ type Config struct {
 	// served under /debug/pprof/, unauthenticated: keep it on loopback.
 	// Empty (the default) serves no profiles.
 	DebugAddress string
+	// EncryptAtRest encrypts every new object's bytes (SSE-S3) under the
+	// master key in the data directory. It is on by default; turned off,
+	// new objects are stored in plaintext unless their request asks for
+	// encryption, and objects already encrypted stay readable.
+	EncryptAtRest bool
 }
 
 // Default returns the configuration of `coffer server` with no flags and no
@@ -78,6 +83,7 @@ func Default() Config {
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+		EncryptAtRest:     true,
 	}
 }
 

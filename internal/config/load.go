@@ -31,6 +31,7 @@ var envVars = []envVar{
 	{"COFFER_READ_HEADER_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.ReadHeaderTimeout, v) }},
 	{"COFFER_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.IdleTimeout, v) }},
 	{"COFFER_DEBUG_ADDRESS", func(c *Config, v string) error { c.DebugAddress = v; return nil }},
+	{"COFFER_ENCRYPT_AT_REST", func(c *Config, v string) error { return setBool(&c.EncryptAtRest, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -102,7 +103,24 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest accepted request header size ($COFFER_MAX_HEADER_BYTES)")
 	fs.StringVar(&c.DebugAddress, "debug-address", c.DebugAddress,
 		"serve Go profiles under /debug/pprof/ on this `host:port`, unauthenticated; keep it on loopback; empty: off ($COFFER_DEBUG_ADDRESS)")
+	fs.BoolVar(&c.EncryptAtRest, "encrypt-at-rest", c.EncryptAtRest,
+		"encrypt new objects at rest (SSE-S3); false stores new objects in plaintext ($COFFER_ENCRYPT_AT_REST)")
 	return fs
+}
+
+// setBool parses "true" or "false" (any case) only, so that a typo in an
+// environment variable that turns encryption off is an error, not a
+// silent default.
+func setBool(dst *bool, v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
+		return fmt.Errorf("want true or false")
+	}
+	return nil
 }
 
 // listFlag is a repeatable, comma-separated flag. Its first Set replaces the
