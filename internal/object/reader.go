@@ -102,8 +102,11 @@ func (r *objectReader) openAt(i int) error {
 		return nil
 	}
 	if pc.blob == "" {
+		if err := r.openInline(pc); err != nil {
+			return err
+		}
 		pc.r = bytes.NewReader(pc.inline)
-		return r.unwrapKey(pc)
+		return nil
 	}
 	br, err := r.open(pc.blob)
 	if err != nil {
@@ -125,6 +128,26 @@ func (r *objectReader) openAt(i int) error {
 	}
 	pc.r, pc.closer = br, br
 	return r.unwrapKey(pc)
+}
+
+// openInline decrypts encrypted inline bytes whole, which authenticates
+// all of them before the read returns and needs no stream buffers; the
+// piece is plaintext afterwards.
+func (r *objectReader) openInline(pc *openPiece) error {
+	if pc.sse == nil {
+		return nil
+	}
+	if err := r.unwrapKey(pc); err != nil {
+		return err
+	}
+	plain, err := sse.DecryptBytes(make([]byte, 0, pc.size), pc.inline, pc.key, pc.size)
+	pc.key.Zero()
+	pc.key = nil
+	if err != nil {
+		return r.corrupt(err)
+	}
+	pc.inline, pc.sse = plain, nil
+	return nil
 }
 
 // unwrapKey unwraps the data key of an encrypted piece.
