@@ -64,7 +64,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 		if err != nil {
 			return nil, err
 		}
-		body, err := s.openPieces(ctx, pieces, start, length)
+		body, err := s.openPieces(ctx, pieces, start, length, "bucket", bucket, "key", key, "version", displayVersion(rec, versioned))
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue
 		}
