@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/checksum"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
@@ -235,6 +236,11 @@ func TestEncryption_writePathsAndRanges(t *testing.T) {
 						if parts == nil {
 							if sum := md5.Sum(body); out.Info.ETag != hex.EncodeToString(sum[:]) {
 								t.Errorf("ETag = %s, want the plaintext's MD5", out.Info.ETag)
+							}
+							h := checksum.NewHasher(checksum.CRC64NVME)
+							h.Write(body)
+							if c := out.Info.Checksum; c == nil || !bytes.Equal(c.Value, h.Sum(checksum.CRC64NVME)) {
+								t.Errorf("checksum = %+v, want the plaintext's CRC64NVME", c)
 							}
 						}
 						got, err := e.read("bkt", key)
