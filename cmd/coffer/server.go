@@ -83,7 +83,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return errors.Join(err, app.close())
 	}
 	log.Info("coffer started", "version", version(), "address", app.server.Addr().String(),
-		"tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region, "root_access_key", root.AccessKey)
+		"tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region, "root_access_key", root.AccessKey,
+		"encrypt_at_rest", cfg.EncryptAtRest)
+	if !cfg.EncryptAtRest {
+		log.Warn("encryption at rest is off: new objects are stored in plaintext")
+	}
 	if started != nil {
 		started(app.server.Addr())
 	}
@@ -165,12 +169,12 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
-		BlockPublicAccess: cfg.DefaultBlockPublicAccess}); err != nil {
-		return nil, fmt.Errorf("object service: %w", err)
-	}
 	if a.keyring, err = openKeyring(cfg, log); err != nil {
 		return nil, err
+	}
+	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
+		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess}); err != nil {
+		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
 		return nil, err
@@ -182,6 +186,9 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	}
 	m, err := metrics.NewS3(reg)
 	if err != nil {
+		return nil, err
+	}
+	if err := metrics.RegisterEncryptionAtRest(reg, cfg.EncryptAtRest); err != nil {
 		return nil, err
 	}
 

@@ -87,3 +87,24 @@ type RangeWriter interface {
 type TeeReaderFrom interface {
 	ReadFromTee(r io.Reader, tee io.Writer) (int64, error)
 }
+
+// Flags describe how the layer above encoded a blob's payload. A store
+// that implements FlagCreator keeps them with the blob, and its Readers
+// report them (FlagReader), so that a reader can check them against what
+// its own records say: a mismatch means the blob is not the one recorded.
+type Flags uint16
+
+// FlagEncrypted marks a payload that is encrypted at rest (an sse stream).
+const FlagEncrypted Flags = 1 << 0
+
+// FlagCreator is implemented by Stores that record Flags with a blob.
+type FlagCreator interface {
+	// CreateFlagged is Create for a blob whose payload has flags.
+	CreateFlagged(ctx context.Context, flags Flags) (Writer, error)
+}
+
+// FlagReader is implemented by Readers of stores that record Flags.
+type FlagReader interface {
+	// Flags returns the flags the blob was created with.
+	Flags() Flags
+}

@@ -156,12 +156,12 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
-		BlockPublicAccess: cfg.DefaultBlockPublicAccess})
+	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))
 	if err != nil {
 		return nil, err
 	}
-	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))
+	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
+		Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess})
 	if err != nil {
 		return nil, err
 	}

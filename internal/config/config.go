@@ -91,6 +91,11 @@ type Config struct {
 	// false would. It needs TLSCertFile: coffer only knows a request was
 	// encrypted if it terminated the TLS itself.
 	RequireTLS bool
+	// EncryptAtRest encrypts every new object's bytes (SSE-S3) under the
+	// master key in the data directory. It is on by default; turned off,
+	// new objects are stored in plaintext unless their request asks for
+	// encryption, and objects already encrypted stay readable.
+	EncryptAtRest bool
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -130,6 +135,7 @@ func Default() Config {
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
 
 		DefaultBlockPublicAccess: true,
+		EncryptAtRest:            true,
 	}
 }
 

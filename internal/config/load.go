@@ -43,6 +43,7 @@ var envVars = []envVar{
 	{"COFFER_TLS_KEY", func(c *Config, v string) error { c.TLSKeyFile = v; return nil }},
 	{"COFFER_HEALTH_ADDRESS", func(c *Config, v string) error { c.HealthAddress = v; return nil }},
 	{"COFFER_REQUIRE_TLS", func(c *Config, v string) (err error) { c.RequireTLS, err = strconv.ParseBool(v); return err }},
+	{"COFFER_ENCRYPT_AT_REST", func(c *Config, v string) error { return setBool(&c.EncryptAtRest, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -126,7 +127,24 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"also serve /health/* and /metrics over plain HTTP on this `host:port`; empty: off ($COFFER_HEALTH_ADDRESS)")
 	fs.BoolVar(&c.RequireTLS, "require-tls", c.RequireTLS,
 		"answer 403 AccessDenied to any S3 request not made over TLS; needs --tls-cert ($COFFER_REQUIRE_TLS)")
+	fs.BoolVar(&c.EncryptAtRest, "encrypt-at-rest", c.EncryptAtRest,
+		"encrypt new objects at rest (SSE-S3); false stores new objects in plaintext ($COFFER_ENCRYPT_AT_REST)")
 	return fs
+}
+
+// setBool parses "true" or "false" (any case) only, so that a typo in an
+// environment variable that turns encryption off is an error, not a
+// silent default.
+func setBool(dst *bool, v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
+		return fmt.Errorf("want true or false")
+	}
+	return nil
 }
 
 // listFlag is a repeatable, comma-separated flag. Its first Set replaces the

@@ -37,14 +37,31 @@ func TestLoad(t *testing.T) {
 				"COFFER_DOMAIN": "s3.example.com, s3.local", "COFFER_ROOT_ACCESS_KEY": "ADMINKEY",
 				"COFFER_ROOT_SECRET_KEY": "secretsecret", "COFFER_LOG_LEVEL": "debug", "COFFER_LOG_FORMAT": "json",
 				"COFFER_SHUTDOWN_TIMEOUT": "5s", "COFFER_READ_HEADER_TIMEOUT": "3s", "COFFER_IDLE_TIMEOUT": "1m",
-				"COFFER_MAX_HEADER_BYTES": "16384", "COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS": "false",
+				"COFFER_MAX_HEADER_BYTES": "16384", "COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS": "false", "COFFER_ENCRYPT_AT_REST": "true",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
 				Domains: []string{"s3.example.com", "s3.local"}, RootAccessKey: "ADMINKEY", RootSecretKey: "secretsecret",
 				LogLevel: slog.LevelDebug, LogFormat: "json", ShutdownTimeout: 5 * time.Second,
 				ReadHeaderTimeout: 3 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16384,
+				EncryptAtRest: true,
 			},
+		},
+		{
+			name: "encryption off by env",
+			env:  map[string]string{"COFFER_ENCRYPT_AT_REST": "false"},
+			want: withDefaults(func(c *Config) { c.EncryptAtRest = false }),
+		},
+		{
+			name: "encryption flag wins over env",
+			args: []string{"-encrypt-at-rest=true"},
+			env:  map[string]string{"COFFER_ENCRYPT_AT_REST": "FALSE"},
+			want: Default(),
+		},
+		{
+			name: "encryption off by flag",
+			args: []string{"-encrypt-at-rest=false"},
+			want: withDefaults(func(c *Config) { c.EncryptAtRest = false }),
 		},
 		{
 			name: "flags",
@@ -57,6 +74,7 @@ func TestLoad(t *testing.T) {
 				Domains:  []string{"a.example", "b.example", "c.example"},
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Second,
 				ReadHeaderTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, MaxHeaderBytes: 9000,
+				EncryptAtRest: true,
 			},
 		},
 		{
@@ -135,6 +153,7 @@ func TestLoad_errors(t *testing.T) {
 		{name: "extra argument", args: []string{"extra"}, want: ErrUsage},
 		{name: "bad env duration", env: map[string]string{"COFFER_SHUTDOWN_TIMEOUT": "soon"}, want: ErrUsage},
 		{name: "bad env level", env: map[string]string{"COFFER_LOG_LEVEL": "loud"}, want: ErrUsage},
+		{name: "bad env bool", env: map[string]string{"COFFER_ENCRYPT_AT_REST": "no"}, want: ErrUsage},
 		{name: "bad env int", env: map[string]string{"COFFER_MAX_HEADER_BYTES": "big"}, want: ErrUsage},
 		{name: "bad address", args: []string{"-address", "nowhere"}, want: ErrInvalid},
 		{name: "access key without secret", args: []string{"-root-access-key", "ADMINKEY"}, want: ErrInvalid},

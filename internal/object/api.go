@@ -103,6 +103,9 @@ type ObjectInfo struct {
 	PartsCount   int       // 0 for a single-part object
 	StorageClass string    // "STANDARD" or another class of storageclass.go
 	Owner        string
+	// ServerSideEncryption is SSES3 for a version encrypted at rest, ""
+	// for one stored in plaintext.
+	ServerSideEncryption string
 
 	// LockMode and RetainUntil are the version's retention ("" and zero
 	// for none); LegalHold its legal hold.
@@ -155,6 +158,9 @@ type PutInput struct {
 	Lock *Lock
 	// StorageClass is the object's class; "" means STANDARD.
 	StorageClass string
+	// Encrypt asks for encryption at rest (x-amz-server-side-encryption:
+	// AES256) even when the Service does not encrypt by default.
+	Encrypt bool
 }
 
 // Range is a parsed HTTP byte range. Exactly one form is used:
@@ -247,6 +253,9 @@ type CopyInput struct {
 	// other than the source's is a change that allows copying an object
 	// onto itself.
 	StorageClass string
+	// Encrypt asks for encryption at rest (x-amz-server-side-encryption:
+	// AES256) even when the Service does not encrypt by default.
+	Encrypt bool
 }
 
 // CopyOutput reports a completed copy.
@@ -293,6 +302,9 @@ type CreateUploadInput struct {
 	// StorageClass is the class the completed object gets; "" means
 	// STANDARD.
 	StorageClass string
+	// Encrypt asks for encryption at rest (x-amz-server-side-encryption:
+	// AES256) even when the Service does not encrypt by default.
+	Encrypt bool
 }
 
 // Upload describes an in-progress multipart upload.
@@ -304,6 +316,9 @@ type Upload struct {
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      checksum.Type
 	StorageClass      string // "STANDARD" or the class asked for at creation
+	// ServerSideEncryption is SSES3 when the upload's parts are
+	// encrypted at rest.
+	ServerSideEncryption string
 }
 
 // UploadPartInput uploads one part (1..10000).
@@ -332,6 +347,8 @@ type Part struct {
 	Size         int64
 	LastModified time.Time
 	Checksum     *Checksum
+	// ServerSideEncryption is SSES3 for a part encrypted at rest.
+	ServerSideEncryption string
 }
 
 // CompletedPart is one entry of the CompleteMultipartUpload body.

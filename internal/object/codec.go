@@ -47,6 +47,19 @@ const objectFormatV2 byte = 2
 // encoding must never change; new fields need a new version.
 const objectFormatV3 byte = 3
 
+// objectFormatV4 is objectFormatV3 followed by how the version's bytes are
+// encrypted at rest (sseRecord):
+//
+//	SSE Alg str, SSE Key str, SSE KeyID str
+//
+// Only encrypted versions are written as V4: a plaintext one (and every
+// delete marker) is still written as V3, byte for byte as before, so a
+// server with encryption at rest off writes what older ones wrote. A V4
+// record with an empty Alg is malformed. This encoding must never change;
+// new fields need a new version. New encryption algorithms need none
+// (see sseRecord).
+const objectFormatV4 byte = 4
+
 const (
 	objFlagInline       = 1 << 0
 	objFlagChecksum     = 1 << 1
@@ -55,10 +68,15 @@ const (
 	objFlagLegalHoldSet = 1 << 4
 )
 
-// encodeObject serializes an object record in objectFormatV3.
+// encodeObject serializes an object record in objectFormatV4 when its
+// bytes are encrypted, else in objectFormatV3.
 func encodeObject(r *objectRecord) []byte {
 	e := encoder{buf: make([]byte, 0, 160)}
-	e.buf = append(e.buf, objectFormatV3)
+	if r.SSE != nil {
+		e.buf = append(e.buf, objectFormatV4)
+	} else {
+		e.buf = append(e.buf, objectFormatV3)
+	}
 	var flags uint64
 	if r.Inline {
 		flags |= objFlagInline
@@ -116,12 +134,17 @@ func encodeObject(r *objectRecord) []byte {
 	}
 	e.int(until)
 	e.str(r.StorageClass)
+	if k := r.SSE; k != nil {
+		e.str(k.Alg)
+		e.str(string(k.Key))
+		e.str(k.KeyID)
+	}
 	return e.buf
 }
 
 // decodeObject parses a record written by encodeObject.
 func decodeObject(b []byte, r *objectRecord) error {
-	if len(b) == 0 || b[0] < objectFormatV1 || b[0] > objectFormatV3 {
+	if len(b) == 0 || b[0] < objectFormatV1 || b[0] > objectFormatV4 {
 		return fmt.Errorf("%w: object record format %v", errBadRecord, b[:min(len(b), 1)])
 	}
 	d := decoder{buf: b[1:]}
@@ -177,6 +200,13 @@ func decodeObject(b []byte, r *objectRecord) error {
 	}
 	if b[0] >= objectFormatV3 {
 		r.StorageClass = storedStorageClass(d.bytes())
+	}
+	r.SSE = nil
+	if b[0] >= objectFormatV4 {
+		r.SSE = &sseRecord{Alg: d.str(), Key: []byte(d.str()), KeyID: d.str()}
+		if r.SSE.Alg == "" && d.err == nil {
+			d.err = errors.New("V4 record without an encryption algorithm")
+		}
 	}
 	if d.err != nil {
 		return fmt.Errorf("%w: object record: %v", errBadRecord, d.err)

@@ -24,6 +24,9 @@ func TestObjectCodec_roundTrip(t *testing.T) {
 		{DataID: "d", Modified: testEpoch, LockMode: LockCompliance, RetainUntil: testEpoch.Add(time.Hour), LegalHold: true},
 		{DataID: "d", Modified: testEpoch, StorageClass: StorageGlacierIR},
 		{DataID: "d", Modified: testEpoch, StorageClass: "A_CLASS_ADDED_LATER"},
+		{DataID: "d", Modified: testEpoch, Inline: true, SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{1, 2, 3}}},
+		{DataID: "d", Modified: testEpoch, PartsCount: 2, SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{}}},
+		{DataID: "d", Modified: testEpoch, SSE: &sseRecord{Alg: "KMS", Key: []byte("wrapped"), KeyID: "key-id"}},
 	}
 	for i, want := range tests {
 		if want.Modified.IsZero() {
@@ -84,14 +87,20 @@ func TestObjectCodec_corrupt(t *testing.T) {
 	if err := decodeObject(append(good, 0), &r); err == nil {
 		t.Errorf("decodeObject(trailing byte) succeeded")
 	}
-	if err := decodeObject([]byte{4}, &r); err == nil {
+	if err := decodeObject([]byte{5}, &r); err == nil {
 		t.Errorf("decodeObject(unknown version) succeeded")
+	}
+	// A V4 record must name its encryption algorithm.
+	v4 := encodeObject(&objectRecord{DataID: "d", SSE: &sseRecord{Alg: "", Key: []byte("k")}})
+	if err := decodeObject(v4, &r); err == nil {
+		t.Errorf("decodeObject(V4 without algorithm) succeeded")
 	}
 }
 
 func FuzzDecodeObject(f *testing.F) {
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", UserMeta: map[string]string{"a": "b"}}))
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", StorageClass: StorageDeepArchive}))
+	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", SSE: &sseRecord{Alg: sseAlgS3, Key: []byte("wrapped")}}))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r objectRecord

@@ -144,7 +144,8 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		if c := cp.Checksum; c != nil && (p.Checksum == nil || c.Algorithm != p.Checksum.Alg || !bytes.Equal(c.Value, p.Checksum.Value)) {
 			return nil, fmt.Errorf("%w: part %d has another checksum", ErrInvalidPart, cp.PartNumber)
 		}
-		seg := segmentRecord{Blob: p.Blob, Offset: v.rec.Size, Size: p.Size, MD5: p.MD5, Checksum: p.Checksum, PartNumber: cp.PartNumber}
+		seg := segmentRecord{Blob: p.Blob, Offset: v.rec.Size, Size: p.Size, MD5: p.MD5, Checksum: p.Checksum, PartNumber: cp.PartNumber,
+			SSE: p.SSE}
 		v.segments = append(v.segments, seg)
 		v.rec.Size += p.Size
 		md5s = append(md5s, p.MD5)
@@ -160,6 +161,7 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		return nil, fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, v.rec.Size)
 	}
 	v.rec.ETag = multipartETag(md5s)
+	v.rec.SSE = multipartEncryption(v.segments)
 	sum, err := objectChecksum(up, v.segments, uploaded, in.Parts)
 	if err != nil {
 		return nil, err
@@ -174,6 +176,18 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 	}
 	v.rec.Checksum = sum
 	return v, nil
+}
+
+// multipartEncryption is what a multipart object's record says of its
+// encryption: encrypted when every part is (each part's key is in its
+// segment). An upload's parts all agree (uploadRecord.Encrypt).
+func multipartEncryption(segs []segmentRecord) *sseRecord {
+	for _, sg := range segs {
+		if sg.SSE == nil {
+			return nil
+		}
+	}
+	return &sseRecord{Alg: segs[0].SSE.Alg}
 }
 
 // objectChecksum forms the multipart object's checksum from its parts:

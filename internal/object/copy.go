@@ -64,7 +64,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 		if err != nil {
 			return nil, err
 		}
-		body, err := s.openPieces(ctx, pieces, start, length)
+		body, err := s.openPieces(ctx, pieces, start, length, "bucket", bucket, "key", key, "version", displayVersion(rec, versioned))
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue
 		}
@@ -134,14 +134,20 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if err := s.precheckWrite(ctx, in.DstBucket, in.DstKey, in.Cond); err != nil {
 		return nil, err
 	}
+	// The copy is decrypted and encrypted again under a key of its own.
+	dataID := randomID(16)
+	var encrypt []byte
+	if s.encrypting(in.Encrypt) {
+		encrypt = objectKeyContext(dataID)
+	}
 	got, err := s.receive(ctx, src.body, receiveOptions{
-		size: src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true,
+		size: src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
 	})
 	if err != nil {
 		return nil, err
 	}
 	rec := objectRecord{
-		DataID:   randomID(16),
+		DataID:   dataID,
 		Size:     got.size,
 		ETag:     hex.EncodeToString(got.md5),
 		Modified: s.clock.Now().UTC(),
@@ -154,6 +160,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 		Blob:     got.blob,
 
 		StorageClass: class,
+		SSE:          got.sse,
 	}
 	if in.ReplaceMetadata {
 		rec.Headers, rec.UserMeta = in.Headers, cloneMeta(in.UserMeta)
@@ -219,12 +226,12 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 		return Part{}, "", err
 	}
 	length := src.body.end - src.body.pos
-	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs})
+	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs, encrypt: up.partEncryption(in.UploadID, in.PartNumber)})
 	if err != nil {
 		return Part{}, "", err
 	}
 	rec := partRecord{Blob: got.blob, Size: got.size, MD5: got.md5, Modified: s.clock.Now().UTC(),
-		CRC64: got.sums[checksum.CRC64NVME]}
+		CRC64: got.sums[checksum.CRC64NVME], SSE: got.sse}
 	if up.Alg != "" {
 		rec.Checksum = &checksumRecord{Alg: up.Alg, Value: got.sums[up.Alg]}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/meta"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
 // maxReadAttempts bounds how often a read retries when the object was
@@ -51,11 +52,15 @@ func (s *Service) get(ctx context.Context, in GetInput, withBody bool) (*GetOutp
 		if err != nil || !withBody {
 			return out, err
 		}
-		body, err := s.openPieces(ctx, pieces, out.Start, out.Length)
+		body, err := s.openPieces(ctx, pieces, out.Start, out.Length, out.Info.what()...)
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue // replaced since the record was read: read the new one
 		}
 		if err != nil {
+			return nil, err
+		}
+		if err := body.verifyFirst(); err != nil {
+			body.Close()
 			return nil, err
 		}
 		out.Body = body
@@ -125,6 +130,9 @@ func selectPart(r meta.Reader, rec *objectRecord, n int, out *GetOutput) (*segme
 	if err := decodeRecord(v, &sg); err != nil {
 		return nil, err
 	}
+	if sg.PartNumber == 0 {
+		sg.PartNumber = n // written before part numbers were recorded
+	}
 	out.Start, out.Length, out.Partial = sg.Offset, sg.Size, true
 	return &sg, nil
 }
@@ -158,26 +166,50 @@ func selectRange(rg Range, size int64, out *GetOutput) error {
 func readPieces(r meta.Reader, rec *objectRecord, part *segmentRecord) ([]piece, error) {
 	switch {
 	case rec.Inline:
-		data, err := readInline(r, rec.DataID)
+		data, sealed, err := readInline(r, rec.DataID)
 		if err != nil {
 			return nil, err
 		}
-		if int64(len(data)) != rec.Size {
-			return nil, fmt.Errorf("inline data %s has %d bytes, want %d: %w", rec.DataID, len(data), rec.Size, errBadRecord)
+		want := rec.Size
+		if sealed {
+			want = sse.EncryptedSize(rec.Size)
 		}
-		return []piece{{inline: data, size: rec.Size}}, nil
+		if sealed != (rec.SSE != nil) || int64(len(data)) != want {
+			return nil, fmt.Errorf("%w: inline data %s has %d bytes, encrypted %v, want %d, encrypted %v: %w",
+				errDataCorrupt, rec.DataID, len(data), sealed, want, rec.SSE != nil, errBadRecord)
+		}
+		return []piece{{inline: data, size: rec.Size, sse: rec.SSE, keyCtx: dataKeyContext(rec)}}, nil
 	case rec.PartsCount == 0:
-		return []piece{{blob: rec.Blob, size: rec.Size}}, nil
+		return []piece{{blob: rec.Blob, size: rec.Size, sse: rec.SSE, keyCtx: dataKeyContext(rec)}}, nil
 	case part != nil:
-		return []piece{{blob: part.Blob, offset: part.Offset, size: part.Size}}, nil
+		return []piece{part.piece(rec.DataID, part.PartNumber)}, nil
 	}
 	segs, err := readSegments(r, rec.DataID)
 	if err != nil {
 		return nil, err
 	}
 	ps := make([]piece, len(segs))
-	for i, sg := range segs {
-		ps[i] = piece{blob: sg.Blob, offset: sg.Offset, size: sg.Size}
+	for i := range segs {
+		ps[i] = segs[i].piece(rec.DataID, segs[i].number(i+1))
 	}
 	return ps, nil
+}
+
+// dataKeyContext is the wrap context of an inline or single-blob
+// version's data key; nil for plaintext.
+func dataKeyContext(rec *objectRecord) []byte {
+	if rec.SSE == nil {
+		return nil
+	}
+	return objectKeyContext(rec.DataID)
+}
+
+// piece is where segment sg, part number n of the multipart object whose
+// data id is dataID, is read from.
+func (sg *segmentRecord) piece(dataID string, n int) piece {
+	p := piece{blob: sg.Blob, offset: sg.Offset, size: sg.Size, sse: sg.SSE}
+	if sg.SSE != nil {
+		p.keyCtx = partKeyContext(dataID, n)
+	}
+	return p
 }

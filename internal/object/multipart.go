@@ -100,7 +100,7 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 	rec := uploadRecord{
 		Initiated: now, Owner: in.Owner, Alg: in.ChecksumAlgorithm, Type: typ,
 		Headers: in.Headers, UserMeta: cloneMeta(in.UserMeta), Tags: slices.Clone(in.Tags),
-		StorageClass: class,
+		StorageClass: class, Encrypt: s.encrypting(in.Encrypt),
 	}
 	if in.Lock != nil {
 		l := *in.Lock
@@ -129,7 +129,26 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 
 func (r *uploadRecord) upload(bucket, key, id string) Upload {
 	return Upload{Bucket: bucket, Key: key, UploadID: id, Initiated: r.Initiated, Owner: r.Owner,
-		ChecksumAlgorithm: r.Alg, ChecksumType: r.Type, StorageClass: storageClassName(r.StorageClass)}
+		ChecksumAlgorithm: r.Alg, ChecksumType: r.Type, StorageClass: storageClassName(r.StorageClass),
+		ServerSideEncryption: r.sseInfo()}
+}
+
+// sseInfo is the encryption the upload's parts get.
+func (r *uploadRecord) sseInfo() string {
+	if r.Encrypt {
+		return SSES3
+	}
+	return ""
+}
+
+// partEncryption is the wrap context of part n's data key, nil when the
+// upload's parts are stored in plaintext. The encryption is decided when
+// the upload is created, so all its parts agree.
+func (r *uploadRecord) partEncryption(uploadID string, n int) []byte {
+	if !r.Encrypt {
+		return nil
+	}
+	return partKeyContext(uploadID, n)
 }
 
 // getUpload reads an upload record, or returns ErrNoSuchUpload.
@@ -202,12 +221,13 @@ func (s *Service) uploadPart(ctx context.Context, in UploadPartInput) (Part, err
 	}
 	got, err := s.receive(ctx, in.Body, receiveOptions{
 		size: in.Size, contentMD5: in.ContentMD5, expected: in.Checksum, algs: algs,
+		encrypt: up.partEncryption(in.UploadID, in.PartNumber),
 	})
 	if err != nil {
 		return Part{}, err
 	}
 	rec := partRecord{Blob: got.blob, Size: got.size, MD5: got.md5, Modified: s.clock.Now().UTC(),
-		CRC64: got.sums[checksum.CRC64NVME]}
+		CRC64: got.sums[checksum.CRC64NVME], SSE: got.sse}
 	if alg := partChecksumAlgorithm(up, in.Checksum); alg != "" {
 		rec.Checksum = &checksumRecord{Alg: alg, Value: got.sums[alg]}
 	}
@@ -293,7 +313,7 @@ func getPart(r meta.Reader, uploadID string, n int) (*partRecord, error) {
 
 func (p *partRecord) part(n int) Part {
 	return Part{PartNumber: n, ETag: hex.EncodeToString(p.MD5), Size: p.Size, LastModified: p.Modified,
-		Checksum: p.Checksum.toChecksum()}
+		Checksum: p.Checksum.toChecksum(), ServerSideEncryption: p.SSE.info()}
 }
 
 // AbortMultipartUpload removes an upload and its parts; the parts' blobs

@@ -62,12 +62,18 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 			return ObjectInfo{}, err
 		}
 	}
+	dataID := randomID(16)
+	var encrypt []byte
+	if s.encrypting(in.Encrypt) {
+		encrypt = objectKeyContext(dataID)
+	}
 	got, err := s.receive(ctx, in.Body, receiveOptions{
 		size:       in.Size,
 		contentMD5: in.ContentMD5,
 		expected:   in.Checksum,
 		algs:       []checksum.Algorithm{alg},
 		inline:     true,
+		encrypt:    encrypt,
 	})
 	if err != nil {
 		if small && ctx.Err() == nil {
@@ -79,7 +85,7 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 	}
 	v := &version{
 		rec: objectRecord{
-			DataID:   randomID(16),
+			DataID:   dataID,
 			Size:     got.size,
 			ETag:     hex.EncodeToString(got.md5),
 			Modified: s.clock.Now().UTC(),
@@ -92,6 +98,7 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 			Blob:     got.blob,
 
 			StorageClass: class,
+			SSE:          got.sse,
 		},
 		inline: got.inline,
 		lock:   in.Lock,

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/checksum"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
 // received is a verified request body: either committed to a blob or held
@@ -20,7 +22,9 @@ type received struct {
 	md5    []byte
 	sums   map[checksum.Algorithm][]byte
 	blob   blob.ID // "" when inline
-	inline []byte
+	inline []byte  // ciphertext when sse is set
+	// sse is the encryption of what was stored, nil for plaintext.
+	sse *sseRecord
 }
 
 // receiveOptions say what to compute and verify while reading a body.
@@ -32,6 +36,10 @@ type receiveOptions struct {
 	algs []checksum.Algorithm
 	// inline allows keeping a body of at most the inline limit in memory.
 	inline bool
+	// encrypt, when not nil, is the wrap context (objectKeyContext,
+	// partKeyContext) of a fresh data key the body is encrypted under
+	// before it is stored; the checks are of the plaintext.
+	encrypt []byte
 }
 
 // receive streams body into a new blob (or memory) while computing MD5 and
@@ -63,27 +71,56 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 	h := checksum.NewHasher(algs...)
 
 	var (
+		key    *sse.DataKey
+		keyRec *sseRecord
+	)
+	if o.encrypt != nil {
+		if key, keyRec, err = s.newDataKey(o.encrypt); err != nil {
+			return nil, err
+		}
+		defer key.Zero()
+	}
+	var (
 		dst    io.Writer
 		buf    *bytes.Buffer
 		writer blob.Writer
+		stored io.Writer // where the stored bytes go: buf or writer
 	)
 	if o.inline && o.size <= s.inlineLimit {
-		buf = bytes.NewBuffer(make([]byte, 0, o.size))
+		n := o.size
+		if key != nil {
+			n = sse.EncryptedSize(o.size)
+		}
+		buf = bytes.NewBuffer(make([]byte, 0, n))
+		stored = buf
 		dst = io.MultiWriter(h, buf)
 	} else {
-		w, err := s.blob.Create(ctx)
+		w, err := s.createBlob(ctx, key != nil)
 		if err != nil {
 			return nil, fmt.Errorf("create blob: %w", err)
 		}
 		writer = w
 		defer writer.Abort() // no-op after Commit
+		stored = w
 		dst = hashingWriter{h: h, w: w}
+	}
+	var enc io.WriteCloser
+	if key != nil {
+		if enc, err = sse.NewWriter(stored, key); err != nil {
+			return nil, err
+		}
+		dst = sealingWriter{h: h, w: enc}
 	}
 
 	if err := copyExactly(dst, body, o.size); err != nil {
 		return nil, err
 	}
-	got := &received{size: o.size, md5: h.MD5(), sums: map[checksum.Algorithm][]byte{}}
+	if enc != nil {
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("encrypt: %w", err)
+		}
+	}
+	got := &received{size: o.size, md5: h.MD5(), sums: map[checksum.Algorithm][]byte{}, sse: keyRec}
 	for _, a := range algs {
 		got.sums[a] = h.Sum(a)
 	}
@@ -177,4 +214,28 @@ func (hw hashingWriter) ReadFrom(r io.Reader) (int64, error) {
 		return rf.ReadFrom(io.TeeReader(r, hw.h))
 	}
 	return io.Copy(struct{ io.Writer }{hw}, r)
+}
+
+// sealBuffers are the buffers sealingWriter reads bodies through: four
+// packages of plaintext, so that the encrypting writer seals whole
+// packages straight from them.
+var sealBuffers = sync.Pool{New: func() any { b := make([]byte, 4*sse.ChunkSize); return &b }}
+
+// sealingWriter hashes the plaintext and hands it to the encrypting
+// writer w. Its ReadFrom reads the body through a pooled buffer instead of
+// one allocated per request.
+type sealingWriter struct {
+	h *checksum.Hasher
+	w io.Writer
+}
+
+func (sw sealingWriter) Write(p []byte) (int, error) {
+	sw.h.Write(p)
+	return sw.w.Write(p)
+}
+
+func (sw sealingWriter) ReadFrom(r io.Reader) (int64, error) {
+	bp := sealBuffers.Get().(*[]byte)
+	defer sealBuffers.Put(bp)
+	return io.CopyBuffer(struct{ io.Writer }{sw}, r, *bp)
 }

@@ -68,7 +68,11 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 		return nil, err
 	}
 	if v.rec.Inline {
-		if err := tx.Set(inlineKey(v.rec.DataID), append([]byte{recordV1}, v.inline...)); err != nil {
+		format := recordV1
+		if v.rec.SSE != nil {
+			format = inlineSealedV1
+		}
+		if err := tx.Set(inlineKey(v.rec.DataID), append([]byte{format}, v.inline...)); err != nil {
 			return nil, err
 		}
 	}
@@ -160,16 +164,22 @@ func readSegments(r meta.Reader, dataID string) ([]segmentRecord, error) {
 	return segs, it.Err()
 }
 
-// readInline reads the bytes of an inline object.
-func readInline(r meta.Reader, dataID string) ([]byte, error) {
+// inlineSealedV1 starts an inline record whose bytes are an sse stream
+// (the object record's SSE has the key); recordV1 starts one whose bytes
+// are plaintext. The format byte and the object record must agree.
+const inlineSealedV1 byte = 2
+
+// readInline reads the bytes of an inline object and whether they are
+// encrypted.
+func readInline(r meta.Reader, dataID string) (data []byte, sealed bool, err error) {
 	v, err := r.Get(inlineKey(dataID))
 	if err != nil {
-		return nil, fmt.Errorf("inline data %s: %w", dataID, err)
+		return nil, false, fmt.Errorf("inline data %s: %w", dataID, err)
 	}
-	if len(v) == 0 || v[0] != recordV1 {
-		return nil, errBadRecord
+	if len(v) == 0 || v[0] != recordV1 && v[0] != inlineSealedV1 {
+		return nil, false, errBadRecord
 	}
-	return v[1:], nil
+	return v[1:], v[0] == inlineSealedV1, nil
 }
 
 // commitVersion records v as the current version of bucket/key in one

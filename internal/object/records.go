@@ -115,6 +115,11 @@ type objectRecord struct {
 	// StorageClass is "" for STANDARD (and in records written before
 	// storage classes), else a class canonicalStorageClass accepts.
 	StorageClass string `json:"-"`
+	// SSE says how the bytes of an inline or single-blob version are
+	// encrypted at rest (nil: plaintext); encoded from objectFormatV4 on.
+	// A multipart version's parts each have their own (segmentRecord),
+	// and SSE then holds what they share, with no Key.
+	SSE *sseRecord `json:"-"`
 }
 
 // info converts a current record into the API's ObjectInfo.
@@ -144,6 +149,8 @@ func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
 		PartsCount:   r.PartsCount,
 		StorageClass: storageClassName(r.StorageClass),
 		Owner:        r.Owner,
+
+		ServerSideEncryption: r.SSE.info(),
 	}
 }
 
@@ -161,6 +168,9 @@ type segmentRecord struct {
 	MD5        []byte          `json:"md5"`
 	Checksum   *checksumRecord `json:"ck,omitempty"`
 	PartNumber int             `json:"pn,omitempty"`
+	// SSE is the part's encryption at rest (optional field: nil is
+	// plaintext, and every segment written before it).
+	SSE *sseRecord `json:"sse,omitempty"`
 }
 
 // number is the part number of the segment at index i.
@@ -187,6 +197,9 @@ type uploadRecord struct {
 	// StorageClass is the completed object's class, "" for STANDARD
 	// (optional field: uploads started before it are STANDARD).
 	StorageClass string `json:"sc,omitempty"`
+	// Encrypt says that the upload's parts are encrypted at rest
+	// (optional field: uploads started before it are plaintext).
+	Encrypt bool `json:"enc,omitempty"`
 }
 
 // partRecord is an uploaded part.
@@ -201,6 +214,9 @@ type partRecord struct {
 	// CRC64 is the part's CRC64NVME, kept so that an upload without an
 	// algorithm still gets a full-object CRC64NVME on completion.
 	CRC64 []byte `json:"crc64,omitempty"`
+	// SSE is the part's encryption at rest (optional field: nil is
+	// plaintext).
+	SSE *sseRecord `json:"sse,omitempty"`
 }
 
 // refRecord names the owner of a blob. Only its existence matters to the

@@ -12,6 +12,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/meta"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
 // Defaults and limits.
@@ -63,6 +64,13 @@ type Options struct {
 	// BlockPublicAccess gives every new bucket a Block Public Access
 	// configuration with all four flags on, as S3 does since April 2023.
 	BlockPublicAccess bool
+	// Keyring wraps the data keys of objects encrypted at rest; without
+	// it encrypted objects cannot be read or written.
+	Keyring *sse.Keyring
+	// EncryptAtRest encrypts every new object (requires Keyring). When
+	// false, new objects are stored in plaintext unless their request asks
+	// for encryption; objects already encrypted stay readable.
+	EncryptAtRest bool
 }
 
 // Validate checks required fields and fills in defaults.
@@ -91,6 +99,9 @@ func (o *Options) Validate() error {
 	if o.AccessTTL == 0 {
 		o.AccessTTL = DefaultAccessTTL
 	}
+	if o.EncryptAtRest && o.Keyring == nil {
+		return errNoKeyring
+	}
 	if o.InlineLimit > MaxInlineLimit {
 		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
 	}
@@ -108,6 +119,9 @@ type Service struct {
 	log         *slog.Logger
 	minPartSize int64
 	inlineLimit int64
+	keyring     *sse.Keyring
+	// encryptAtRest: new objects are encrypted (Options.EncryptAtRest).
+	encryptAtRest bool
 	// buckets holds decoded bucket records by their stored bytes; it is
 	// never stale (see bucketCache).
 	buckets bucketCache
@@ -138,6 +152,9 @@ func New(opts Options) (*Service, error) {
 		inlineLimit: opts.InlineLimit,
 		accessTTL:   opts.AccessTTL,
 		blockPublic: opts.BlockPublicAccess,
+		keyring:     opts.Keyring,
+
+		encryptAtRest: opts.EncryptAtRest,
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil

@@ -98,6 +98,7 @@ func parseCopyInput(req *request) (object.CopyInput, error) {
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return in, err
 	}
+	in.Encrypt, _ = parseSSE(hdr) // an error is checkWriteHeaders'
 	return in, checkWriteHeaders(hdr)
 }
 
@@ -115,6 +116,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 		hdr.Set("X-Amz-Copy-Source-Version-Id", out.SrcVersionID)
 	}
 	setWrittenVersionHeader(hdr, out.Info.VersionID)
+	setSSEHeader(hdr, out.Info.ServerSideEncryption)
 	res := copyObjectResult{
 		ETag:           quoteETag(out.Info.ETag),
 		LastModified:   isoTime(out.Info.LastModified),
@@ -154,6 +156,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 	if srcVersion != "" {
 		w.Header().Set("X-Amz-Copy-Source-Version-Id", srcVersion)
 	}
+	setSSEHeader(w.Header(), part.ServerSideEncryption)
 	return h.writeXML(w, req, http.StatusOK, copyPartResult{
 		ETag:           quoteETag(part.ETag),
 		LastModified:   isoTime(part.LastModified),

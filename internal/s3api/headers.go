@@ -310,6 +310,9 @@ func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
 		hs.set("X-Amz-Storage-Class", info.StorageClass)
 	}
+	if info.ServerSideEncryption != "" {
+		hs.set("X-Amz-Server-Side-Encryption", info.ServerSideEncryption)
+	}
 	hs.set("Accept-Ranges", "bytes")
 }
 

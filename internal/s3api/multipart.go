@@ -31,6 +31,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if err := checkWriteHeaders(hdr); err != nil {
 		return err
 	}
+	in.Encrypt, _ = parseSSE(hdr)
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return err
 	}
@@ -52,6 +53,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if up.ChecksumType != "" {
 		w.Header().Set("X-Amz-Checksum-Type", string(up.ChecksumType))
 	}
+	setSSEHeader(w.Header(), up.ServerSideEncryption)
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
 		Bucket: req.route.Bucket, Key: req.route.Key, UploadID: up.UploadID,
 	})
@@ -96,6 +98,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	}
 	w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(w.Header(), part.Checksum, 0)
+	setSSEHeader(w.Header(), part.ServerSideEncryption)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }
@@ -186,6 +189,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 		return err
 	}
 	setWrittenVersionHeader(w.Header(), info.VersionID)
+	setSSEHeader(w.Header(), info.ServerSideEncryption)
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,

@@ -47,6 +47,7 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	hdr.Set("ETag", quoteETag(info.ETag))
 	setWrittenVersionHeader(hdr, info.VersionID)
 	setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
+	setSSEHeader(hdr, info.ServerSideEncryption)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }
@@ -97,6 +98,7 @@ func parsePutInput(req *request) (object.PutInput, error) {
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return in, err
 	}
+	in.Encrypt, _ = parseSSE(hdr) // an error is checkWriteHeaders'
 	// S3 requires an integrity check on uploads that carry a retention.
 	if in.Lock != nil && in.ContentMD5 == nil && in.Checksum == nil && in.ChecksumAlgorithm == "" {
 		return in, errMissingContentMD5

@@ -242,6 +242,7 @@ func parsePostInput(form *postForm, req *request, key string, body io.Reader, si
 	if in.StorageClass, err = parseStorageClass(hdr); err != nil {
 		return in, err
 	}
+	in.Encrypt, _ = parseSSE(hdr) // an error is checkWriteHeaders'
 	return in, checkWriteHeaders(hdr)
 }
 
@@ -254,6 +255,7 @@ func (h *Handler) postResponse(w http.ResponseWriter, req *request, form *postFo
 	loc := h.location(req)
 	w.Header().Set("Location", loc)
 	setWrittenVersionHeader(w.Header(), info.VersionID)
+	setSSEHeader(w.Header(), info.ServerSideEncryption)
 	if redirect := form.field("success_action_redirect"); redirect != "" {
 		if u, err := url.Parse(redirect); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 			q := u.Query()

@@ -3,13 +3,15 @@ package s3api
 import (
 	"net/http"
 	"strings"
+
+	"github.com/coffer-s3/coffer/internal/object"
 )
 
 // unsupportedHeaders ask for features coffer does not have yet. Ignoring
-// them would be worse than refusing: a client asking for object lock,
-// customer-provided keys or KMS encryption must not believe it got them.
+// them would be worse than refusing: a client asking for customer-provided
+// keys or KMS encryption must not believe it got them.
+// X-Amz-Server-Side-Encryption is checked by parseSSE.
 var unsupportedHeaders = []string{
-	"X-Amz-Server-Side-Encryption",
 	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
 	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
 	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
@@ -31,12 +33,43 @@ func checkWriteHeaders(h http.Header) error {
 			return errACLNotSupported
 		}
 	}
+	if _, err := parseSSE(h); err != nil {
+		return err
+	}
 	for _, name := range unsupportedHeaders {
 		if h.Get(name) != "" {
 			return withMessage(errHeaderNotImplemented, "A header you provided implies functionality that is not implemented: "+name)
 		}
 	}
 	return nil
+}
+
+// sseHeader is the request and response header of server-side encryption.
+const sseHeader = "X-Amz-Server-Side-Encryption"
+
+// parseSSE reads x-amz-server-side-encryption: AES256 (SSE-S3) asks for
+// encryption at rest, which coffer gives every object by default; the KMS
+// kinds are not implemented yet; any other value is InvalidArgument, as S3
+// answers it.
+func parseSSE(h http.Header) (asked bool, err error) {
+	switch v := h.Get(sseHeader); v {
+	case "":
+		return false, nil
+	case object.SSES3:
+		return true, nil
+	case "aws:kms", "aws:kms:dsse":
+		return false, withMessage(errHeaderNotImplemented, "A header you provided implies functionality that is not implemented: "+sseHeader)
+	default:
+		return false, withMessage(errInvalidArgument, "The encryption method specified is not supported")
+	}
+}
+
+// setSSEHeader sends x-amz-server-side-encryption for a version or part
+// encrypted at rest, as S3 does on every write and read of one.
+func setSSEHeader(hdr http.Header, sse string) {
+	if sse != "" {
+		hdr.Set(sseHeader, sse)
+	}
 }
 
 // checkCreateBucketHeaders refuses CreateBucket options coffer cannot

@@ -62,3 +62,39 @@ func FuzzDecodeHeader(f *testing.F) {
 		}
 	})
 }
+
+// TestFlagsRoundTrip checks that the encrypted flag is written into the
+// header (pinned bytes) and reported by the reader, that a plain Create
+// has no flags, and that an unknown flag is refused.
+func TestFlagsRoundTrip(t *testing.T) {
+	h := encodeHeader(uint16(blob.FlagEncrypted))
+	if want := []byte("\x89CFBLOB\n\x00\x01\x00\x01\x00\x00\x00\x00"); !bytes.Equal(h[:], want) {
+		t.Errorf("encodeHeader(encrypted) = %q, want %q", h, want)
+	}
+	s := open(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	for _, flags := range []blob.Flags{0, blob.FlagEncrypted} {
+		w, err := s.CreateFlagged(ctx, flags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte("payload")); err != nil {
+			t.Fatal(err)
+		}
+		id, err := w.Commit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Open(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.(blob.FlagReader).Flags(); got != flags {
+			t.Errorf("Flags() = %v, want %v", got, flags)
+		}
+		r.Close()
+	}
+	if _, err := s.CreateFlagged(ctx, 1<<7); err == nil {
+		t.Error("CreateFlagged(unknown flag) succeeded")
+	}
+}

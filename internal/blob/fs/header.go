@@ -31,11 +31,12 @@ const formatV1 uint16 = 1
 // currentFormat is the version new blobs are written with.
 const currentFormat = formatV1
 
-// knownFlags are the flag bits this version understands: none yet. Bits are
-// reserved for properties of the payload encoding chosen above this layer
-// (for example that it is encrypted at rest). A reader refuses a blob with
-// a flag it does not know rather than return bytes it would misinterpret.
-const knownFlags uint16 = 0
+// knownFlags are the flag bits this version understands: blob.Flags,
+// properties of the payload encoding chosen above this layer (bit 0: the
+// payload is encrypted at rest). The store only records and reports them.
+// A reader refuses a blob with a flag it does not know rather than return
+// bytes it would misinterpret. Adding a flag bit keeps formatV1.
+const knownFlags = uint16(blob.FlagEncrypted)
 
 // encodeHeader returns the header for a new blob with flags.
 func encodeHeader(flags uint16) [headerSize]byte {

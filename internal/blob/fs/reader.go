@@ -11,8 +11,9 @@ import (
 
 // reader implements blob.Reader over a blob file, hiding its header.
 type reader struct {
-	f    *os.File
-	size int64
+	f     *os.File
+	size  int64
+	flags blob.Flags
 }
 
 func newReader(f *os.File) (*reader, error) {
@@ -23,14 +24,15 @@ func newReader(f *os.File) (*reader, error) {
 		}
 		return nil, err
 	}
-	if _, err := decodeHeader(h[:]); err != nil {
+	flags, err := decodeHeader(h[:])
+	if err != nil {
 		return nil, err
 	}
 	info, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	return &reader{f: f, size: info.Size() - headerSize}, nil
+	return &reader{f: f, size: info.Size() - headerSize, flags: blob.Flags(flags)}, nil
 }
 
 // ReadAt implements io.ReaderAt: offset 0 is the first byte written.
@@ -53,6 +55,9 @@ func (r *reader) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return r.f.ReadAt(p, off+headerSize)
 }
+
+// Flags implements blob.FlagReader.
+func (r *reader) Flags() blob.Flags { return r.flags }
 
 // Size implements blob.Reader.
 func (r *reader) Size() int64 { return r.size }

@@ -88,7 +88,11 @@ type Store struct {
 	crashHook func(step string) error
 }
 
-var _ blob.Store = (*Store)(nil)
+var (
+	_ blob.Store       = (*Store)(nil)
+	_ blob.FlagCreator = (*Store)(nil)
+	_ blob.FlagReader  = (*reader)(nil)
+)
 
 // Open opens the store in dir, creating it if needed, and removes temp
 // files left by writes that were interrupted (see Options.TempGrace).

@@ -64,6 +64,14 @@ const writebackInterval = 8 << 20
 
 // Create implements blob.Store.
 func (s *Store) Create(ctx context.Context) (blob.Writer, error) {
+	return s.CreateFlagged(ctx, 0)
+}
+
+// CreateFlagged implements blob.FlagCreator: flags go into the header.
+func (s *Store) CreateFlagged(ctx context.Context, flags blob.Flags) (blob.Writer, error) {
+	if uint16(flags)&^knownFlags != 0 {
+		return nil, fmt.Errorf("create blob: unknown flags %#04x", uint16(flags))
+	}
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
@@ -75,7 +83,7 @@ func (s *Store) Create(ctx context.Context) (blob.Writer, error) {
 	}
 	w := &writer{s: s, id: id, tmp: tmp, f: f, buf: s.bufs.Get().(*[]byte)}
 	// The header goes out with the first buffer flush.
-	h := encodeHeader(0)
+	h := encodeHeader(uint16(flags))
 	w.n = copy(*w.buf, h[:])
 	return w, nil
 }
