@@ -31,6 +31,9 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if err := checkWriteHeaders(hdr); err != nil {
 		return err
 	}
+	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, hdr); err != nil {
+		return err
+	}
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return err
 	}

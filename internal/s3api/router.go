@@ -51,6 +51,14 @@ const (
 	OpGetBucketCors           Operation = "GetBucketCors"
 	OpPutBucketCors           Operation = "PutBucketCors"
 	OpDeleteBucketCors        Operation = "DeleteBucketCors"
+	OpGetBucketAcl            Operation = "GetBucketAcl"
+	OpPutBucketAcl            Operation = "PutBucketAcl"
+	OpGetObjectAcl            Operation = "GetObjectAcl"
+	OpPutObjectAcl            Operation = "PutObjectAcl"
+
+	OpGetBucketOwnershipControls    Operation = "GetBucketOwnershipControls"
+	OpPutBucketOwnershipControls    Operation = "PutBucketOwnershipControls"
+	OpDeleteBucketOwnershipControls Operation = "DeleteBucketOwnershipControls"
 	// OpPreflight is a browser's CORS preflight: OPTIONS on any resource,
 	// answered from the bucket's CORS rules without authentication.
 	OpPreflight           Operation = "OptionsPreflight"
@@ -102,6 +110,11 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, query: []string{"cors"}, op: OpGetBucketCors},
 	{method: http.MethodPut, target: targetBucket, query: []string{"cors"}, op: OpPutBucketCors},
 	{method: http.MethodDelete, target: targetBucket, query: []string{"cors"}, op: OpDeleteBucketCors},
+	{method: http.MethodGet, target: targetBucket, query: []string{"acl"}, op: OpGetBucketAcl},
+	{method: http.MethodPut, target: targetBucket, query: []string{"acl"}, op: OpPutBucketAcl},
+	{method: http.MethodGet, target: targetBucket, query: []string{"ownershipControls"}, op: OpGetBucketOwnershipControls},
+	{method: http.MethodPut, target: targetBucket, query: []string{"ownershipControls"}, op: OpPutBucketOwnershipControls},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"ownershipControls"}, op: OpDeleteBucketOwnershipControls},
 	{method: http.MethodGet, target: targetBucket, query: []string{"list-type=2"}, op: OpListObjectsV2},
 	{method: http.MethodGet, target: targetBucket, op: OpListObjects},
 	{method: http.MethodHead, target: targetBucket, op: OpHeadBucket},
@@ -111,6 +124,8 @@ var routes = []route{
 	{method: http.MethodPost, target: targetBucket, form: true, op: OpPostObject},
 
 	{method: http.MethodGet, target: targetObject, query: []string{"uploadId"}, op: OpListParts},
+	{method: http.MethodGet, target: targetObject, query: []string{"acl"}, op: OpGetObjectAcl},
+	{method: http.MethodPut, target: targetObject, query: []string{"acl"}, op: OpPutObjectAcl},
 	{method: http.MethodGet, target: targetObject, query: []string{"tagging"}, op: OpGetObjectTagging},
 	{method: http.MethodGet, target: targetObject, query: []string{"retention"}, op: OpGetObjectRetention},
 	{method: http.MethodGet, target: targetObject, query: []string{"legal-hold"}, op: OpGetObjectLegalHold},
@@ -148,7 +163,6 @@ var unimplemented = []struct {
 	objectGetServed bool
 }{
 	{sub: "accelerate", bucketStem: "BucketAccelerateConfiguration"},
-	{sub: "acl", bucketStem: "BucketAcl", objectStem: "ObjectAcl"},
 	{sub: "analytics", bucketStem: "BucketAnalyticsConfiguration"},
 	{sub: "attributes", objectStem: "ObjectAttributes", objectGetServed: true},
 	{sub: "encryption", bucketStem: "BucketEncryption"},
@@ -158,7 +172,6 @@ var unimplemented = []struct {
 	{sub: "logging", bucketStem: "BucketLogging"},
 	{sub: "metrics", bucketStem: "BucketMetricsConfiguration"},
 	{sub: "notification", bucketStem: "BucketNotificationConfiguration"},
-	{sub: "ownershipControls", bucketStem: "BucketOwnershipControls"},
 	{sub: "policy", bucketStem: "BucketPolicy"},
 	{sub: "policyStatus", bucketStem: "BucketPolicyStatus"},
 	{sub: "publicAccessBlock", bucketStem: "PublicAccessBlock"},

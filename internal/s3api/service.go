@@ -11,6 +11,7 @@ import (
 // the wire layer can be tested on its own.
 type Objects interface {
 	BucketConfigs
+	ACLs
 	CreateBucket(ctx context.Context, in object.CreateBucketInput) (object.Bucket, error)
 	HeadBucket(ctx context.Context, name string) (object.Bucket, error)
 	DeleteBucket(ctx context.Context, name string) error
