@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"io"
 	"log/slog"
 	"net"
@@ -195,6 +196,9 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Logger:     log.With("component", "s3api"),
 		Clock:      clk,
 		Observe:    m.Observe,
+		Accounts:   s3api.IdentityAccounts(a.iam),
+
+		DefaultObjectOwnership: acl.Ownership(cfg.DefaultObjectOwnership),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)

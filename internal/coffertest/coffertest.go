@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"log/slog"
 	"net"
 	"net/http"
@@ -189,6 +190,7 @@ func (s *Server) build(cfg config.Config, st settings, ln net.Listener) (_ *obje
 	handler, err = s3api.New(s3api.Options{
 		Objects: objects, Verifier: verifier, Authorizer: s.Identity,
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
+		Accounts: s3api.IdentityAccounts(s.Identity), DefaultObjectOwnership: acl.Ownership(cfg.DefaultObjectOwnership),
 	})
 	if err != nil {
 		return nil, err

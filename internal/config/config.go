@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"log/slog"
 	"net"
 	"strings"
@@ -63,6 +64,11 @@ type Config struct {
 	// served under /debug/pprof/, unauthenticated: keep it on loopback.
 	// Empty (the default) serves no profiles.
 	DebugAddress string
+	// DefaultObjectOwnership is the Object Ownership of buckets created
+	// without x-amz-object-ownership: BucketOwnerEnforced (ACLs
+	// disabled, S3's default since April 2023), BucketOwnerPreferred or
+	// ObjectWriter. A bucket's own setting wins.
+	DefaultObjectOwnership string
 }
 
 // Default returns the configuration of `coffer server` with no flags and no
@@ -78,6 +84,8 @@ func Default() Config {
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+
+		DefaultObjectOwnership: string(acl.BucketOwnerEnforced),
 	}
 }
 
@@ -127,6 +135,9 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.DebugAddress); err != nil {
 			return bad("debug address %q: %v", c.DebugAddress, err)
 		}
+	}
+	if _, err := acl.ParseOwnership(c.DefaultObjectOwnership); err != nil {
+		return bad("default object ownership %q: want BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", c.DefaultObjectOwnership)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

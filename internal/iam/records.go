@@ -93,6 +93,9 @@ type accountRecord struct {
 	Created     time.Time `json:"t"`
 	// RootKey is the access key id of the root user's key pair.
 	RootKey string `json:"k,omitempty"`
+	// Email is the account's optional email address, by which S3 ACL
+	// grants may name it (optional field).
+	Email string `json:"e,omitempty"`
 }
 
 // keyRecord is an access key: the root user's (User "") or an IAM

@@ -2,6 +2,10 @@ package s3api
 
 import (
 	"context"
+	"errors"
+	"strings"
+
+	"github.com/coffer-s3/coffer/internal/iam"
 )
 
 // Account is what the S3 wire shows of an account: Owner elements carry
@@ -80,4 +84,54 @@ func (h *Handler) canonicalOf(ctx context.Context, id string) (string, error) {
 		return id, err
 	}
 	return a.CanonicalID, nil
+}
+
+// IdentityStore is what IdentityAccounts reads of the identity store;
+// *iam.Store satisfies it.
+type IdentityStore interface {
+	GetAccount(ctx context.Context, id string) (iam.Account, error)
+	ListAccounts(ctx context.Context) ([]iam.Account, error)
+}
+
+// IdentityAccounts adapts the identity store to Accounts. Lookups by
+// canonical id or email scan the accounts, which are few; ACL requests
+// and denied requests on buckets with ACLs enabled make them.
+func IdentityAccounts(s IdentityStore) Accounts { return identityAccounts{s} }
+
+type identityAccounts struct{ s IdentityStore }
+
+func accountOf(a iam.Account) Account {
+	return Account{ID: a.ID, CanonicalID: a.CanonicalID, Name: a.Name, Email: a.Email}
+}
+
+func (d identityAccounts) AccountByID(ctx context.Context, id string) (Account, bool, error) {
+	a, err := d.s.GetAccount(ctx, id)
+	switch {
+	case errors.Is(err, iam.ErrNoSuchEntity):
+		return Account{}, false, nil
+	case err != nil:
+		return Account{}, false, err
+	}
+	return accountOf(a), true, nil
+}
+
+func (d identityAccounts) find(ctx context.Context, match func(iam.Account) bool) (Account, bool, error) {
+	accts, err := d.s.ListAccounts(ctx)
+	if err != nil {
+		return Account{}, false, err
+	}
+	for _, a := range accts {
+		if match(a) {
+			return accountOf(a), true, nil
+		}
+	}
+	return Account{}, false, nil
+}
+
+func (d identityAccounts) AccountByCanonicalID(ctx context.Context, id string) (Account, bool, error) {
+	return d.find(ctx, func(a iam.Account) bool { return a.CanonicalID == id })
+}
+
+func (d identityAccounts) AccountByEmail(ctx context.Context, email string) (Account, bool, error) {
+	return d.find(ctx, func(a iam.Account) bool { return a.Email != "" && strings.EqualFold(a.Email, email) })
 }

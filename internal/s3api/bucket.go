@@ -55,7 +55,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
-	res := listAllMyBucketsResult{Owner: owner{ID: p.AccountID}, Prefix: in.Prefix}
+	res := listAllMyBucketsResult{Owner: h.ownerNames(req).of(p.AccountID), Prefix: in.Prefix}
 	for _, b := range out.Buckets {
 		res.Buckets = append(res.Buckets, bucketXML{Name: b.Name, CreationDate: isoTime(b.Created), BucketRegion: regionOf(b.Region)})
 	}
