@@ -36,25 +36,28 @@ func TestLoad(t *testing.T) {
 				"COFFER_DOMAIN": "s3.example.com, s3.local", "COFFER_ROOT_ACCESS_KEY": "ADMINKEY",
 				"COFFER_ROOT_SECRET_KEY": "secretsecret", "COFFER_LOG_LEVEL": "debug", "COFFER_LOG_FORMAT": "json",
 				"COFFER_SHUTDOWN_TIMEOUT": "5s", "COFFER_READ_HEADER_TIMEOUT": "3s", "COFFER_IDLE_TIMEOUT": "1m",
-				"COFFER_MAX_HEADER_BYTES": "16384",
+				"COFFER_MAX_HEADER_BYTES": "16384", "COFFER_DEFAULT_OBJECT_OWNERSHIP": "ObjectWriter",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
 				Domains: []string{"s3.example.com", "s3.local"}, RootAccessKey: "ADMINKEY", RootSecretKey: "secretsecret",
 				LogLevel: slog.LevelDebug, LogFormat: "json", ShutdownTimeout: 5 * time.Second,
 				ReadHeaderTimeout: 3 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16384,
+				DefaultObjectOwnership: "ObjectWriter",
 			},
 		},
 		{
 			name: "flags",
 			args: []string{"-address", "127.0.0.1:0", "-data", "d", "-region", "ap-south-1", "-domain", "a.example",
 				"-domain", "b.example,c.example", "-log-level", "warn", "-log-format", "json", "-shutdown-timeout", "1s",
-				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000"},
+				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000",
+				"-default-object-ownership", "BucketOwnerPreferred"},
 			want: Config{
 				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
 				Domains:  []string{"a.example", "b.example", "c.example"},
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Second,
 				ReadHeaderTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, MaxHeaderBytes: 9000,
+				DefaultObjectOwnership: "BucketOwnerPreferred",
 			},
 		},
 		{
@@ -107,6 +110,7 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad format", args: []string{"-log-format", "xml"}, want: ErrInvalid},
 		{name: "bad region", args: []string{"-region", "US East"}, want: ErrInvalid},
 		{name: "bad domain", args: []string{"-domain", "http://s3.example.com"}, want: ErrInvalid},
+		{name: "bad default object ownership", args: []string{"-default-object-ownership", "BucketOwner"}, want: ErrInvalid},
 		{name: "zero shutdown timeout", args: []string{"-shutdown-timeout", "0s"}, want: ErrInvalid},
 		{name: "tiny header limit", args: []string{"-max-header-bytes", "100"}, want: ErrInvalid},
 	}
