@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/coffer-s3/coffer/internal/policy"
 )
@@ -139,7 +140,10 @@ func appendStatements(stmts []statement, grants []Grant, t Target, bucket string
 		}
 	}
 	for _, k := range order {
-		stmts = append(stmts, *byGrantee[k])
+		st := *byGrantee[k]
+		// Sids must be unique within a policy.
+		st.Sid += strconv.Itoa(len(stmts) + 1)
+		stmts = append(stmts, st)
 	}
 	return stmts
 }
