@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/coffer-s3/coffer/internal/policy"
 )
@@ -105,61 +106,96 @@ type statement struct {
 	Resource  string
 }
 
-// appendStatements adds the statements of grants on t: one per grantee,
-// with the union of its grants' actions.
+// appendStatements adds the statements of grants on t: the grantees
+// with the same actions on the same resource share one statement, so
+// that even MaxGrants grants to distinct accounts stay a small policy.
 func appendStatements(stmts []statement, grants []Grant, t Target, bucket string, authenticated bool) []statement {
+	objects := "arn:aws:s3:::" + bucket + "/*"
 	resource := "arn:aws:s3:::" + bucket
 	sid := "BucketACL"
 	if t == Object {
-		resource += "/*"
-		sid = "ObjectACL"
+		resource, sid = objects, "ObjectACL"
 	}
-	byGrantee := map[string]*statement{}
-	var order []string
+	// The actions of each grantee on each resource, in grant order.
+	type target struct{ who, res string }
+	actions := map[target][]string{}
+	principals := map[string]principal{}
+	var order []target
 	for _, g := range grants {
-		principal, name, ok := principalOf(g.Grantee, authenticated)
+		pr, ok := principalOf(g.Grantee, authenticated)
 		if !ok {
 			continue
 		}
+		principals[pr.key] = pr
 		for _, a := range Actions(t, g.Permission) {
 			res := resource
 			if t == Bucket && slices.Contains(bucketActions[Write], a) {
 				// A bucket's WRITE is on its objects.
-				res = "arn:aws:s3:::" + bucket + "/*"
+				res = objects
 			}
-			k := name + " " + res
-			st, seen := byGrantee[k]
-			if !seen {
-				st = &statement{Sid: sid, Effect: "Allow", Principal: principal, Resource: res}
-				byGrantee[k] = st
+			k := target{pr.key, res}
+			if _, seen := actions[k]; !seen {
 				order = append(order, k)
 			}
-			if !slices.Contains(st.Action, a) {
-				st.Action = append(st.Action, a)
+			if !slices.Contains(actions[k], a) {
+				actions[k] = append(actions[k], a)
 			}
 		}
 	}
+	// One statement per (kind of principal, resource, action set).
+	byShape := map[string]*statement{}
+	var shapes []string
 	for _, k := range order {
-		st := *byGrantee[k]
+		pr := principals[k.who]
+		shape := pr.kind + " " + k.res + " " + strings.Join(actions[k], ",")
+		st, seen := byShape[shape]
+		if !seen {
+			st = &statement{Effect: "Allow", Action: actions[k], Resource: k.res}
+			byShape[shape] = st
+			shapes = append(shapes, shape)
+		}
+		switch pr.kind {
+		case "CanonicalUser":
+			ids, _ := st.Principal.(map[string][]string)
+			if ids == nil {
+				ids = map[string][]string{"CanonicalUser": nil}
+				st.Principal = ids
+			}
+			ids["CanonicalUser"] = append(ids["CanonicalUser"], pr.id)
+		case "*":
+			st.Principal = "*"
+		default:
+			st.Principal = map[string]string{"Service": pr.id}
+		}
+	}
+	for _, shape := range shapes {
+		st := *byShape[shape]
 		// Sids must be unique within a policy.
-		st.Sid += strconv.Itoa(len(stmts) + 1)
+		st.Sid = sid + strconv.Itoa(len(stmts)+1)
 		stmts = append(stmts, st)
 	}
 	return stmts
 }
 
+// principal is a grantee as a policy names it.
+type principal struct {
+	kind string // "CanonicalUser", "*" or "Service"
+	id   string
+	key  string
+}
+
 // principalOf names grantee as a policy Principal; ok is false for a
 // grantee that names no one the request could come from.
-func principalOf(g Grantee, authenticated bool) (principal any, name string, ok bool) {
+func principalOf(g Grantee, authenticated bool) (principal, bool) {
 	switch {
 	case g.Type == CanonicalUser && g.ID != "":
-		return map[string]string{"CanonicalUser": g.ID}, "id:" + g.ID, true
+		return principal{kind: "CanonicalUser", id: g.ID, key: "id:" + g.ID}, true
 	case g.Type == Group && g.URI == AllUsers:
-		return "*", "all", true
+		return principal{kind: "*", key: "all"}, true
 	case g.Type == Group && g.URI == AuthenticatedUsers && authenticated:
-		return "*", "all", true
+		return principal{kind: "*", key: "all"}, true
 	case g.Type == Group && g.URI == LogDelivery:
-		return map[string]string{"Service": "logging.s3.amazonaws.com"}, "logs", true
+		return principal{kind: "Service", id: "logging.s3.amazonaws.com", key: "logs"}, true
 	}
-	return nil, "", false
+	return principal{}, false
 }
