@@ -41,6 +41,10 @@ func (o Ownership) ACLsEnabled() bool { return o != BucketOwnerEnforced }
 // carried the bucket-owner-full-control canned ACL.
 func (o Ownership) ObjectOwner(bucketAccount, writerAccount string, ownerFull bool) string {
 	switch {
+	case writerAccount == "":
+		// An anonymous write (a public-read-write bucket) has no
+		// account to own it.
+		return bucketAccount
 	case o == BucketOwnerEnforced:
 		return bucketAccount
 	case o == BucketOwnerPreferred && ownerFull:
