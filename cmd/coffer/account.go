@@ -17,7 +17,7 @@ import (
 // accountUsage introduces `coffer account -help`; the flags follow it.
 const accountUsage = `Usage:
 
-  coffer account create NAME [--email ADDRESS] --endpoint URL [--region REGION] [--json]
+  coffer account create NAME --endpoint URL [--email ADDRESS] [--region REGION] [--json]
   coffer account list --endpoint URL [--region REGION] [--json]
 
 Creates and lists the accounts of a running coffer. Each account has its own
