@@ -9,7 +9,8 @@
 # keys, session tokens), a second account made with `coffer account create`
 # used through the aws CLI, and bucket policies with Block Public Access
 # (bucket and account level through `aws s3control`), with anonymous
-# requests from curl.
+# requests from curl, and Object Ownership and ACLs (a public-read object
+# fetched anonymously with curl).
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -329,6 +330,32 @@ check_eq "$(a s3api list-object-versions --bucket "$LB" --query 'Versions[0].Ver
 check_eq "$(a s3api list-object-versions --bucket "$LB" --query 'length(DeleteMarkers)' --output json)" 1 "and the delete marker"
 a s3api get-object --bucket "$LB" --key locked.txt --version-id "$lv" "$W/locked.back" >/dev/null
 check_same_file "$W/v1.txt" "$W/locked.back" "the locked version reads back"
+
+step "object ownership and ACLs: ownership controls, put-object-acl public-read, anonymous curl, get-object-acl"
+AB=e2e-awscli-acl
+a s3api create-bucket --bucket "$AB" >/dev/null
+check_eq "$(a s3api get-bucket-ownership-controls --bucket "$AB" --query 'OwnershipControls.Rules[0].ObjectOwnership' --output text)" \
+	BucketOwnerEnforced "a new bucket has ACLs disabled"
+a s3api put-object --bucket "$AB" --key pub.txt --body "$W/small.txt" >/dev/null
+expect_fail "put-object-acl public-read with ACLs disabled" a s3api put-object-acl --bucket "$AB" --key pub.txt --acl public-read
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessControlListNotSupported" "ACLs are refused while disabled"
+a s3api put-bucket-ownership-controls --bucket "$AB" --ownership-controls 'Rules=[{ObjectOwnership=ObjectWriter}]'
+check_eq "$(a s3api get-bucket-ownership-controls --bucket "$AB" --query 'OwnershipControls.Rules[0].ObjectOwnership' --output text)" \
+	ObjectWriter "put-bucket-ownership-controls took"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$AB/pub.txt")" 403 "anonymous GET of a private object is refused"
+expect_fail "put-object-acl public-read while Block Public Access is on" a s3api put-object-acl --bucket "$AB" --key pub.txt --acl public-read
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a new bucket's Block Public Access refuses public ACLs"
+a s3api delete-public-access-block --bucket "$AB"
+a s3api put-object-acl --bucket "$AB" --key pub.txt --acl public-read
+curl -fsS -o "$W/pub.back" "$COFFER_ENDPOINT/$AB/pub.txt"
+check_same_file "$W/small.txt" "$W/pub.back" "anonymous curl of a public-read object"
+check_eq "$(a s3api get-object-acl --bucket "$AB" --key pub.txt \
+	--query "Grants[?Grantee.URI=='http://acs.amazonaws.com/groups/global/AllUsers'].Permission" --output text)" READ "get-object-acl shows AllUsers READ"
+check_eq "$(a s3api get-object-acl --bucket "$AB" --key pub.txt --query Owner.DisplayName --output text)" coffer "get-object-acl names the owner"
+a s3api put-object-acl --bucket "$AB" --key pub.txt --acl private
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$AB/pub.txt")" 403 "private again after put-object-acl --acl private"
+a s3 rm --only-show-errors --recursive "s3://$AB/"
+a s3 rb "s3://$AB" >/dev/null
 
 step "rb of a non-empty bucket fails, rm --recursive, rb"
 expect_fail "rb of a non-empty bucket" a s3 rb "s3://$B"

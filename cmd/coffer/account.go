@@ -17,12 +17,14 @@ import (
 // accountUsage introduces `coffer account -help`; the flags follow it.
 const accountUsage = `Usage:
 
-  coffer account create NAME --endpoint URL [--region REGION] [--json]
+  coffer account create NAME --endpoint URL [--email ADDRESS] [--region REGION] [--json]
   coffer account list --endpoint URL [--region REGION] [--json]
 
 Creates and lists the accounts of a running coffer. Each account has its own
 users, roles, policies and buckets, and a root user. create prints the new
 account's id and root key pair; the secret key is shown only this once.
+--email gives the account an email address, by which S3 ACL grants
+(emailAddress="...") may name it.
 
 The commands sign with the first account's root keys, read from
 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the keys coffer printed on its
@@ -42,8 +44,8 @@ const accountTimeout = time.Minute
 
 // accountOptions are the parsed flags of `coffer account`.
 type accountOptions struct {
-	endpoint, region string
-	json             bool
+	endpoint, region, email string
+	json                    bool
 }
 
 // runAccount is `coffer account create|list`.
@@ -87,7 +89,7 @@ func runAccount(ctx context.Context, env environment, args []string) int {
 	ctx, cancel := context.WithTimeout(ctx, accountTimeout)
 	defer cancel()
 	if sub == "create" {
-		err = accountCreate(ctx, client, rest[0], o.json, env.stdout)
+		err = accountCreate(ctx, client, rest[0], o.email, o.json, env.stdout)
 	} else {
 		err = accountList(ctx, client, o.json, env.stdout)
 	}
@@ -104,6 +106,7 @@ func newAccountFlags(o *accountOptions, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.endpoint, "endpoint", "", "coffer's `URL`, for example http://127.0.0.1:9000 (required)")
 	fs.StringVar(&o.region, "region", "", "SigV4 signing `region` (default $AWS_REGION, $AWS_DEFAULT_REGION or us-east-1)")
+	fs.StringVar(&o.email, "email", "", "create: the account's email `address`, for S3 ACL grants by email")
 	fs.BoolVar(&o.json, "json", false, "print JSON for scripts instead of text")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), accountUsage)
@@ -172,8 +175,8 @@ type accountJSON struct {
 	Created         string `json:"Created"`
 }
 
-func accountCreate(ctx context.Context, c *operatorapi.Client, name string, asJSON bool, w io.Writer) error {
-	res, err := c.CreateAccount(ctx, name)
+func accountCreate(ctx context.Context, c *operatorapi.Client, name, email string, asJSON bool, w io.Writer) error {
+	res, err := c.CreateAccountWithEmail(ctx, name, email)
 	if err != nil {
 		return err
 	}

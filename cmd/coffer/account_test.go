@@ -135,7 +135,7 @@ func TestAccountCreate_newAccountUsesItsKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	code, stdout, stderr := runEnv(t, root, "account", "create", "tenant", "--endpoint", srv.Endpoint, "--json")
+	code, stdout, stderr := runEnv(t, root, "account", "create", "tenant", "--endpoint", srv.Endpoint, "--email", "tenant@example.com", "--json")
 	if code != 0 {
 		t.Fatalf("account create --json = %d, stderr %s", code, stderr)
 	}
@@ -168,8 +168,15 @@ func TestAccountCreate_newAccountUsesItsKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Buckets) != 1 || aws.ToString(out.Buckets[0].Name) != "tenant-bucket" || aws.ToString(out.Owner.ID) != id {
-		t.Errorf("ListBuckets as the new account = %d buckets, owner %s; want only tenant-bucket owned by %s", len(out.Buckets), aws.ToString(out.Owner.ID), id)
+	acct, err := srv.Identity.GetAccount(t.Context(), id)
+	if err != nil || acct.Email != "tenant@example.com" {
+		t.Errorf("GetAccount(%s) = %+v, %v; want the email given with --email", id, acct, err)
+	}
+	// S3 names an owner by canonical user id and display name.
+	if len(out.Buckets) != 1 || aws.ToString(out.Buckets[0].Name) != "tenant-bucket" ||
+		aws.ToString(out.Owner.ID) != acct.CanonicalID || aws.ToString(out.Owner.DisplayName) != "tenant" {
+		t.Errorf("ListBuckets as the new account = %d buckets, owner %s/%s; want only tenant-bucket owned by %s/tenant",
+			len(out.Buckets), aws.ToString(out.Owner.ID), aws.ToString(out.Owner.DisplayName), acct.CanonicalID)
 	}
 	_, err = tenant.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("first-bucket"), Key: aws.String("k")})
 	wantS3Code(t, "GetObject of the first account's object", err, "AccessDenied")

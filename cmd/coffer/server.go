@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"io"
 	iofs "io/fs"
 	"log/slog"
@@ -223,6 +224,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Clock:      clk,
 		Observe:    m.Observe,
 		RequireTLS: cfg.RequireTLS,
+		Accounts:   s3api.IdentityAccounts(a.iam),
+
+		DefaultObjectOwnership:   acl.Ownership(cfg.DefaultObjectOwnership),
+		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -187,6 +188,8 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	handler, err = s3api.New(s3api.Options{
 		Objects: objects, Verifier: verifier, Authorizer: s.Identity,
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
+		Accounts: s3api.IdentityAccounts(s.Identity), DefaultObjectOwnership: acl.Ownership(cfg.DefaultObjectOwnership),
+		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"log/slog"
 	"net"
 	"strings"
@@ -96,6 +97,11 @@ type Config struct {
 	// new objects are stored in plaintext unless their request asks for
 	// encryption, and objects already encrypted stay readable.
 	EncryptAtRest bool
+	// DefaultObjectOwnership is the Object Ownership of buckets created
+	// without x-amz-object-ownership: BucketOwnerEnforced (ACLs
+	// disabled, S3's default since April 2023), BucketOwnerPreferred or
+	// ObjectWriter. A bucket's own setting wins.
+	DefaultObjectOwnership string
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -136,6 +142,7 @@ func Default() Config {
 
 		DefaultBlockPublicAccess: true,
 		EncryptAtRest:            true,
+		DefaultObjectOwnership:   string(acl.BucketOwnerEnforced),
 	}
 }
 
@@ -200,6 +207,9 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.HealthAddress); err != nil {
 			return bad("health address %q: %v", c.HealthAddress, err)
 		}
+	}
+	if _, err := acl.ParseOwnership(c.DefaultObjectOwnership); err != nil {
+		return bad("default object ownership %q: want BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", c.DefaultObjectOwnership)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

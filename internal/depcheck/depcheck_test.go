@@ -92,6 +92,8 @@ var rules = []rule{
 	{"clock imports nothing of ours", exact("internal/clock"), ours},
 	{"sse imports nothing of ours", tree("internal/sse"), ours},
 	{"cors is pure: nothing of ours, no wire", exact("internal/cors"), or(ours, std("net/http", "encoding/xml"))},
+	{"acl is pure: only the policy language, no wire", exact("internal/acl"),
+		or(func(dep string) bool { return ours(dep) && dep != module+"/internal/policy" }, std("net/http", "encoding/xml"))},
 	{"policy is pure: nothing of ours, no network, no wire", tree("internal/policy"),
 		or(ours, std("net", "net/http", "encoding/xml"))},
 	{"object knows no wire", tree("internal/object"),

@@ -27,6 +27,9 @@ type Account struct {
 	Name string
 	// CanonicalID is the 64-hex-digit S3 canonical user id (ACLs).
 	CanonicalID string
+	// Email is the account's email address ("" for none): S3 ACL
+	// grants by emailAddress resolve to the account that has it.
+	Email string
 	// RootAccessKey is the root user's access key id.
 	RootAccessKey string
 	Created       time.Time
@@ -36,7 +39,7 @@ type Account struct {
 func (a Account) ARN() string { return "arn:aws:iam::" + a.ID + ":root" }
 
 func (r *accountRecord) account() Account {
-	return Account{ID: r.ID, Name: r.Name, CanonicalID: r.CanonicalID, RootAccessKey: r.RootKey, Created: r.Created}
+	return Account{ID: r.ID, Name: r.Name, CanonicalID: r.CanonicalID, Email: r.Email, RootAccessKey: r.RootKey, Created: r.Created}
 }
 
 // keySealContext binds a sealed secret to its access key id, so a sealed
@@ -119,9 +122,30 @@ func (s *Store) keyMatches(r meta.Reader, accessKey, secret string) bool {
 // CreateAccount creates an account named name with a fresh root key
 // pair, returned once: only its sealed form is kept.
 func (s *Store) CreateAccount(ctx context.Context, name string) (acct Account, accessKey, secret string, err error) {
+	return s.CreateAccountWithEmail(ctx, name, "")
+}
+
+// maxEmailLength bounds an account's email address (RFC 5321's path).
+const maxEmailLength = 254
+
+// validEmail is a plain check of an address's shape: one @ with text on
+// both sides, nothing that would end a grant header's quoted value.
+func validEmail(e string) bool {
+	local, domain, ok := strings.Cut(e, "@")
+	return ok && len(e) <= maxEmailLength && local != "" && domain != "" &&
+		!strings.ContainsAny(domain, "@") && !strings.ContainsAny(e, " \t\r\n\",<>")
+}
+
+// CreateAccountWithEmail is CreateAccount with an email address ("" for
+// none), which no other account may have.
+func (s *Store) CreateAccountWithEmail(ctx context.Context, name, email string) (acct Account, accessKey, secret string, err error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 50 {
 		return Account{}, "", "", errorf(ErrValidation, "The account name must be 1 to 50 characters.")
+	}
+	email = strings.TrimSpace(email)
+	if email != "" && !validEmail(email) {
+		return Account{}, "", "", errorf(ErrValidation, "The email address is not valid.")
 	}
 	accessKey, secret = NewAccessKeyID(prefixAccessKey), NewSecretKey()
 	sealed, err := s.sealKey(accessKey, secret)
@@ -130,7 +154,20 @@ func (s *Store) CreateAccount(ctx context.Context, name string) (acct Account, a
 	}
 	var rec accountRecord
 	err = s.update(ctx, func(tx meta.Txn) error {
-		rec = accountRecord{Name: name, CanonicalID: newCanonicalID(), Created: s.now(), RootKey: accessKey}
+		if email != "" {
+			taken := false
+			err := scanRecords(tx, key(subAccount), func(_ []byte, other *accountRecord) error {
+				taken = taken || strings.EqualFold(other.Email, email)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if taken {
+				return errorf(ErrEntityAlreadyExists, "An account with email address %s already exists.", email)
+			}
+		}
+		rec = accountRecord{Name: name, CanonicalID: newCanonicalID(), Created: s.now(), RootKey: accessKey, Email: email}
 		for {
 			rec.ID = newAccountID()
 			_, err := tx.Get(key(subAccount, rec.ID))

@@ -79,3 +79,24 @@ func TestAccountAlias(t *testing.T) {
 	wantErr(t, "delete unknown alias", e.s.DeleteAccountAlias(ctx, RootAccountID, "nope"), ErrNoSuchEntity)
 	must(t, e.s.DeleteAccountAlias(ctx, RootAccountID, "my-corp-2"))
 }
+
+func TestCreateAccountWithEmail(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	acct, _, _, err := e.s.CreateAccountWithEmail(ctx, "team-c", " ops@example.com ")
+	must(t, err)
+	if got, _ := e.s.GetAccount(ctx, acct.ID); got.Email != "ops@example.com" {
+		t.Errorf("GetAccount().Email = %q, want ops@example.com", got.Email)
+	}
+	_, _, _, err = e.s.CreateAccountWithEmail(ctx, "team-d", "OPS@example.com")
+	wantErr(t, "CreateAccountWithEmail(taken, other case)", err, ErrEntityAlreadyExists)
+	for _, bad := range []string{"ops", "@example.com", "ops@", "a@b@c", `o"ps@example.com`, "o ps@example.com"} {
+		_, _, _, err = e.s.CreateAccountWithEmail(ctx, "team-e", bad)
+		wantErr(t, "CreateAccountWithEmail("+bad+")", err, ErrValidation)
+	}
+	// Accounts without an email do not collide.
+	_, _, _, err = e.s.CreateAccount(ctx, "team-f")
+	must(t, err)
+	_, _, _, err = e.s.CreateAccount(ctx, "team-g")
+	must(t, err)
+}

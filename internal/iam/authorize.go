@@ -35,6 +35,9 @@ type Request struct {
 	// (for example "aws:SecureTransport"). The S3 wire leaves it nil and
 	// fills Context instead.
 	Conditions map[string][]string
+	// ACL, if set, supplies the ACL grants that may allow what policies
+	// do not (authorize_acl.go).
+	ACL ACLSource
 }
 
 // resource returns the request's resource ARN.
@@ -143,13 +146,17 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 			set.Resource = &policy.Attached{Name: "bucket/" + req.Bucket, Policy: rp}
 		}
 	}
-	d := policy.Evaluate(policy.Request{
+	preq := policy.Request{
 		Principal:       pr,
 		Action:          req.Action,
 		Resource:        resource,
 		ResourceAccount: ownerAccount,
 		Context:         s.requestContext(req, ident),
-	}, set)
+	}
+	d, err := withACL(ctx, req, preq, set, policy.Evaluate(preq, set))
+	if err != nil {
+		return s.failed(ctx, req, "acl", err)
+	}
 	if !p.Anonymous {
 		s.noteUse(ctx, p.AccessKey, serviceOf(req.Action))
 	}

@@ -98,6 +98,9 @@ type accountRecord struct {
 	// RootKeys are the root user's key pairs made through IAM
 	// (CreateAccessKey without UserName), in creation order.
 	RootKeys []string `json:"ks,omitempty"`
+	// Email is the account's optional email address, by which S3 ACL
+	// grants may name it (optional field).
+	Email string `json:"e,omitempty"`
 }
 
 // rootKeyIDs lists every root key id of the account.

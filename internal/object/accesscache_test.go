@@ -12,7 +12,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
-const publicRead = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*"}]}`
+const publicReadPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*"}]}`
 
 // viewCounter counts read transactions.
 type viewCounter struct {
@@ -55,7 +55,7 @@ func TestBucketAccess(t *testing.T) {
 	}
 
 	// Local writes are seen at once.
-	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicRead)); err != nil {
+	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicReadPolicy)); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.s.PutAccountPublicAccessBlock(ctx, "111122223333", access.PublicAccessBlock{RestrictPublicBuckets: true}); err != nil {
@@ -66,14 +66,14 @@ func TestBucketAccess(t *testing.T) {
 		t.Errorf("after writes BucketAccess = %+v", a)
 	}
 	// Account blocks public policies now.
-	err = e.s.PutBucketPolicy(ctx, "photos", []byte(publicRead))
+	err = e.s.PutBucketPolicy(ctx, "photos", []byte(publicReadPolicy))
 	if err != nil {
 		t.Fatalf("restrict alone must not block a policy: %v", err)
 	}
 	if err := e.s.PutPublicAccessBlock(ctx, "photos", access.PublicAccessBlock{BlockPublicPolicy: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicRead)); !errors.Is(err, ErrPublicPolicyBlocked) {
+	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicReadPolicy)); !errors.Is(err, ErrPublicPolicyBlocked) {
 		t.Errorf("PutBucketPolicy(public) under BlockPublicPolicy = %v, want ErrPublicPolicyBlocked", err)
 	}
 	if err := e.s.DeleteBucketPolicy(ctx, "photos"); err != nil {
@@ -87,7 +87,7 @@ func TestBucketAccess(t *testing.T) {
 	}
 
 	// Another node's write (straight to meta here) shows after the TTL.
-	val, _ := encodeRecord(policyRecord{Doc: publicRead})
+	val, _ := encodeRecord(policyRecord{Doc: publicReadPolicy})
 	if err := cm.Update(ctx, func(tx meta.Txn) error { return tx.Set(bucketConfigKey("photos", configPolicy), val) }); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestBucketAccess_race(t *testing.T) {
 		want := i%2 == 0
 		var err error
 		if want {
-			err = e.s.PutBucketPolicy(ctx, "photos", []byte(publicRead))
+			err = e.s.PutBucketPolicy(ctx, "photos", []byte(publicReadPolicy))
 		} else {
 			err = e.s.DeleteBucketPolicy(ctx, "photos")
 		}
@@ -197,7 +197,7 @@ func TestPutBucketPolicy_invalid(t *testing.T) {
 	if _, err := e.s.GetBucketPolicy(ctx, "photos"); !errors.Is(err, ErrNoSuchBucketPolicy) {
 		t.Errorf("a refused policy was stored: %v", err)
 	}
-	if err := e.s.PutBucketPolicy(ctx, "nobucket", []byte(publicRead)); !errors.Is(err, ErrNoSuchBucket) {
+	if err := e.s.PutBucketPolicy(ctx, "nobucket", []byte(publicReadPolicy)); !errors.Is(err, ErrNoSuchBucket) {
 		t.Errorf("PutBucketPolicy(no bucket) = %v", err)
 	}
 }
@@ -210,7 +210,7 @@ func BenchmarkBucketAccess_warm(b *testing.B) {
 	if _, err := e.s.CreateBucket(ctx, CreateBucketInput{Name: "photos", Owner: "111122223333"}); err != nil {
 		b.Fatal(err)
 	}
-	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicRead)); err != nil {
+	if err := e.s.PutBucketPolicy(ctx, "photos", []byte(publicReadPolicy)); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/checksum"
 )
 
@@ -20,6 +21,11 @@ type Bucket struct {
 	Versioning VersioningStatus
 	// ObjectLock is true for a bucket with Object Lock enabled.
 	ObjectLock bool
+	// Ownership is the bucket's effective Object Ownership;
+	// NoOwnershipControls says its controls were deleted (it then
+	// behaves as ObjectWriter).
+	Ownership           acl.Ownership
+	NoOwnershipControls bool
 }
 
 // CreateBucketInput asks for a new bucket.
@@ -30,6 +36,11 @@ type CreateBucketInput struct {
 	// ObjectLock creates the bucket with Object Lock, and so with
 	// versioning Enabled.
 	ObjectLock bool
+	// Ownership is the new bucket's Object Ownership ("" for
+	// BucketOwnerEnforced); ACL its ACL (nil for the owner's
+	// FULL_CONTROL), stored only where Ownership enables ACLs.
+	Ownership acl.Ownership
+	ACL       []acl.Grant
 	// OwnedOK makes creating a bucket the caller already owns in Region
 	// succeed and return that bucket unchanged, instead of
 	// ErrBucketAlreadyOwnedByYou: S3's legacy answer in us-east-1.
@@ -161,6 +172,12 @@ type PutInput struct {
 	// Encrypt asks for encryption at rest (x-amz-server-side-encryption:
 	// AES256) even when the Service does not encrypt by default.
 	Encrypt bool
+	// ACL is the new version's ACL (nil for the owner's FULL_CONTROL);
+	// OwnerFullControl says the write carried the
+	// bucket-owner-full-control canned ACL, which hands a
+	// BucketOwnerPreferred bucket's owner the object.
+	ACL              []acl.Grant
+	OwnerFullControl bool
 }
 
 // Range is a parsed HTTP byte range. Exactly one form is used:
@@ -256,6 +273,12 @@ type CopyInput struct {
 	// Encrypt asks for encryption at rest (x-amz-server-side-encryption:
 	// AES256) even when the Service does not encrypt by default.
 	Encrypt bool
+	// ACL is the new version's ACL (nil for the owner's FULL_CONTROL);
+	// OwnerFullControl says the write carried the
+	// bucket-owner-full-control canned ACL, which hands a
+	// BucketOwnerPreferred bucket's owner the object.
+	ACL              []acl.Grant
+	OwnerFullControl bool
 }
 
 // CopyOutput reports a completed copy.
@@ -305,6 +328,12 @@ type CreateUploadInput struct {
 	// Encrypt asks for encryption at rest (x-amz-server-side-encryption:
 	// AES256) even when the Service does not encrypt by default.
 	Encrypt bool
+	// ACL is the new version's ACL (nil for the owner's FULL_CONTROL);
+	// OwnerFullControl says the write carried the
+	// bucket-owner-full-control canned ACL, which hands a
+	// BucketOwnerPreferred bucket's owner the object.
+	ACL              []acl.Grant
+	OwnerFullControl bool
 }
 
 // Upload describes an in-progress multipart upload.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/coffer-s3/coffer/internal/access"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
@@ -19,7 +20,15 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 	if err := validBucketName(in.Name); err != nil {
 		return Bucket{}, err
 	}
-	rec := bucketRecord{Region: in.Region, Owner: in.Owner, Created: s.clock.Now().UTC()}
+	rec := bucketRecord{Region: in.Region, Owner: in.Owner, Created: s.clock.Now().UTC(), Ownership: string(in.Ownership)}
+	if rec.Ownership == "" {
+		rec.Ownership = string(acl.BucketOwnerEnforced)
+	} else if _, err := acl.ParseOwnership(rec.Ownership); err != nil {
+		return Bucket{}, err
+	}
+	if err := acl.Validate(in.ACL); err != nil {
+		return Bucket{}, err
+	}
 	if in.ObjectLock {
 		rec.ObjectLock, rec.Versioning = true, VersioningEnabled
 	}
@@ -52,6 +61,11 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 			// New buckets block public access unless the operator turned
 			// that default off; the owner may change it afterwards.
 			if err := tx.Set(bucketConfigKey(in.Name, configPublicAccessBlock), block); err != nil {
+				return err
+			}
+		}
+		if in.ACL != nil && rec.ownership().ACLsEnabled() {
+			if err := setACL(tx, bucketConfigKey(in.Name, configACL), in.ACL); err != nil {
 				return err
 			}
 		}
@@ -121,7 +135,8 @@ func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) (*ListBu
 
 func (r bucketRecord) bucket(name string) Bucket {
 	return Bucket{Name: name, Region: r.Region, Owner: r.Owner, Created: r.Created,
-		Versioning: r.Versioning, ObjectLock: r.ObjectLock}
+		Versioning: r.Versioning, ObjectLock: r.ObjectLock,
+		Ownership: r.ownership(), NoOwnershipControls: r.Ownership == ownershipDeleted}
 }
 
 // getBucket reads a bucket record, or returns ErrNoSuchBucket.

@@ -3,6 +3,7 @@ package object
 import (
 	"context"
 	"errors"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"strings"
 	"sync"
 	"testing"
@@ -58,7 +59,7 @@ func TestCreateBucket(t *testing.T) {
 	e := newEnv(t)
 	b, err := e.s.CreateBucket(ctx, CreateBucketInput{Name: "photos", Region: "eu-west-1", Owner: "alice"})
 	checkErr(t, "CreateBucket", err, nil)
-	want := Bucket{Name: "photos", Region: "eu-west-1", Owner: "alice", Created: testEpoch}
+	want := Bucket{Name: "photos", Region: "eu-west-1", Owner: "alice", Created: testEpoch, Ownership: acl.BucketOwnerEnforced}
 	if diff := cmp.Diff(want, b); diff != "" {
 		t.Errorf("CreateBucket (-want +got):\n%s", diff)
 	}

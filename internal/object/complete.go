@@ -125,7 +125,10 @@ func (s *Service) assemble(up *uploadRecord, uploaded []numberedPart, in Complet
 		DataID: in.UploadID, Modified: now, Headers: up.Headers, UserMeta: up.UserMeta,
 		Tags: up.Tags, Owner: up.Owner, PartsCount: len(in.Parts),
 		StorageClass: up.StorageClass,
-	}, lock: up.Lock}
+	}, lock: up.Lock, ownerFull: up.OwnerFull}
+	if up.ACL != nil {
+		v.acl = up.ACL.grants()
+	}
 	md5s := make([][]byte, 0, len(in.Parts))
 	for _, cp := range in.Parts {
 		p, ok := byNumber[cp.PartNumber]

@@ -168,7 +168,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if in.ReplaceTags {
 		rec.Tags = slices.Clone(in.Tags)
 	}
-	v := &version{rec: rec, inline: got.inline, lock: in.Lock}
+	v := &version{rec: rec, inline: got.inline, lock: in.Lock, acl: in.ACL, ownerFull: in.OwnerFullControl}
 	if err := s.commitVersion(ctx, in.DstBucket, in.DstKey, v, in.Cond); err != nil {
 		if got.blob != "" {
 			s.deleteBlobs(ctx, []blob.ID{got.blob})

@@ -38,10 +38,15 @@ import (
 //	'R' blobID                                    → refRecord: the owner of a
 //	                                                committed blob; a blob
 //	                                                without one is garbage
+//	'G' dataID                                    → aclRecord: the ACL of
+//	                                                the object version whose
+//	                                                data id it is; absent for
+//	                                                the owner's FULL_CONTROL
 //	'C' bucket 0x00 name                          → a bucket configuration
 //	                                                sub-resource: "tagging"
 //	                                                (bucketTagsRecord), "cors"
-//	                                                (corsRecord), "policy"
+//	                                                (corsRecord), "acl"
+//	                                                (aclRecord), "policy"
 //	                                                (policyRecord),
 //	                                                "publicAccessBlock"
 //	                                                (publicAccessBlockRecord);
@@ -73,6 +78,7 @@ const (
 	tableUpload  = 'U'
 	tablePart    = 'P'
 	tableRef     = 'R'
+	tableACL     = 'G'
 	// tableBucketConfig holds a bucket's configuration sub-resources apart
 	// from its bucket record, which every object request reads.
 	tableBucketConfig = 'C'
@@ -188,6 +194,11 @@ func partPrefix(uploadID string) []byte {
 // inlineKey is the key of the inline bytes of a small object.
 func inlineKey(dataID string) []byte {
 	return append([]byte{tableInline}, dataID...)
+}
+
+// aclKey is the key of the ACL of an object version.
+func aclKey(dataID string) []byte {
+	return append([]byte{tableACL}, dataID...)
 }
 
 // segmentKey is the key of part index i of a multipart object.

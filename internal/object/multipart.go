@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/checksum"
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -100,7 +101,16 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 	rec := uploadRecord{
 		Initiated: now, Owner: in.Owner, Alg: in.ChecksumAlgorithm, Type: typ,
 		Headers: in.Headers, UserMeta: cloneMeta(in.UserMeta), Tags: slices.Clone(in.Tags),
-		StorageClass: class, Encrypt: s.encrypting(in.Encrypt),
+		StorageClass: class, OwnerFull: in.OwnerFullControl,
+		Encrypt: s.encrypting(in.Encrypt),
+	}
+	if in.ACL != nil {
+		if err := acl.Validate(in.ACL); err != nil {
+			return Upload{}, err
+		}
+		if rec.ACL, err = aclRecordOf(in.ACL); err != nil {
+			return Upload{}, err
+		}
 	}
 	if in.Lock != nil {
 		l := *in.Lock

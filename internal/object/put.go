@@ -100,8 +100,10 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 			StorageClass: class,
 			SSE:          got.sse,
 		},
-		inline: got.inline,
-		lock:   in.Lock,
+		inline:    got.inline,
+		lock:      in.Lock,
+		acl:       in.ACL,
+		ownerFull: in.OwnerFullControl,
 	}
 	if err := s.commitVersion(ctx, in.Bucket, in.Key, v, in.Cond); err != nil {
 		if got.blob != "" {

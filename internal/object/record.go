@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/meta"
 )
@@ -19,6 +20,10 @@ type version struct {
 	versioned bool
 	// lock is the lock the write asked for (nil: the bucket's default).
 	lock *Lock
+	// acl and ownerFull are the write's ACL and whether it was
+	// bucket-owner-full-control (recordVersion applies them).
+	acl       []acl.Grant
+	ownerFull bool
 }
 
 // info describes the recorded version.
@@ -64,6 +69,14 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 		return nil, err
 	}
 	v.versioned = b.versioned()
+	if b.Owner != "" {
+		v.rec.Owner = b.ownership().ObjectOwner(b.Owner, v.rec.Owner, v.ownerFull)
+	}
+	if v.acl != nil && b.ownership().ACLsEnabled() {
+		if err := setACL(tx, aclKey(v.rec.DataID), v.acl); err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.Set(objectKey(bucket, key), encodeObject(&v.rec)); err != nil {
 		return nil, err
 	}
@@ -97,6 +110,9 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 // removeData deletes the records holding an object version's bytes and the
 // references to its blobs, and returns those blobs.
 func removeData(tx meta.Txn, rec *objectRecord) ([]blob.ID, error) {
+	if err := tx.Delete(aclKey(rec.DataID)); err != nil {
+		return nil, err
+	}
 	var ids []blob.ID
 	switch {
 	case rec.Inline:

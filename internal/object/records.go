@@ -55,6 +55,10 @@ type bucketRecord struct {
 	// retention applied to new versions (nil for none).
 	ObjectLock bool              `json:"ol,omitempty"`
 	Retention  *DefaultRetention `json:"dr,omitempty"`
+	// Ownership is the Object Ownership setting (acl.go): one of the
+	// three, "none" after its controls were deleted, absent for a bucket
+	// made before Object Ownership.
+	Ownership string `json:"ow,omitempty"`
 }
 
 // versioned reports whether versioning was ever enabled on the bucket.
@@ -200,6 +204,10 @@ type uploadRecord struct {
 	// Encrypt says that the upload's parts are encrypted at rest
 	// (optional field: uploads started before it are plaintext).
 	Encrypt bool `json:"enc,omitempty"`
+	// ACL is the completed object's ACL (optional field: nil is the
+	// owner's FULL_CONTROL).
+	ACL       *aclRecord `json:"acl,omitempty"`
+	OwnerFull bool       `json:"of,omitempty"`
 }
 
 // partRecord is an uploaded part.

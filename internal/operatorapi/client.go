@@ -71,6 +71,19 @@ func (c *Client) CreateAccount(ctx context.Context, name string) (CreateAccountR
 	return out.Result, err
 }
 
+// CreateAccountWithEmail is CreateAccount giving the account an email
+// address ("" for none).
+func (c *Client) CreateAccountWithEmail(ctx context.Context, name, email string) (CreateAccountResult, error) {
+	if email == "" {
+		return c.CreateAccount(ctx, name)
+	}
+	var out struct {
+		Result CreateAccountResult `xml:"CreateAccountResult"`
+	}
+	err := c.call(ctx, "CreateAccount", url.Values{"AccountName": {name}, "Email": {email}}, &out)
+	return out.Result, err
+}
+
 // ListAccounts returns every account in id order.
 func (c *Client) ListAccounts(ctx context.Context) ([]Account, error) {
 	var out struct {

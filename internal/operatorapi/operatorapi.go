@@ -24,7 +24,7 @@ const (
 // Accounts is what the operator API needs of the identity store;
 // *iam.Store satisfies it.
 type Accounts interface {
-	CreateAccount(ctx context.Context, name string) (acct iam.Account, accessKey, secret string, err error)
+	CreateAccountWithEmail(ctx context.Context, name, email string) (acct iam.Account, accessKey, secret string, err error)
 	ListAccounts(ctx context.Context) ([]iam.Account, error)
 }
 
@@ -71,12 +71,16 @@ type handlers struct {
 // bounds (1 to 50 characters).
 var accountName = queryapi.String{Name: "AccountName", Field: "accountName", Required: true, Min: 1, Max: 50}
 
+// accountEmail is CreateAccount's optional Email.
+var accountEmail = queryapi.String{Name: "Email", Field: "email", Max: 254}
+
 // Account is the Account element of both actions' results, and what the
 // Client returns.
 type Account struct {
 	AccountID       string `xml:"AccountId"`
 	AccountName     string `xml:"AccountName"`
 	CanonicalUserID string `xml:"CanonicalUserId"`
+	Email           string `xml:"Email,omitempty"`
 	// CreateDate is ISO 8601 in UTC with second precision.
 	CreateDate string `xml:"CreateDate"`
 }
@@ -105,7 +109,7 @@ type ListAccountsResult struct {
 }
 
 func account(a iam.Account) Account {
-	return Account{AccountID: a.ID, AccountName: a.Name, CanonicalUserID: a.CanonicalID,
+	return Account{AccountID: a.ID, AccountName: a.Name, CanonicalUserID: a.CanonicalID, Email: a.Email,
 		CreateDate: a.Created.UTC().Format(queryapi.TimeFormat)}
 }
 
@@ -116,7 +120,11 @@ func (h *handlers) createAccount(ctx context.Context, c *queryapi.Call) (any, er
 	if err != nil {
 		return nil, err
 	}
-	acct, ak, secret, err := h.accounts.CreateAccount(ctx, name)
+	email, _, err := c.Params.String(accountEmail)
+	if err != nil {
+		return nil, err
+	}
+	acct, ak, secret, err := h.accounts.CreateAccountWithEmail(ctx, name, email)
 	if err != nil {
 		return nil, err
 	}

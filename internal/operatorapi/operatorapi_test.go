@@ -72,11 +72,11 @@ type fakeAccounts struct {
 
 var created = time.Date(2026, 12, 6, 10, 11, 12, 0, time.UTC)
 
-func (f *fakeAccounts) CreateAccount(_ context.Context, name string) (iam.Account, string, string, error) {
+func (f *fakeAccounts) CreateAccountWithEmail(_ context.Context, name, email string) (iam.Account, string, string, error) {
 	if f.fail != nil {
 		return iam.Account{}, "", "", f.fail
 	}
-	a := iam.Account{ID: "111122223333", Name: name, CanonicalID: strings.Repeat("ab", 32), Created: created}
+	a := iam.Account{ID: "111122223333", Name: name, CanonicalID: strings.Repeat("ab", 32), Email: email, Created: created}
 	f.list = append(f.list, a)
 	return a, "AKIANEWACCOUNTROOT01", "new/secret+key", nil
 }

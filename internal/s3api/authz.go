@@ -34,6 +34,11 @@ func (h *Handler) authorize(req *request, action, bucket, key, versionID string)
 	ctx := req.r.Context()
 	resource := resourceARN(bucket, key)
 	req.authCtx.reset(h, req, action, bucket, key, versionID)
+	var grants iam.ACLSource
+	if bucket != "" {
+		req.aclSrc = aclSource{h: h, authenticated: !req.principal().Anonymous, bucket: bucket, key: key, versionID: versionID}
+		grants = &req.aclSrc
+	}
 	d := h.authz.Authorize(ctx, iam.Request{
 		Principal: req.principal(),
 		Action:    action,
@@ -41,6 +46,7 @@ func (h *Handler) authorize(req *request, action, bucket, key, versionID string)
 		Key:       key,
 		Resource:  resource,
 		Context:   &req.authCtx,
+		ACL:       grants,
 	})
 	// The context may hold the object's tags; drop them with the answer.
 	req.authCtx = authContext{}

@@ -84,6 +84,9 @@ var actionKeys = map[string]keyGroup{
 	"s3:PutObject":                 groupCommon | groupWrite | groupRequestTags | groupLockMode | groupLegalHold,
 	"s3:BypassGovernanceRetention": groupCommon | groupWrite | groupRequestTags,
 	"s3:PutObjectRetention":        groupCommon | groupLockMode,
+	"s3:PutBucketAcl":              groupCommon | groupWrite,
+	"s3:PutObjectAcl":              groupCommon | groupWrite | groupExistingTag,
+	"s3:PutObjectVersionAcl":       groupCommon | groupWrite | groupExistingTag | groupVersion,
 	"s3:PutObjectLegalHold":        groupCommon | groupLegalHold,
 
 	"s3:GetObject":                        groupCommon | groupExistingTag,

@@ -55,7 +55,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
-	res := listAllMyBucketsResult{Owner: owner{ID: p.AccountID}, Prefix: in.Prefix}
+	res := listAllMyBucketsResult{Owner: h.ownerNames(req).of(p.AccountID), Prefix: in.Prefix}
 	for _, b := range out.Buckets {
 		res.Buckets = append(res.Buckets, bucketXML{Name: b.Name, CreationDate: isoTime(b.Created), BucketRegion: regionOf(b.Region)})
 	}
@@ -94,11 +94,17 @@ func (h *Handler) createBucket(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
+	ownership, grants, err := h.createBucketACL(req)
+	if err != nil {
+		return err
+	}
 	_, err = h.objects.CreateBucket(req.r.Context(), object.CreateBucketInput{
 		Name:       req.route.Bucket,
 		Region:     region,
 		Owner:      req.principal().AccountID,
 		ObjectLock: strings.EqualFold(req.r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true"),
+		Ownership:  ownership,
+		ACL:        grants,
 		// "For legacy compatibility, if you re-create an existing bucket
 		// that you already own in the North Virginia Region, Amazon S3
 		// returns 200 OK" (BucketAlreadyOwnedByYou, S3 API reference);

@@ -3,6 +3,7 @@ package s3api
 import (
 	"testing"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/object"
 )
 
@@ -11,7 +12,7 @@ func TestBucketHandlers(t *testing.T) {
 	runHandlerCases(t, []handlerCase{
 		{name: "create", method: "PUT", target: "/photos", status: 200,
 			hdr:  map[string]string{"Location": "/photos"},
-			call: object.CreateBucketInput{Name: "photos", Owner: "000000000000", OwnedOK: true}},
+			call: object.CreateBucketInput{Name: "photos", Owner: "000000000000", OwnedOK: true, Ownership: acl.BucketOwnerEnforced}},
 		{name: "create with empty body in us-east-1", method: "PUT", target: "/photos", body: "", status: 200},
 		{name: "create naming us-east-1", method: "PUT", target: "/photos",
 			body:   `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>`,

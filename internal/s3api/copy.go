@@ -107,6 +107,9 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
+	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, req.r.Header); err != nil {
+		return err
+	}
 	out, err := h.objects.CopyObject(req.r.Context(), in)
 	if err != nil {
 		return err

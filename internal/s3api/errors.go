@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -40,7 +41,6 @@ func as[T error]() func(error) bool {
 // object service sees it. They are rows of the same table as domain errors.
 var (
 	errMalformedXML          = errors.New("s3api: malformed xml")
-	errACLNotSupported       = errors.New("s3api: ACLs are not supported")
 	errInvalidDigest         = errors.New("s3api: malformed content-md5")
 	errMissingContentLength  = errors.New("s3api: missing content-length")
 	errMissingContentMD5     = errors.New("s3api: missing content-md5 or checksum")
@@ -189,7 +189,19 @@ var errorTable = []errorRow{
 	{as[*http.MaxBytesError](), apiError{"EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"}},
 
 	// Wire-level errors.
-	{is(errACLNotSupported), apiError{"AccessControlListNotSupported", 400, "The bucket does not allow ACLs"}},
+	{is(acl.ErrNotSupported), apiError{"AccessControlListNotSupported", 400, "The bucket does not allow ACLs"}},
+	{is(acl.ErrOwnershipConflict), apiError{"InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"}},
+	{is(acl.ErrMalformed), apiError{"MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema"}},
+	{is(errMalformedACL), apiError{"MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema"}},
+	{is(acl.ErrInvalidGrantee), apiError{"InvalidArgument", 400, "Invalid id"}},
+	{is(acl.ErrUnresolvableEmail), apiError{"UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record."}},
+	{is(acl.ErrPublicBlocked), apiError{"AccessDenied", 403, "Access Denied"}},
+	{is(acl.ErrUnknownCanned), apiError{"InvalidArgument", 400, "Invalid Argument"}},
+	{is(acl.ErrInvalidOwnership), apiError{"InvalidArgument", 400, "Invalid x-amz-object-ownership header"}},
+	{is(object.ErrNoOwnershipControls), apiError{"OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found"}},
+	{is(errACLHeaderAndBody), apiError{"UnexpectedContent", 400, "This request does not support content"}},
+	{is(errCannedAndGrants), apiError{"InvalidRequest", 400, "Specifying both Canned ACLs and Header Grants is not allowed"}},
+	{is(errMissingACL), apiError{"MissingSecurityHeader", 400, "Your request was missing a required header"}},
 	{is(errMalformedXML), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
 	{is(errInvalidDigest), apiError{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."}},
 	{is(errMissingContentLength), apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}},

@@ -26,6 +26,7 @@ import (
 var domainErrors = map[string]error{
 	"iam.ErrExpiredToken":                       iam.ErrExpiredToken,
 	"object.ErrInvalidBucketName":               object.ErrInvalidBucketName,
+	"object.ErrNoOwnershipControls":             object.ErrNoOwnershipControls,
 	"object.ErrNoSuchBucket":                    object.ErrNoSuchBucket,
 	"object.ErrBucketAlreadyExists":             object.ErrBucketAlreadyExists,
 	"object.ErrBucketAlreadyOwnedByYou":         object.ErrBucketAlreadyOwnedByYou,

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/iam"
@@ -38,6 +39,7 @@ type fakeObjects struct {
 	err   error
 
 	bucket      object.Bucket
+	grants      []acl.Grant
 	buckets     *object.ListBucketsOutput
 	info        object.ObjectInfo
 	get         *object.GetOutput

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/reqid"
@@ -40,6 +41,17 @@ type Options struct {
 	// Clock is the time source for Date headers and elapsed times (default
 	// the wall clock).
 	Clock clock.Clock
+	// Accounts, if set, names accounts in Owner elements (canonical id
+	// and name) and resolves ACL grantees. Without it Owner elements
+	// carry account ids and grants by email cannot be resolved.
+	Accounts Accounts
+	// DefaultObjectOwnership is the Object Ownership of a bucket created
+	// without x-amz-object-ownership (default BucketOwnerEnforced).
+	DefaultObjectOwnership acl.Ownership
+	// DefaultBlockPublicAccess says new buckets get all four Block Public
+	// Access flags (the object service stores them); CreateBucket's own
+	// ACL is checked against them before the bucket exists.
+	DefaultBlockPublicAccess bool
 	// Observe, if set, is called once per request after the response is
 	// written, with the operation name (for example "PutObject"), the HTTP
 	// status and the elapsed time.
@@ -70,6 +82,11 @@ type Handler struct {
 	observe  func(op string, status int, elapsed time.Duration)
 	// requireTLS refuses plain-HTTP requests (Options.RequireTLS).
 	requireTLS bool
+	accounts   Accounts
+	// defaultOwnership is a new bucket's Object Ownership by default.
+	defaultOwnership acl.Ownership
+	// defaultBlock: new buckets block public access (Options).
+	defaultBlock bool
 	// xmlBufs holds *[]byte response buffers for the bodies that render
 	// themselves.
 	xmlBufs sync.Pool
@@ -96,6 +113,16 @@ func New(opts Options) (*Handler, error) {
 		observe:  opts.Observe,
 
 		requireTLS: opts.RequireTLS,
+		accounts:   opts.Accounts,
+
+		defaultOwnership: opts.DefaultObjectOwnership,
+		defaultBlock:     opts.DefaultBlockPublicAccess,
+	}
+	if h.defaultOwnership == "" {
+		h.defaultOwnership = acl.BucketOwnerEnforced
+	}
+	if _, err := acl.ParseOwnership(string(h.defaultOwnership)); err != nil {
+		return nil, err
 	}
 	h.xmlBufs.New = func() any { return new([]byte) }
 	if h.region == "" {
@@ -139,6 +166,9 @@ type request struct {
 	// authCtx is the condition-key context of the authorization question
 	// being asked; reused for each.
 	authCtx authContext
+	// aclSrc is the ACL source of the authorization question being
+	// asked; reused for each.
+	aclSrc aclSource
 }
 
 // body is what handlers read instead of r.Body: the decoded payload.

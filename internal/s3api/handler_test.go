@@ -128,7 +128,7 @@ func TestPipeline(t *testing.T) {
 				env.authz.deny = map[string]bool{"s3:GetObject b/k": true}
 			},
 			status: 403, code: "AccessDenied"},
-		{name: "unimplemented sub-resource", method: "PUT", target: "/b/k?acl", status: 501, code: "NotImplemented"},
+		{name: "unimplemented sub-resource", method: "PUT", target: "/b/k?torrent", status: 501, code: "NotImplemented"},
 		{name: "unimplemented bucket sub-resource", method: "GET", target: "/b?website", status: 501, code: "NotImplemented"},
 		{name: "method not allowed", method: "POST", target: "/b/k", status: 405, code: "MethodNotAllowed"},
 		{name: "key too long", method: "GET", target: "/b/" + strings.Repeat("k", 1025), status: 400, code: "KeyTooLongError"},

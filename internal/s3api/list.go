@@ -89,7 +89,8 @@ func (p listParams) encodingType() string {
 	return ""
 }
 
-func (p listParams) contents(objs []object.ObjectInfo, withOwner bool) []objectXML {
+// contents renders objs; owners, if not nil, names each object's owner.
+func (p listParams) contents(objs []object.ObjectInfo, owners *ownerNames) []objectXML {
 	out := make([]objectXML, 0, len(objs))
 	for _, o := range objs {
 		x := objectXML{
@@ -103,8 +104,8 @@ func (p listParams) contents(objs []object.ObjectInfo, withOwner bool) []objectX
 			x.ChecksumAlgorithm = string(o.Checksum.Algorithm)
 			x.ChecksumType = string(o.Checksum.Type)
 		}
-		if withOwner {
-			x.Owner = &owner{ID: o.Owner}
+		if owners != nil {
+			x.Owner = owners.ptr(o.Owner)
 		}
 		out = append(out, x)
 	}
@@ -146,7 +147,7 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, req *request) error {
 		Delimiter:      p.enc(p.delimiter),
 		IsTruncated:    out.Truncated,
 		EncodingType:   p.encodingType(),
-		Contents:       p.contents(out.Objects, true),
+		Contents:       p.contents(out.Objects, h.ownerNames(req)),
 		CommonPrefixes: p.prefixes(out.CommonPrefixes),
 	}
 	// S3 sends NextMarker only with a delimiter; without one the client
@@ -185,6 +186,10 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
+	var owners *ownerNames
+	if req.query.Get("fetch-owner") == "true" {
+		owners = h.ownerNames(req)
+	}
 	res := listBucketResultV2{
 		Name:              req.route.Bucket,
 		Prefix:            p.enc(p.prefix),
@@ -195,7 +200,7 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
 		EncodingType:      p.encodingType(),
 		ContinuationToken: token,
 		StartAfter:        p.enc(startAfter),
-		Contents:          p.contents(out.Objects, req.query.Get("fetch-owner") == "true"),
+		Contents:          p.contents(out.Objects, owners),
 		CommonPrefixes:    p.prefixes(out.CommonPrefixes),
 	}
 	if out.Truncated {

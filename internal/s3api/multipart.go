@@ -32,6 +32,9 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		return err
 	}
 	in.Encrypt, _ = parseSSE(hdr)
+	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, hdr); err != nil {
+		return err
+	}
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return err
 	}
@@ -253,6 +256,7 @@ func (h *Handler) listParts(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	up := out.Upload
+	names := h.ownerNames(req)
 	res := listPartsResult{
 		Bucket:               req.route.Bucket,
 		Key:                  req.route.Key,
@@ -261,8 +265,8 @@ func (h *Handler) listParts(w http.ResponseWriter, req *request) error {
 		NextPartNumberMarker: out.NextPartNumberMarker,
 		MaxParts:             maxParts,
 		IsTruncated:          out.Truncated,
-		Initiator:            owner{ID: up.Owner},
-		Owner:                owner{ID: up.Owner},
+		Initiator:            names.of(up.Owner),
+		Owner:                names.of(up.Owner),
 		StorageClass:         storageClass(up.StorageClass),
 		ChecksumAlgorithm:    string(up.ChecksumAlgorithm),
 		ChecksumType:         string(up.ChecksumType),
@@ -313,12 +317,13 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, req *request) erro
 		EncodingType:       p.encodingType(),
 		CommonPrefixes:     p.prefixes(out.CommonPrefixes),
 	}
+	names := h.ownerNames(req)
 	for _, u := range out.Uploads {
 		res.Uploads = append(res.Uploads, uploadXML{
 			Key:               p.enc(u.Key),
 			UploadID:          u.UploadID,
-			Initiator:         owner{ID: u.Owner},
-			Owner:             owner{ID: u.Owner},
+			Initiator:         names.of(u.Owner),
+			Owner:             names.of(u.Owner),
 			StorageClass:      storageClass(u.StorageClass),
 			Initiated:         isoTime(u.Initiated),
 			ChecksumAlgorithm: string(u.ChecksumAlgorithm),

@@ -39,6 +39,9 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
+	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, req.r.Header); err != nil {
+		return err
+	}
 	info, err := h.objects.PutObject(req.r.Context(), in)
 	if err != nil {
 		return namedMismatch(err, in.Checksum)

@@ -96,6 +96,16 @@ var ops = map[Operation]opSpec{
 	OpPutAccountPublicAccessBlock:    {action: "s3:PutAccountPublicAccessBlock", serve: (*Handler).putAccountPublicAccessBlock},
 	OpDeleteAccountPublicAccessBlock: {action: "s3:PutAccountPublicAccessBlock", serve: (*Handler).deleteAccountPublicAccessBlock},
 
+	OpGetBucketAcl: {action: "s3:GetBucketAcl", serve: (*Handler).getBucketACL},
+	OpPutBucketAcl: {action: "s3:PutBucketAcl", serve: (*Handler).putBucketACL},
+	OpGetObjectAcl: {action: "s3:GetObjectAcl", versionAction: "s3:GetObjectVersionAcl", serve: (*Handler).getObjectACL},
+	OpPutObjectAcl: {action: "s3:PutObjectAcl", versionAction: "s3:PutObjectVersionAcl", serve: (*Handler).putObjectACL},
+	// DeleteBucketOwnershipControls is authorized as the Put action:
+	// AWS has no Delete action for it.
+	OpGetBucketOwnershipControls:    {action: "s3:GetBucketOwnershipControls", serve: (*Handler).getBucketOwnershipControls},
+	OpPutBucketOwnershipControls:    {action: "s3:PutBucketOwnershipControls", serve: (*Handler).putBucketOwnershipControls},
+	OpDeleteBucketOwnershipControls: {action: "s3:PutBucketOwnershipControls", serve: (*Handler).deleteBucketOwnershipControls},
+
 	OpListObjects:   {action: "s3:ListBucket", serve: (*Handler).listObjectsV1},
 	OpListObjectsV2: {action: "s3:ListBucket", serve: (*Handler).listObjectsV2},
 

@@ -203,6 +203,9 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
+	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, req.formHeader()); err != nil {
+		return err
+	}
 	info, err := h.objects.PutObject(ctx, in)
 	if err != nil {
 		return err

@@ -62,6 +62,14 @@ const (
 	OpGetBucketEncryption     Operation = "GetBucketEncryption"
 	OpPutBucketEncryption     Operation = "PutBucketEncryption"
 	OpDeleteBucketEncryption  Operation = "DeleteBucketEncryption"
+	OpGetBucketAcl            Operation = "GetBucketAcl"
+	OpPutBucketAcl            Operation = "PutBucketAcl"
+	OpGetObjectAcl            Operation = "GetObjectAcl"
+	OpPutObjectAcl            Operation = "PutObjectAcl"
+
+	OpGetBucketOwnershipControls    Operation = "GetBucketOwnershipControls"
+	OpPutBucketOwnershipControls    Operation = "PutBucketOwnershipControls"
+	OpDeleteBucketOwnershipControls Operation = "DeleteBucketOwnershipControls"
 	// OpPreflight is a browser's CORS preflight: OPTIONS on any resource,
 	// answered from the bucket's CORS rules without authentication.
 	OpPreflight           Operation = "OptionsPreflight"
@@ -123,6 +131,11 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, query: []string{"encryption"}, op: OpGetBucketEncryption},
 	{method: http.MethodPut, target: targetBucket, query: []string{"encryption"}, op: OpPutBucketEncryption},
 	{method: http.MethodDelete, target: targetBucket, query: []string{"encryption"}, op: OpDeleteBucketEncryption},
+	{method: http.MethodGet, target: targetBucket, query: []string{"acl"}, op: OpGetBucketAcl},
+	{method: http.MethodPut, target: targetBucket, query: []string{"acl"}, op: OpPutBucketAcl},
+	{method: http.MethodGet, target: targetBucket, query: []string{"ownershipControls"}, op: OpGetBucketOwnershipControls},
+	{method: http.MethodPut, target: targetBucket, query: []string{"ownershipControls"}, op: OpPutBucketOwnershipControls},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"ownershipControls"}, op: OpDeleteBucketOwnershipControls},
 	{method: http.MethodGet, target: targetBucket, query: []string{"list-type=2"}, op: OpListObjectsV2},
 	{method: http.MethodGet, target: targetBucket, op: OpListObjects},
 	{method: http.MethodHead, target: targetBucket, op: OpHeadBucket},
@@ -132,6 +145,8 @@ var routes = []route{
 	{method: http.MethodPost, target: targetBucket, form: true, op: OpPostObject},
 
 	{method: http.MethodGet, target: targetObject, query: []string{"uploadId"}, op: OpListParts},
+	{method: http.MethodGet, target: targetObject, query: []string{"acl"}, op: OpGetObjectAcl},
+	{method: http.MethodPut, target: targetObject, query: []string{"acl"}, op: OpPutObjectAcl},
 	{method: http.MethodGet, target: targetObject, query: []string{"tagging"}, op: OpGetObjectTagging},
 	{method: http.MethodGet, target: targetObject, query: []string{"retention"}, op: OpGetObjectRetention},
 	{method: http.MethodGet, target: targetObject, query: []string{"legal-hold"}, op: OpGetObjectLegalHold},
@@ -172,7 +187,6 @@ var unimplemented = []struct {
 	bucketServed []string
 }{
 	{sub: "accelerate", bucketStem: "BucketAccelerateConfiguration"},
-	{sub: "acl", bucketStem: "BucketAcl", objectStem: "ObjectAcl"},
 	{sub: "analytics", bucketStem: "BucketAnalyticsConfiguration"},
 	{sub: "attributes", objectStem: "ObjectAttributes", objectGetServed: true},
 	{sub: "intelligent-tiering", bucketStem: "BucketIntelligentTieringConfiguration"},
@@ -181,7 +195,6 @@ var unimplemented = []struct {
 	{sub: "logging", bucketStem: "BucketLogging"},
 	{sub: "metrics", bucketStem: "BucketMetricsConfiguration"},
 	{sub: "notification", bucketStem: "BucketNotificationConfiguration"},
-	{sub: "ownershipControls", bucketStem: "BucketOwnershipControls"},
 	{sub: "policy", bucketStem: "BucketPolicy", bucketServed: []string{http.MethodGet, http.MethodPut, http.MethodDelete}},
 	{sub: "policyStatus", bucketStem: "BucketPolicyStatus", bucketServed: []string{http.MethodGet}},
 	{sub: "publicAccessBlock", bucketStem: "PublicAccessBlock", bucketServed: []string{http.MethodGet, http.MethodPut, http.MethodDelete}},

@@ -70,8 +70,8 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "GetBucketVersioning", method: "GET", target: "/?versioning", bucket: "examplebucket", op: "GetBucketVersioning"},
 		{doc: "PutBucketVersioning", method: "PUT", target: "/?versioning", bucket: "bucket", op: "PutBucketVersioning"},
 		{doc: "ListObjectVersions", method: "GET", target: "/?versions", bucket: "examplebucket", op: "ListObjectVersions"},
-		{doc: "GetBucketAcl", method: "GET", target: "/?acl", bucket: "examplebucket", op: "GetBucketAcl", missing: true},
-		{doc: "PutObjectAcl", method: "PUT", target: "/my-image.jpg?acl", bucket: "examplebucket", key: "my-image.jpg", op: "PutObjectAcl", missing: true},
+		{doc: "GetBucketAcl", method: "GET", target: "/?acl", bucket: "examplebucket", op: "GetBucketAcl"},
+		{doc: "PutObjectAcl", method: "PUT", target: "/my-image.jpg?acl", bucket: "examplebucket", key: "my-image.jpg", op: "PutObjectAcl"},
 		{doc: "GetBucketPolicy", method: "GET", target: "/?policy", bucket: "examplebucket", op: OpGetBucketPolicy},
 		{doc: "PutBucketPolicy", method: "PUT", target: "/?policy", bucket: "examplebucket", op: OpPutBucketPolicy},
 		{doc: "DeleteBucketPolicy", method: "DELETE", target: "/?policy", bucket: "examplebucket", op: OpDeleteBucketPolicy},
@@ -92,7 +92,7 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "PutBucketReplication", method: "PUT", target: "/?replication", bucket: "examplebucket", op: "PutBucketReplication", missing: true},
 		{doc: "GetBucketWebsite", method: "GET", target: "/?website", bucket: "examplebucket", op: "GetBucketWebsite", missing: true},
 		{doc: "PutBucketNotificationConfiguration", method: "PUT", target: "/?notification", bucket: "examplebucket", op: "PutBucketNotificationConfiguration", missing: true},
-		{doc: "GetBucketOwnershipControls", method: "GET", target: "/?ownershipControls", bucket: "examplebucket", op: "GetBucketOwnershipControls", missing: true},
+		{doc: "GetBucketOwnershipControls", method: "GET", target: "/?ownershipControls", bucket: "examplebucket", op: "GetBucketOwnershipControls"},
 		{doc: "PutPublicAccessBlock", method: "PUT", target: "/?publicAccessBlock", bucket: "examplebucket", op: OpPutPublicAccessBlock},
 		{doc: "GetObjectAttributes", method: "GET", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "GetObjectAttributes"},
 		// Only GET is an operation on ?attributes: a PUT must never become a PutObject.
@@ -243,6 +243,14 @@ func TestOperationActions(t *testing.T) {
 		OpGetAccountPublicAccessBlock:    "s3:GetAccountPublicAccessBlock",
 		OpPutAccountPublicAccessBlock:    "s3:PutAccountPublicAccessBlock",
 		OpDeleteAccountPublicAccessBlock: "s3:PutAccountPublicAccessBlock",
+
+		OpGetBucketAcl:                  "s3:GetBucketAcl",
+		OpPutBucketAcl:                  "s3:PutBucketAcl",
+		OpGetObjectAcl:                  "s3:GetObjectAcl",
+		OpPutObjectAcl:                  "s3:PutObjectAcl",
+		OpGetBucketOwnershipControls:    "s3:GetBucketOwnershipControls",
+		OpPutBucketOwnershipControls:    "s3:PutBucketOwnershipControls",
+		OpDeleteBucketOwnershipControls: "s3:PutBucketOwnershipControls",
 	}
 	for op, spec := range ops {
 		w, ok := want[op]

@@ -12,6 +12,7 @@ import (
 type Objects interface {
 	BucketConfigs
 	AccessConfigs
+	ACLs
 	CreateBucket(ctx context.Context, in object.CreateBucketInput) (object.Bucket, error)
 	HeadBucket(ctx context.Context, name string) (object.Bucket, error)
 	DeleteBucket(ctx context.Context, name string) error

@@ -2,7 +2,6 @@ package s3api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
@@ -19,20 +18,8 @@ var unsupportedHeaders = []string{
 }
 
 // checkWriteHeaders refuses the headers of a write that coffer cannot
-// honour. Canned ACLs other than the owner-only ones and grant headers
-// fail as they do on an S3 bucket whose object ownership is "bucket owner
-// enforced" (the S3 default since 2023): coffer has no ACLs.
+// honour. (ACL headers are read by writeACL.)
 func checkWriteHeaders(h http.Header) error {
-	switch acl := h.Get("X-Amz-Acl"); acl {
-	case "", "private", "bucket-owner-full-control":
-	default:
-		return errACLNotSupported
-	}
-	for name := range h {
-		if strings.HasPrefix(name, "X-Amz-Grant-") {
-			return errACLNotSupported
-		}
-	}
 	if _, err := parseSSE(h); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func TestUnsupportedHeaders(t *testing.T) {
 		{name: "grant", method: "POST", target: "/b/k?uploads", header: map[string]string{"X-Amz-Grant-Read": "id=1"},
 			status: 400, code: "AccessControlListNotSupported"},
 		{name: "bucket acl", method: "PUT", target: "/b", header: map[string]string{"X-Amz-Acl": "public-read-write"},
-			status: 400, code: "AccessControlListNotSupported"},
+			status: 400, code: "InvalidBucketAclWithObjectOwnership"},
 		{name: "sse-c", method: "PUT", target: "/b/k?partNumber=1&uploadId=u", body: "x",
 			header: map[string]string{"X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256"}, status: 501, code: "NotImplemented"},
 		{name: "sse-s3 put", method: "PUT", target: "/b/k", body: "x", header: map[string]string{"X-Amz-Server-Side-Encryption": "AES256"}, status: 200},

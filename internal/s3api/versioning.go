@@ -83,15 +83,16 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, req *request) error 
 	if out.Truncated {
 		res.NextKeyMarker, res.NextVersionIDMarker = p.enc(out.NextKeyMarker), out.NextVersionIDMarker
 	}
+	names := h.ownerNames(req)
 	for _, v := range out.Versions {
 		if v.DeleteMarker {
 			res.Entries = append(res.Entries, &deleteMarkerXML{Key: p.enc(v.Key), VersionID: v.VersionID,
-				IsLatest: v.IsLatest, LastModified: isoTime(v.LastModified), Owner: &owner{ID: v.Owner}})
+				IsLatest: v.IsLatest, LastModified: isoTime(v.LastModified), Owner: names.ptr(v.Owner)})
 			continue
 		}
 		x := &versionXML{Key: p.enc(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
 			LastModified: isoTime(v.LastModified), ETag: quoteETag(v.ETag), Size: v.Size,
-			StorageClass: storageClass(v.StorageClass), Owner: &owner{ID: v.Owner}}
+			StorageClass: storageClass(v.StorageClass), Owner: names.ptr(v.Owner)}
 		if v.Checksum != nil && v.Checksum.Algorithm != "" {
 			x.ChecksumAlgorithm, x.ChecksumType = string(v.Checksum.Algorithm), string(v.Checksum.Type)
 		}

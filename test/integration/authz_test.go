@@ -616,6 +616,42 @@ var authzOps = []authzOp{
 			_, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String(fx.bucket)})
 			return answerOf(err)
 		}},
+	{name: "GetBucketAcl", action: "s3:GetBucketAcl",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(fx.bucket)})
+			return answerOf(err)
+		}},
+	{name: "PutBucketAcl", action: "s3:PutBucketAcl",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(fx.bucket), ACL: types.BucketCannedACLPrivate})
+			return answerOf(err)
+		}},
+	{name: "GetObjectAcl", action: "s3:GetObjectAcl", key: "obj",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String(fx.bucket), Key: aws.String("obj")})
+			return answerOf(err)
+		}},
+	{name: "PutObjectAcl", action: "s3:PutObjectAcl", key: "obj",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String(fx.bucket), Key: aws.String("obj"), ACL: types.ObjectCannedACLBucketOwnerFullControl})
+			return answerOf(err)
+		}},
+	{name: "GetBucketOwnershipControls", action: "s3:GetBucketOwnershipControls",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(fx.bucket)})
+			return answerOf(err)
+		}},
+	{name: "PutBucketOwnershipControls", action: "s3:PutBucketOwnershipControls",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String(fx.bucket),
+				OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+			return answerOf(err)
+		}},
+	{name: "DeleteBucketOwnershipControls", action: "s3:PutBucketOwnershipControls",
+		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
+			_, err := c.DeleteBucketOwnershipControls(ctx, &s3.DeleteBucketOwnershipControlsInput{Bucket: aws.String(fx.bucket)})
+			return answerOf(err)
+		}},
 	{name: "ListObjects", action: "s3:ListBucket",
 		run: func(ctx context.Context, c *s3.Client, fx *authzFixture, _ authzCreds) authzAnswer {
 			_, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String(fx.bucket)})

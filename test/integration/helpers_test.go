@@ -44,11 +44,16 @@ func newEnv(t *testing.T, opts ...coffertest.Option) *env {
 // newBucket creates a bucket with a fresh name.
 func (e *env) newBucket(t *testing.T) string {
 	t.Helper()
-	name := fmt.Sprintf("bucket-%d-%d", time.Now().UnixNano()%1e6, bucketSeq.Add(1))
+	name := e.newBucketName()
 	if _, err := e.s3.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatalf("CreateBucket(%s): %v", name, err)
 	}
 	return name
+}
+
+// newBucketName returns a fresh bucket name.
+func (e *env) newBucketName() string {
+	return fmt.Sprintf("bucket-%d-%d", time.Now().UnixNano()%1e6, bucketSeq.Add(1))
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }

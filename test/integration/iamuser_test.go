@@ -83,8 +83,11 @@ func TestAuth_otherAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Buckets) != 1 || aws.ToString(out.Buckets[0].Name) != own || aws.ToString(out.Owner.ID) != acct.ID {
-		t.Errorf("ListBuckets as the other account = %d buckets, owner %s; want only %s owned by %s", len(out.Buckets), aws.ToString(out.Owner.ID), own, acct.ID)
+	if len(out.Buckets) != 1 || aws.ToString(out.Buckets[0].Name) != own || aws.ToString(out.Owner.ID) != acct.CanonicalID ||
+		aws.ToString(out.Owner.DisplayName) != acct.Name {
+		// S3 names owners by canonical user id and display name.
+		t.Errorf("ListBuckets as the other account = %d buckets, owner %s/%s; want only %s owned by %s/%s", len(out.Buckets),
+			aws.ToString(out.Owner.ID), aws.ToString(out.Owner.DisplayName), own, acct.CanonicalID, acct.Name)
 	}
 	_, err = e.s3.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(own), Key: aws.String("k"), Body: strings.NewReader("x")})
 	wantCode(t, "first account's root on the tenant's bucket", err, "AccessDenied", 403)
