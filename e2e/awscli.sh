@@ -471,7 +471,7 @@ check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "the publ
 # which does not resolve for 127.0.0.1 or localhost; as an HTTP proxy,
 # coffer receives them whatever their host.
 ctl() {
-	HTTP_PROXY=$COFFER_ENDPOINT http_proxy=$COFFER_ENDPOINT NO_PROXY= no_proxy= \
+	HTTP_PROXY=$COFFER_ENDPOINT http_proxy=$COFFER_ENDPOINT NO_PROXY='' no_proxy='' \
 		aws --endpoint-url "http://localhost:${COFFER_ADDRESS##*:}" s3control "$@"
 }
 ctl put-public-access-block --account-id 000000000000 \

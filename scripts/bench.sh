@@ -33,6 +33,13 @@
 #
 #   BENCH_TLS=1 ./scripts/bench.sh small
 #
+# Encryption at rest (on by default) can be measured against plaintext in
+# the same way: a second local coffer runs with --encrypt-at-rest=false,
+# every workload runs on the encrypting server and then on the plaintext
+# one (labels ending in -plain), and the summary compares them:
+#
+#   BENCH_PLAINTEXT=1 ./scripts/bench.sh small large
+#
 # Any other S3 endpoint, already running, is measured with the same settings
 # by naming it; nothing is started, built for it or downloaded:
 #
@@ -60,6 +67,8 @@
 #                     (default 1)
 #   BENCH_TLS         1 to measure each workload over HTTPS too (not together
 #                     with BENCH_IAM_USER)
+#   BENCH_PLAINTEXT   1 to measure each workload on a plaintext coffer too
+#                     (local coffer only; not with BENCH_TLS or BENCH_IAM_USER)
 #   BENCH_TLS_ENDPOINT, BENCH_CA_BUNDLE, BENCH_TLS_PID
 #                     with BENCH_ENDPOINT and BENCH_TLS: the https endpoint to
 #                     measure beside it, the CA file that signed its
@@ -113,6 +122,16 @@ if [[ -n $TLS && -n $IAM_USER ]]; then
 	echo "BENCH_TLS and BENCH_IAM_USER cannot be combined; run them separately" >&2
 	exit 2
 fi
+PLAIN=${BENCH_PLAINTEXT:-}
+[[ -z $PLAIN || $PLAIN == 0 || $PLAIN == 1 ]] || {
+	echo "BENCH_PLAINTEXT must be 0 or 1" >&2
+	exit 2
+}
+[[ $PLAIN == 0 ]] && PLAIN=""
+if [[ -n $PLAIN && (-n $TLS || -n $IAM_USER || -n ${BENCH_ENDPOINT:-}) ]]; then
+	echo "BENCH_PLAINTEXT measures two local coffers; it cannot be combined with BENCH_TLS, BENCH_IAM_USER or BENCH_ENDPOINT" >&2
+	exit 2
+fi
 ROUNDS=${BENCH_ROUNDS:-1}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
 	echo "BENCH_ROUNDS must be a positive integer" >&2
@@ -127,15 +146,17 @@ SERVER_PID=""
 DATA_DIR=""
 TLS_SERVER_PID=""
 TLS_DATA_DIR=""
+PLAIN_SERVER_PID=""
+PLAIN_DATA_DIR=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local p
-	for p in "$SERVER_PID" "$TLS_SERVER_PID"; do
+	for p in "$SERVER_PID" "$TLS_SERVER_PID" "$PLAIN_SERVER_PID"; do
 		[[ -n $p ]] || continue
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
-	for p in "$DATA_DIR" "$TLS_DATA_DIR"; do
+	for p in "$DATA_DIR" "$TLS_DATA_DIR" "$PLAIN_DATA_DIR"; do
 		[[ -z $p ]] || rm -rf "$p"
 	done
 }
@@ -213,6 +234,35 @@ start_coffer_tls() {
 	exit 1
 }
 
+# start_coffer_plain starts a second local coffer, on its own data
+# directory, that stores new objects in plaintext (--encrypt-at-rest=false),
+# and waits until /health/ready answers.
+start_coffer_plain() {
+	PLAIN_DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-plain.XXXXXX")
+	local log="$RESULTS/coffer-server-plain.log" addr="" i
+	: >"$log"
+	"$COFFER" server --address 127.0.0.1:0 --data "$PLAIN_DATA_DIR/data" --encrypt-at-rest=false >"$log" 2>&1 &
+	PLAIN_SERVER_PID=$!
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$PLAIN_SERVER_PID" 2>/dev/null || {
+			echo "the plaintext coffer exited before becoming ready; its log:" >&2
+			cat "$log" >&2
+			exit 1
+		}
+		if [[ -z $addr ]]; then
+			addr=$(sed -n 's/.*msg="coffer started".* address=\([^ ]*\).*/\1/p' "$log" | head -n1)
+		fi
+		if [[ -n $addr ]] && curl -fsS -o /dev/null "http://$addr/health/ready" 2>/dev/null; then
+			PLAIN_ENDPOINT="http://$addr"
+			return
+		fi
+		sleep 0.1
+	done
+	echo "the plaintext coffer did not become ready in 30s; its log:" >&2
+	cat "$log" >&2
+	exit 1
+}
+
 # stop_coffer stops the local coffer gracefully and waits for it to exit.
 stop_coffer() {
 	kill "$SERVER_PID"
@@ -235,6 +285,7 @@ USER_SECRET_KEY=""
 TLS_ENDPOINT=""
 TLS_PID=""
 CA_BUNDLE=""
+PLAIN_ENDPOINT=""
 if [[ -n ${BENCH_ENDPOINT:-} ]]; then
 	if [[ -n $TLS ]]; then
 		TLS_ENDPOINT=${BENCH_TLS_ENDPOINT:?BENCH_TLS_ENDPOINT is required with BENCH_ENDPOINT and BENCH_TLS}
@@ -262,6 +313,9 @@ else
 	if [[ -n $TLS ]]; then
 		start_coffer_tls
 	fi
+	if [[ -n $PLAIN ]]; then
+		start_coffer_plain
+	fi
 fi
 
 FAILED=0
@@ -282,6 +336,8 @@ run() {
 	if [[ ${SCHEME:-http} == https ]]; then
 		endpoint=$TLS_ENDPOINT pid=$TLS_PID
 		[[ -z $CA_BUNDLE ]] || extra+=(--ca-bundle "$CA_BUNDLE")
+	elif [[ ${SCHEME:-http} == plain ]]; then
+		endpoint=$PLAIN_ENDPOINT pid=$PLAIN_SERVER_PID
 	fi
 	[[ -z ${WITH_PID:-} ]] || extra+=(--server-pid "$pid")
 	local load ak=$ACCESS_KEY sk=$SECRET_KEY
@@ -312,6 +368,9 @@ run_both() {
 	SCHEME=http run "$label" "$@"
 	if [[ -n $TLS ]]; then
 		SCHEME=https run "$label-https" "$@"
+	fi
+	if [[ -n $PLAIN ]]; then
+		SCHEME=plain run "$label-plain" "$@"
 	fi
 }
 
@@ -430,6 +489,20 @@ if [[ -n $TLS ]]; then
 		jq -rn --slurpfile h "$h" --slurpfile s "$s" --arg l "$label" \
 			'[$l, $h[0].operations[0].ops_per_sec, $s[0].operations[0].ops_per_sec,
 			  $h[0].operations[0].mib_per_sec, $s[0].operations[0].mib_per_sec] | @tsv' |
+			awk -F'\t' '{printf "%-26s %12.0f %12.0f %8.3f %10.1f %10.1f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
+	done
+fi
+if [[ -n $PLAIN ]]; then
+	echo
+	echo "Encrypted at rest vs plaintext, same workloads interleaved (ratio < 1: encryption slower):"
+	printf '%-26s %12s %12s %8s %10s %10s\n' workload "plain ops/s" "enc ops/s" enc/plain "plain MiB/s" "enc MiB/s"
+	for label in "${LABELS[@]}"; do
+		[[ $label == *-plain ]] && continue
+		e="$RESULTS/$NAME-$label.json" p="$RESULTS/$NAME-$label-plain.json"
+		[[ -e $e && -e $p ]] || continue
+		jq -rn --slurpfile e "$e" --slurpfile p "$p" --arg l "$label" \
+			'[$l, $p[0].operations[0].ops_per_sec, $e[0].operations[0].ops_per_sec,
+			  $p[0].operations[0].mib_per_sec, $e[0].operations[0].mib_per_sec] | @tsv' |
 			awk -F'\t' '{printf "%-26s %12.0f %12.0f %8.3f %10.1f %10.1f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
 	done
 fi
