@@ -165,8 +165,12 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
+	// The identity store, built next, checks MFA Delete codes.
+	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
+		return a.iam.VerifyRootMFA(ctx, account, serial, code)
+	})
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
-		BlockPublicAccess: cfg.DefaultBlockPublicAccess}); err != nil {
+		BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.keyring, err = openKeyring(cfg, log); err != nil {

@@ -156,8 +156,13 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
+	// As cmd/coffer: the identity store, built next, checks MFA Delete
+	// codes.
+	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
+		return s.Identity.VerifyRootMFA(ctx, account, serial, code)
+	})
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
-		BlockPublicAccess: cfg.DefaultBlockPublicAccess})
+		BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA})
 	if err != nil {
 		return nil, err
 	}

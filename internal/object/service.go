@@ -63,6 +63,9 @@ type Options struct {
 	// BlockPublicAccess gives every new bucket a Block Public Access
 	// configuration with all four flags on, as S3 does since April 2023.
 	BlockPublicAccess bool
+	// MFA checks the x-amz-mfa codes of buckets with MFA Delete; nil
+	// refuses every code.
+	MFA MFAVerifier
 }
 
 // Validate checks required fields and fills in defaults.
@@ -119,6 +122,7 @@ type Service struct {
 	access      accessCache
 	accessTTL   time.Duration
 	blockPublic bool
+	mfa         MFAVerifier
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
@@ -138,6 +142,7 @@ func New(opts Options) (*Service, error) {
 		inlineLimit: opts.InlineLimit,
 		accessTTL:   opts.AccessTTL,
 		blockPublic: opts.BlockPublicAccess,
+		mfa:         opts.MFA,
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil
