@@ -35,11 +35,11 @@ func (req *request) mfa() (object.MFA, error) {
 	}
 	p := req.principal()
 	m := object.MFA{Account: p.AccountID, Root: p.Root && !p.Anonymous}
-	serial, code, ok := strings.Cut(v, " ")
-	code = strings.TrimSpace(code)
-	if !ok || serial == "" || code == "" || strings.ContainsAny(code, " \t") {
+	f := strings.Fields(v)
+	if len(f) != 2 {
 		return m, withMessage(errInvalidArgument, "The x-amz-mfa header must be a device serial number, a space and an authentication code.")
 	}
+	serial, code := f[0], f[1]
 	m.Serial, m.Code = serial, code
 	return m, nil
 }
