@@ -54,13 +54,16 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		ids = append(ids, id)
 	}
 	h.markBypass(req, ids)
-	// One call for the whole batch: its MFA code is checked, and used up,
-	// once.
-	results, err := h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
-		Bucket: req.route.Bucket, Objects: ids, MFA: mfa,
-	})
-	if err != nil {
-		return err
+	var results []object.DeleteResult
+	if len(ids) > 0 {
+		// One call for the whole batch: its MFA code is checked, and
+		// used up, once.
+		results, err = h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
+			Bucket: req.route.Bucket, Objects: ids, MFA: mfa,
+		})
+		if err != nil {
+			return err
+		}
 	}
 	for _, r := range results {
 		if r.Err != nil {
