@@ -3,7 +3,9 @@
 # certificate, coffer serves them with --require-tls and a plain-HTTP health
 # listener, and the aws CLI (--ca-bundle), boto3 (verify=), rclone
 # (--ca-cert), s3cmd (ca_certs_file) and curl (--cacert) work over HTTPS;
-# then the certificate is renewed on disk and picked up without a restart.
+# the aws CLI turns on MFA Delete with the root's own virtual MFA device
+# (x-amz-mfa is HTTPS-only); then the certificate is renewed on disk and
+# picked up without a restart.
 # Kept short: a representative subset of each client's script.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
