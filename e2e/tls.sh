@@ -3,7 +3,9 @@
 # certificate, coffer serves them with --require-tls and a plain-HTTP health
 # listener, and the aws CLI (--ca-bundle), boto3 (verify=), rclone
 # (--ca-cert), s3cmd (ca_certs_file) and curl (--cacert) work over HTTPS;
-# then the certificate is renewed on disk and picked up without a restart.
+# the aws CLI turns on MFA Delete with the root's own virtual MFA device
+# (x-amz-mfa is HTTPS-only); then the certificate is renewed on disk and
+# picked up without a restart.
 # Kept short: a representative subset of each client's script.
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
@@ -58,6 +60,58 @@ if command -v aws >/dev/null; then
 	a s3 rb "s3://$B" >/dev/null
 else
 	skip "the aws CLI is not installed"
+fi
+
+step "MFA Delete: the root's own virtual MFA device, put-bucket-versioning --mfa, delete-object --mfa"
+if command -v aws >/dev/null && command -v python3 >/dev/null; then
+	B=e2e-tls-mfa-delete
+	a s3 mb "s3://$B" >/dev/null
+	a iam create-virtual-mfa-device --virtual-mfa-device-name root-device \
+		--outfile "$W/root.seed" --bootstrap-method Base32StringSeed >/dev/null
+	# RFC 6238 TOTP (HMAC-SHA1, 30-second steps, 6 digits) of the seed at
+	# time step $1.
+	root_totp() {
+		python3 - "$W/root.seed" "$1" <<'PY'
+import base64, hashlib, hmac, struct, sys
+seed = base64.b32decode(open(sys.argv[1]).read().strip())
+d = hmac.new(seed, struct.pack(">Q", int(sys.argv[2])), hashlib.sha1).digest()
+o = d[-1] & 15
+print("%06d" % ((struct.unpack(">I", d[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
+PY
+	}
+	now_step() { python3 -c 'import time; print(int(time.time()) // 30)'; }
+	serial=arn:aws:iam::000000000000:mfa/root-device
+	# Enabled with the codes of steps E-1 and E, the device accepts each
+	# later step's code once: E+1 now, E+2 once the clock is past step E.
+	E=$(now_step)
+	a iam enable-mfa-device --user-name root --serial-number "$serial" \
+		--authentication-code1 "$(root_totp $((E - 1)))" --authentication-code2 "$(root_totp "$E")"
+	check_eq "$(a iam list-mfa-devices --user-name root --query 'MFADevices[0].SerialNumber' --output text)" "$serial" \
+		"the root's device is enabled (--user-name root)"
+	expect_fail "put-bucket-versioning MFADelete=Enabled without --mfa" \
+		a s3api put-bucket-versioning --bucket "$B" --versioning-configuration Status=Enabled,MFADelete=Enabled
+	check_contains "$(cat "$E2E_TMP/expect_fail.out")" "Mfa Authentication must be used for this request" "enabling MFA Delete needs a code"
+	code=$(root_totp $((E + 1)))
+	a s3api put-bucket-versioning --bucket "$B" --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "$serial $code"
+	check_eq "$(a s3api get-bucket-versioning --bucket "$B" --query '[Status,MFADelete]' --output text)" "Enabled	Enabled" \
+		"get-bucket-versioning shows MFADelete Enabled"
+	printf 'v1\n' >"$W/mfa.txt"
+	vid=$(a s3api put-object --bucket "$B" --key k --body "$W/mfa.txt" --query VersionId --output text)
+	a s3api delete-object --bucket "$B" --key k >/dev/null
+	check_eq "$(a s3api list-object-versions --bucket "$B" --query 'length(DeleteMarkers)' --output text)" 1 \
+		"a plain delete adds a delete marker without a code"
+	expect_fail "delete-object --version-id without --mfa" a s3api delete-object --bucket "$B" --key k --version-id "$vid"
+	check_contains "$(cat "$E2E_TMP/expect_fail.out")" "Mfa Authentication must be used for this request" "version deletes need a code"
+	expect_fail "delete-object --version-id reusing a code" \
+		a s3api delete-object --bucket "$B" --key k --version-id "$vid" --mfa "$serial $code"
+	check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a used code is refused"
+	# TOTP gives one code per 30-second step: wait for the next step.
+	while [[ "$(now_step)" == "$E" ]]; do sleep 1; done
+	a s3api delete-object --bucket "$B" --key k --version-id "$vid" --mfa "$serial $(root_totp $((E + 2)))" >/dev/null
+	check_not_contains "$(a s3api list-object-versions --bucket "$B" --output text)" "$vid" \
+		"the version is gone after delete-object --mfa"
+else
+	skip "the aws CLI or python3 is not installed"
 fi
 
 step "boto3 with verify=ca.pem"

@@ -170,11 +170,15 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
+	// The identity store, built next, checks MFA Delete codes.
+	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
+		return a.iam.VerifyRootMFA(ctx, account, serial, code)
+	})
 	if a.keyring, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
-		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess}); err != nil {
+		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {

@@ -161,8 +161,13 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if err != nil {
 		return nil, err
 	}
+	// As cmd/coffer: the identity store, built next, checks MFA Delete
+	// codes.
+	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
+		return s.Identity.VerifyRootMFA(ctx, account, serial, code)
+	})
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
-		Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess})
+		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess})
 	if err != nil {
 		return nil, err
 	}

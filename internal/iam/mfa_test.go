@@ -521,3 +521,69 @@ func FuzzParseSerial(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyRootMFA checks the codes S3's MFA Delete sends: only the
+// account root's own device counts, and each code works once.
+func TestVerifyRootMFA(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.newUser(t, RootAccountID, "alice")
+	rd := e.newDevice(t, RootAccountID, "root-device")
+	ud := e.newDevice(t, RootAccountID, "alice-phone")
+	e.enable(t, RootAccountID, "", rd)
+	e.enable(t, RootAccountID, "alice", ud)
+	e.clock.Advance(time.Minute)
+	code := codeAt(t, rd.Base32StringSeed, e.steps(0))
+	tests := []struct {
+		name                  string
+		account, serial, code string
+		want                  bool
+	}{
+		{"a user's device", RootAccountID, ud.SerialNumber, codeAt(t, ud.Base32StringSeed, e.steps(0)), false},
+		{"another account", "111111111111", rd.SerialNumber, code, false},
+		{"not six digits", RootAccountID, rd.SerialNumber, "12345", false},
+		{"wrong code", RootAccountID, rd.SerialNumber, wrong(code), false},
+		{"unknown serial", RootAccountID, "20899872", code, false},
+		{"root's code", RootAccountID, rd.SerialNumber, code, true},
+		{"replayed", RootAccountID, rd.SerialNumber, code, false},
+	}
+	for _, tc := range tests {
+		got, err := e.s.VerifyRootMFA(ctx, tc.account, tc.serial, tc.code)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: VerifyRootMFA = %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+// TestVerifyRootMFA_concurrent sends one code from many requests at once:
+// exactly one is accepted.
+func TestVerifyRootMFA_concurrent(t *testing.T) {
+	e := newEnv(t)
+	rd := e.newDevice(t, RootAccountID, "root-device")
+	e.enable(t, RootAccountID, "", rd)
+	e.clock.Advance(time.Minute)
+	code := codeAt(t, rd.Base32StringSeed, e.steps(0))
+	const n = 8
+	var wg sync.WaitGroup
+	results := make(chan bool, n)
+	for range n {
+		wg.Go(func() {
+			ok, err := e.s.VerifyRootMFA(context.Background(), RootAccountID, rd.SerialNumber, code)
+			if err != nil {
+				t.Error(err)
+			}
+			results <- ok
+		})
+	}
+	wg.Wait()
+	close(results)
+	accepted := 0
+	for ok := range results {
+		if ok {
+			accepted++
+		}
+	}
+	if accepted != 1 {
+		t.Errorf("one code sent %d times at once was accepted %d times, want once", n, accepted)
+	}
+}

@@ -130,3 +130,22 @@ func (l *mfaLimiter) fail(device string, step int64) {
 	f.n++
 	l.fails[device] = f
 }
+
+// VerifyRootMFA checks an x-amz-mfa code for S3's MFA Delete: serial must
+// be a virtual device assigned to account's root user, and code a valid,
+// unused code of it, exactly as VerifyMFA checks a code given to STS
+// (the same one-time use, recorded durably, and the same guessing limit).
+// It reports false, with no error, for a code that is not accepted; err
+// is only a failure to check.
+func (s *Store) VerifyRootMFA(ctx context.Context, account, serial, code string) (bool, error) {
+	root := sigv4.Principal{AccountID: account, Root: true, Name: RootUserName,
+		ARN: "arn:aws:iam::" + account + ":root", UserID: account}
+	err := s.VerifyMFA(ctx, root, serial, code)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrMFAFailed) || errors.Is(err, ErrValidation):
+		return false, nil
+	}
+	return false, err
+}

@@ -46,6 +46,9 @@ func (s *Store) CreateUser(ctx context.Context, in CreateUserInput) (User, error
 	if err := validName("userName", in.Name, maxUserName); err != nil {
 		return User{}, err
 	}
+	if err := notRootName(in.Name); err != nil {
+		return User{}, err
+	}
 	path, err := normPath(in.Path)
 	if err != nil {
 		return User{}, err
@@ -102,6 +105,9 @@ func (s *Store) ListUsers(ctx context.Context, account string, o ListOptions) (u
 func (s *Store) UpdateUser(ctx context.Context, account, name, newName, newPath string) error {
 	if newName != "" {
 		if err := validName("newUserName", newName, maxUserName); err != nil {
+			return err
+		}
+		if err := notRootName(newName); err != nil {
 			return err
 		}
 	}
@@ -261,4 +267,18 @@ func (s *Store) updateUser(ctx context.Context, account, name string, fn func(*u
 		}
 		return put(tx, userKey(account, name), &rec)
 	})
+}
+
+// RootUserName is the name by which the account's root user manages its
+// own MFA devices (EnableMFADevice --user-name root). No IAM user may
+// take it, so that the name always means the root user.
+const RootUserName = "root"
+
+// notRootName refuses RootUserName, in any case, as a user's name: user
+// names are unique without regard to case.
+func notRootName(name string) error {
+	if lower(name) == RootUserName {
+		return errorf(ErrInvalidInput, "The user name %s is reserved for the account's root user.", name)
+	}
+	return nil
 }

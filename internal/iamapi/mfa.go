@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"regexp"
+	"strings"
 
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/queryapi"
@@ -92,10 +93,23 @@ func (h *handlers) createVirtualMFADevice(ctx context.Context, c *queryapi.Call)
 	return createVirtualMFADeviceResult{VirtualMFADevice: deviceOut(d)}, nil
 }
 
+// mfaUser is the user a device call names: the caller's own without
+// UserName, and "" (the root user) when the account's root user names
+// itself as iam.RootUserName, as `aws iam enable-mfa-device --user-name
+// root` does. Anyone else naming "root" names a user no one may create,
+// and the store answers NoSuchEntity.
+func mfaUser(c *queryapi.Call) (string, error) {
+	name, _, err := selfUser(c)
+	if err == nil && c.Principal.Root && strings.EqualFold(name, iam.RootUserName) {
+		name = ""
+	}
+	return name, err
+}
+
 // mfaCodes reads a device call's user (the caller's own without one),
 // serial number and two codes.
 func mfaCodes(c *queryapi.Call) (usr, serial, code1, code2 string, err error) {
-	if usr, _, err = selfUser(c); err != nil {
+	if usr, err = mfaUser(c); err != nil {
 		return
 	}
 	if serial, _, err = c.Params.String(serialParam); err != nil {
@@ -125,7 +139,7 @@ func (h *handlers) resyncMFADevice(ctx context.Context, c *queryapi.Call) (any, 
 }
 
 func (h *handlers) deactivateMFADevice(ctx context.Context, c *queryapi.Call) (any, error) {
-	u, _, err := selfUser(c)
+	u, err := mfaUser(c)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +171,7 @@ type listMFADevicesResult struct {
 }
 
 func (h *handlers) listMFADevices(ctx context.Context, c *queryapi.Call) (any, error) {
-	u, _, err := selfUser(c)
+	u, err := mfaUser(c)
 	if err != nil {
 		return nil, err
 	}

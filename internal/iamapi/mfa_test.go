@@ -100,3 +100,33 @@ func TestMFAResync(t *testing.T) {
 		{action: "ResyncMFADevice", params: "UserName=Bob&SerialNumber=" + serial + "&AuthenticationCode1=" + totpAt(t, seed, now) + "&AuthenticationCode2=" + totpAt(t, seed, now.Add(30*time.Second))},
 	})
 }
+
+// TestMFARootDevice registers the account root's own device with
+// UserName=root, as `aws iam enable-mfa-device --user-name root` does,
+// and checks that no one else reaches the root's devices by that name
+// and that no user may be called root.
+func TestMFARootDevice(t *testing.T) {
+	e := newWireEnv(t)
+	a := e.root.AccountID
+	e.must(t, e.root, "CreateUser", "UserName=alice")
+	alice := e.userPrincipal("alice")
+	seed := e.newMFA(t, "VirtualMFADeviceName=root-device")
+	serial := "arn:aws:iam::" + a + ":mfa/root-device"
+	now := e.clock.Now()
+	c1, c2 := totpAt(t, seed, now.Add(-30*time.Second)), totpAt(t, seed, now)
+	enable := "UserName=root&SerialNumber=" + serial + "&AuthenticationCode1=" + c1 + "&AuthenticationCode2=" + c2
+	rootList := `<ListMFADevicesResult><MFADevices><member><SerialNumber>` + serial + `</SerialNumber><EnableDate>` + created + `</EnableDate></member></MFADevices><IsTruncated>false</IsTruncated></ListMFADevicesResult>`
+	runSteps(t, e, []step{
+		{action: "CreateUser", params: "UserName=root", code: "InvalidInput"},
+		{action: "CreateUser", params: "UserName=ROOT", code: "InvalidInput"},
+		{action: "UpdateUser", params: "UserName=alice&NewUserName=Root", code: "InvalidInput"},
+		{action: "EnableMFADevice", params: enable, caller: &alice, code: "NoSuchEntity"},
+		{action: "EnableMFADevice", params: enable},
+		{action: "ListMFADevices", params: "UserName=root", want: rootList},
+		{action: "ListMFADevices", want: rootList},
+		{action: "ListMFADevices", params: "UserName=root", caller: &alice, code: "NoSuchEntity"},
+		{action: "DeactivateMFADevice", params: "UserName=root&SerialNumber=" + serial, caller: &alice, code: "NoSuchEntity"},
+		{action: "DeactivateMFADevice", params: "UserName=root&SerialNumber=" + serial},
+		{action: "ListMFADevices", params: "UserName=root", want: `<ListMFADevicesResult><MFADevices></MFADevices><IsTruncated>false</IsTruncated></ListMFADevicesResult>`},
+	})
+}

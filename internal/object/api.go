@@ -218,6 +218,8 @@ type DeleteInput struct {
 	IfMatch string
 	// BypassGovernance: as in PutRetentionInput.
 	BypassGovernance bool
+	// MFA is the caller and x-amz-mfa, for buckets with MFA Delete.
+	MFA MFA
 }
 
 // DeleteOutput reports what a delete did.
@@ -233,6 +235,9 @@ type ObjectID struct {
 	// IfMatch makes the entry a conditional delete, as DeleteInput.IfMatch
 	// ("" for none).
 	IfMatch string
+	// BypassGovernance lets this entry bypass GOVERNANCE retention: S3
+	// authorizes s3:BypassGovernanceRetention key by key.
+	BypassGovernance bool
 }
 
 // DeleteResult is the outcome of one entry of DeleteObjects. Err is nil on
@@ -524,8 +529,11 @@ type PutRetentionInput struct {
 type DeleteObjectsInput struct {
 	Bucket  string
 	Objects []ObjectID
-	// BypassGovernance: as in PutRetentionInput.
+	// BypassGovernance: as in PutRetentionInput, for every entry.
 	BypassGovernance bool
+	// MFA is the caller and x-amz-mfa, for buckets with MFA Delete: it is
+	// checked once for the whole request.
+	MFA MFA
 }
 
 // AttributesInput asks for the attributes of an object version

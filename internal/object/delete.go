@@ -32,16 +32,20 @@ func (s *Service) deleteObject(ctx context.Context, in DeleteInput) (DeleteOutpu
 	if err := checkVersionID(in.VersionID); err != nil {
 		return DeleteOutput{}, err
 	}
+	verified, err := s.deleteMFA(ctx, in.Bucket, in.MFA, in.VersionID != "")
+	if err != nil {
+		return DeleteOutput{}, err
+	}
 	var (
 		garbage []blob.ID
 		out     DeleteOutput
 	)
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+	err = s.meta.Update(ctx, func(tx meta.Txn) error {
 		b, err := getBucket(tx, in.Bucket)
 		if err != nil {
 			return err
 		}
-		out, garbage, err = deleteIn(tx, b, in.Bucket, in, guard{now: s.clock.Now().UTC(), bypass: in.BypassGovernance})
+		out, garbage, err = deleteIn(tx, b, in.Bucket, in, guard{now: s.clock.Now().UTC(), bypass: in.BypassGovernance, mfa: verified})
 		return err
 	})
 	if err != nil {
@@ -70,9 +74,13 @@ func checkVersionID(id string) error {
 // with one, that version is removed for good. Deleting what is not there
 // succeeds, unless IfMatch is given (checkDeleteCondition: the key's
 // current version must exist and match). A protected version is
-// ErrObjectLocked (g), with nothing changed.
+// ErrObjectLocked (g), with nothing changed; so is a version of a bucket
+// with MFA Delete without a verified code (ErrMFARequired).
 func deleteIn(tx meta.Txn, b bucketRecord, bucket string, in DeleteInput, g guard) (DeleteOutput, []blob.ID, error) {
 	out := DeleteOutput{VersionID: in.VersionID}
+	if err := mfaAllows(b, in.VersionID != "", g.mfa); err != nil {
+		return out, nil, err
+	}
 	if in.IfMatch != "" {
 		if err := checkDeleteCondition(tx, bucket, in.Key, in.IfMatch); err != nil {
 			return out, nil, err
@@ -130,18 +138,26 @@ func (s *Service) DeleteObjects(ctx context.Context, bucket string, ids []Object
 // A version protected by Object Lock is an ErrObjectLocked entry; the
 // other entries go ahead.
 func (s *Service) DeleteVersions(ctx context.Context, in DeleteObjectsInput) ([]DeleteResult, error) {
-	results, err := s.deleteObjects(ctx, in.Bucket, in.Objects, in.BypassGovernance)
+	results, err := s.deleteObjects(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("delete objects in %s: %w", in.Bucket, err)
 	}
 	return results, nil
 }
 
-func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []ObjectID, bypass bool) ([]DeleteResult, error) {
+func (s *Service) deleteObjects(ctx context.Context, in DeleteObjectsInput) ([]DeleteResult, error) {
+	bucket, ids := in.Bucket, in.Objects
 	if err := checkBucketName(bucket); err != nil {
 		return nil, err
 	}
-	if _, err := s.HeadBucket(ctx, bucket); err != nil {
+	versioned := false
+	for _, id := range ids {
+		versioned = versioned || id.VersionID != ""
+	}
+	// S3 fails the whole request when MFA is missing for a version
+	// delete or is invalid, before deleting any key.
+	verified, err := s.deleteMFA(ctx, bucket, in.MFA, versioned)
+	if err != nil {
 		return nil, err
 	}
 	results := make([]DeleteResult, len(ids))
@@ -168,10 +184,11 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 			if err != nil {
 				return err
 			}
-			g := guard{now: s.clock.Now().UTC(), bypass: bypass}
+			now := s.clock.Now().UTC()
 			for _, i := range batch {
 				results[i].Err, results[i].DeleteMarker, results[i].DeleteMarkerVersionID = nil, false, ""
 				id := ids[i]
+				g := guard{now: now, bypass: in.BypassGovernance || id.BypassGovernance, mfa: verified}
 				out, blobs, err := deleteIn(tx, b, bucket, DeleteInput{Key: id.Key, VersionID: id.VersionID, IfMatch: id.IfMatch}, g)
 				if entryError(err) {
 					results[i].Err = err // nothing was changed for this entry
@@ -200,5 +217,6 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, ids []Object
 // entryError reports whether err fails only its own entry of a
 // DeleteObjects batch: deleteIn returns these before changing anything.
 func entryError(err error) bool {
-	return errors.Is(err, ErrObjectLocked) || errors.Is(err, ErrPreconditionFailed) || errors.Is(err, ErrNoSuchKey)
+	return errors.Is(err, ErrObjectLocked) || errors.Is(err, ErrPreconditionFailed) || errors.Is(err, ErrNoSuchKey) ||
+		errors.Is(err, ErrMFARequired)
 }

@@ -20,6 +20,9 @@ type guard struct {
 	// bypass lets GOVERNANCE retention be overridden; the caller was
 	// allowed s3:BypassGovernanceRetention and asked for it.
 	bypass bool
+	// mfa: the request proved the bucket owner's MFA (checkMFA), which a
+	// version delete on a bucket with MFA Delete needs (mfaAllows).
+	mfa bool
 }
 
 // check returns ErrObjectLocked if rec is protected: a legal hold, or

@@ -51,6 +51,9 @@ type bucketRecord struct {
 	Created time.Time `json:"c"`
 	// Versioning is "", VersioningEnabled or VersioningSuspended.
 	Versioning VersioningStatus `json:"v,omitempty"`
+	// MFADelete is "" until a versioning configuration names it, then
+	// MFADeleteEnabled or MFADeleteDisabled.
+	MFADelete MFADeleteStatus `json:"md,omitempty"`
 	// ObjectLock is set once and never cleared; Retention is the default
 	// retention applied to new versions (nil for none).
 	ObjectLock bool              `json:"ol,omitempty"`

@@ -71,6 +71,9 @@ type Options struct {
 	// false, new objects are stored in plaintext unless their request asks
 	// for encryption; objects already encrypted stay readable.
 	EncryptAtRest bool
+	// MFA checks the x-amz-mfa codes of buckets with MFA Delete; nil
+	// refuses every code.
+	MFA MFAVerifier
 }
 
 // Validate checks required fields and fills in defaults.
@@ -133,6 +136,7 @@ type Service struct {
 	access      accessCache
 	accessTTL   time.Duration
 	blockPublic bool
+	mfa         MFAVerifier
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
@@ -155,6 +159,7 @@ func New(opts Options) (*Service, error) {
 		keyring:     opts.Keyring,
 
 		encryptAtRest: opts.EncryptAtRest,
+		mfa:           opts.MFA,
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil

@@ -614,8 +614,7 @@ func TestDeleteObjects_bypassPerKey(t *testing.T) {
 		t.Fatalf("status = %d: %s", w.Code, w.Body)
 	}
 	want := []object.DeleteObjectsInput{
-		{Bucket: "b", Objects: []object.ObjectID{{Key: "locked"}}},
-		{Bucket: "b", Objects: []object.ObjectID{{Key: "free"}}, BypassGovernance: true},
+		{Bucket: "b", Objects: []object.ObjectID{{Key: "free", BypassGovernance: true}, {Key: "locked"}}},
 	}
 	if diff := cmp.Diff(want, obj.batches); diff != "" {
 		t.Errorf("DeleteVersions batches (-want +got):\n%s", diff)

@@ -33,6 +33,10 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	ctx := req.r.Context()
+	mfa, err := req.mfa()
+	if err != nil {
+		return err
+	}
 	var res deleteResult
 	var ids []object.ObjectID
 	for _, o := range doc.Objects {
@@ -49,18 +53,17 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 		}
 		ids = append(ids, id)
 	}
+	h.markBypass(req, ids)
 	var results []object.DeleteResult
-	for bypass, group := range h.splitByBypass(req, ids) {
-		if len(group) == 0 {
-			continue
-		}
-		out, err := h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
-			Bucket: req.route.Bucket, Objects: group, BypassGovernance: bypass == 1,
+	if len(ids) > 0 {
+		// One call for the whole batch: its MFA code is checked, and
+		// used up, once.
+		results, err = h.objects.DeleteVersions(ctx, object.DeleteObjectsInput{
+			Bucket: req.route.Bucket, Objects: ids, MFA: mfa,
 		})
 		if err != nil {
 			return err
 		}
-		results = append(results, out...)
 	}
 	for _, r := range results {
 		if r.Err != nil {
@@ -83,24 +86,17 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 	return h.writeXML(w, req, http.StatusOK, res)
 }
 
-// splitByBypass parts the keys of a batch delete into those deleted
-// without a governance bypass ([0]) and those with one ([1]): S3
-// authorizes s3:BypassGovernanceRetention on each object, so a caller may
-// bypass on some keys and not others.
-func (h *Handler) splitByBypass(req *request, ids []object.ObjectID) [2][]object.ObjectID {
-	var parts [2][]object.ObjectID
+// markBypass sets BypassGovernance on the keys of a batch delete whose
+// GOVERNANCE retention the request may bypass: S3 authorizes
+// s3:BypassGovernanceRetention on each object, so a caller may bypass on
+// some keys and not others.
+func (h *Handler) markBypass(req *request, ids []object.ObjectID) {
 	if !strings.EqualFold(req.r.Header.Get("X-Amz-Bypass-Governance-Retention"), "true") {
-		parts[0] = ids
-		return parts
+		return
 	}
-	for _, id := range ids {
-		i := 0
-		if h.bypassGovernance(req, id.Key) {
-			i = 1
-		}
-		parts[i] = append(parts[i], id)
+	for i := range ids {
+		ids[i].BypassGovernance = h.bypassGovernance(req, ids[i].Key)
 	}
-	return parts
 }
 
 func (h *Handler) checkDeleteKey(req *request, key, versionID string) error {

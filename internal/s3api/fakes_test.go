@@ -52,7 +52,7 @@ type fakeObjects struct {
 	version     string
 	list        *object.ListOutput
 	versions    *object.ListVersionsOutput
-	versioning  object.VersioningStatus
+	versioning  object.VersioningConfig
 	lockConfig  object.ObjectLockConfig
 	lock        object.Lock
 	upload      object.Upload
@@ -258,18 +258,17 @@ func (f *fakeObjects) ListObjectVersions(_ context.Context, in object.ListVersio
 	return f.versions, f.err
 }
 
-// versioningCall records a PutBucketVersioning.
+// versioningCall records a GetBucketVersioning.
 type versioningCall struct {
 	Bucket string
-	Status object.VersioningStatus
 }
 
-func (f *fakeObjects) PutBucketVersioning(_ context.Context, bucket string, status object.VersioningStatus) error {
-	f.record(versioningCall{bucket, status})
+func (f *fakeObjects) PutVersioning(_ context.Context, in object.VersioningInput) error {
+	f.record(in)
 	return f.err
 }
 
-func (f *fakeObjects) GetBucketVersioning(_ context.Context, bucket string) (object.VersioningStatus, error) {
+func (f *fakeObjects) GetVersioning(_ context.Context, bucket string) (object.VersioningConfig, error) {
 	f.record(versioningCall{Bucket: bucket})
 	return f.versioning, f.err
 }

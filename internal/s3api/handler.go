@@ -236,6 +236,9 @@ func (h *Handler) serve(w http.ResponseWriter, req *request) error {
 			"reason", "request not made over TLS and the server requires TLS (--require-tls)")
 		return errAccessDenied
 	}
+	if err := checkMFATransport(req); err != nil {
+		return err
+	}
 	if req.route.Op == OpPreflight {
 		// Browsers send preflights without credentials; the bucket's
 		// CORS rules alone decide the answer.

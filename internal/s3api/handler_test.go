@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"crypto/md5"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
@@ -25,6 +26,7 @@ type handlerCase struct {
 	header map[string]string
 	body   string
 	setup  func(env *testEnv)
+	tls    bool // the request arrives over TLS
 
 	status int
 	code   string            // the S3 error code, for failures
@@ -48,6 +50,9 @@ func runHandlerCases(t *testing.T, tests []handlerCase) {
 			r := newReq(tc.method, tc.target, body)
 			if tc.host != "" {
 				r.Host = tc.host
+			}
+			if tc.tls {
+				r.TLS = &tls.ConnectionState{}
 			}
 			for k, v := range tc.header {
 				r.Header.Set(k, v)

@@ -120,6 +120,9 @@ func (h *Handler) deleteObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.BypassGovernance = h.bypassGovernance(req, in.Key)
+	if in.MFA, err = req.mfa(); err != nil {
+		return err
+	}
 	out, err := h.objects.DeleteObject(req.r.Context(), in)
 	if err != nil {
 		return err

@@ -76,6 +76,10 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 		// The client went away; whatever failed, nobody reads the answer.
 		h.log.InfoContext(ctx, "request abandoned",
 			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)
+	case mfaDenial(err):
+		h.log.InfoContext(ctx, "access denied",
+			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key,
+			"principal", req.principal().ARN, "reason", err.Error())
 	case !known || ae.Status == http.StatusInternalServerError:
 		h.log.ErrorContext(ctx, "request failed",
 			"op", string(req.route.Op), "bucket", req.route.Bucket, "key", req.route.Key, "err", err)

@@ -17,8 +17,8 @@ type Objects interface {
 	HeadBucket(ctx context.Context, name string) (object.Bucket, error)
 	DeleteBucket(ctx context.Context, name string) error
 	ListBuckets(ctx context.Context, in object.ListBucketsInput) (*object.ListBucketsOutput, error)
-	PutBucketVersioning(ctx context.Context, bucket string, status object.VersioningStatus) error
-	GetBucketVersioning(ctx context.Context, bucket string) (object.VersioningStatus, error)
+	PutVersioning(ctx context.Context, in object.VersioningInput) error
+	GetVersioning(ctx context.Context, bucket string) (object.VersioningConfig, error)
 
 	PutObject(ctx context.Context, in object.PutInput) (object.ObjectInfo, error)
 	GetObject(ctx context.Context, in object.GetInput) (*object.GetOutput, error)

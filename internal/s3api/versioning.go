@@ -7,26 +7,31 @@ import (
 )
 
 func (h *Handler) getBucketVersioning(w http.ResponseWriter, req *request) error {
-	st, err := h.objects.GetBucketVersioning(req.r.Context(), req.route.Bucket)
+	c, err := h.objects.GetVersioning(req.r.Context(), req.route.Bucket)
 	if err != nil {
 		return err
 	}
-	return h.writeXML(w, req, http.StatusOK, versioningConfigurationResult{Status: string(st)})
+	return h.writeXML(w, req, http.StatusOK, versioningConfigurationResult{
+		Status: string(c.Status), MfaDelete: string(c.MFADelete)})
 }
 
-// putBucketVersioning sets Enabled or Suspended. MFA Delete is not
-// implemented: MfaDelete Disabled is accepted (it is what every bucket
-// has), Enabled answers 501 NotImplemented.
+// putBucketVersioning sets Enabled or Suspended, and MFA Delete when the
+// configuration names it; the object service decides what needs
+// x-amz-mfa.
 func (h *Handler) putBucketVersioning(w http.ResponseWriter, req *request) error {
 	data, err := readCheckedBody(req)
 	if err != nil {
 		return err
 	}
-	status, err := parseVersioningXML(data)
+	in, err := parseVersioningXML(data)
 	if err != nil {
 		return err
 	}
-	if err := h.objects.PutBucketVersioning(req.r.Context(), req.route.Bucket, status); err != nil {
+	in.Bucket = req.route.Bucket
+	if in.MFA, err = req.mfa(); err != nil {
+		return err
+	}
+	if err := h.objects.PutVersioning(req.r.Context(), in); err != nil {
 		return err
 	}
 	writeEmpty(w, http.StatusOK)
@@ -34,22 +39,23 @@ func (h *Handler) putBucketVersioning(w http.ResponseWriter, req *request) error
 }
 
 // parseVersioningXML decodes a VersioningConfiguration. The status is
-// left for the service to judge; MfaDelete may only be Disabled.
-func parseVersioningXML(data []byte) (object.VersioningStatus, error) {
+// left for the service to judge; MfaDelete, when present, must be
+// Enabled or Disabled.
+func parseVersioningXML(data []byte) (object.VersioningInput, error) {
 	var doc versioningConfiguration
 	if err := unmarshalXML(data, &doc); err != nil {
-		return "", err
+		return object.VersioningInput{}, err
 	}
+	in := object.VersioningInput{Status: object.VersioningStatus(doc.Status)}
 	if doc.MfaDelete != nil {
-		switch *doc.MfaDelete {
-		case "Disabled":
-		case "Enabled":
-			return "", withMessage(errNotImplemented, "MFA Delete is not implemented.")
+		switch s := object.MFADeleteStatus(*doc.MfaDelete); s {
+		case object.MFADeleteEnabled, object.MFADeleteDisabled:
+			in.MFADelete = s
 		default:
-			return "", object.ErrIllegalVersioningConfiguration
+			return object.VersioningInput{}, object.ErrIllegalVersioningConfiguration
 		}
 	}
-	return object.VersioningStatus(doc.Status), nil
+	return in, nil
 }
 
 func (h *Handler) listObjectVersions(w http.ResponseWriter, req *request) error {

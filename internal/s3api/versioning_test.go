@@ -13,14 +13,28 @@ func TestBucketVersioning(t *testing.T) {
 	mfaOn := `<VersioningConfiguration><Status>Enabled</Status><MfaDelete>Enabled</MfaDelete></VersioningConfiguration>`
 	mfaBad := `<VersioningConfiguration><Status>Enabled</Status><MfaDelete>On</MfaDelete></VersioningConfiguration>`
 	md5 := func(s string) map[string]string { return map[string]string{"Content-Md5": md5b64(s)} }
+	withMFA := object.MFA{Account: "000000000000", Root: true, Serial: "arn:aws:iam::000000000000:mfa/root-device", Code: "123456"}
+	mfaHdr := func(s, v string) map[string]string {
+		return map[string]string{"Content-Md5": md5b64(s), "X-Amz-Mfa": v}
+	}
 	runHandlerCases(t, []handlerCase{
 		{name: "enable", method: "PUT", target: "/b?versioning", body: enable, header: md5(enable),
-			status: 200, call: versioningCall{"b", object.VersioningEnabled}},
+			status: 200, call: object.VersioningInput{Bucket: "b", Status: object.VersioningEnabled}},
 		{name: "suspend with MfaDelete Disabled", method: "PUT", target: "/b?versioning", body: mfaOff,
 			header: map[string]string{"X-Amz-Checksum-Crc32": crc32b64(mfaOff)},
-			status: 200, call: versioningCall{"b", object.VersioningSuspended}},
-		{name: "MFA Delete not implemented", method: "PUT", target: "/b?versioning", body: mfaOn, header: md5(mfaOn),
-			status: 501, code: "NotImplemented"},
+			status: 200, call: object.VersioningInput{Bucket: "b", Status: object.VersioningSuspended, MFADelete: object.MFADeleteDisabled}},
+		{name: "enable MFA Delete", method: "PUT", target: "/b?versioning", body: mfaOn, tls: true,
+			header: mfaHdr(mfaOn, "arn:aws:iam::000000000000:mfa/root-device 123456"),
+			status: 200, call: object.VersioningInput{Bucket: "b", Status: object.VersioningEnabled, MFADelete: object.MFADeleteEnabled, MFA: withMFA}},
+		{name: "x-amz-mfa over HTTP", method: "PUT", target: "/b?versioning", body: mfaOn,
+			header: mfaHdr(mfaOn, "arn:aws:iam::000000000000:mfa/root-device 123456"),
+			status: 400, code: "InvalidRequest"},
+		{name: "x-amz-mfa without a code", method: "PUT", target: "/b?versioning", body: mfaOn, tls: true,
+			header: mfaHdr(mfaOn, "arn:aws:iam::000000000000:mfa/root-device"),
+			status: 400, code: "InvalidArgument"},
+		{name: "MFA required from the service", method: "PUT", target: "/b?versioning", body: mfaOn, header: md5(mfaOn),
+			setup:  func(env *testEnv) { env.obj.err = object.ErrMFARequired },
+			status: 403, code: "AccessDenied"},
 		{name: "bad MfaDelete", method: "PUT", target: "/b?versioning", body: mfaBad, header: md5(mfaBad),
 			status: 400, code: "IllegalVersioningConfigurationException"},
 		{name: "bad status from the service", method: "PUT", target: "/b?versioning", body: enable, header: md5(enable),
@@ -33,9 +47,15 @@ func TestBucketVersioning(t *testing.T) {
 		{name: "malformed", method: "PUT", target: "/b?versioning", body: "<Versioning", header: md5("<Versioning"),
 			status: 400, code: "MalformedXML"},
 		{name: "get", method: "GET", target: "/b?versioning",
-			setup:  func(env *testEnv) { env.obj.versioning = object.VersioningSuspended },
+			setup:  func(env *testEnv) { env.obj.versioning = object.VersioningConfig{Status: object.VersioningSuspended} },
 			status: 200, call: versioningCall{Bucket: "b"},
 			golden: "versioning-suspended.xml"},
+		{name: "get with MFA Delete", method: "GET", target: "/b?versioning",
+			setup: func(env *testEnv) {
+				env.obj.versioning = object.VersioningConfig{Status: object.VersioningEnabled, MFADelete: object.MFADeleteEnabled}
+			},
+			status: 200, call: versioningCall{Bucket: "b"},
+			golden: "versioning-mfa-delete.xml"},
 		{name: "get unversioned", method: "GET", target: "/b?versioning",
 			status: 200, call: versioningCall{Bucket: "b"}, golden: "versioning-none.xml"},
 	})

@@ -256,9 +256,12 @@ type versioningConfiguration struct {
 	MfaDelete *string  `xml:"MfaDelete"`
 }
 
+// versioningConfigurationResult renders MfaDelete only once a
+// configuration named it, as S3 does.
 type versioningConfigurationResult struct {
-	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ VersioningConfiguration"`
-	Status  string   `xml:"Status,omitempty"`
+	XMLName   xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ VersioningConfiguration"`
+	Status    string   `xml:"Status,omitempty"`
+	MfaDelete string   `xml:"MfaDelete,omitempty"`
 }
 
 // listVersionsResult is the ListObjectVersions body. Entries holds

@@ -241,8 +241,8 @@ func TestVersioning_putBucketVersioningErrors(t *testing.T) {
 	}{
 		{"bad status", &types.VersioningConfiguration{Status: "On"}, "IllegalVersioningConfigurationException", 400},
 		{"no status", &types.VersioningConfiguration{}, "IllegalVersioningConfigurationException", 400},
-		{"mfa delete", &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled},
-			"NotImplemented", 501},
+		{"mfa delete without x-amz-mfa", &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled},
+			"AccessDenied", 403},
 	}
 	for _, tt := range tests {
 		_, err := e.s3.PutBucketVersioning(ctx(t), &s3.PutBucketVersioningInput{Bucket: b, VersioningConfiguration: tt.cfg})
