@@ -17,6 +17,9 @@ type ScrubVersion struct {
 	DataID string
 	// Size is the object's size in bytes.
 	Size int64
+	// Pos is the version's place in the walk: pass it as ScrubBatch's
+	// cursor to continue after it.
+	Pos []byte
 	// Marked: a damage record exists for DataID (an earlier pass found
 	// it damaged).
 	Marked bool
@@ -82,6 +85,7 @@ func scrubScan(r meta.Reader, start, end []byte, n int, vs *[]ScrubVersion, next
 			return false, err
 		}
 		if v != nil {
+			v.Pos = *next
 			*vs = append(*vs, *v)
 			n--
 		}
@@ -138,4 +142,16 @@ func versionName(k []byte) (bucket, key string, ok bool) {
 	}
 	key, _, ok = unescapeKey(rest)
 	return bucket, key, ok
+}
+
+// Blobs lists the blobs v's bytes live in (none for inline data).
+func (v *ScrubVersion) Blobs() []string {
+	if v.rec.Blob != "" {
+		return []string{string(v.rec.Blob)}
+	}
+	ids := make([]string, 0, len(v.segs))
+	for _, sg := range v.segs {
+		ids = append(ids, string(sg.Blob))
+	}
+	return ids
 }
