@@ -44,6 +44,8 @@ var envVars = []envVar{
 	{"COFFER_HEALTH_ADDRESS", func(c *Config, v string) error { c.HealthAddress = v; return nil }},
 	{"COFFER_REQUIRE_TLS", func(c *Config, v string) (err error) { c.RequireTLS, err = strconv.ParseBool(v); return err }},
 	{"COFFER_ENCRYPT_AT_REST", func(c *Config, v string) error { return setBool(&c.EncryptAtRest, v) }},
+	{"COFFER_SCRUB_RATE", func(c *Config, v string) (err error) { c.ScrubRate, err = ParseRate(v); return err }},
+	{"COFFER_SCRUB_INTERVAL", func(c *Config, v string) error { return setDuration(&c.ScrubInterval, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -129,6 +131,10 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"answer 403 AccessDenied to any S3 request not made over TLS; needs --tls-cert ($COFFER_REQUIRE_TLS)")
 	fs.BoolVar(&c.EncryptAtRest, "encrypt-at-rest", c.EncryptAtRest,
 		"encrypt new objects at rest (SSE-S3); false stores new objects in plaintext ($COFFER_ENCRYPT_AT_REST)")
+	fs.Var(rateFlag{&c.ScrubRate}, "scrub-rate",
+		"background scrubber read `rate` per second, e.g. 4MiB, 512KiB or bytes; 0: off ($COFFER_SCRUB_RATE)")
+	fs.DurationVar(&c.ScrubInterval, "scrub-interval", c.ScrubInterval,
+		"how often a full scrub pass starts ($COFFER_SCRUB_INTERVAL)")
 	return fs
 }
 
