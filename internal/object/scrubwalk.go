@@ -140,8 +140,10 @@ func versionName(k []byte) (bucket, key string, ok bool) {
 	if k[0] == tableObject {
 		return bucket, string(rest), true
 	}
-	key, _, ok = unescapeKey(rest)
-	return bucket, key, ok
+	if key, _, ok = unescapeKey(rest); !ok {
+		return "", "", false
+	}
+	return bucket, key, true
 }
 
 // Blobs lists the blobs v's bytes live in (none for inline data).
