@@ -147,7 +147,7 @@ func versionName(k []byte) (bucket, key string, ok bool) {
 }
 
 // Blobs lists the blobs v's bytes live in (none for inline data).
-func (v *ScrubVersion) Blobs() []string {
+func (v ScrubVersion) Blobs() []string {
 	if v.rec.Blob != "" {
 		return []string{string(v.rec.Blob)}
 	}

@@ -351,3 +351,36 @@ func TestScrub_backgroundRunsPassesEveryInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestScrub_restoredVersionIsCleared: once a damaged version's file is
+// restored, the next pass finds it intact, clears the mark, and reads
+// work again.
+func TestScrub_restoredVersionIsCleared(t *testing.T) {
+	f := newFixture(t)
+	f.bucket("bkt", false)
+	want := body(1, 100<<10)
+	f.put("bkt", "k", want, true)
+	id := f.version("bkt", "k", "").Blobs()[0]
+	saved, err := os.ReadFile(f.blobPath(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipBlob(70 << 10)(f, f.version("bkt", "k", ""))
+	s := f.scrubber()
+	if p, err := s.RunPass(context.Background()); err != nil || p.Corrupt != 1 {
+		t.Fatalf("RunPass over the damaged file = %+v, %v; want 1 damaged", p, err)
+	}
+	if _, err := f.read("bkt", "k", ""); err == nil {
+		t.Fatal("GetObject of the damaged version succeeded")
+	}
+	f.editBlob(id, func([]byte) []byte { return saved })
+	if p, err := s.RunPass(context.Background()); err != nil || p.Corrupt != 0 {
+		t.Fatalf("RunPass over the restored file = %+v, %v; want none damaged", p, err)
+	}
+	if got := listed(t, s); len(got) != 0 {
+		t.Errorf("ListDamaged after the restore = %v, want none", got)
+	}
+	if got, err := f.read("bkt", "k", ""); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("GetObject after the restore = %d bytes, %v", len(got), err)
+	}
+}
