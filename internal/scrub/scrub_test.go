@@ -365,7 +365,7 @@ func TestScrub_restoredVersionIsCleared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flipBlob(70 << 10)(f, f.version("bkt", "k", ""))
+	flipBlob(70<<10)(f, f.version("bkt", "k", ""))
 	s := f.scrubber()
 	if p, err := s.RunPass(context.Background()); err != nil || p.Corrupt != 1 {
 		t.Fatalf("RunPass over the damaged file = %+v, %v; want 1 damaged", p, err)
