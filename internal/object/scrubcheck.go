@@ -42,6 +42,9 @@ const scrubChunk = 256 << 10
 // be made (cancelled, or a blob that could not be opened for another
 // reason than damage).
 func (s *Service) CheckVersion(ctx context.Context, v *ScrubVersion, wait Throttle) (*Finding, error) {
+	if v.recErr != nil {
+		return &Finding{Problem: "object record unreadable: " + v.recErr.Error()}, nil
+	}
 	c := &check{s: s, ctx: ctx, wait: wait}
 	if ck := v.rec.Checksum; ck != nil && ck.Type != checksum.Composite && ck.Alg != "" {
 		c.full, c.fullWant = ck.Alg.New(), ck.Value
@@ -103,6 +106,9 @@ func (c *check) inline(v *ScrubVersion) (*Finding, error) {
 
 // segments checks each part of a multipart object against its MD5.
 func (c *check) segments(v *ScrubVersion) (*Finding, error) {
+	if v.segsErr != nil {
+		return &Finding{Problem: "part records unreadable: " + v.segsErr.Error()}, nil
+	}
 	if len(v.segs) != v.rec.PartsCount {
 		return &Finding{Problem: fmt.Sprintf("%d part records, want %d", len(v.segs), v.rec.PartsCount)}, nil
 	}

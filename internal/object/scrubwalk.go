@@ -28,10 +28,16 @@ type ScrubVersion struct {
 	segs   []segmentRecord
 	inline []byte
 	sealed bool
-	// inlineErr is why the inline record could not be read (it is then
-	// damage, found by the check, not a walk error).
-	inlineErr error
+	// inlineErr, segsErr and recErr are why the inline record, the part
+	// records or the object record itself could not be read: damage the
+	// check reports, not walk errors.
+	inlineErr, segsErr, recErr error
 }
+
+// Unreadable reports that v's object record itself could not be decoded:
+// v then names only its bucket and key, and cannot be marked (reads of
+// it fail already).
+func (v ScrubVersion) Unreadable() bool { return v.recErr != nil }
 
 // scrubTables are the tables the scrubber walks, in key order: current
 // versions, then noncurrent versions (delete markers are skipped: they
@@ -102,7 +108,8 @@ func scrubVersionAt(r meta.Reader, k, val []byte) (*ScrubVersion, error) {
 	}
 	rec := &objectRecord{}
 	if err := decodeObject(val, rec); err != nil {
-		return nil, fmt.Errorf("object %s/%s: %w", bucket, key, err)
+		// Damaged metadata: reported, never a reason to stop the walk.
+		return &ScrubVersion{Bucket: bucket, Key: key, recErr: err}, nil
 	}
 	if rec.DeleteMarker {
 		return nil, nil
@@ -117,9 +124,7 @@ func scrubVersionAt(r meta.Reader, k, val []byte) (*ScrubVersion, error) {
 	case rec.Inline:
 		v.inline, v.sealed, v.inlineErr = readInline(r, rec.DataID)
 	case rec.PartsCount > 0:
-		if v.segs, err = readSegments(r, rec.DataID); err != nil {
-			return nil, err
-		}
+		v.segs, v.segsErr = readSegments(r, rec.DataID)
 	}
 	return v, nil
 }
@@ -148,6 +153,9 @@ func versionName(k []byte) (bucket, key string, ok bool) {
 
 // Blobs lists the blobs v's bytes live in (none for inline data).
 func (v ScrubVersion) Blobs() []string {
+	if v.rec == nil {
+		return nil
+	}
 	if v.rec.Blob != "" {
 		return []string{string(v.rec.Blob)}
 	}

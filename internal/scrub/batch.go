@@ -52,11 +52,20 @@ func (s *Scrubber) checkOne(ctx context.Context, v *object.ScrubVersion, st *obj
 		return err
 	}
 	f, err := objs.CheckVersion(ctx, v, s.lim.wait)
-	if err != nil {
+	if err != nil && ctx.Err() != nil {
 		return err
 	}
 	damaged := false
 	switch {
+	case err != nil:
+		// Not damage (a file the server may not open, a failing disk):
+		// said once per pass, and the pass goes on rather than stall.
+		s.opts.Logger.Warn("scrub: could not check object version", "bucket", v.Bucket, "key", v.Key,
+			"version_id", v.VersionID, "err", err)
+	case f != nil && v.Unreadable():
+		damaged = true
+		s.opts.Logger.Error("scrub: damaged object version", "bucket", v.Bucket, "key", v.Key,
+			"version_id", "", "blob", "", "problem", f.Problem)
 	case f != nil:
 		// A version overwritten or deleted since it was walked lost its
 		// bytes on purpose: MarkDamaged tells it apart and records nothing.

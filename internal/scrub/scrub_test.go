@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -382,5 +383,24 @@ func TestScrub_restoredVersionIsCleared(t *testing.T) {
 	}
 	if got, err := f.read("bkt", "k", ""); err != nil || !bytes.Equal(got, want) {
 		t.Errorf("GetObject after the restore = %d bytes, %v", len(got), err)
+	}
+}
+
+// TestScrub_unreadableRecordDoesNotStopThePass: an object record that no
+// longer decodes is reported and counted, and the pass goes on to the
+// versions after it.
+func TestScrub_unreadableRecordDoesNotStopThePass(t *testing.T) {
+	f := newFixture(t)
+	f.bucket("bkt", false)
+	for _, k := range []string{"a", "b", "c"} {
+		f.put("bkt", k, body(1, 100), true)
+	}
+	f.editMeta([]byte("Obkt\x00b"), func([]byte) []byte { return []byte{0xEE, 1, 2} })
+	p, err := f.scrubber().RunPass(context.Background())
+	if err != nil {
+		t.Fatalf("RunPass: %v", err)
+	}
+	if p.Scanned != 3 || p.Corrupt != 1 || f.damagedLines() != 1 || !strings.Contains(f.logs.String(), "object record unreadable") {
+		t.Errorf("RunPass = %+v, log:\n%s\nwant 3 scanned, 1 damaged", p, f.logs)
 	}
 }
