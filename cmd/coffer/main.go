@@ -30,6 +30,7 @@ func commands() map[string]command {
 		"account":    {"create and list accounts of a running coffer", runAccount},
 		"bench":      {"measure an S3 endpoint (coffer or another server)", runBench},
 		"master-key": {"generate a master key file, or list a key file's versions", runMasterKey},
+		"scrub":      {"list damaged objects of a running coffer, or run a scrub pass now", runScrub},
 		"tls":        {"create a local CA and a server certificate (tls init)", runTLS},
 		"version":    {"print the version", runVersion},
 		"help":       {"print this help", runHelp},

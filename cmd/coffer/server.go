@@ -29,6 +29,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
 	"github.com/coffer-s3/coffer/internal/s3api"
+	"github.com/coffer-s3/coffer/internal/scrub"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
@@ -108,6 +109,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	})
 	// Delete the records of STS sessions a day after they expire.
 	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
+	// Check stored objects at the configured rate; a requested pass
+	// (RunScrub) ends with the server too, so it cannot hold up the
+	// graceful shutdown.
+	stopScrub := context.AfterFunc(ctx, app.scrubber.Stop)
+	defer stopScrub()
+	gc.Go(func() {
+		if err := app.scrubber.Run(gcCtx); err != nil {
+			log.Warn("scrubber stopped", "err", err)
+		}
+	})
 	if app.certs != nil {
 		// Serve renewed certificates as their files change.
 		gc.Go(func() { app.certs.Run(gcCtx) })
@@ -151,8 +162,10 @@ type app struct {
 	keyring *sse.Keyring
 	objects *object.Service
 	iam     *iam.Store
-	certs   *tlsreload.Reloader // nil without TLS
-	server  *server.Server
+	// scrubber checks stored objects in the background.
+	scrubber *scrub.Scrubber
+	certs    *tlsreload.Reloader // nil without TLS
+	server   *server.Server
 }
 
 // build constructs every component for cfg. On error it closes what it
@@ -195,6 +208,14 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	}
 	if err := metrics.RegisterEncryptionAtRest(reg, cfg.EncryptAtRest); err != nil {
 		return nil, err
+	}
+	sm, err := metrics.NewScrub(reg)
+	if err != nil {
+		return nil, err
+	}
+	if a.scrubber, err = scrub.New(scrub.Options{Objects: a.objects, Clock: clk, Logger: log.With("component", "scrub"),
+		Metrics: sm, Rate: cfg.ScrubRate, Interval: cfg.ScrubInterval}); err != nil {
+		return nil, fmt.Errorf("scrubber: %w", err)
 	}
 
 	var getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error) // nil: plain HTTP
@@ -251,7 +272,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, fmt.Errorf("STS handler: %w", err)
 	}
 	operatorHandler, err := operatorapi.New(operatorapi.Options{
-		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam,
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam, Scrub: scrubAPI{a.scrubber},
 		Logger: log.With("component", "operatorapi"),
 	})
 	if err != nil {

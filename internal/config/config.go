@@ -22,6 +22,11 @@ const (
 	// DefaultMaxHeaderBytes bounds request headers. S3 allows up to 8 KiB
 	// of headers plus 2 KiB of user metadata; the rest is headroom.
 	DefaultMaxHeaderBytes = 64 << 10
+	// DefaultScrubRate is the scrubber's read rate in bytes per second:
+	// 4 MiB/s costs a disk little and still checks about 350 GB a day.
+	DefaultScrubRate = 4 << 20
+	// DefaultScrubInterval is how often a full scrub pass starts.
+	DefaultScrubInterval = 24 * time.Hour
 )
 
 // Config is everything `coffer server` needs to start.
@@ -102,6 +107,13 @@ type Config struct {
 	// disabled, S3's default since April 2023), BucketOwnerPreferred or
 	// ObjectWriter. A bucket's own setting wins.
 	DefaultObjectOwnership string
+	// ScrubRate is the background scrubber's read rate in bytes per
+	// second (internal/scrub); 0 turns the background scrubber off
+	// (`coffer scrub run` still runs a pass on request).
+	ScrubRate int64
+	// ScrubInterval is how often a full scrub pass starts, counted from
+	// the start of the previous one.
+	ScrubInterval time.Duration
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -143,6 +155,8 @@ func Default() Config {
 		DefaultBlockPublicAccess: true,
 		EncryptAtRest:            true,
 		DefaultObjectOwnership:   string(acl.BucketOwnerEnforced),
+		ScrubRate:                DefaultScrubRate,
+		ScrubInterval:            DefaultScrubInterval,
 	}
 }
 
@@ -210,6 +224,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := acl.ParseOwnership(c.DefaultObjectOwnership); err != nil {
 		return bad("default object ownership %q: want BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", c.DefaultObjectOwnership)
+	}
+	if c.ScrubRate < 0 {
+		return bad("scrub rate %d: want >= 0 bytes per second (0: off)", c.ScrubRate)
+	}
+	if c.ScrubInterval <= 0 {
+		return bad("scrub interval %v: want > 0", c.ScrubInterval)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

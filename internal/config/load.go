@@ -45,6 +45,8 @@ var envVars = []envVar{
 	{"COFFER_REQUIRE_TLS", func(c *Config, v string) (err error) { c.RequireTLS, err = strconv.ParseBool(v); return err }},
 	{"COFFER_ENCRYPT_AT_REST", func(c *Config, v string) error { return setBool(&c.EncryptAtRest, v) }},
 	{"COFFER_DEFAULT_OBJECT_OWNERSHIP", func(c *Config, v string) error { c.DefaultObjectOwnership = v; return nil }},
+	{"COFFER_SCRUB_RATE", func(c *Config, v string) (err error) { c.ScrubRate, err = ParseRate(v); return err }},
+	{"COFFER_SCRUB_INTERVAL", func(c *Config, v string) error { return setDuration(&c.ScrubInterval, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -132,6 +134,10 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"encrypt new objects at rest (SSE-S3); false stores new objects in plaintext ($COFFER_ENCRYPT_AT_REST)")
 	fs.StringVar(&c.DefaultObjectOwnership, "default-object-ownership", c.DefaultObjectOwnership,
 		"Object Ownership of new buckets that name none: BucketOwnerEnforced (ACLs disabled), BucketOwnerPreferred or ObjectWriter ($COFFER_DEFAULT_OBJECT_OWNERSHIP)")
+	fs.Var(rateFlag{&c.ScrubRate}, "scrub-rate",
+		"background scrubber read `rate` per second, e.g. 4MiB, 512KiB or bytes; 0: off ($COFFER_SCRUB_RATE)")
+	fs.DurationVar(&c.ScrubInterval, "scrub-interval", c.ScrubInterval,
+		"how often a full scrub pass starts ($COFFER_SCRUB_INTERVAL)")
 	return fs
 }
 

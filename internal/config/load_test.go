@@ -39,6 +39,7 @@ func TestLoad(t *testing.T) {
 				"COFFER_SHUTDOWN_TIMEOUT": "5s", "COFFER_READ_HEADER_TIMEOUT": "3s", "COFFER_IDLE_TIMEOUT": "1m",
 				"COFFER_MAX_HEADER_BYTES": "16384", "COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS": "false", "COFFER_ENCRYPT_AT_REST": "true",
 				"COFFER_DEFAULT_OBJECT_OWNERSHIP": "ObjectWriter",
+				"COFFER_SCRUB_RATE":               "1MiB", "COFFER_SCRUB_INTERVAL": "2h",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
@@ -47,6 +48,7 @@ func TestLoad(t *testing.T) {
 				ReadHeaderTimeout: 3 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16384,
 				EncryptAtRest:          true,
 				DefaultObjectOwnership: "ObjectWriter",
+				ScrubRate:              1 << 20, ScrubInterval: 2 * time.Hour,
 			},
 		},
 		{
@@ -70,7 +72,8 @@ func TestLoad(t *testing.T) {
 			args: []string{"-address", "127.0.0.1:0", "-data", "d", "-region", "ap-south-1", "-domain", "a.example",
 				"-domain", "b.example,c.example", "-log-level", "warn", "-log-format", "json", "-shutdown-timeout", "1s",
 				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000",
-				"-default-block-public-access=false", "-default-object-ownership", "BucketOwnerPreferred"},
+				"-default-block-public-access=false", "-default-object-ownership", "BucketOwnerPreferred",
+				"-scrub-rate", "0", "-scrub-interval", "168h"},
 			want: Config{
 				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
 				Domains:  []string{"a.example", "b.example", "c.example"},
@@ -78,6 +81,7 @@ func TestLoad(t *testing.T) {
 				ReadHeaderTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, MaxHeaderBytes: 9000,
 				EncryptAtRest:          true,
 				DefaultObjectOwnership: "BucketOwnerPreferred",
+				ScrubInterval:          168 * time.Hour,
 			},
 		},
 		{
@@ -157,6 +161,9 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad env duration", env: map[string]string{"COFFER_SHUTDOWN_TIMEOUT": "soon"}, want: ErrUsage},
 		{name: "bad env level", env: map[string]string{"COFFER_LOG_LEVEL": "loud"}, want: ErrUsage},
 		{name: "bad env bool", env: map[string]string{"COFFER_ENCRYPT_AT_REST": "no"}, want: ErrUsage},
+		{name: "bad scrub rate", env: map[string]string{"COFFER_SCRUB_RATE": "fast"}, want: ErrUsage},
+		{name: "bad scrub rate flag", args: []string{"-scrub-rate", "-1"}, want: ErrUsage},
+		{name: "zero scrub interval", args: []string{"-scrub-interval", "0s"}, want: ErrInvalid},
 		{name: "bad env int", env: map[string]string{"COFFER_MAX_HEADER_BYTES": "big"}, want: ErrUsage},
 		{name: "bad address", args: []string{"-address", "nowhere"}, want: ErrInvalid},
 		{name: "access key without secret", args: []string{"-root-access-key", "ADMINKEY"}, want: ErrInvalid},

@@ -162,8 +162,15 @@ func selectRange(rg Range, size int64, out *GetOutput) error {
 }
 
 // readPieces lists where an object's bytes are; part, if set, restricts
-// the pieces to that part of a multipart object.
+// the pieces to that part of a multipart object. A version marked damaged
+// by the scrubber is refused whole (errDamaged).
 func readPieces(r meta.Reader, rec *objectRecord, part *segmentRecord) ([]piece, error) {
+	if damaged, err := isDamaged(r, rec.DataID); err != nil || damaged {
+		if err == nil {
+			err = errDamaged
+		}
+		return nil, err
+	}
 	switch {
 	case rec.Inline:
 		data, sealed, err := readInline(r, rec.DataID)

@@ -54,6 +54,12 @@ import (
 //	'A' account 0x00 name                         → an account-level S3
 //	                                                setting (S3 Control):
 //	                                                "publicAccessBlock"
+//	'X' dataID                                    → damageRecord: the
+//	                                                version whose bytes are
+//	                                                dataID failed the
+//	                                                scrubber's checks
+//	'Y' "scrub"                                   → ScrubState: the
+//	                                                scrubber's cursor
 //
 // esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
 // so that a key never is a prefix of another key's encoding and the byte order
@@ -84,7 +90,19 @@ const (
 	tableBucketConfig = 'C'
 	// tableAccountConfig holds account-level S3 settings (S3 Control).
 	tableAccountConfig = 'A'
+	// tableDamage marks versions the scrubber found damaged, by DataID.
+	tableDamage = 'X'
+	// tableScrub holds the scrubber's durable state.
+	tableScrub = 'Y'
 )
+
+// scrubStateKey is the key of the scrubber's state.
+var scrubStateKey = []byte{tableScrub, 's', 'c', 'r', 'u', 'b'}
+
+// damageKey is the key of the damage record of a version's data.
+func damageKey(dataID string) []byte {
+	return append([]byte{tableDamage}, dataID...)
+}
 
 // bucketKey is the key of a bucket record.
 func bucketKey(bucket string) []byte {

@@ -108,9 +108,12 @@ func recordVersion(tx meta.Txn, bucket, key string, v *version, cond WriteCondit
 }
 
 // removeData deletes the records holding an object version's bytes and the
-// references to its blobs, and returns those blobs.
+// references to its blobs, and any damage mark, and returns those blobs.
 func removeData(tx meta.Txn, rec *objectRecord) ([]blob.ID, error) {
 	if err := tx.Delete(aclKey(rec.DataID)); err != nil {
+		return nil, err
+	}
+	if err := tx.Delete(damageKey(rec.DataID)); err != nil {
 		return nil, err
 	}
 	var ids []blob.ID

@@ -39,12 +39,15 @@ type Options struct {
 	Clock       clock.Clock
 	// Accounts creates and lists accounts. Required.
 	Accounts Accounts
-	Logger   *slog.Logger
+	// Scrub lists damaged objects and runs scrub passes; nil answers
+	// those actions with InternalFailure.
+	Scrub  Scrubber
+	Logger *slog.Logger
 }
 
 // New returns the operator API handler.
 func New(opts Options) (*queryapi.Service, error) {
-	h := &handlers{accounts: opts.Accounts}
+	h := &handlers{accounts: opts.Accounts, scrub: opts.Scrub}
 	return queryapi.New(queryapi.Options{
 		Namespace: Namespace,
 		Version:   Version,
@@ -56,6 +59,9 @@ func New(opts Options) (*queryapi.Service, error) {
 		Actions: map[string]queryapi.Action{
 			"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
 			"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
+
+			"ListDamagedObjects": {IAMAction: "coffer:ListDamagedObjects", Handle: h.listDamaged},
+			"RunScrub":           {IAMAction: "coffer:RunScrub", Handle: h.runScrub},
 		},
 		Errors: errorFor,
 		Logger: opts.Logger,
@@ -65,6 +71,7 @@ func New(opts Options) (*queryapi.Service, error) {
 // handlers holds what the action handlers need.
 type handlers struct {
 	accounts Accounts
+	scrub    Scrubber
 }
 
 // accountName is CreateAccount's AccountName, with the identity store's

@@ -1,0 +1,67 @@
+package object
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/meta"
+)
+
+// ScrubState is the scrubber's durable progress, kept in meta so that a
+// pass resumes where it stopped after a restart.
+type ScrubState struct {
+	// InPass is set while a pass runs; Cursor is then the meta key of
+	// the last version it walked (nil: none yet) and PassStarted when
+	// the pass began.
+	InPass      bool      `json:"in,omitempty"`
+	Cursor      []byte    `json:"c,omitempty"`
+	PassStarted time.Time `json:"ps,omitempty"`
+	// Scanned, Bytes and Corrupt count the running pass's versions,
+	// bytes read and damaged versions found.
+	Scanned int64 `json:"n,omitempty"`
+	Bytes   int64 `json:"by,omitempty"`
+	Corrupt int64 `json:"x,omitempty"`
+	// LastStarted and LastCompleted time the last complete pass, and
+	// Last its counts; Passes counts complete passes.
+	LastStarted   time.Time `json:"ls,omitempty"`
+	LastCompleted time.Time `json:"lc,omitempty"`
+	LastScanned   int64     `json:"ln,omitempty"`
+	LastCorrupt   int64     `json:"lx,omitempty"`
+	Passes        int64     `json:"p,omitempty"`
+}
+
+// ScrubState reads the scrubber's state; the zero state when none was
+// saved.
+func (s *Service) ScrubState(ctx context.Context) (ScrubState, error) {
+	var st ScrubState
+	err := s.meta.View(ctx, func(r meta.Reader) error {
+		st = ScrubState{}
+		v, err := r.Get(scrubStateKey)
+		if errors.Is(err, meta.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return decodeRecord(v, &st)
+	})
+	if err != nil {
+		return ScrubState{}, fmt.Errorf("read scrub state: %w", err)
+	}
+	return st, nil
+}
+
+// SaveScrubState stores the scrubber's state durably.
+func (s *Service) SaveScrubState(ctx context.Context, st ScrubState) error {
+	b, err := encodeRecord(&st)
+	if err != nil {
+		return err
+	}
+	err = s.meta.Update(ctx, func(tx meta.Txn) error { return tx.Set(scrubStateKey, b) })
+	if err != nil {
+		return fmt.Errorf("save scrub state: %w", err)
+	}
+	return nil
+}
