@@ -27,6 +27,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
+	"github.com/coffer-s3/coffer/internal/rekey"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/server"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -107,6 +108,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	})
 	// Delete the records of STS sessions a day after they expire.
 	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
+	// Move keys and secrets to the current master key version after a
+	// rotation, resuming a pass an earlier run left unfinished.
+	gc.Go(func() { app.rekey.Run(gcCtx) })
 	if app.certs != nil {
 		// Serve renewed certificates as their files change.
 		gc.Go(func() { app.certs.Run(gcCtx) })
@@ -148,6 +152,7 @@ type app struct {
 	meta    *pebble.Store
 	blob    *fs.Store
 	keyring *sse.Keyring
+	rekey   *rekey.Manager
 	objects *object.Service
 	iam     *iam.Store
 	certs   *tlsreload.Reloader // nil without TLS
@@ -169,7 +174,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	if a.keyring, err = openKeyring(cfg, log); err != nil {
+	var keyFile string
+	if a.keyring, keyFile, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
@@ -189,6 +195,14 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, err
 	}
 	if err := metrics.RegisterEncryptionAtRest(reg, cfg.EncryptAtRest); err != nil {
+		return nil, err
+	}
+	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
+		Sources: []rekey.Source{
+			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
+			{Name: "iam", Rewrap: a.iam.ResealSecrets, Count: a.iam.CountSealedSecrets},
+		},
+		Registerer: reg, Logger: log.With("component", "rekey")}); err != nil {
 		return nil, err
 	}
 
@@ -242,7 +256,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, fmt.Errorf("STS handler: %w", err)
 	}
 	operatorHandler, err := operatorapi.New(operatorapi.Options{
-		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam,
+		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam, MasterKeys: a.rekey,
 		Logger: log.With("component", "operatorapi"),
 	})
 	if err != nil {
@@ -268,9 +282,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 
 // openKeyring loads the master keyring from the one source cfg names:
 // $COFFER_MASTER_KEY, --master-key-file (which must exist), or else
-// <data>/master.key, created on first start. The log says where the key
-// came from, never the key.
-func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
+// <data>/master.key, created on first start. It returns the file it read,
+// which rotations rewrite ("" for the environment). The log says where
+// the key came from, never the key.
+func openKeyring(cfg config.Config, log *slog.Logger) (_ *sse.Keyring, file string, _ error) {
 	inData := filepath.Join(cfg.DataDir, masterKeyFile)
 	var (
 		kr     *sse.Keyring
@@ -281,21 +296,21 @@ func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
 	case cfg.MasterKey != "":
 		source = "environment"
 		if kr, err = sse.ParseKeyring(string(cfg.MasterKey)); err != nil {
-			return nil, fmt.Errorf("master key from $COFFER_MASTER_KEY: %w", err)
+			return nil, "", fmt.Errorf("master key from $COFFER_MASTER_KEY: %w", err)
 		}
 	case cfg.MasterKeyFile != "":
 		source = cfg.MasterKeyFile
 		if kr, err = sse.LoadKeyringFile(cfg.MasterKeyFile); errors.Is(err, iofs.ErrNotExist) {
-			return nil, fmt.Errorf("master key file %s does not exist; coffer never creates a key file it is pointed at "+
+			return nil, "", fmt.Errorf("master key file %s does not exist; coffer never creates a key file it is pointed at "+
 				"(create one with 'coffer master-key generate --out %s', or restore your copy)", cfg.MasterKeyFile, cfg.MasterKeyFile)
 		} else if err != nil {
-			return nil, fmt.Errorf("master key: %w", err)
+			return nil, "", fmt.Errorf("master key: %w", err)
 		}
 	default:
 		var created bool
 		source = inData
 		if kr, created, err = sse.LoadOrGenerateKeyringFile(inData); err != nil {
-			return nil, fmt.Errorf("master key: %w", err)
+			return nil, "", fmt.Errorf("master key: %w", err)
 		}
 		if created {
 			log.Warn("created a new master key; back it up; without it no sealed secret or encrypted object can be read", "path", inData)
@@ -308,7 +323,10 @@ func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
 		}
 	}
 	log.Info("master key loaded", "source", source, "versions", len(kr.Versions()), "current_version", kr.Current())
-	return kr, nil
+	if cfg.MasterKey != "" {
+		return kr, "", nil
+	}
+	return kr, source, nil
 }
 
 // openIAM builds the identity store and makes sure the first account has

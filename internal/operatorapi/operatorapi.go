@@ -39,12 +39,24 @@ type Options struct {
 	Clock       clock.Clock
 	// Accounts creates and lists accounts. Required.
 	Accounts Accounts
-	Logger   *slog.Logger
+	// MasterKeys rotates, reports and retires master key versions;
+	// nil leaves those actions out (InvalidAction).
+	MasterKeys MasterKeys
+	Logger     *slog.Logger
 }
 
 // New returns the operator API handler.
 func New(opts Options) (*queryapi.Service, error) {
-	h := &handlers{accounts: opts.Accounts}
+	h := &handlers{accounts: opts.Accounts, masterKeys: opts.MasterKeys}
+	actions := map[string]queryapi.Action{
+		"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
+		"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
+	}
+	if opts.MasterKeys != nil {
+		actions["RotateMasterKey"] = queryapi.Action{IAMAction: "coffer:RotateMasterKey", Handle: h.rotateMasterKey}
+		actions["GetMasterKeyStatus"] = queryapi.Action{IAMAction: "coffer:GetMasterKeyStatus", Handle: h.getMasterKeyStatus}
+		actions["RetireMasterKeyVersion"] = queryapi.Action{IAMAction: "coffer:RetireMasterKeyVersion", Handle: h.retireMasterKeyVersion}
+	}
 	return queryapi.New(queryapi.Options{
 		Namespace: Namespace,
 		Version:   Version,
@@ -53,18 +65,16 @@ func New(opts Options) (*queryapi.Service, error) {
 			Service: Service, Clock: opts.Clock, Logger: opts.Logger, DisableSigV2: true,
 		}),
 		Authorizer: FirstRoot{},
-		Actions: map[string]queryapi.Action{
-			"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
-			"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
-		},
-		Errors: errorFor,
-		Logger: opts.Logger,
+		Actions:    actions,
+		Errors:     errorFor,
+		Logger:     opts.Logger,
 	})
 }
 
 // handlers holds what the action handlers need.
 type handlers struct {
-	accounts Accounts
+	accounts   Accounts
+	masterKeys MasterKeys
 }
 
 // accountName is CreateAccount's AccountName, with the identity store's
