@@ -54,8 +54,9 @@ type GetMasterKeyStatusResult struct {
 // RetireMasterKeyVersionResult.
 type RetireMasterKeyVersionResult struct{}
 
-// masterKeyVersion is RetireMasterKeyVersion's Version.
-const masterKeyVersion = "Version"
+// masterKeyVersion is RetireMasterKeyVersion's parameter: the version to
+// retire ("Version" is the API version every request names).
+const masterKeyVersion = "KeyVersion"
 
 func (h *handlers) rotateMasterKey(ctx context.Context, _ *queryapi.Call) (any, error) {
 	v, err := h.masterKeys.Rotate(ctx)
@@ -86,7 +87,7 @@ func (h *handlers) getMasterKeyStatus(ctx context.Context, _ *queryapi.Call) (an
 }
 
 func (h *handlers) retireMasterKeyVersion(ctx context.Context, c *queryapi.Call) (any, error) {
-	v, ok, err := c.Params.Int(masterKeyVersion, "version", 1, 1<<32-1)
+	v, ok, err := c.Params.Int(masterKeyVersion, "keyVersion", 1, 1<<32-1)
 	if err != nil {
 		return nil, err
 	}
