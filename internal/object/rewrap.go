@@ -234,3 +234,22 @@ func (s *Service) rewrapRecord(tx meta.Txn, k []byte) (bool, error) {
 	}
 	return true, tx.Set(k, nv)
 }
+
+// currentWrap re-wraps the data key of rec under the current master key
+// version if a rotation happened while its data was being received. It
+// runs in the transaction that commits rec, so that a retirement, which
+// counts committed records, never misses a key wrapped before a rotation
+// and committed after the count: either the old version is still held
+// and the key moves, or it is gone and the write fails (nothing is
+// acknowledged) instead of storing a key nothing can unwrap.
+func (s *Service) currentWrap(rec *sseRecord, context []byte) error {
+	if rec == nil || s.keyring == nil || rec.Alg != sseAlgS3 || len(rec.Key) == 0 || keyCurrent(rec.Key, s.keyring.Current()) {
+		return nil
+	}
+	w, err := s.keyring.Rewrap(rec.Key, context)
+	if err != nil {
+		return fmt.Errorf("re-wrap data key after a master key rotation: %w", err)
+	}
+	rec.Key = w
+	return nil
+}

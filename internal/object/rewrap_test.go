@@ -2,6 +2,8 @@ package object
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -183,5 +185,75 @@ func TestRewrapKeys_undecodable(t *testing.T) {
 	got := countKeys(t, e)
 	if failedTotal != 1 || got[1] != 1 {
 		t.Errorf("failed = %d, counts = %v; want 1 failure left under version 1", failedTotal, got)
+	}
+}
+
+// rotatingReader rotates kr (and retires version 1 when retire is set)
+// at its first Read: a rotation while a request's data is arriving, after
+// its data key was wrapped.
+type rotatingReader struct {
+	r       io.Reader
+	kr      *sse.Keyring
+	retire  bool
+	rotated bool
+}
+
+func (r *rotatingReader) Read(p []byte) (int, error) {
+	if !r.rotated {
+		r.rotated = true
+		if _, err := r.kr.Rotate(); err != nil {
+			return 0, err
+		}
+		if r.retire {
+			if err := r.kr.Remove(1); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return r.r.Read(p)
+}
+
+// TestCommit_rotationDuringUpload: a key wrapped before a rotation and
+// committed after it is committed under the new version; if the old
+// version was retired meanwhile, the write fails rather than store a
+// key nothing unwraps.
+func TestCommit_rotationDuringUpload(t *testing.T) {
+	for _, retire := range []bool{false, true} {
+		t.Run(fmt.Sprintf("retire=%v", retire), func(t *testing.T) {
+			kr := testKeyring(t)
+			e := newEnv(t, encryptAtRest(t, kr))
+			ctx := context.Background()
+			e.bucket(t, "bkt")
+			body := "rotated while arriving"
+			_, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Size: int64(len(body)),
+				Body: &rotatingReader{r: strings.NewReader(body), kr: kr, retire: retire}})
+			up, uerr := e.s.CreateMultipartUpload(ctx, CreateUploadInput{Bucket: "bkt", Key: "m"})
+			if uerr != nil {
+				t.Fatal(uerr)
+			}
+			_, perr := e.s.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID, PartNumber: 1,
+				Size: int64(len(body)), Body: &rotatingReader{r: strings.NewReader(body), kr: kr}})
+			if perr != nil {
+				t.Fatalf("UploadPart: %v", perr)
+			}
+			if retire {
+				if err == nil {
+					t.Fatal("PutObject whose key version was retired during the upload succeeded")
+				}
+				if _, rerr := e.read("bkt", "k"); rerr == nil {
+					t.Error("the failed PutObject left an object")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := countKeys(t, e); got[1] != 0 {
+				t.Errorf("keys under version 1 after commits that followed rotations: %v", got)
+			}
+			if got, err := e.read("bkt", "k"); err != nil || got != body {
+				t.Errorf("read = %q, %v", got, err)
+			}
+		})
 	}
 }
