@@ -99,6 +99,9 @@ func (s *Store) CountSealedSecrets(ctx context.Context, counts map[uint32]int64)
 					counts[0]++
 					continue
 				}
+				if rec == nil {
+					continue
+				}
 				for _, f := range rec.fields {
 					v, _ := sse.SealedVersion(*f.value)
 					counts[v]++
@@ -166,7 +169,7 @@ func resealCandidates(r meta.Reader, from []byte, limit int, current uint32) (to
 		it := r.Scan(start, end, meta.ScanOptions{})
 		for it.Next() {
 			rec, derr := decodeSealed(it.Key(), it.Value())
-			if derr != nil || !rec.current(current) {
+			if derr != nil || rec != nil && !rec.current(current) {
 				todo = append(todo, bytes.Clone(it.Key()))
 			}
 			scanned++
@@ -198,7 +201,7 @@ func (s *Store) resealRecord(tx meta.Txn, k []byte) (bool, error) {
 		s.log.Error("reseal: unreadable record", "record", recordName(k), "err", err)
 		return false, nil
 	}
-	if rec.current(s.keyring.Current()) {
+	if rec == nil || rec.current(s.keyring.Current()) {
 		return true, nil
 	}
 	for _, f := range rec.fields {
