@@ -54,6 +54,10 @@ type Options struct {
 // delays concurrent writes (meta serializes writers) by little.
 const DefaultBatchSize = 32
 
+// progressEvery is how many re-wrapped keys separate two progress log
+// records of a pass.
+const progressEvery = 10000
+
 // Manager rotates and retires master key versions and runs the re-wrap
 // job. It is safe for concurrent use.
 type Manager struct {
@@ -148,6 +152,10 @@ func (m *Manager) Step(ctx context.Context) (done bool, err error) {
 	next, n, failed, err := src.Rewrap(ctx, st.Cursor, m.batch)
 	if err != nil {
 		return false, err
+	}
+	if (st.Rewrapped+int64(n))/progressEvery > st.Rewrapped/progressEvery {
+		m.log.Info("re-wrap job: progress", "source", src.Name, "master_key_version", st.Target,
+			"rewrapped", st.Rewrapped+int64(n), "failed", st.Failed+int64(failed))
 	}
 	st.Rewrapped += int64(n)
 	st.Failed += int64(failed)
