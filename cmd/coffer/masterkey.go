@@ -17,6 +17,9 @@ const masterKeyUsage = `Usage:
 
   coffer master-key generate --out PATH
   coffer master-key show-versions --file PATH
+  coffer master-key rotate --endpoint URL [--region REGION]
+  coffer master-key status --endpoint URL [--region REGION]
+  coffer master-key retire VERSION --endpoint URL [--region REGION]
 
 generate writes a new master key file (mode 0600) for an operator who keeps
 the key off the data directory: start the server with
@@ -28,19 +31,40 @@ show-versions lists the key versions a master key file holds and the
 current one (the one new secrets are sealed under). It prints no key
 material.
 
+rotate, status and retire act on a running coffer whose master key is in
+a file (the data directory's master.key or --master-key-file; a key from
+$COFFER_MASTER_KEY cannot be changed by the server). They sign with the
+first account's root keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+like 'coffer account'.
+
+rotate adds a new key version to the file and makes it current: new
+objects and secrets are wrapped under it, old versions keep decrypting,
+and a background job re-wraps every existing data key and secret under
+the new version without rewriting object bytes. Back up the file again
+after a rotation.
+
+status shows how many keys and secrets each version still wraps and the
+job's progress. retire removes a version from the file once nothing uses
+it (it refuses otherwise, with the count). Back up the file afterwards.
+
 Losing the master key loses every sealed secret and encrypted object:
 keep a copy somewhere other than the data directory's disk.
 
 Flags:
 `
 
-// runMasterKey is `coffer master-key generate|show-versions`.
-func runMasterKey(_ context.Context, env environment, args []string) int {
-	var out, file string
+// runMasterKey is `coffer master-key generate|show-versions|rotate|status|retire`.
+func runMasterKey(ctx context.Context, env environment, args []string) int {
+	var (
+		out, file string
+		remote    accountOptions
+	)
 	fl := flag.NewFlagSet("coffer master-key", flag.ContinueOnError)
 	fl.SetOutput(env.stderr)
 	fl.StringVar(&out, "out", "", "generate: the `path` of the new key file")
 	fl.StringVar(&file, "file", "", "show-versions: the key file to read")
+	fl.StringVar(&remote.endpoint, "endpoint", "", "rotate, status, retire: coffer's `URL`, for example http://127.0.0.1:9000")
+	fl.StringVar(&remote.region, "region", "", "rotate, status, retire: SigV4 signing `region` (default $AWS_REGION, $AWS_DEFAULT_REGION or us-east-1)")
 	fl.Usage = func() {
 		fmt.Fprint(fl.Output(), masterKeyUsage)
 		fl.PrintDefaults()
@@ -60,9 +84,15 @@ func runMasterKey(_ context.Context, env environment, args []string) int {
 		fmt.Fprintf(env.stderr, "coffer master-key: %v\n", err)
 		return 1
 	}
+	if len(pos) > 0 && remoteMasterKeyCommands[pos[0]] {
+		if out != "" || file != "" {
+			return usageErr("%s takes --endpoint (and no --out or --file)", pos[0])
+		}
+		return runMasterKeyRemote(ctx, env, remote, pos, usageErr)
+	}
 	switch {
 	case len(pos) != 1:
-		return usageErr("want one subcommand: generate or show-versions")
+		return usageErr("want one subcommand: generate, show-versions, rotate, status or retire")
 	case pos[0] == "generate" && out != "" && file == "":
 		kr, err := sse.GenerateKeyringFile(out)
 		if errors.Is(err, fs.ErrExist) {
@@ -85,7 +115,7 @@ func runMasterKey(_ context.Context, env environment, args []string) int {
 	case pos[0] == "show-versions":
 		return usageErr("show-versions takes --file PATH (and no --out)")
 	}
-	return usageErr("unknown subcommand %q: generate or show-versions", pos[0])
+	return usageErr("unknown subcommand %q: generate, show-versions, rotate, status or retire", pos[0])
 }
 
 // printVersions lists a keyring's versions, never its keys.

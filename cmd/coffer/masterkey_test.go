@@ -45,7 +45,7 @@ func TestMasterKey_commandLine(t *testing.T) {
 	}{
 		{"never overwrites", []string{"generate", "--out", key}, 1, "never overwritten"},
 		{"no subcommand", nil, 2, "want one subcommand"},
-		{"unknown", []string{"rotate"}, 2, `unknown subcommand "rotate"`},
+		{"unknown", []string{"spin"}, 2, `unknown subcommand "spin"`},
 		{"generate without out", []string{"generate"}, 2, "--out"},
 		{"show without file", []string{"show-versions"}, 2, "--file"},
 		{"show missing file", []string{"show-versions", "--file", filepath.Join(dir, "nope")}, 1, "no such file"},

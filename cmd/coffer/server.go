@@ -28,6 +28,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
+	"github.com/coffer-s3/coffer/internal/rekey"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/scrub"
 	"github.com/coffer-s3/coffer/internal/server"
@@ -119,6 +120,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			log.Warn("scrubber stopped", "err", err)
 		}
 	})
+	// Move keys and secrets to the current master key version after a
+	// rotation, resuming a pass an earlier run left unfinished.
+	gc.Go(func() { app.rekey.Run(gcCtx) })
 	if app.certs != nil {
 		// Serve renewed certificates as their files change.
 		gc.Go(func() { app.certs.Run(gcCtx) })
@@ -160,6 +164,7 @@ type app struct {
 	meta    *pebble.Store
 	blob    *fs.Store
 	keyring *sse.Keyring
+	rekey   *rekey.Manager
 	objects *object.Service
 	iam     *iam.Store
 	// scrubber checks stored objects in the background.
@@ -187,7 +192,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
 		return a.iam.VerifyRootMFA(ctx, account, serial, code)
 	})
-	if a.keyring, err = openKeyring(cfg, log); err != nil {
+	var keyFile string
+	if a.keyring, keyFile, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
@@ -216,6 +222,14 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.scrubber, err = scrub.New(scrub.Options{Objects: a.objects, Clock: clk, Logger: log.With("component", "scrub"),
 		Metrics: sm, Rate: cfg.ScrubRate, Interval: cfg.ScrubInterval}); err != nil {
 		return nil, fmt.Errorf("scrubber: %w", err)
+	}
+	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
+		Sources: []rekey.Source{
+			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
+			{Name: "iam", Rewrap: a.iam.ResealSecrets, Count: a.iam.CountSealedSecrets},
+		},
+		Registerer: reg, Logger: log.With("component", "rekey")}); err != nil {
+		return nil, err
 	}
 
 	var getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error) // nil: plain HTTP
@@ -273,7 +287,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	}
 	operatorHandler, err := operatorapi.New(operatorapi.Options{
 		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam, Scrub: scrubAPI{a.scrubber},
-		Logger: log.With("component", "operatorapi"),
+		MasterKeys: a.rekey,
+		Logger:     log.With("component", "operatorapi"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("operator API handler: %w", err)
@@ -298,9 +313,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 
 // openKeyring loads the master keyring from the one source cfg names:
 // $COFFER_MASTER_KEY, --master-key-file (which must exist), or else
-// <data>/master.key, created on first start. The log says where the key
-// came from, never the key.
-func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
+// <data>/master.key, created on first start. It returns the file it read,
+// which rotations rewrite ("" for the environment). The log says where
+// the key came from, never the key.
+func openKeyring(cfg config.Config, log *slog.Logger) (_ *sse.Keyring, file string, _ error) {
 	inData := filepath.Join(cfg.DataDir, masterKeyFile)
 	var (
 		kr     *sse.Keyring
@@ -311,21 +327,21 @@ func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
 	case cfg.MasterKey != "":
 		source = "environment"
 		if kr, err = sse.ParseKeyring(string(cfg.MasterKey)); err != nil {
-			return nil, fmt.Errorf("master key from $COFFER_MASTER_KEY: %w", err)
+			return nil, "", fmt.Errorf("master key from $COFFER_MASTER_KEY: %w", err)
 		}
 	case cfg.MasterKeyFile != "":
 		source = cfg.MasterKeyFile
 		if kr, err = sse.LoadKeyringFile(cfg.MasterKeyFile); errors.Is(err, iofs.ErrNotExist) {
-			return nil, fmt.Errorf("master key file %s does not exist; coffer never creates a key file it is pointed at "+
+			return nil, "", fmt.Errorf("master key file %s does not exist; coffer never creates a key file it is pointed at "+
 				"(create one with 'coffer master-key generate --out %s', or restore your copy)", cfg.MasterKeyFile, cfg.MasterKeyFile)
 		} else if err != nil {
-			return nil, fmt.Errorf("master key: %w", err)
+			return nil, "", fmt.Errorf("master key: %w", err)
 		}
 	default:
 		var created bool
 		source = inData
 		if kr, created, err = sse.LoadOrGenerateKeyringFile(inData); err != nil {
-			return nil, fmt.Errorf("master key: %w", err)
+			return nil, "", fmt.Errorf("master key: %w", err)
 		}
 		if created {
 			log.Warn("created a new master key; back it up; without it no sealed secret or encrypted object can be read", "path", inData)
@@ -338,7 +354,10 @@ func openKeyring(cfg config.Config, log *slog.Logger) (*sse.Keyring, error) {
 		}
 	}
 	log.Info("master key loaded", "source", source, "versions", len(kr.Versions()), "current_version", kr.Current())
-	return kr, nil
+	if cfg.MasterKey != "" {
+		return kr, "", nil
+	}
+	return kr, source, nil
 }
 
 // openIAM builds the identity store and makes sure the first account has

@@ -275,14 +275,16 @@ func partChecksumAlgorithm(up *uploadRecord, expected *ExpectedChecksum) checksu
 // commitPart records a received part; on failure it deletes the part's
 // blob, on success the blob of the part it replaced.
 func (s *Service) commitPart(ctx context.Context, bucket, key, uploadID string, n int, rec *partRecord) error {
-	val, err := encodeRecord(rec)
-	if err != nil {
-		s.deleteBlobs(ctx, []blob.ID{rec.Blob})
-		return err
-	}
 	var replaced []blob.ID
-	err = s.meta.Update(ctx, func(tx meta.Txn) error {
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		replaced = nil
+		if err := s.currentWrap(rec.SSE, partKeyContext(uploadID, n)); err != nil {
+			return err
+		}
+		val, err := encodeRecord(rec)
+		if err != nil {
+			return err
+		}
 		if _, err := getUpload(tx, bucket, key, uploadID); err != nil {
 			return err
 		}

@@ -206,6 +206,9 @@ func readInline(r meta.Reader, dataID string) (data []byte, sealed bool, err err
 func (s *Service) commitVersion(ctx context.Context, bucket, key string, v *version, cond WriteConditions) error {
 	var garbage []blob.ID
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		if err := s.currentWrap(v.rec.SSE, objectKeyContext(v.rec.DataID)); err != nil {
+			return err
+		}
 		var err error
 		garbage, err = recordVersion(tx, bucket, key, v, cond)
 		return err

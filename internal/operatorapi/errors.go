@@ -17,5 +17,14 @@ var errorRows = []queryapi.ErrorRow{
 	{Err: iam.ErrEntityAlreadyExists, Answer: queryapi.Error{Status: http.StatusConflict, Code: "EntityAlreadyExists"}},
 }
 
-// errorFor implements queryapi.Options.Errors.
-var errorFor = queryapi.ErrorTable(errorRows)
+// identityErrors maps errorRows.
+var identityErrors = queryapi.ErrorTable(errorRows)
+
+// errorFor implements queryapi.Options.Errors: the master key errors,
+// then the identity store's.
+func errorFor(err error) (*queryapi.Error, bool) {
+	if e, ok := masterKeyErrors(err); ok {
+		return e, ok
+	}
+	return identityErrors(err)
+}

@@ -41,13 +41,28 @@ type Options struct {
 	Accounts Accounts
 	// Scrub lists damaged objects and runs scrub passes; nil answers
 	// those actions with InternalFailure.
-	Scrub  Scrubber
-	Logger *slog.Logger
+	Scrub Scrubber
+	// MasterKeys rotates, reports and retires master key versions;
+	// nil leaves those actions out (InvalidAction).
+	MasterKeys MasterKeys
+	Logger     *slog.Logger
 }
 
 // New returns the operator API handler.
 func New(opts Options) (*queryapi.Service, error) {
-	h := &handlers{accounts: opts.Accounts, scrub: opts.Scrub}
+	h := &handlers{accounts: opts.Accounts, masterKeys: opts.MasterKeys, scrub: opts.Scrub}
+	actions := map[string]queryapi.Action{
+		"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
+		"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
+
+		"ListDamagedObjects": {IAMAction: "coffer:ListDamagedObjects", Handle: h.listDamaged},
+		"RunScrub":           {IAMAction: "coffer:RunScrub", Handle: h.runScrub},
+	}
+	if opts.MasterKeys != nil {
+		actions["RotateMasterKey"] = queryapi.Action{IAMAction: "coffer:RotateMasterKey", Handle: h.rotateMasterKey}
+		actions["GetMasterKeyStatus"] = queryapi.Action{IAMAction: "coffer:GetMasterKeyStatus", Handle: h.getMasterKeyStatus}
+		actions["RetireMasterKeyVersion"] = queryapi.Action{IAMAction: "coffer:RetireMasterKeyVersion", Handle: h.retireMasterKeyVersion}
+	}
 	return queryapi.New(queryapi.Options{
 		Namespace: Namespace,
 		Version:   Version,
@@ -56,22 +71,17 @@ func New(opts Options) (*queryapi.Service, error) {
 			Service: Service, Clock: opts.Clock, Logger: opts.Logger, DisableSigV2: true,
 		}),
 		Authorizer: FirstRoot{},
-		Actions: map[string]queryapi.Action{
-			"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
-			"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
-
-			"ListDamagedObjects": {IAMAction: "coffer:ListDamagedObjects", Handle: h.listDamaged},
-			"RunScrub":           {IAMAction: "coffer:RunScrub", Handle: h.runScrub},
-		},
-		Errors: errorFor,
-		Logger: opts.Logger,
+		Actions:    actions,
+		Errors:     errorFor,
+		Logger:     opts.Logger,
 	})
 }
 
 // handlers holds what the action handlers need.
 type handlers struct {
-	accounts Accounts
-	scrub    Scrubber
+	accounts   Accounts
+	scrub      Scrubber
+	masterKeys MasterKeys
 }
 
 // accountName is CreateAccount's AccountName, with the identity store's

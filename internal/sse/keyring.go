@@ -78,11 +78,21 @@ func (r *Keyring) Rotate() (uint32, error) {
 		return 0, err
 	}
 	defer m.Zero()
-	v := r.Current() + 1
-	if v == 0 {
-		return 0, fmt.Errorf("%w: no version after %d", ErrKeyFile, v-1)
+	kek, err := deriveKEK(m)
+	if err != nil {
+		return 0, err
 	}
-	return v, r.Add(v, m)
+	// Version choice and insertion under one lock: two concurrent
+	// rotations get two versions instead of one failing.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v := r.current + 1
+	if v == 0 {
+		return 0, fmt.Errorf("%w: no version after %d", ErrKeyFile, r.current)
+	}
+	c := *m
+	r.masters[v], r.keks[v], r.current = &c, kek, v
+	return v, nil
 }
 
 // Remove retires master key version: wraps made with it no longer unwrap.
@@ -128,6 +138,19 @@ func (r *Keyring) kek(version uint32) (cipher.AEAD, error) {
 	return kek, nil
 }
 
+// currentKEK returns the current version and its key-encryption key,
+// read together so that a concurrent Rotate or Remove cannot pair a
+// version with another version's key or leave the version without one.
+func (r *Keyring) currentKEK() (uint32, cipher.AEAD, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	kek, ok := r.keks[r.current]
+	if !ok {
+		return 0, nil, fmt.Errorf("%w: %d", ErrUnknownKeyVersion, r.current)
+	}
+	return r.current, kek, nil
+}
+
 // WrappedKey is a data key encrypted under a master key version. It is
 // stored as is; its layout, version 1, must never change:
 //
@@ -166,8 +189,7 @@ func (w WrappedKey) MasterVersion() (uint32, error) {
 // Wrap encrypts key under the current master key version, bound to
 // context: Unwrap needs the same context. Build context with Context.
 func (r *Keyring) Wrap(key *DataKey, context []byte) (WrappedKey, error) {
-	version := r.Current()
-	kek, err := r.kek(version)
+	version, kek, err := r.currentKEK()
 	if err != nil {
 		return nil, err
 	}

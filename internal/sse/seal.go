@@ -46,8 +46,7 @@ func (r *Keyring) Seal(plaintext, context []byte) ([]byte, error) {
 	if len(plaintext) > MaxSealSize {
 		return nil, fmt.Errorf("%w: secret of %d bytes", ErrTooLarge, len(plaintext))
 	}
-	version := r.Current()
-	aead, err := r.sealer(version)
+	version, aead, err := r.currentSealer()
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +102,29 @@ func (r *Keyring) sealer(version uint32) (cipher.AEAD, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownKeyVersion, version)
 	}
+	return deriveSealer(&k)
+}
+
+// currentSealer is sealer for the current version, both read under one
+// lock (see currentKEK).
+func (r *Keyring) currentSealer() (uint32, cipher.AEAD, error) {
+	r.mu.RLock()
+	version := r.current
+	m, ok := r.masters[version]
+	var k secret
+	if ok {
+		k = m.k
+	}
+	r.mu.RUnlock()
+	defer clear(k[:])
+	if !ok {
+		return 0, nil, fmt.Errorf("%w: %d", ErrUnknownKeyVersion, version)
+	}
+	aead, err := deriveSealer(&k)
+	return version, aead, err
+}
+
+func deriveSealer(k *secret) (cipher.AEAD, error) {
 	dk, err := hkdf.Key(sha256.New, k[:], nil, sealPurpose, KeySize)
 	if err != nil {
 		return nil, fmt.Errorf("sse: derive key: %w", err)
