@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/iam"
@@ -43,6 +44,8 @@ var (
 	errACLNotSupported       = errors.New("s3api: ACLs are not supported")
 	errInvalidDigest         = errors.New("s3api: malformed content-md5")
 	errMissingContentLength  = errors.New("s3api: missing content-length")
+	errBadContentLength      = errors.New("s3api: malformed content-length")
+	errSlowDown              = errors.New("s3api: server at its limit")
 	errMissingContentMD5     = errors.New("s3api: missing content-md5 or checksum")
 	errInvalidArgument       = errors.New("s3api: invalid argument")
 	errInvalidRequest        = errors.New("s3api: invalid request")
@@ -192,6 +195,11 @@ var errorTable = []errorRow{
 	{is(errACLNotSupported), apiError{"AccessControlListNotSupported", 400, "The bucket does not allow ACLs"}},
 	{is(errMalformedXML), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
 	{is(errInvalidDigest), apiError{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."}},
+	// A body or response cut by the server's pacing (the connection's
+	// deadline passed, or the client kept below the minimum rate).
+	{is(os.ErrDeadlineExceeded), apiError{"RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."}},
+	{is(errSlowDown), apiError{"SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate."}},
+	{is(errBadContentLength), apiError{"BadRequest", 400, "An error occurred when parsing the HTTP request: the Content-Length header is not a non-negative integer."}},
 	{is(errMissingContentLength), apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}},
 	{is(errMissingContentMD5), apiError{"InvalidRequest", 400, "Missing required header for this request: Content-Md5"}},
 	{is(errInvalidArgument), apiError{"InvalidArgument", 400, "Invalid Argument"}},

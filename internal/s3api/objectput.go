@@ -8,9 +8,19 @@ import (
 
 // bodySize returns the payload length of a PUT: the decoded length of an
 // aws-chunked body, else Content-Length. S3 requires it and caps a single
-// PUT at 5 GiB.
+// PUT at 5 GiB. A body sent with Transfer-Encoding: chunked and no
+// aws-chunked encoding has no length S3 knows in advance: 411, as S3
+// answers. So has a request with neither Content-Length nor a chunked
+// body, which net/http presents as an empty body (ContentLength 0): it is
+// refused rather than stored as an empty object.
 func bodySize(req *request) (int64, error) {
 	size := req.r.ContentLength
+	if err := checkContentLength(req.r); err != nil {
+		return 0, err
+	}
+	if size == 0 && len(req.r.Header.Values("Content-Length")) == 0 {
+		size = -1
+	}
 	if isAWSChunked(req.r.Header) {
 		size = -1
 		if req.auth != nil {
@@ -24,6 +34,26 @@ func bodySize(req *request) (int64, error) {
 		return 0, errEntityTooLarge
 	}
 	return size, nil
+}
+
+// checkContentLength refuses a Content-Length that is not a decimal
+// non-negative integer. Over HTTP/1.1 net/http answers such a request
+// itself (a plain 400 Bad Request, closing the connection) before any
+// handler runs; over HTTP/2 it passes it on with ContentLength 0.
+func checkContentLength(r *http.Request) error {
+	vs := r.Header.Values("Content-Length")
+	if len(vs) == 0 {
+		return nil
+	}
+	if len(vs) > 1 || vs[0] == "" {
+		return errBadContentLength
+	}
+	for _, c := range []byte(vs[0]) {
+		if c < '0' || c > '9' {
+			return errBadContentLength
+		}
+	}
+	return nil
 }
 
 // trailers returns the authentication result's trailer reader, if any.
