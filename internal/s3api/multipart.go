@@ -53,7 +53,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		w.Header().Set("X-Amz-Checksum-Type", string(up.ChecksumType))
 	}
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
-		Bucket: req.route.Bucket, Key: req.route.Key, UploadID: up.UploadID,
+		Bucket: req.route.Bucket, Key: xmlText(req.route.Key), UploadID: up.UploadID,
 	})
 }
 
@@ -189,7 +189,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,
-		Key:            req.route.Key,
+		Key:            xmlText(req.route.Key),
 		ETag:           quoteETag(info.ETag),
 		checksumFields: checksumXML(info.Checksum, info.PartsCount),
 	}
@@ -251,7 +251,7 @@ func (h *Handler) listParts(w http.ResponseWriter, req *request) error {
 	up := out.Upload
 	res := listPartsResult{
 		Bucket:               req.route.Bucket,
-		Key:                  req.route.Key,
+		Key:                  xmlText(req.route.Key),
 		UploadID:             req.query.Get("uploadId"),
 		PartNumberMarker:     marker,
 		NextPartNumberMarker: out.NextPartNumberMarker,

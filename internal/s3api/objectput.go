@@ -37,16 +37,22 @@ func bodySize(req *request) (int64, error) {
 }
 
 // checkContentLength refuses a Content-Length that is not a decimal
-// non-negative integer. Over HTTP/1.1 net/http answers such a request
-// itself (a plain 400 Bad Request, closing the connection) before any
-// handler runs; over HTTP/2 it passes it on with ContentLength 0.
+// non-negative integer (or is sent twice with different values). Over
+// HTTP/1.1 net/http answers such a request itself (a plain 400 Bad
+// Request, closing the connection) before any handler runs; over HTTP/2
+// it passes it on with ContentLength 0.
 func checkContentLength(r *http.Request) error {
 	vs := r.Header.Values("Content-Length")
 	if len(vs) == 0 {
 		return nil
 	}
-	if len(vs) > 1 || vs[0] == "" {
+	if vs[0] == "" {
 		return errBadContentLength
+	}
+	for _, v := range vs[1:] {
+		if v != vs[0] {
+			return errBadContentLength
+		}
 	}
 	for _, c := range []byte(vs[0]) {
 		if c < '0' || c > '9' {
