@@ -209,24 +209,38 @@ func (w *pacedWriter) Flush() {
 func (w *pacedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // paced puts every request's body and response under a pacer (see
-// pacer). After the handler, the write deadline is left idle ahead, so
-// that net/http's final flush of a buffered response cannot block for
-// ever either; the next request on the connection moves it again.
+// pacer). After the handler, an HTTP/1 connection's write deadline is
+// left idle ahead, so that net/http's final flush of a buffered response
+// cannot block for ever either; the next request on the connection moves
+// it again. (An HTTP/2 stream's deadline ends with the stream; setting one
+// after the handler would only leave a timer behind.)
 func (s *Server) paced(next http.Handler) http.Handler {
 	idle, rate := s.opts.Config.BodyIdleTimeout, s.opts.Config.MinBodyRate
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
+		var body *pacedBody
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = &pacedBody{ReadCloser: r.Body,
+			body = &pacedBody{ReadCloser: r.Body,
 				p:        pacer{idle: idle, minRate: rate, set: rc.SetReadDeadline, now: time.Now},
 				timedOut: func() { s.bodyTimeout("read") }}
+			r.Body = body
 		}
 		pw := &pacedWriter{ResponseWriter: w,
 			p:        pacer{idle: idle, minRate: rate, set: rc.SetWriteDeadline, now: time.Now},
 			timedOut: func() { s.bodyTimeout("write") }}
 		next.ServeHTTP(pw, r)
+		if r.ProtoMajor != 1 {
+			return
+		}
+		now := time.Now()
+		if body != nil && !body.done && !body.p.disabled {
+			// net/http reads up to 256 KiB of an unread body after the
+			// handler, to keep the connection; bound that read too.
+			_ = rc.SetReadDeadline(now.Add(idle))
+		}
 		if !pw.p.disabled && !pw.cut {
-			_ = rc.SetWriteDeadline(time.Now().Add(idle))
+			// The discard above comes before the final flush: allow both.
+			_ = rc.SetWriteDeadline(now.Add(2 * idle))
 		}
 	})
 }

@@ -224,3 +224,29 @@ func TestPacedWriter_stalledReaderIsCut(t *testing.T) {
 		})
 	}
 }
+
+// TestPacedBody_unreadBodyIsBounded: a handler that answers without
+// reading the body (a refusal) leaves net/http to discard it after the
+// handler; a client that then stalls is still cut, so the connection
+// closes rather than wait for ever.
+func TestPacedBody_unreadBodyIsBounded(t *testing.T) {
+	refuse := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	})
+	ts := start(t, refuse, paceConfig(100*time.Millisecond, 0))
+	c := rawRequest(t, ts.Addr().String(), "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789")
+	br := bufio.NewReader(c)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", resp.StatusCode)
+	}
+	// The server closes the connection once its discard times out.
+	if n, err := br.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("after the refusal: read %d bytes, %v; want the connection closed", n, err)
+	}
+}
