@@ -244,6 +244,16 @@ var errorTable = []errorRow{
 
 var internalError = apiError{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
 
+// headerError is an error about one request header, which S3 names in
+// its error document's Header element.
+type headerError struct {
+	err  error
+	name string
+}
+
+func (e *headerError) Error() string { return e.err.Error() + ": " + e.name }
+func (e *headerError) Unwrap() error { return e.err }
+
 // messageError replaces the table's message for one occurrence of an error,
 // for the cases where AWS names the offending header or value.
 type messageError struct {

@@ -127,8 +127,9 @@ func TestPutObjectTrailerReachesService(t *testing.T) {
 
 // TestMissingContentLength covers the framings S3 refuses on PUT and
 // UploadPart, as net/http presents them to the handler: a chunked body
-// (ContentLength -1, no header), no length and no body (ContentLength 0,
-// no header), and, over HTTP/2 only, a malformed Content-Length header
+// (Transfer-Encoding chunked, ContentLength -1), an HTTP/2 body without a
+// length (ContentLength -1), no length and no body (ContentLength 0, no
+// header), and, over HTTP/2 only, a malformed Content-Length header
 // (net/http's HTTP/1 server answers that itself).
 func TestMissingContentLength(t *testing.T) {
 	for _, tt := range []struct {
@@ -138,7 +139,8 @@ func TestMissingContentLength(t *testing.T) {
 		wantStatus    int
 		wantCode      string
 	}{
-		{"chunked", "/b/k", -1, nil, 411, "MissingContentLength"},
+		{"chunked", "/b/k", -1, nil, 501, "NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message><Resource>/b/k</Resource><Header>Transfer-Encoding</Header>"},
+		{"HTTP/2 without length", "/b/k", -1, nil, 411, "MissingContentLength"},
 		{"no length no body", "/b/k", 0, nil, 411, "MissingContentLength"},
 		{"part without length", "/b/k?partNumber=1&uploadId=u", 0, nil, 411, "MissingContentLength"},
 		{"negative", "/b/k", 0, []string{"-1"}, 400, "BadRequest"},
@@ -156,6 +158,9 @@ func TestMissingContentLength(t *testing.T) {
 				r.Body = http.NoBody
 			}
 			r.Header.Del("Content-Length")
+			if tt.name == "chunked" {
+				r.TransferEncoding = []string{"chunked"}
+			}
 			for _, v := range tt.header {
 				r.Header.Add("Content-Length", v)
 			}

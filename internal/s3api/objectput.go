@@ -2,21 +2,25 @@ package s3api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
 
 // bodySize returns the payload length of a PUT: the decoded length of an
 // aws-chunked body, else Content-Length. S3 requires it and caps a single
-// PUT at 5 GiB. A body sent with Transfer-Encoding: chunked and no
-// aws-chunked encoding has no length S3 knows in advance: 411, as S3
-// answers. So has a request with neither Content-Length nor a chunked
-// body, which net/http presents as an empty body (ContentLength 0): it is
-// refused rather than stored as an empty object.
+// PUT at 5 GiB. A request with neither Content-Length nor a chunked body,
+// which net/http presents as an empty body (ContentLength 0), is 411, as
+// S3 answers, rather than stored as an empty object. A body sent with
+// Transfer-Encoding: chunked and no aws-chunked encoding is 501
+// NotImplemented naming Transfer-Encoding, S3's answer to it.
 func bodySize(req *request) (int64, error) {
 	size := req.r.ContentLength
 	if err := checkContentLength(req.r); err != nil {
 		return 0, err
+	}
+	if slices.Contains(req.r.TransferEncoding, "chunked") && !isAWSChunked(req.r.Header) {
+		return 0, &headerError{withMessage(errHeaderNotImplemented, msgTransferEncoding), "Transfer-Encoding"}
 	}
 	if size == 0 && len(req.r.Header.Values("Content-Length")) == 0 {
 		size = -1
@@ -61,6 +65,10 @@ func checkContentLength(r *http.Request) error {
 	}
 	return nil
 }
+
+// msgTransferEncoding is S3's message for a chunked body it cannot take,
+// without the final period of the table's NotImplemented message.
+const msgTransferEncoding = "A header you provided implies functionality that is not implemented"
 
 // trailers returns the authentication result's trailer reader, if any.
 func (req *request) trailers() func() (http.Header, error) {

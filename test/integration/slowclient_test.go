@@ -181,11 +181,12 @@ func metricValue(t *testing.T, reg prometheus.Gatherer, name, label string) floa
 }
 
 // TestPutObject_lengthRequired sends PUTs framed in ways S3 refuses,
-// over raw connections: no Content-Length and no body framing, or a
-// chunked body that is not aws-chunked, is 411 MissingContentLength (and
-// nothing is stored); a malformed Content-Length is refused by net/http
-// itself, before coffer sees the request, with a plain 400 and the
-// connection closed (AWS also answers 400 without an S3 error code).
+// over raw connections: no Content-Length and no body framing is 411
+// MissingContentLength; a chunked body that is not aws-chunked is 501
+// NotImplemented naming Transfer-Encoding, as S3 answers it; nothing is
+// stored. A malformed Content-Length is refused by net/http itself,
+// before coffer sees the request, with a plain 400 and the connection
+// closed (AWS also answers 400 without an S3 error code).
 func TestPutObject_lengthRequired(t *testing.T) {
 	e := newEnv(t)
 	for _, tt := range []struct {
@@ -194,7 +195,7 @@ func TestPutObject_lengthRequired(t *testing.T) {
 		wantBody            string
 	}{
 		{"no length", "", "", http.StatusLengthRequired, "<Code>MissingContentLength</Code>"},
-		{"chunked", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n", http.StatusLengthRequired, "<Code>MissingContentLength</Code>"},
+		{"chunked", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n", http.StatusNotImplemented, "<Header>Transfer-Encoding</Header>"},
 		{"negative", "Content-Length: -1\r\n", "", http.StatusBadRequest, "Bad Request"},
 		{"not a number", "Content-Length: ten\r\n", "", http.StatusBadRequest, "Bad Request"},
 	} {
