@@ -34,6 +34,7 @@ type pacer struct {
 	now     func() time.Time
 
 	armed    time.Time // when set was last called with a deadline
+	lastRate float64   // bytes per second of the last operation that blocked
 	waited   time.Duration
 	moved    int64
 	failed   bool
@@ -61,10 +62,14 @@ func (p *pacer) begin() time.Time {
 // connection's deadline is then set in the past, so that the connection
 // stops reading or writing at once.
 func (p *pacer) end(start time.Time, n int) error {
+	took := p.now().Sub(start)
+	if took > time.Millisecond {
+		p.lastRate = float64(n) / took.Seconds()
+	}
 	if p.minRate <= 0 || p.disabled {
 		return nil
 	}
-	p.waited += p.now().Sub(start)
+	p.waited += took
 	p.moved += int64(n)
 	if p.waited < p.idle {
 		return nil
@@ -80,9 +85,13 @@ func (p *pacer) end(start time.Time, n int) error {
 
 // chunkSize is the largest piece written in one call: what the minimum
 // rate moves in half the idle timeout, so that an honest slow client
-// completes each piece well within the deadline.
+// completes each piece well within the deadline; or, for a client seen to
+// read faster, what it moves in an eighth of the idle timeout at its last
+// rate (fewer, larger sendfile calls; it would have to slow eightfold
+// within one piece to miss the deadline).
 func (p *pacer) chunkSize() int64 {
-	c := p.minRate * int64(p.idle/time.Second) / 2
+	secs := p.idle.Seconds()
+	c := int64(max(float64(p.minRate)*secs/2, p.lastRate*secs/8))
 	return min(max(c, minChunk), maxChunk)
 }
 

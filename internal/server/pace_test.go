@@ -250,3 +250,56 @@ func TestPacedBody_unreadBodyIsBounded(t *testing.T) {
 		t.Fatalf("after the refusal: read %d bytes, %v; want the connection closed", n, err)
 	}
 }
+
+func TestPacer_chunkSize(t *testing.T) {
+	for _, tt := range []struct {
+		idle     time.Duration
+		minRate  int64
+		lastRate float64
+		want     int64
+	}{
+		{30 * time.Second, 4096, 0, 61440},
+		{30 * time.Second, 0, 0, minChunk},
+		{30 * time.Second, 4096, 20 << 10, 76800},     // 20 KiB/s reader: 30 s / 8 of it
+		{30 * time.Second, 4096, 100 << 20, maxChunk}, // fast reader: capped
+		{100 * time.Millisecond, 1 << 30, 0, maxChunk},
+	} {
+		p := pacer{idle: tt.idle, minRate: tt.minRate, lastRate: tt.lastRate}
+		if got := p.chunkSize(); got != tt.want {
+			t.Errorf("chunkSize(idle %v, min %d, last %v) = %d, want %d", tt.idle, tt.minRate, tt.lastRate, got, tt.want)
+		}
+	}
+}
+
+// TestPacer_rate drives a pacer with a fake clock: a window of waiting
+// that moved less than the minimum rate fails, one that moved enough
+// starts a new window.
+func TestPacer_rate(t *testing.T) {
+	now := time.Unix(0, 0)
+	var deadlines []time.Time
+	p := pacer{idle: 10 * time.Second, minRate: 100, now: func() time.Time { return now },
+		set: func(d time.Time) error { deadlines = append(deadlines, d); return nil }}
+	step := func(wait time.Duration, n int) error {
+		start := p.begin()
+		now = now.Add(wait)
+		return p.end(start, n)
+	}
+	if err := step(5*time.Second, 600); err != nil {
+		t.Fatalf("half a window: %v", err)
+	}
+	if err := step(5*time.Second, 500); err != nil { // 1100 B in 10 s: above 100 B/s
+		t.Fatalf("a window at 110 B/s: %v", err)
+	}
+	if err := step(9*time.Second, 10); err != nil {
+		t.Fatalf("part of a new window: %v", err)
+	}
+	if err := step(time.Second, 10); !errors.Is(err, os.ErrDeadlineExceeded) { // 20 B in 10 s
+		t.Fatalf("a window at 2 B/s: %v, want a deadline error", err)
+	}
+	if last := deadlines[len(deadlines)-1]; !last.Before(now) {
+		t.Errorf("after a slow window the deadline is %v, want in the past of %v", last, now)
+	}
+	if len(deadlines) < 4 {
+		t.Errorf("deadline moved %d times over four operations seconds apart, want each time", len(deadlines))
+	}
+}
