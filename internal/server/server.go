@@ -53,8 +53,11 @@ type Options struct {
 	// Logger receives server and access log records. Nil discards.
 	Logger *slog.Logger
 	// Listener, if set, is used instead of listening on Config.Address:
-	// tests pass a TLS listener or one they opened themselves. The server
-	// closes it on Shutdown.
+	// tests pass one they opened themselves. It must accept plain TCP
+	// connections: the server counts them against its connection limit
+	// and adds TLS itself (GetCertificate); net/http would not see the TLS
+	// of a connection wrapped by the limit. The server closes it on
+	// Shutdown.
 	Listener net.Listener
 	// Ready reports whether the server can serve S3 requests (the stores
 	// are open). Nil means always ready. /health/ready answers 503 when it
