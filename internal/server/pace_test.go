@@ -303,3 +303,40 @@ func TestPacer_rate(t *testing.T) {
 		t.Errorf("deadline moved %d times over four operations seconds apart, want each time", len(deadlines))
 	}
 }
+
+// TestPaced_keepAliveAfterIdle: the write deadline a request leaves on an
+// HTTP/1.1 connection must not fail the next request on it, which comes
+// after the deadline passed, including net/http's own 100 Continue.
+func TestPaced_keepAliveAfterIdle(t *testing.T) {
+	const idle = 50 * time.Millisecond
+	ts := start(t, drainHandler, paceConfig(idle, 0))
+	c := rawRequest(t, ts.Addr().String(), "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+	br := bufio.NewReader(c)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	time.Sleep(5 * idle) // the connection idles past the deadline the first request left
+	if _, err := io.WriteString(c, "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != http.StatusContinue {
+		t.Fatalf("second request: %v, %v; want 100 Continue", resp, err)
+	}
+	if _, err := io.WriteString(c, "abc"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("second request's answer: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(b) != "ok 3" {
+		t.Errorf("second request: %d %q, want 200 ok 3", resp.StatusCode, b)
+	}
+}
