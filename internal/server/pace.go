@@ -37,7 +37,6 @@ type pacer struct {
 	lastRate float64   // bytes per second of the last operation that blocked
 	waited   time.Duration
 	moved    int64
-	failed   bool
 	disabled bool // the writer supports no deadlines (a test recorder)
 }
 
@@ -75,7 +74,6 @@ func (p *pacer) end(start time.Time, n int) error {
 		return nil
 	}
 	if float64(p.moved) < float64(p.minRate)*p.waited.Seconds() {
-		p.failed = true
 		_ = p.set(p.now().Add(-time.Second))
 		return errTooSlow
 	}
