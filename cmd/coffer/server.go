@@ -231,6 +231,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Registerer: reg, Logger: log.With("component", "rekey")}); err != nil {
 		return nil, err
 	}
+	limits, err := metrics.NewLimits(reg)
+	if err != nil {
+		return nil, err
+	}
 
 	var getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error) // nil: plain HTTP
 	if cfg.TLS() {
@@ -303,6 +307,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Metrics:  m,
 		Logger:   log,
 
+		Limits:         limits,
+		Overloaded:     handler.SlowDown(),
 		GetCertificate: getCert,
 	})
 	if err != nil {

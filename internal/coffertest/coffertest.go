@@ -182,6 +182,10 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if err != nil {
 		return nil, err
 	}
+	limits, err := metrics.NewLimits(s.Registry)
+	if err != nil {
+		return nil, err
+	}
 	var handler *s3api.Handler
 	verifier := sigv4.New(sigv4.Options{
 		Credentials:       s.Identity,
@@ -215,7 +219,8 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		return nil, err
 	}
 	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
-		Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert})
+		Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert,
+		Limits: limits, Overloaded: handler.SlowDown()})
 	return objects, err
 }
 

@@ -27,6 +27,14 @@ const (
 	DefaultScrubRate = 4 << 20
 	// DefaultScrubInterval is how often a full scrub pass starts.
 	DefaultScrubInterval = 24 * time.Hour
+	// DefaultBodyIdleTimeout cuts a request body that sends nothing, or a
+	// response the client stops reading, for this long.
+	DefaultBodyIdleTimeout = 30 * time.Second
+	// DefaultMinBodyRate is the least average rate, in bytes per second
+	// of time spent waiting on the client, that a body must keep over
+	// each idle-timeout window: a fifth of a slow 20 KiB/s mobile link,
+	// far above a connection that trickles a byte now and then.
+	DefaultMinBodyRate = 4 << 10
 )
 
 // Config is everything `coffer server` needs to start.
@@ -114,6 +122,23 @@ type Config struct {
 	// ScrubInterval is how often a full scrub pass starts, counted from
 	// the start of the previous one.
 	ScrubInterval time.Duration
+	// BodyIdleTimeout cuts a request body that sends nothing for this
+	// long (answering 400 RequestTimeout), and a response whose client
+	// reads nothing for this long. It replaces a whole-request read or
+	// write timeout, which would cut large transfers on slow links.
+	BodyIdleTimeout time.Duration
+	// MinBodyRate, in bytes per second, is the least average rate a
+	// request body or response must keep over each BodyIdleTimeout of
+	// time spent waiting on the client. 0 checks only BodyIdleTimeout.
+	MinBodyRate int64
+	// MaxConnections bounds the open client connections; connections
+	// past it are answered 503 SlowDown and closed. 0 sizes it from the
+	// process's open file limit.
+	MaxConnections int
+	// MaxInflightUploads bounds the requests with a body (uploads, which
+	// each hold a temporary file) and copies served at once; past it they
+	// are answered 503 SlowDown. 0 sizes it from MaxConnections.
+	MaxInflightUploads int
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -151,6 +176,8 @@ func Default() Config {
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+		BodyIdleTimeout:   DefaultBodyIdleTimeout,
+		MinBodyRate:       DefaultMinBodyRate,
 
 		DefaultBlockPublicAccess: true,
 		EncryptAtRest:            true,
@@ -204,6 +231,18 @@ func (c Config) Validate() error {
 	}
 	if c.IdleTimeout <= 0 {
 		return bad("idle timeout %v: want > 0", c.IdleTimeout)
+	}
+	if c.BodyIdleTimeout <= 0 {
+		return bad("body idle timeout %v: want > 0", c.BodyIdleTimeout)
+	}
+	if c.MinBodyRate < 0 {
+		return bad("min body rate %d: want >= 0 bytes per second (0: off)", c.MinBodyRate)
+	}
+	if c.MaxConnections < 0 {
+		return bad("max connections %d: want >= 0 (0: from the open file limit)", c.MaxConnections)
+	}
+	if c.MaxInflightUploads < 0 {
+		return bad("max inflight uploads %d: want >= 0 (0: from max connections)", c.MaxInflightUploads)
 	}
 	if c.DebugAddress != "" {
 		if _, _, err := net.SplitHostPort(c.DebugAddress); err != nil {

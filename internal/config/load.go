@@ -52,6 +52,10 @@ var envVars = []envVar{
 		c.MaxHeaderBytes = n
 		return err
 	}},
+	{"COFFER_BODY_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.BodyIdleTimeout, v) }},
+	{"COFFER_MIN_BODY_RATE", func(c *Config, v string) (err error) { c.MinBodyRate, err = strconv.ParseInt(v, 10, 64); return err }},
+	{"COFFER_MAX_CONNECTIONS", func(c *Config, v string) (err error) { c.MaxConnections, err = strconv.Atoi(v); return err }},
+	{"COFFER_MAX_INFLIGHT_UPLOADS", func(c *Config, v string) (err error) { c.MaxInflightUploads, err = strconv.Atoi(v); return err }},
 }
 
 // ErrUsage is wrapped by errors about the command line or environment
@@ -138,6 +142,14 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"background scrubber read `rate` per second, e.g. 4MiB, 512KiB or bytes; 0: off ($COFFER_SCRUB_RATE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", c.ScrubInterval,
 		"how often a full scrub pass starts ($COFFER_SCRUB_INTERVAL)")
+	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", c.BodyIdleTimeout,
+		"cut a request body that sends nothing, or a response the client stops reading, for this long ($COFFER_BODY_IDLE_TIMEOUT)")
+	fs.Int64Var(&c.MinBodyRate, "min-body-rate", c.MinBodyRate,
+		"least average `bytes/s` a request body or response must keep over each --body-idle-timeout; 0: off ($COFFER_MIN_BODY_RATE)")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections,
+		"most open client connections; more are answered 503 SlowDown; 0: from the open file limit ($COFFER_MAX_CONNECTIONS)")
+	fs.IntVar(&c.MaxInflightUploads, "max-inflight-uploads", c.MaxInflightUploads,
+		"most requests with a body (uploads) and copies served at once; more are answered 503 SlowDown; 0: half of --max-connections ($COFFER_MAX_INFLIGHT_UPLOADS)")
 	return fs
 }
 

@@ -40,6 +40,8 @@ func TestLoad(t *testing.T) {
 				"COFFER_MAX_HEADER_BYTES": "16384", "COFFER_DEFAULT_BLOCK_PUBLIC_ACCESS": "false", "COFFER_ENCRYPT_AT_REST": "true",
 				"COFFER_DEFAULT_OBJECT_OWNERSHIP": "ObjectWriter",
 				"COFFER_SCRUB_RATE":               "1MiB", "COFFER_SCRUB_INTERVAL": "2h",
+				"COFFER_BODY_IDLE_TIMEOUT": "45s", "COFFER_MIN_BODY_RATE": "1024", "COFFER_MAX_CONNECTIONS": "500",
+				"COFFER_MAX_INFLIGHT_UPLOADS": "50",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
@@ -49,6 +51,7 @@ func TestLoad(t *testing.T) {
 				EncryptAtRest:          true,
 				DefaultObjectOwnership: "ObjectWriter",
 				ScrubRate:              1 << 20, ScrubInterval: 2 * time.Hour,
+				BodyIdleTimeout: 45 * time.Second, MinBodyRate: 1024, MaxConnections: 500, MaxInflightUploads: 50,
 			},
 		},
 		{
@@ -73,7 +76,9 @@ func TestLoad(t *testing.T) {
 				"-domain", "b.example,c.example", "-log-level", "warn", "-log-format", "json", "-shutdown-timeout", "1s",
 				"-read-header-timeout", "2s", "-idle-timeout", "3s", "-max-header-bytes", "9000",
 				"-default-block-public-access=false", "-default-object-ownership", "BucketOwnerPreferred",
-				"-scrub-rate", "0", "-scrub-interval", "168h"},
+				"-scrub-rate", "0", "-scrub-interval", "168h",
+				"-body-idle-timeout", "1m", "-min-body-rate", "0",
+				"-max-connections", "100", "-max-inflight-uploads", "10"},
 			want: Config{
 				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
 				Domains:  []string{"a.example", "b.example", "c.example"},
@@ -82,6 +87,7 @@ func TestLoad(t *testing.T) {
 				EncryptAtRest:          true,
 				DefaultObjectOwnership: "BucketOwnerPreferred",
 				ScrubInterval:          168 * time.Hour,
+				BodyIdleTimeout:        time.Minute, MaxConnections: 100, MaxInflightUploads: 10,
 			},
 		},
 		{
@@ -180,6 +186,11 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad env bool", env: map[string]string{"COFFER_REQUIRE_TLS": "maybe"}, want: ErrUsage},
 		{name: "bad health address", args: []string{"-health-address", "9001"}, want: ErrInvalid},
 		{name: "tiny header limit", args: []string{"-max-header-bytes", "100"}, want: ErrInvalid},
+		{name: "zero body idle timeout", args: []string{"-body-idle-timeout", "0s"}, want: ErrInvalid},
+		{name: "negative body rate", args: []string{"-min-body-rate", "-1"}, want: ErrInvalid},
+		{name: "negative max connections", env: map[string]string{"COFFER_MAX_CONNECTIONS": "-5"}, want: ErrInvalid},
+		{name: "negative max uploads", args: []string{"-max-inflight-uploads", "-1"}, want: ErrInvalid},
+		{name: "bad env rate", env: map[string]string{"COFFER_MIN_BODY_RATE": "fast"}, want: ErrUsage},
 		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}
 	for _, tt := range tests {

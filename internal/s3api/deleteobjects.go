@@ -77,7 +77,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, req *request) error {
 			continue
 		}
 		res.Deleted = append(res.Deleted, deletedXML{
-			Key:                   r.Key,
+			Key:                   xmlText(r.Key),
 			VersionID:             r.VersionID,
 			DeleteMarker:          r.DeleteMarker,
 			DeleteMarkerVersionID: r.DeleteMarkerVersionID,
@@ -114,5 +114,5 @@ func (h *Handler) checkDeleteKey(req *request, key, versionID string) error {
 
 func deleteError(id object.ObjectID, err error) deleteErrXML {
 	ae, _ := lookupError(err)
-	return deleteErrXML{Key: id.Key, VersionID: id.VersionID, Code: ae.Code, Message: ae.Message}
+	return deleteErrXML{Key: xmlText(id.Key), VersionID: id.VersionID, Code: ae.Code, Message: ae.Message}
 }

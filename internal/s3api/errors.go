@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/cors"
@@ -43,6 +44,8 @@ var (
 	errMalformedXML          = errors.New("s3api: malformed xml")
 	errInvalidDigest         = errors.New("s3api: malformed content-md5")
 	errMissingContentLength  = errors.New("s3api: missing content-length")
+	errBadContentLength      = errors.New("s3api: malformed content-length")
+	errSlowDown              = errors.New("s3api: server at its limit")
 	errMissingContentMD5     = errors.New("s3api: missing content-md5 or checksum")
 	errInvalidArgument       = errors.New("s3api: invalid argument")
 	errInvalidRequest        = errors.New("s3api: invalid request")
@@ -207,6 +210,11 @@ var errorTable = []errorRow{
 	{is(errMissingACL), apiError{"MissingSecurityHeader", 400, "Your request was missing a required header"}},
 	{is(errMalformedXML), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
 	{is(errInvalidDigest), apiError{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."}},
+	// A body or response cut by the server's pacing (the connection's
+	// deadline passed, or the client kept below the minimum rate).
+	{is(os.ErrDeadlineExceeded), apiError{"RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."}},
+	{is(errSlowDown), apiError{"SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate."}},
+	{is(errBadContentLength), apiError{"BadRequest", 400, "An error occurred when parsing the HTTP request: the Content-Length header is not a non-negative integer."}},
 	{is(errMissingContentLength), apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}},
 	{is(errMissingContentMD5), apiError{"InvalidRequest", 400, "Missing required header for this request: Content-Md5"}},
 	{is(errInvalidArgument), apiError{"InvalidArgument", 400, "Invalid Argument"}},
@@ -250,6 +258,16 @@ var errorTable = []errorRow{
 }
 
 var internalError = apiError{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
+
+// headerError is an error about one request header, which S3 names in
+// its error document's Header element.
+type headerError struct {
+	err  error
+	name string
+}
+
+func (e *headerError) Error() string { return e.err.Error() + ": " + e.name }
+func (e *headerError) Unwrap() error { return e.err }
 
 // messageError replaces the table's message for one occurrence of an error,
 // for the cases where AWS names the offending header or value.

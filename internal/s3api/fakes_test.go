@@ -414,6 +414,9 @@ func newReq(method, target string, body []byte) *http.Request {
 		r = httptest.NewRequest(method, "http://s3.local"+target, nil)
 	} else {
 		r = httptest.NewRequest(method, "http://s3.local"+target, bytes.NewReader(body))
+		// As net/http's server presents a request that declared its
+		// length (a PUT without one is MissingContentLength).
+		r.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	return r.WithContext(reqid.With(r.Context(), "REQ123"))
 }

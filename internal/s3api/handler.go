@@ -227,6 +227,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// SlowDown returns the handler of requests the server turns away because a
+// limit is reached: 503 SlowDown, which SDKs retry with back-off.
+func (h *Handler) SlowDown() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := reqid.From(r.Context())
+		if id == "" {
+			id = reqid.New()
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		w.Header().Set("X-Amz-Request-Id", id)
+		w.Header().Set("Retry-After", "1")
+		req := &request{r: r, id: id, route: h.router.resolve(r, r.URL.Query())}
+		h.writeError(sw, req, errSlowDown)
+		if h.observe != nil {
+			h.observe(string(req.route.Op), sw.status(), 0)
+		}
+	})
+}
+
 // serve runs the pipeline: authenticate, check the route, authorize, then
 // the operation's handler.
 func (h *Handler) serve(w http.ResponseWriter, req *request) error {

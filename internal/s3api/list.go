@@ -33,11 +33,11 @@ func parseListParams(q url.Values) (listParams, error) {
 // enc renders a key-like element (Key, Prefix, Delimiter, a marker) for
 // the response: with encoding-type=url it is form-encoded as S3 encodes
 // it, so that keys with characters XML 1.0 cannot carry survive.
-func (p listParams) enc(s string) string {
+func (p listParams) enc(s string) xmlText {
 	if !p.encodeURL {
-		return s
+		return xmlText(s)
 	}
-	return formEncodeKey(s)
+	return xmlText(formEncodeKey(s))
 }
 
 // formEncodeKey encodes s the way S3 answers encoding-type=url: as

@@ -63,7 +63,7 @@ func TestEncodeKey(t *testing.T) {
 		{"ü", "%C3%BC"},
 	}
 	for _, tc := range tests {
-		if got := p.enc(tc.in); got != tc.want {
+		if got := p.enc(tc.in); string(got) != tc.want {
 			t.Errorf("enc(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

@@ -58,7 +58,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	}
 	setSSEHeader(w.Header(), up.ServerSideEncryption)
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
-		Bucket: req.route.Bucket, Key: req.route.Key, UploadID: up.UploadID,
+		Bucket: req.route.Bucket, Key: xmlText(req.route.Key), UploadID: up.UploadID,
 	})
 }
 
@@ -196,7 +196,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,
-		Key:            req.route.Key,
+		Key:            xmlText(req.route.Key),
 		ETag:           quoteETag(info.ETag),
 		checksumFields: checksumXML(info.Checksum, info.PartsCount),
 	}
@@ -259,7 +259,7 @@ func (h *Handler) listParts(w http.ResponseWriter, req *request) error {
 	names := h.ownerNames(req)
 	res := listPartsResult{
 		Bucket:               req.route.Bucket,
-		Key:                  req.route.Key,
+		Key:                  xmlText(req.route.Key),
 		UploadID:             req.query.Get("uploadId"),
 		PartNumberMarker:     marker,
 		NextPartNumberMarker: out.NextPartNumberMarker,

@@ -1,6 +1,8 @@
 package s3api
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,14 +125,68 @@ func TestPutObjectTrailerReachesService(t *testing.T) {
 	}
 }
 
+// TestMissingContentLength covers the framings S3 refuses on PUT and
+// UploadPart, as net/http presents them to the handler: a chunked body
+// (Transfer-Encoding chunked, ContentLength -1), an HTTP/2 body without a
+// length (ContentLength -1), no length and no body (ContentLength 0, no
+// header), and, over HTTP/2 only, a malformed Content-Length header
+// (net/http's HTTP/1 server answers that itself).
 func TestMissingContentLength(t *testing.T) {
-	env := newTestEnv(t, &fakeObjects{})
-	r := newReq("PUT", "/b/k", []byte("hello"))
-	r.ContentLength = -1
-	rec := env.do(r)
-	if rec.Code != 411 || !strings.Contains(rec.Body.String(), "MissingContentLength") {
-		t.Errorf("status %d body %s, want 411 MissingContentLength", rec.Code, rec.Body)
+	for _, tt := range []struct {
+		name, target  string
+		contentLength int64
+		header        []string // Content-Length values; nil: none
+		wantStatus    int
+		wantCode      string
+	}{
+		{"chunked", "/b/k", -1, nil, 501, "NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message><Resource>/b/k</Resource><Header>Transfer-Encoding</Header>"},
+		{"HTTP/2 without length", "/b/k", -1, nil, 411, "MissingContentLength"},
+		{"no length no body", "/b/k", 0, nil, 411, "MissingContentLength"},
+		{"part without length", "/b/k?partNumber=1&uploadId=u", 0, nil, 411, "MissingContentLength"},
+		{"negative", "/b/k", 0, []string{"-1"}, 400, "BadRequest"},
+		{"not a number", "/b/k", 0, []string{"5x"}, 400, "BadRequest"},
+		{"empty", "/b/k", 0, []string{""}, 400, "BadRequest"},
+		{"two different", "/b/k", 5, []string{"5", "6"}, 400, "BadRequest"},
+		{"two alike", "/b/k", 5, []string{"5", "5"}, 200, ""},
+		{"explicit zero", "/b/k", 0, []string{"0"}, 200, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(t, &fakeObjects{})
+			r := newReq("PUT", tt.target, []byte("hello"))
+			r.ContentLength = tt.contentLength
+			if tt.contentLength == 0 {
+				r.Body = http.NoBody
+			}
+			r.Header.Del("Content-Length")
+			if tt.name == "chunked" {
+				r.TransferEncoding = []string{"chunked"}
+			}
+			for _, v := range tt.header {
+				r.Header.Add("Content-Length", v)
+			}
+			rec := env.do(r)
+			if rec.Code != tt.wantStatus || tt.wantCode != "" && !strings.Contains(rec.Body.String(), "<Code>"+tt.wantCode) {
+				t.Errorf("status %d body %s, want %d %s", rec.Code, rec.Body, tt.wantStatus, tt.wantCode)
+			}
+			if tt.wantStatus != 200 && len(env.obj.calls) != 0 {
+				t.Errorf("the object service was called: %v", env.obj.calls)
+			}
+		})
 	}
+}
+
+func FuzzCheckContentLength(f *testing.F) {
+	for _, s := range []string{"0", "5", "-1", "5x", "", " 5", "18446744073709551616"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		r := &http.Request{Header: http.Header{"Content-Length": {v}}}
+		err := checkContentLength(r)
+		_, perr := strconv.ParseUint(v, 10, 64)
+		if digitsOnly := v != "" && strings.Trim(v, "0123456789") == ""; (err == nil) != digitsOnly {
+			t.Errorf("checkContentLength(%q) = %v (ParseUint: %v)", v, err, perr)
+		}
+	})
 }
 
 func md5sum(s string) []byte {

@@ -2,15 +2,29 @@ package s3api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
 
 // bodySize returns the payload length of a PUT: the decoded length of an
 // aws-chunked body, else Content-Length. S3 requires it and caps a single
-// PUT at 5 GiB.
+// PUT at 5 GiB. A request with neither Content-Length nor a chunked body,
+// which net/http presents as an empty body (ContentLength 0), is 411, as
+// S3 answers, rather than stored as an empty object. A body sent with
+// Transfer-Encoding: chunked and no aws-chunked encoding is 501
+// NotImplemented naming Transfer-Encoding, S3's answer to it.
 func bodySize(req *request) (int64, error) {
 	size := req.r.ContentLength
+	if err := checkContentLength(req.r); err != nil {
+		return 0, err
+	}
+	if slices.Contains(req.r.TransferEncoding, "chunked") && !isAWSChunked(req.r.Header) {
+		return 0, &headerError{withMessage(errHeaderNotImplemented, msgTransferEncoding), "Transfer-Encoding"}
+	}
+	if size == 0 && len(req.r.Header.Values("Content-Length")) == 0 {
+		size = -1
+	}
 	if isAWSChunked(req.r.Header) {
 		size = -1
 		if req.auth != nil {
@@ -25,6 +39,36 @@ func bodySize(req *request) (int64, error) {
 	}
 	return size, nil
 }
+
+// checkContentLength refuses a Content-Length that is not a decimal
+// non-negative integer (or is sent twice with different values). Over
+// HTTP/1.1 net/http answers such a request itself (a plain 400 Bad
+// Request, closing the connection) before any handler runs; over HTTP/2
+// it passes it on with ContentLength 0.
+func checkContentLength(r *http.Request) error {
+	vs := r.Header.Values("Content-Length")
+	if len(vs) == 0 {
+		return nil
+	}
+	if vs[0] == "" {
+		return errBadContentLength
+	}
+	for _, v := range vs[1:] {
+		if v != vs[0] {
+			return errBadContentLength
+		}
+	}
+	for _, c := range []byte(vs[0]) {
+		if c < '0' || c > '9' {
+			return errBadContentLength
+		}
+	}
+	return nil
+}
+
+// msgTransferEncoding is S3's message for a chunked body it cannot take,
+// without the final period of the table's NotImplemented message.
+const msgTransferEncoding = "A header you provided implies functionality that is not implemented"
 
 // trailers returns the authentication result's trailer reader, if any.
 func (req *request) trailers() func() (http.Header, error) {

@@ -276,7 +276,7 @@ func (h *Handler) postResponse(w http.ResponseWriter, req *request, form *postFo
 		writeEmpty(w, http.StatusOK)
 	case http.StatusCreated:
 		return h.writeXML(w, req, http.StatusCreated, postResponse{
-			Location: loc, Bucket: req.route.Bucket, Key: req.route.Key, ETag: etag,
+			Location: loc, Bucket: req.route.Bucket, Key: xmlText(req.route.Key), ETag: etag,
 		})
 	default:
 		w.WriteHeader(http.StatusNoContent)

@@ -23,8 +23,10 @@ type errorBody struct {
 	// Method and ResourceType describe a refused CORS preflight.
 	Method       string `xml:"Method,omitempty"`
 	ResourceType string `xml:"ResourceType,omitempty"`
-	RequestID    string `xml:"RequestId"`
-	HostID       string `xml:"HostId"`
+	// Header names the request header a NotImplemented answer is about.
+	Header    string `xml:"Header,omitempty"`
+	RequestID string `xml:"RequestId"`
+	HostID    string `xml:"HostId"`
 }
 
 // writeXML renders v as a complete XML document with status. The body is
@@ -139,6 +141,10 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 	var cf *corsForbiddenError
 	if errors.As(err, &cf) {
 		body.Resource, body.Method, body.ResourceType = "", cf.method, cf.resourceType
+	}
+	var he *headerError
+	if errors.As(err, &he) {
+		body.Header = he.name
 	}
 	if err := h.writeXML(w, req, ae.Status, body); err != nil {
 		h.log.ErrorContext(ctx, "render error", "err", err)

@@ -49,11 +49,11 @@ type locationConstraint struct {
 type listBucketResultV1 struct {
 	XMLName        xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListBucketResult"`
 	Name           string         `xml:"Name"`
-	Prefix         string         `xml:"Prefix"`
-	Marker         string         `xml:"Marker"`
-	NextMarker     string         `xml:"NextMarker,omitempty"`
+	Prefix         xmlText        `xml:"Prefix"`
+	Marker         xmlText        `xml:"Marker"`
+	NextMarker     xmlText        `xml:"NextMarker,omitempty"`
 	MaxKeys        int            `xml:"MaxKeys"`
-	Delimiter      string         `xml:"Delimiter,omitempty"`
+	Delimiter      xmlText        `xml:"Delimiter,omitempty"`
 	IsTruncated    bool           `xml:"IsTruncated"`
 	EncodingType   string         `xml:"EncodingType,omitempty"`
 	Contents       []objectXML    `xml:"Contents"`
@@ -63,8 +63,8 @@ type listBucketResultV1 struct {
 type listBucketResultV2 struct {
 	XMLName      xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListBucketResult"`
 	Name         string   `xml:"Name"`
-	Prefix       string   `xml:"Prefix"`
-	Delimiter    string   `xml:"Delimiter,omitempty"`
+	Prefix       xmlText  `xml:"Prefix"`
+	Delimiter    xmlText  `xml:"Delimiter,omitempty"`
 	MaxKeys      int      `xml:"MaxKeys"`
 	KeyCount     int      `xml:"KeyCount"`
 	IsTruncated  bool     `xml:"IsTruncated"`
@@ -73,24 +73,24 @@ type listBucketResultV2 struct {
 	// had none, so an empty token sent is echoed as an empty element.
 	ContinuationToken     *string        `xml:"ContinuationToken,omitempty"`
 	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
-	StartAfter            string         `xml:"StartAfter,omitempty"`
+	StartAfter            xmlText        `xml:"StartAfter,omitempty"`
 	Contents              []objectXML    `xml:"Contents"`
 	CommonPrefixes        []commonPrefix `xml:"CommonPrefixes"`
 }
 
 type objectXML struct {
-	Key               string `xml:"Key"`
-	LastModified      string `xml:"LastModified"`
-	ETag              string `xml:"ETag"`
-	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
-	ChecksumType      string `xml:"ChecksumType,omitempty"`
-	Size              int64  `xml:"Size"`
-	Owner             *owner `xml:"Owner,omitempty"`
-	StorageClass      string `xml:"StorageClass"`
+	Key               xmlText `xml:"Key"`
+	LastModified      string  `xml:"LastModified"`
+	ETag              string  `xml:"ETag"`
+	ChecksumAlgorithm string  `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string  `xml:"ChecksumType,omitempty"`
+	Size              int64   `xml:"Size"`
+	Owner             *owner  `xml:"Owner,omitempty"`
+	StorageClass      string  `xml:"StorageClass"`
 }
 
 type commonPrefix struct {
-	Prefix string `xml:"Prefix"`
+	Prefix xmlText `xml:"Prefix"`
 }
 
 type copyObjectResult struct {
@@ -147,23 +147,23 @@ type deleteResult struct {
 }
 
 type deletedXML struct {
-	Key                   string `xml:"Key"`
-	VersionID             string `xml:"VersionId,omitempty"`
-	DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
-	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
+	Key                   xmlText `xml:"Key"`
+	VersionID             string  `xml:"VersionId,omitempty"`
+	DeleteMarker          bool    `xml:"DeleteMarker,omitempty"`
+	DeleteMarkerVersionID string  `xml:"DeleteMarkerVersionId,omitempty"`
 }
 
 type deleteErrXML struct {
-	Key       string `xml:"Key"`
-	VersionID string `xml:"VersionId,omitempty"`
-	Code      string `xml:"Code"`
-	Message   string `xml:"Message"`
+	Key       xmlText `xml:"Key"`
+	VersionID string  `xml:"VersionId,omitempty"`
+	Code      string  `xml:"Code"`
+	Message   string  `xml:"Message"`
 }
 
 type initiateMultipartUploadResult struct {
 	XMLName  xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ InitiateMultipartUploadResult"`
 	Bucket   string   `xml:"Bucket"`
-	Key      string   `xml:"Key"`
+	Key      xmlText  `xml:"Key"`
 	UploadID string   `xml:"UploadId"`
 }
 
@@ -182,7 +182,7 @@ type completeMultipartUploadResult struct {
 	XMLName      xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ CompleteMultipartUploadResult"`
 	Location     string   `xml:"Location"`
 	Bucket       string   `xml:"Bucket"`
-	Key          string   `xml:"Key"`
+	Key          xmlText  `xml:"Key"`
 	ETag         string   `xml:"ETag"`
 	ChecksumType string   `xml:"ChecksumType,omitempty"`
 	checksumFields
@@ -191,7 +191,7 @@ type completeMultipartUploadResult struct {
 type listPartsResult struct {
 	XMLName              xml.Name  `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListPartsResult"`
 	Bucket               string    `xml:"Bucket"`
-	Key                  string    `xml:"Key"`
+	Key                  xmlText   `xml:"Key"`
 	UploadID             string    `xml:"UploadId"`
 	PartNumberMarker     int       `xml:"PartNumberMarker"`
 	NextPartNumberMarker int       `xml:"NextPartNumberMarker"`
@@ -216,12 +216,12 @@ type partXML struct {
 type listMultipartUploadsResult struct {
 	XMLName            xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListMultipartUploadsResult"`
 	Bucket             string         `xml:"Bucket"`
-	KeyMarker          string         `xml:"KeyMarker"`
+	KeyMarker          xmlText        `xml:"KeyMarker"`
 	UploadIDMarker     string         `xml:"UploadIdMarker"`
-	NextKeyMarker      string         `xml:"NextKeyMarker"`
+	NextKeyMarker      xmlText        `xml:"NextKeyMarker"`
 	NextUploadIDMarker string         `xml:"NextUploadIdMarker"`
-	Prefix             string         `xml:"Prefix"`
-	Delimiter          string         `xml:"Delimiter,omitempty"`
+	Prefix             xmlText        `xml:"Prefix"`
+	Delimiter          xmlText        `xml:"Delimiter,omitempty"`
 	MaxUploads         int            `xml:"MaxUploads"`
 	IsTruncated        bool           `xml:"IsTruncated"`
 	EncodingType       string         `xml:"EncodingType,omitempty"`
@@ -230,21 +230,21 @@ type listMultipartUploadsResult struct {
 }
 
 type uploadXML struct {
-	Key               string `xml:"Key"`
-	UploadID          string `xml:"UploadId"`
-	Initiator         owner  `xml:"Initiator"`
-	Owner             owner  `xml:"Owner"`
-	StorageClass      string `xml:"StorageClass"`
-	Initiated         string `xml:"Initiated"`
-	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
-	ChecksumType      string `xml:"ChecksumType,omitempty"`
+	Key               xmlText `xml:"Key"`
+	UploadID          string  `xml:"UploadId"`
+	Initiator         owner   `xml:"Initiator"`
+	Owner             owner   `xml:"Owner"`
+	StorageClass      string  `xml:"StorageClass"`
+	Initiated         string  `xml:"Initiated"`
+	ChecksumAlgorithm string  `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string  `xml:"ChecksumType,omitempty"`
 }
 
 type postResponse struct {
 	XMLName  xml.Name `xml:"PostResponse"`
 	Location string   `xml:"Location"`
 	Bucket   string   `xml:"Bucket"`
-	Key      string   `xml:"Key"`
+	Key      xmlText  `xml:"Key"`
 	ETag     string   `xml:"ETag"`
 }
 
@@ -271,13 +271,13 @@ type versioningConfigurationResult struct {
 type listVersionsResult struct {
 	XMLName             xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListVersionsResult"`
 	Name                string         `xml:"Name"`
-	Prefix              string         `xml:"Prefix"`
-	KeyMarker           string         `xml:"KeyMarker"`
+	Prefix              xmlText        `xml:"Prefix"`
+	KeyMarker           xmlText        `xml:"KeyMarker"`
 	VersionIDMarker     string         `xml:"VersionIdMarker"`
-	NextKeyMarker       string         `xml:"NextKeyMarker,omitempty"`
+	NextKeyMarker       xmlText        `xml:"NextKeyMarker,omitempty"`
 	NextVersionIDMarker string         `xml:"NextVersionIdMarker,omitempty"`
 	MaxKeys             int            `xml:"MaxKeys"`
-	Delimiter           string         `xml:"Delimiter,omitempty"`
+	Delimiter           xmlText        `xml:"Delimiter,omitempty"`
 	IsTruncated         bool           `xml:"IsTruncated"`
 	Entries             []any          `xml:""`
 	CommonPrefixes      []commonPrefix `xml:"CommonPrefixes"`
@@ -286,7 +286,7 @@ type listVersionsResult struct {
 
 type versionXML struct {
 	XMLName           xml.Name `xml:"Version"`
-	Key               string   `xml:"Key"`
+	Key               xmlText  `xml:"Key"`
 	VersionID         string   `xml:"VersionId"`
 	IsLatest          bool     `xml:"IsLatest"`
 	LastModified      string   `xml:"LastModified"`
@@ -300,7 +300,7 @@ type versionXML struct {
 
 type deleteMarkerXML struct {
 	XMLName      xml.Name `xml:"DeleteMarker"`
-	Key          string   `xml:"Key"`
+	Key          xmlText  `xml:"Key"`
 	VersionID    string   `xml:"VersionId"`
 	IsLatest     bool     `xml:"IsLatest"`
 	LastModified string   `xml:"LastModified"`

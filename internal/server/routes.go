@@ -15,8 +15,9 @@ const (
 	PathMetrics = "/metrics"
 )
 
-// routes returns the server's root handler: request id, then access log,
-// then either an operational endpoint or the S3 API.
+// routes returns the server's root handler: request id, access log,
+// pacing of bodies and responses, the connection and upload limits, then
+// either an operational endpoint or the S3 API.
 func (s *Server) routes() http.Handler {
 	metricsHandler := promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{
 		ErrorLog: promErrorLogger{s.log},
@@ -31,7 +32,7 @@ func (s *Server) routes() http.Handler {
 	if s.opts.Metrics != nil {
 		s3 = countInflight(s.opts.Metrics, s3)
 	}
-	return s.tracked(s.withRequestID(s.withAccessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.tracked(s.withRequestID(s.withAccessLog(s.paced(s.limited(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, ok := endpoints[r.URL.Path]; ok && s.isEndpointRequest(r) {
 			h.ServeHTTP(w, r)
 			return
@@ -58,7 +59,7 @@ func (s *Server) routes() http.Handler {
 			}
 		}
 		s3.ServeHTTP(w, r)
-	}))))
+	}))))))
 }
 
 // scopeService returns "iam", "sts" or "coffer" when r is signed with

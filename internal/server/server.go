@@ -44,11 +44,20 @@ type Options struct {
 	Registry prometheus.Gatherer
 	// Metrics, if set, counts S3 requests in flight.
 	Metrics *metrics.S3
+	// Limits, if set, receives the connection and upload limits, their
+	// use and the requests turned away.
+	Limits *metrics.Limits
+	// Overloaded answers a request turned away because a limit is reached
+	// (see limits.go): the S3 API's 503 SlowDown. Nil answers a plain 503.
+	Overloaded http.Handler
 	// Logger receives server and access log records. Nil discards.
 	Logger *slog.Logger
 	// Listener, if set, is used instead of listening on Config.Address:
-	// tests pass a TLS listener or one they opened themselves. The server
-	// closes it on Shutdown.
+	// tests pass one they opened themselves. It must accept plain TCP
+	// connections: the server counts them against its connection limit
+	// and adds TLS itself (GetCertificate); net/http would not see the TLS
+	// of a connection wrapped by the limit. The server closes it on
+	// Shutdown.
 	Listener net.Listener
 	// Ready reports whether the server can serve S3 requests (the stores
 	// are open). Nil means always ready. /health/ready answers 503 when it
@@ -88,6 +97,9 @@ type Server struct {
 	health    *http.Server
 	healthLn  net.Listener
 	endpoints map[string]http.Handler
+
+	// maxConns and maxUploads are the limits in force (limits.go).
+	maxConns, maxUploads int
 }
 
 // New returns a Server for opts. It does not listen yet.
@@ -108,11 +120,18 @@ func New(opts Options) (*Server, error) {
 		opts.Ready = func() error { return nil }
 	}
 	s := &Server{opts: opts, log: opts.Logger}
+	s.maxConns, s.maxUploads = defaultLimits(opts.Config.MaxConnections, opts.Config.MaxInflightUploads, openFileLimit())
+	if m := opts.Limits; m != nil {
+		m.ConnectionsLimit.Set(float64(s.maxConns))
+		m.UploadsLimit.Set(float64(s.maxUploads))
+	}
 	s.http = &http.Server{
 		Handler: s.routes(),
 		// No ReadTimeout or WriteTimeout: they bound the whole request
 		// and would cut off large uploads and downloads on slow links.
+		// Bodies and responses are paced instead (pace.go).
 		ReadHeaderTimeout: opts.Config.ReadHeaderTimeout,
+		ConnContext:       connContext,
 		IdleTimeout:       opts.Config.IdleTimeout,
 		MaxHeaderBytes:    opts.Config.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn),
@@ -141,8 +160,9 @@ func (s *Server) Start() error {
 	if err := s.startHealth(s.endpoints); err != nil {
 		return errors.Join(err, ln.Close(), s.closeDebug())
 	}
-	s.ln = s.tlsListener(ln)
-	s.log.Info("listening", "address", ln.Addr().String(), "tls", s.opts.GetCertificate != nil)
+	s.ln = s.tlsListener(&limitListener{Listener: ln, max: s.maxConns, metrics: s.opts.Limits})
+	s.log.Info("listening", "address", ln.Addr().String(), "tls", s.opts.GetCertificate != nil,
+		"max_connections", s.maxConns, "max_inflight_uploads", s.maxUploads)
 	return nil
 }
 
