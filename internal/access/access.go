@@ -1,6 +1,9 @@
 package access
 
-import "github.com/coffer-s3/coffer/internal/policy"
+import (
+	"github.com/coffer-s3/coffer/internal/acl"
+	"github.com/coffer-s3/coffer/internal/policy"
+)
 
 // PublicAccessBlock is one level (bucket or account) of S3 Block Public
 // Access: four independent flags, each false unless set.
@@ -55,9 +58,19 @@ type Bucket struct {
 	// AccountBlock is the owner account's configuration, nil when it has
 	// none.
 	AccountBlock *PublicAccessBlock
+	// Ownership is the bucket's effective Object Ownership, read with the
+	// bucket record at no extra cost. "" counts as BucketOwnerEnforced.
+	Ownership acl.Ownership
 
-	// Object Ownership and ACL state are added here beside the fields
-	// above; keep this struct the one read of a bucket's access state.
+	// Further access state goes here beside the fields above; keep this
+	// struct the one read of a bucket's access state.
+}
+
+// ACLsEnabled reports whether the bucket's Object Ownership enables ACLs:
+// only then may an object belong to another account than the bucket's,
+// and only then do grants count.
+func (b *Bucket) ACLsEnabled() bool {
+	return b.Ownership != "" && b.Ownership.ACLsEnabled()
 }
 
 // EffectiveBlock is the Block Public Access settings that apply to the

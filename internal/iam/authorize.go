@@ -117,14 +117,20 @@ var _ Authorizer = (*Store)(nil)
 // its permissions boundary, the bucket's policy (as Block Public Access's
 // RestrictPublicBuckets leaves it) and its owner account. The owner
 // account's root may always read, replace and delete the bucket policy.
-// Once the caches (its own and the Buckets source's) are warm it reads no
-// meta.
+// On a bucket that enables ACLs, a request on an existing object version
+// another account owns is decided in that object's context instead
+// (objectcontext.go): the object owner is the resource's account, the
+// object ACL grants and the bucket policy only denies. Once the caches
+// (its own and the Buckets source's) are warm it reads no meta, but for
+// that object owner and the ACLs where they count.
 func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	p := req.Principal
 	resource := req.resource()
 	pr := policyPrincipal(p)
 	var set policy.PolicySet
-	ownerAccount := ""
+	// ownerAccount owns the bucket; resourceAccount owns what req acts
+	// on: the bucket's owner, or another account that owns the object.
+	ownerAccount, resourceAccount, objectOwner := "", "", ""
 	var ident *identity
 	if !p.Anonymous {
 		var err error
@@ -142,7 +148,18 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 			return s.failed(ctx, req, "bucket access", err)
 		}
 		ownerAccount = bucketOwner(ba)
-		if rp := bucketPolicyFor(ba, p, ownerAccount); rp != nil {
+		resourceAccount = ownerAccount
+		rp := bucketPolicyFor(ba, p, ownerAccount)
+		if objectOwner, err = foreignObjectOwner(ctx, req, ba, ownerAccount); err != nil {
+			return s.failed(ctx, req, "object owner", err)
+		}
+		if objectOwner != "" {
+			// The object context: the object's owner is the resource's
+			// account and only its ACL grants; the bucket owner's
+			// policy can still deny.
+			resourceAccount, rp = objectOwner, denyOnly(rp)
+		}
+		if rp != nil {
 			set.Resource = &policy.Attached{Name: "bucket/" + req.Bucket, Policy: rp}
 		}
 	}
@@ -150,7 +167,7 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 		Principal:       pr,
 		Action:          req.Action,
 		Resource:        resource,
-		ResourceAccount: ownerAccount,
+		ResourceAccount: resourceAccount,
 		Context:         s.requestContext(req, ident),
 	}
 	d, err := withACL(ctx, req, preq, set, policy.Evaluate(preq, set))
@@ -168,8 +185,13 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	}
 	// AWS explains a denial only to a caller of the resource owner's
 	// account.
-	explain := !p.Anonymous && (ownerAccount == "" || ownerAccount == p.AccountID)
-	return Decision{Reason: d.String(), Policy: d, Explain: explain}
+	explain := !p.Anonymous && (resourceAccount == "" || resourceAccount == p.AccountID)
+	reason := d.String()
+	if objectOwner != "" {
+		reason = "object owned by account " + objectOwner + ", not the bucket owner " + ownerAccount +
+			": only its ACL grants and the bucket policy's denies apply; " + reason
+	}
+	return Decision{Reason: reason, Policy: d, Explain: explain}
 }
 
 // failed denies a request whose inputs could not be read: fail closed.

@@ -7,12 +7,19 @@ import (
 	"github.com/coffer-s3/coffer/internal/policy"
 )
 
-// ACLSource yields the resource-based policy that a request's ACL grants
-// amount to (the bucket's and, for an object request, the version's; see
-// package acl), or nil when they allow nothing. The S3 wire supplies it
-// only for buckets whose Object Ownership enables ACLs.
+// ACLSource is what Authorize learns of a request's ACLs, each read only
+// when the decision needs it. Both are answered from one read, kept for
+// the one Authorize call the source is made for.
 type ACLSource interface {
+	// ACLPolicy yields the resource-based policy that the request's ACL
+	// grants amount to (the bucket's and, for an object request, the
+	// version's; see package acl), or nil when they allow nothing or the
+	// bucket's Object Ownership disables ACLs.
 	ACLPolicy(ctx context.Context) (*policy.Policy, error)
+	// ObjectOwner returns the account that owns the object version the
+	// request addresses: "" when there is none (no such key or version,
+	// a delete marker, a bucket request) or it records no owner.
+	ObjectOwner(ctx context.Context) (string, error)
 }
 
 // withACL decides again, with the ACL's grants joined to the bucket

@@ -10,11 +10,15 @@ import (
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
 
-// aclOf is an ACLSource that counts its reads.
+// aclOf is an ACLSource that counts its reads: of the grants, and of the
+// object's owner.
 type aclOf struct {
+	bucket string // "theirs" when empty
 	grants []acl.Grant
+	owner  string
 	err    error
 	reads  *int
+	owners *int
 }
 
 func (a aclOf) ACLPolicy(context.Context) (*policy.Policy, error) {
@@ -22,7 +26,18 @@ func (a aclOf) ACLPolicy(context.Context) (*policy.Policy, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	return acl.Policy(acl.Input{Bucket: "theirs", Object: true, ObjectGrants: a.grants})
+	b := a.bucket
+	if b == "" {
+		b = "theirs"
+	}
+	return acl.Policy(acl.Input{Bucket: b, Object: true, ObjectGrants: a.grants})
+}
+
+func (a aclOf) ObjectOwner(context.Context) (string, error) {
+	if a.owners != nil {
+		*a.owners++
+	}
+	return a.owner, a.err
 }
 
 func TestAuthorize_ACL(t *testing.T) {

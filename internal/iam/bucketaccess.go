@@ -52,12 +52,5 @@ func bucketPolicyFor(ba *access.Bucket, p sigv4.Principal, owner string) *policy
 	if !p.Anonymous && (owner == "" || p.AccountID == owner) {
 		return rp
 	}
-	denies := *rp
-	denies.Statements = nil
-	for _, st := range rp.Statements {
-		if st.Effect == policy.Deny {
-			denies.Statements = append(denies.Statements, st)
-		}
-	}
-	return &denies
+	return denyOnly(rp)
 }

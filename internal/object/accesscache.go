@@ -86,7 +86,7 @@ func (s *Service) updateAccess(ctx context.Context, fn func(tx meta.Txn) error) 
 }
 
 // BucketAccess returns bucket's access state: whether it exists, its
-// owner, policy and Block Public Access settings (the bucket's and its
+// owner, Object Ownership, policy and Block Public Access settings (the bucket's and its
 // owner account's). Authorization asks it once per request; it is served
 // from a per-node cache, fresh for changes made through this Service and
 // at most AccessTTL old for changes made through another. The result is
@@ -120,7 +120,7 @@ func (s *Service) loadAccess(ctx context.Context, bucket string) (*access.Bucket
 		if err != nil {
 			return err
 		}
-		b.Exists, b.Owner = true, rec.Owner
+		b.Exists, b.Owner, b.Ownership = true, rec.Owner, rec.ownership()
 		v, err := r.Get(bucketConfigKey(bucket, configPolicy))
 		switch {
 		case err == nil:

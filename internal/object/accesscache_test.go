@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/access"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
@@ -97,6 +98,37 @@ func TestBucketAccess(t *testing.T) {
 	e.clock.Advance(DefaultAccessTTL + time.Second)
 	if a, _ := e.s.BucketAccess(ctx, "photos"); a.Policy == nil {
 		t.Error("foreign write not seen after the TTL")
+	}
+}
+
+// TestBucketAccess_ownership: the access state carries the bucket's
+// Object Ownership, and a change of it made through this Service is seen
+// by the next request, as policy changes are.
+func TestBucketAccess_ownership(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.s.CreateBucket(ctx, CreateBucketInput{Name: "photos", Region: "us-east-1", Owner: "111122223333"}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		change func() error
+		want   acl.Ownership
+		acls   bool
+	}{
+		{"new bucket", func() error { return nil }, acl.BucketOwnerEnforced, false},
+		{"ObjectWriter", func() error { return e.s.PutBucketOwnership(ctx, "photos", acl.ObjectWriter, "owner-id") }, acl.ObjectWriter, true},
+		{"BucketOwnerEnforced", func() error { return e.s.PutBucketOwnership(ctx, "photos", acl.BucketOwnerEnforced, "owner-id") }, acl.BucketOwnerEnforced, false},
+		{"deleted controls", func() error { return e.s.DeleteBucketOwnership(ctx, "photos") }, acl.ObjectWriter, true},
+	}
+	for _, st := range steps {
+		if err := st.change(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		a, err := e.s.BucketAccess(ctx, "photos")
+		if err != nil || a.Ownership != st.want || a.ACLsEnabled() != st.acls {
+			t.Errorf("%s: BucketAccess = ownership %q, ACLs %v (%v), want %q, %v", st.name, a.Ownership, a.ACLsEnabled(), err, st.want, st.acls)
+		}
 	}
 }
 

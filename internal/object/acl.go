@@ -124,7 +124,7 @@ func (s *Service) PutBucketOwnership(ctx context.Context, bucket string, o acl.O
 	if _, err := acl.ParseOwnership(string(o)); err != nil {
 		return err
 	}
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+	err := s.updateAccess(ctx, func(tx meta.Txn) error {
 		b, err := getBucket(tx, bucket)
 		if err != nil {
 			return err
@@ -161,7 +161,7 @@ func (s *Service) GetBucketOwnership(ctx context.Context, bucket string) (acl.Ow
 // DeleteBucketOwnership removes a bucket's ownership controls: it then
 // behaves as ObjectWriter.
 func (s *Service) DeleteBucketOwnership(ctx context.Context, bucket string) error {
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+	err := s.updateAccess(ctx, func(tx meta.Txn) error {
 		b, err := getBucket(tx, bucket)
 		if err != nil {
 			return err

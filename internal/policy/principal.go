@@ -237,9 +237,19 @@ func (ps *Principals) match(p Principal) grant {
 		}
 	}
 	if p.CanonicalID != "" {
+		// A canonical user id names an account, as an account id
+		// does: it grants the account's root directly and only
+		// delegates to the identity policies of the account's users
+		// and sessions (an ACL grant to an account does not reach "users
+		// in your account", S3 User Guide, "Managing access with ACLs").
 		for _, c := range ps.CanonicalUser {
-			if c == p.CanonicalID {
+			if c != p.CanonicalID {
+				continue
+			}
+			if p.Type == Root {
 				up(grantDirect)
+			} else {
+				up(grantAccount)
 			}
 		}
 	}

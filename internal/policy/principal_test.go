@@ -46,7 +46,12 @@ func TestPrincipalMatch(t *testing.T) {
 		{"service", Principals{Service: []string{"logging.s3.amazonaws.com"}}, logging, grantDirect},
 		{"service not user", Principals{Service: []string{"logging.s3.amazonaws.com"}}, alice, grantNone},
 		{"federated", Principals{Federated: []string{"accounts.google.com"}}, web, grantDirect},
-		{"canonical", Principals{CanonicalUser: []string{"abc"}}, Principal{Type: User, Account: "1", CanonicalID: "abc"}, grantDirect},
+		// A canonical id names the account: its root directly, its
+		// users only through their own identity policies.
+		{"canonical root", Principals{CanonicalUser: []string{"abc"}}, Principal{Type: Root, Account: "1", CanonicalID: "abc"}, grantDirect},
+		{"canonical user", Principals{CanonicalUser: []string{"abc"}}, Principal{Type: User, Account: "1", CanonicalID: "abc"}, grantAccount},
+		{"canonical session", Principals{CanonicalUser: []string{"abc"}}, Principal{Type: AssumedRole, Account: "1", CanonicalID: "abc", RoleARN: "arn:aws:iam::1:role/r"}, grantAccount},
+		{"other canonical", Principals{CanonicalUser: []string{"abc"}}, Principal{Type: Root, Account: "1", CanonicalID: "def"}, grantNone},
 		{"best of several", Principals{AWS: []string{"111122223333", "arn:aws:iam::111122223333:user/alice"}}, alice, grantDirect},
 	}
 	for _, tt := range tests {

@@ -48,8 +48,9 @@ func (h *Handler) authorize(req *request, action, bucket, key, versionID string)
 		Context:   &req.authCtx,
 		ACL:       grants,
 	})
-	// The context may hold the object's tags; drop them with the answer.
-	req.authCtx = authContext{}
+	// The context may hold the object's tags, the ACL source its grants;
+	// drop them with the answer.
+	req.authCtx, req.aclSrc = authContext{}, aclSource{}
 	if d.Allowed {
 		return nil
 	}

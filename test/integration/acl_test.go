@@ -277,9 +277,15 @@ func TestACL_bucketOwnerPreferredOwnership(t *testing.T) {
 	if owners["handed-over"] != e.rootAccount(t).CanonicalID || owners["kept"] != writer.acct.CanonicalID {
 		t.Errorf("owners = %v, want handed-over by the bucket owner, kept by the writer", owners)
 	}
-	// The writer owns "kept" and reads it; so may the bucket owner, here.
+	// The writer owns "kept" and reads it; the bucket owner needs its
+	// grant to (TestACL_objectContext), but reads what was handed over.
 	if _, err := writer.s3.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String("kept")}); err != nil {
 		t.Errorf("writer's GetObject of its own object: %v", err)
+	}
+	_, err = e.s3.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String("kept")})
+	wantCode(t, "bucket owner's GetObject of the writer's object", err, "AccessDenied", 403)
+	if _, err := e.s3.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String("handed-over")}); err != nil {
+		t.Errorf("bucket owner's GetObject of a handed-over object: %v", err)
 	}
 }
 
