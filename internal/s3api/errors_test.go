@@ -59,6 +59,7 @@ var domainErrors = map[string]error{
 	"object.ErrCopySourceTooLarge":              object.ErrCopySourceTooLarge,
 	"object.ErrInvalidDigest":                   object.ErrInvalidDigest,
 	"object.ErrInvalidStorageClass":             object.ErrInvalidStorageClass,
+	"object.ErrInsufficientSpace":               object.ErrInsufficientSpace,
 	"object.ErrIllegalVersioningConfiguration":  object.ErrIllegalVersioningConfiguration,
 	"object.ErrInvalidBucketState":              object.ErrInvalidBucketState,
 	"object.ErrObjectLocked":                    object.ErrObjectLocked,
