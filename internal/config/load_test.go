@@ -60,7 +60,7 @@ func TestLoad(t *testing.T) {
 			name: "disk reserve flag wins over env",
 			args: []string{"--disk-reserve", "1G", "--meta-dir", "/m"},
 			env:  map[string]string{"COFFER_DISK_RESERVE": "512MiB"},
-			want: withDefaults(func(c *Config) { c.MetaDir, c.DiskReserve = "/m", 1 << 30 }),
+			want: withDefaults(func(c *Config) { c.MetaDir, c.DiskReserve = "/m", 1<<30 }),
 		},
 		{
 			name: "encryption off by env",
