@@ -37,6 +37,10 @@ type Dir struct {
 	// Name labels the directory in logs and metrics ("blobs", "meta").
 	Name string
 	Path string
+	// MinReserve, if larger than the reserve, is kept instead: the
+	// metadata directory needs room for its engine to flush whatever the
+	// configured reserve.
+	MinReserve uint64
 }
 
 // Options configure New.
@@ -108,6 +112,7 @@ func New(opts Options) (*Guard, error) {
 		if st.reserve == 0 {
 			st.reserve = DefaultReserve(u.Total)
 		}
+		st.reserve = max(st.reserve, d.MinReserve)
 		g.dirs = append(g.dirs, st)
 	}
 	m, err := newGuardMetrics(opts.Registerer, g)
