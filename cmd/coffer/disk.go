@@ -83,12 +83,12 @@ const startStopGrace = 5 * time.Second
 var errStoppedDuringStart = errors.New("stopped by a signal during start")
 
 // buildOrStop runs build, but returns as soon as ctx is done (SIGTERM,
-// SIGINT), waiting at most startStopGrace for build to give up by itself:
+// SIGINT), waiting at most grace for build to give up by itself:
 // opening a store on a failing disk can block where no context reaches
 // (Pebble waiting for a flush the disk refuses), and a stop request must
 // still be obeyed. Nothing was acknowledged yet, so leaving a store
 // mid-open to the process exit loses nothing.
-func buildOrStop(ctx context.Context, log *slog.Logger, build func() (*app, error)) (*app, error) {
+func buildOrStop(ctx context.Context, log *slog.Logger, grace time.Duration, build func() (*app, error)) (*app, error) {
 	type result struct {
 		a   *app
 		err error
@@ -103,7 +103,7 @@ func buildOrStop(ctx context.Context, log *slog.Logger, build func() (*app, erro
 		return r.a, r.err
 	case <-ctx.Done():
 	}
-	t := time.NewTimer(startStopGrace)
+	t := time.NewTimer(grace)
 	defer t.Stop()
 	select {
 	case r := <-done:
@@ -112,7 +112,7 @@ func buildOrStop(ctx context.Context, log *slog.Logger, build func() (*app, erro
 		}
 		return nil, errors.Join(errStoppedDuringStart, r.err)
 	case <-t.C:
-		log.Error("the stores did not finish opening after the stop signal; exiting without them", "waited", startStopGrace)
+		log.Error("the stores did not finish opening after the stop signal; exiting without them", "waited", grace)
 		return nil, errStoppedDuringStart
 	}
 }

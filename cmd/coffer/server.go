@@ -77,7 +77,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	app, err := buildOrStop(ctx, log, func() (*app, error) { return build(ctx, cfg, root, clock.Real{}, log) })
+	app, err := buildOrStop(ctx, log, startStopGrace, func() (*app, error) { return build(ctx, cfg, root, clock.Real{}, log) })
 	if err != nil {
 		return err
 	}
