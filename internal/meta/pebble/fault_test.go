@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -76,4 +77,78 @@ func TestWALFailureMakesStoreReadOnly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBackgroundErrorMakesStoreUnhealthy: a flush that fails (no room for
+// its table) makes Health report it at once, logs it once however often
+// Pebble retries, and a later flush that succeeds makes the store healthy
+// again, logged once too.
+func TestBackgroundErrorMakesStoreUnhealthy(t *testing.T) {
+	var failing atomic.Bool
+	failing.Store(true)
+	inj := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if failing.Load() && op.Kind == errorfs.OpCreate && (strings.HasSuffix(op.Path, ".sst") || strings.HasSuffix(op.Path, ".blob")) {
+			return syscall.ENOSPC
+		}
+		return nil
+	})
+	var logs syncBuf
+	s, err := Open("db", Options{FS: errorfs.Wrap(vfs.NewMem(), inj),
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	events := make(chan struct{}, 100)
+	s.health.mu.Lock()
+	s.health.notify = func() {
+		select {
+		case events <- struct{}{}:
+		default:
+		}
+	}
+	s.health.mu.Unlock()
+
+	if err := s.Update(context.Background(), func(tx meta.Txn) error { return tx.Set([]byte("k"), []byte("v")) }); err != nil {
+		t.Fatal(err)
+	}
+	// Flush without waiting: the flush fails, and Pebble retries it.
+	if _, err := s.db.AsyncFlush(); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // three failed flushes
+		<-events
+	}
+	if err := s.Health(); err == nil || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Health during failing flushes = %v, want the ENOSPC", err)
+	}
+	failing.Store(false)
+	for s.Health() != nil {
+		<-events
+	}
+	out := logs.String()
+	if n := strings.Count(out, "metadata engine background error"); n != 1 {
+		t.Errorf("logged the background error %d times, want once:\n%s", n, out)
+	}
+	if n := strings.Count(out, "metadata engine recovered"); n != 1 {
+		t.Errorf("logged the recovery %d times, want once:\n%s", n, out)
+	}
+}
+
+// syncBuf is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuf) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuf) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

@@ -28,6 +28,8 @@ type health struct {
 	err     error // first error of the current failing period; nil: healthy
 	count   int   // errors in the current failing period
 	backoff time.Duration
+	// notify, if set (by tests), is called after every event h records.
+	notify func()
 }
 
 // listener returns the Pebble event listener that feeds h.
@@ -58,7 +60,11 @@ func (h *health) failed(err error) {
 		h.backoff = min(2*h.backoff, maxErrorBackoff)
 	}
 	pause := h.backoff
+	notify := h.notify
 	h.mu.Unlock()
+	if notify != nil {
+		defer notify()
+	}
 	if first {
 		h.log.Error("metadata engine background error: not ready until a flush or compaction succeeds; "+
 			"further errors are counted, not logged (a full disk is the usual cause)",
@@ -75,8 +81,12 @@ func (h *health) succeeded() {
 	}
 	n := h.count
 	h.err, h.count = nil, 0
+	notify := h.notify
 	h.mu.Unlock()
 	h.log.Info("metadata engine recovered from its background errors", "component", "pebble", "errors", n)
+	if notify != nil {
+		notify()
+	}
 }
 
 // check returns the current background error, if any.
