@@ -113,6 +113,10 @@ func New(opts Options) (*Guard, error) {
 			st.reserve = DefaultReserve(u.Total)
 		}
 		st.reserve = max(st.reserve, d.MinReserve)
+		if st.reserve >= u.Total {
+			g.log.Warn("the disk reserve is as large as the disk: every write will be refused",
+				"dir", d.Name, "path", d.Path, "reserve_bytes", st.reserve, "disk_bytes", u.Total)
+		}
 		g.dirs = append(g.dirs, st)
 	}
 	m, err := newGuardMetrics(opts.Registerer, g)
