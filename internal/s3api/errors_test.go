@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -235,6 +236,8 @@ func TestErrorTableCodes(t *testing.T) {
 		{object.ErrNoSuchUpload, "NoSuchUpload", 404},
 		{object.ErrInvalidTag, "InvalidTag", 400},
 		{object.ErrNoSuchVersion, "NoSuchVersion", 404},
+		{fmt.Errorf("put: %w: statfs said so", object.ErrInsufficientSpace), "SlowDown", 503},
+		{fmt.Errorf("delete: %w", meta.ErrReadOnly), "SlowDown", 503},
 		{sigv4.ErrSignatureMismatch, "SignatureDoesNotMatch", 403},
 		{sigv4.ErrUnknownAccessKey, "InvalidAccessKeyId", 403},
 		{sigv4.ErrRequestTimeTooSkewed, "RequestTimeTooSkewed", 403},
