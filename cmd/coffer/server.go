@@ -40,7 +40,6 @@ import (
 
 // Subdirectories and files of the data directory.
 const (
-	metaDir = "meta"
 	blobDir = "blobs"
 	// masterKeyFile holds the master keyring that seals secrets at rest
 	// (access-key secrets today, object data keys later). It is created
@@ -78,7 +77,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	app, err := build(ctx, cfg, root, clock.Real{}, log)
+	app, err := buildOrStop(ctx, log, startStopGrace, func() (*app, error) { return build(ctx, cfg, root, clock.Real{}, log) })
 	if err != nil {
 		return err
 	}
@@ -182,11 +181,19 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 			err = errors.Join(err, a.close())
 		}
 	}()
-	if a.meta, err = pebble.Open(filepath.Join(cfg.DataDir, metaDir), pebble.Options{Logger: log}); err != nil {
+	if err := checkStartSpace(cfg.MetaPath()); err != nil {
+		return nil, err
+	}
+	if a.meta, err = pebble.Open(cfg.MetaPath(), pebble.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
 	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	space, err := newSpaceGuard(cfg, reg, log)
+	if err != nil {
+		return nil, err
 	}
 	// The identity store, built next, checks MFA Delete codes.
 	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
@@ -197,14 +204,14 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		return nil, err
 	}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
-		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA}); err != nil {
+		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA,
+		Space: space}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
 		return nil, err
 	}
 
-	reg := prometheus.NewRegistry()
 	if err := metrics.RegisterRuntime(reg); err != nil {
 		return nil, err
 	}
@@ -306,6 +313,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,
+		// Not ready once the metadata store turned read-only or its
+		// background work fails; a full disk alone (writes refused, reads
+		// and deletes served) keeps the server ready.
+		Ready: a.meta.Health,
 
 		Limits:         limits,
 		Overloaded:     handler.SlowDown(),

@@ -6,6 +6,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/acl"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -42,9 +43,18 @@ type Config struct {
 	// Address is the TCP address to listen on, host:port. Port 0 picks a
 	// free port.
 	Address string
-	// DataDir holds the metadata database, the blobs and the root
-	// credentials file.
+	// DataDir holds the blobs, the root credentials file and, unless
+	// MetaDir says otherwise, the metadata database.
 	DataDir string
+	// MetaDir, if set, holds the metadata database instead of
+	// <DataDir>/meta, so that it can live on a faster, smaller disk.
+	MetaDir string
+	// DiskReserve is the free space, in bytes, kept on the file systems
+	// of the blob and metadata directories: new writes are refused (503
+	// SlowDown) before free space falls below it, so that metadata
+	// commits, deletes and recovery always find room. 0 means the
+	// default: 3% of each file system, at most 256 MiB.
+	DiskReserve int64
 	// Region is the region coffer reports and the one SigV4 scopes must
 	// name.
 	Region string
@@ -160,6 +170,15 @@ func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
 // LogValue implements slog.LogValuer.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
+// MetaPath returns the metadata database's directory: MetaDir, or
+// <DataDir>/meta.
+func (c Config) MetaPath() string {
+	if c.MetaDir != "" {
+		return c.MetaDir
+	}
+	return filepath.Join(c.DataDir, "meta")
+}
+
 // TLS reports whether the main listener serves HTTPS.
 func (c Config) TLS() bool { return c.TLSCertFile != "" }
 
@@ -263,6 +282,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := acl.ParseOwnership(c.DefaultObjectOwnership); err != nil {
 		return bad("default object ownership %q: want BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", c.DefaultObjectOwnership)
+	}
+	if c.DiskReserve < 0 {
+		return bad("disk reserve %d: want >= 0 bytes (0: the default)", c.DiskReserve)
 	}
 	if c.ScrubRate < 0 {
 		return bad("scrub rate %d: want >= 0 bytes per second (0: off)", c.ScrubRate)

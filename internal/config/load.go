@@ -21,6 +21,8 @@ type envVar struct {
 var envVars = []envVar{
 	{"COFFER_ADDRESS", func(c *Config, v string) error { c.Address = v; return nil }},
 	{"COFFER_DATA", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"COFFER_META_DIR", func(c *Config, v string) error { c.MetaDir = v; return nil }},
+	{"COFFER_DISK_RESERVE", func(c *Config, v string) (err error) { c.DiskReserve, err = ParseSize(v); return err }},
 	{"COFFER_REGION", func(c *Config, v string) error { c.Region = v; return nil }},
 	{"COFFER_DOMAIN", func(c *Config, v string) error { c.Domains = splitList(v); return nil }},
 	{"COFFER_ROOT_ACCESS_KEY", func(c *Config, v string) error { c.RootAccessKey = v; return nil }},
@@ -108,6 +110,11 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	}
 	fs.StringVar(&c.Address, "address", c.Address, "listen `host:port` ($COFFER_ADDRESS)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `directory` for metadata, blobs and root credentials ($COFFER_DATA)")
+	fs.StringVar(&c.MetaDir, "meta-dir", c.MetaDir,
+		"metadata `directory`, e.g. on a faster disk; empty: <data>/meta ($COFFER_META_DIR)")
+	fs.Var(sizeFlag{&c.DiskReserve}, "disk-reserve",
+		"free `bytes` kept on the blob and metadata disks, e.g. 512MiB; writes are refused (503 SlowDown) below it; "+
+			"0: 3% of each disk, at most 256MiB ($COFFER_DISK_RESERVE)")
 	fs.StringVar(&c.Region, "region", c.Region, "region reported to clients and required in signatures ($COFFER_REGION)")
 	fs.Var(&listFlag{dst: &c.Domains}, "domain", "base `domain` for virtual-hosted-style requests; repeat or comma-separate ($COFFER_DOMAIN)")
 	fs.StringVar(&c.RootAccessKey, "root-access-key", c.RootAccessKey,

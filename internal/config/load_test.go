@@ -55,6 +55,17 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
+			name: "meta dir and disk reserve by env",
+			env:  map[string]string{"COFFER_META_DIR": "/fast/meta", "COFFER_DISK_RESERVE": "512MiB"},
+			want: withDefaults(func(c *Config) { c.MetaDir, c.DiskReserve = "/fast/meta", 512<<20 }),
+		},
+		{
+			name: "disk reserve flag wins over env",
+			args: []string{"--disk-reserve", "1G", "--meta-dir", "/m"},
+			env:  map[string]string{"COFFER_DISK_RESERVE": "512MiB"},
+			want: withDefaults(func(c *Config) { c.MetaDir, c.DiskReserve = "/m", 1<<30 }),
+		},
+		{
 			name: "encryption off by env",
 			env:  map[string]string{"COFFER_ENCRYPT_AT_REST": "false"},
 			want: withDefaults(func(c *Config) { c.EncryptAtRest = false }),
@@ -169,6 +180,8 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad env bool", env: map[string]string{"COFFER_ENCRYPT_AT_REST": "no"}, want: ErrUsage},
 		{name: "bad scrub rate", env: map[string]string{"COFFER_SCRUB_RATE": "fast"}, want: ErrUsage},
 		{name: "bad scrub rate flag", args: []string{"-scrub-rate", "-1"}, want: ErrUsage},
+		{name: "bad disk reserve", env: map[string]string{"COFFER_DISK_RESERVE": "lots"}, want: ErrUsage},
+		{name: "disk reserve is a size, not a rate", args: []string{"-disk-reserve", "1MiB/s"}, want: ErrUsage},
 		{name: "zero scrub interval", args: []string{"-scrub-interval", "0s"}, want: ErrInvalid},
 		{name: "bad env int", env: map[string]string{"COFFER_MAX_HEADER_BYTES": "big"}, want: ErrUsage},
 		{name: "bad address", args: []string{"-address", "nowhere"}, want: ErrInvalid},

@@ -74,3 +74,31 @@ func formatRate(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
+
+// ParseSize parses a size in bytes, with the units of ParseRate
+// ("512MiB", "1G", "1048576").
+func ParseSize(s string) (int64, error) {
+	if strings.HasSuffix(strings.TrimSpace(s), "/s") {
+		return 0, fmt.Errorf("size %q: want bytes such as 512MiB or 1073741824", s)
+	}
+	n, err := ParseRate(s)
+	if err != nil {
+		return 0, fmt.Errorf("size %q: want bytes such as 512MiB or 1073741824", s)
+	}
+	return n, nil
+}
+
+// sizeFlag is a flag.Value of a size in bytes (ParseSize).
+type sizeFlag struct{ dst *int64 }
+
+func (f sizeFlag) String() string {
+	if f.dst == nil {
+		return ""
+	}
+	return formatRate(*f.dst)
+}
+
+func (f sizeFlag) Set(v string) (err error) {
+	*f.dst, err = ParseSize(v)
+	return err
+}

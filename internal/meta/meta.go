@@ -21,6 +21,11 @@ var (
 	ErrConflict = errors.New("meta: conflict")
 	// ErrClosed is returned by any call after Close.
 	ErrClosed = errors.New("meta: store closed")
+	// ErrReadOnly is returned by Update after the store failed to make a
+	// write durable (an I/O error it cannot recover from, such as a
+	// failed fsync): it keeps serving View from what is durable, but
+	// accepts no more writes until it is reopened.
+	ErrReadOnly = errors.New("meta: store is read-only after an I/O error")
 )
 
 // Store is an ordered key-value store. Keys are compared as raw bytes.

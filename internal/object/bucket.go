@@ -20,6 +20,9 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (Bucke
 	if err := validBucketName(in.Name); err != nil {
 		return Bucket{}, err
 	}
+	if err := s.admit(0); err != nil {
+		return Bucket{}, err
+	}
 	rec := bucketRecord{Region: in.Region, Owner: in.Owner, Created: s.clock.Now().UTC(), Ownership: string(in.Ownership)}
 	if rec.Ownership == "" {
 		rec.Ownership = string(acl.BucketOwnerEnforced)

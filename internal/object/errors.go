@@ -56,6 +56,11 @@ var (
 	// ErrInvalidStorageClass: a storage class a general purpose bucket
 	// does not accept (S3 InvalidStorageClass).
 	ErrInvalidStorageClass = errors.New("object: invalid storage class")
+	// ErrInsufficientSpace: the write was refused, before anything was
+	// stored, because the disk is (nearly) full: free space is below the
+	// reserve kept for metadata and deletes, or the disk said ENOSPC. The
+	// client may retry later (S3 SlowDown, 503).
+	ErrInsufficientSpace = errors.New("object: insufficient disk space")
 )
 
 // RangeError is returned when a Range cannot be satisfied (416 InvalidRange).

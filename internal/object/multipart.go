@@ -82,6 +82,9 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 	if err := s.checkNewObject(in.Bucket, in.Key, in.UserMeta, in.Tags); err != nil {
 		return Upload{}, err
 	}
+	if err := s.admit(0); err != nil {
+		return Upload{}, err
+	}
 	var err error
 	if in.ChecksumAlgorithm, err = canonicalAlgorithm(in.ChecksumAlgorithm); err != nil {
 		return Upload{}, err

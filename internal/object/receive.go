@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"syscall"
 
 	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/checksum"
@@ -48,6 +49,36 @@ type receiveOptions struct {
 // any failure nothing is left behind. The caller owns the committed blob and
 // must delete it if it fails to record it in meta.
 func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions) (*received, error) {
+	if err := s.admit(o.size); err != nil {
+		return nil, err
+	}
+	got, err := s.receiveBody(ctx, body, o)
+	return got, spaceError(err)
+}
+
+// admit asks the space guard whether a write of n bytes may start.
+func (s *Service) admit(n int64) error {
+	if s.space == nil {
+		return nil
+	}
+	if err := s.space.Admit(n); err != nil {
+		return fmt.Errorf("%w: %w", ErrInsufficientSpace, err)
+	}
+	return nil
+}
+
+// spaceError marks a write that failed because the disk is full as
+// ErrInsufficientSpace, so the client is told to retry later rather than
+// that the server failed. The guard normally refuses such writes first;
+// this covers a disk filled by something else.
+func spaceError(err error) error {
+	if err != nil && errors.Is(err, syscall.ENOSPC) && !errors.Is(err, ErrInsufficientSpace) {
+		return fmt.Errorf("%w: %w", ErrInsufficientSpace, err)
+	}
+	return err
+}
+
+func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOptions) (*received, error) {
 	if body == nil {
 		body = bytes.NewReader(nil)
 	}

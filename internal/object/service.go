@@ -74,6 +74,17 @@ type Options struct {
 	// MFA checks the x-amz-mfa codes of buckets with MFA Delete; nil
 	// refuses every code.
 	MFA MFAVerifier
+	// Space, if set, admits every write that adds data (a body, a new
+	// bucket or upload) before it starts; deletes never ask it.
+	Space SpaceGuard
+}
+
+// SpaceGuard decides whether a write of n bytes may start (package
+// diskspace keeps a reserve of free space with it). A non-nil error
+// refuses the write; the service returns it wrapped in
+// ErrInsufficientSpace.
+type SpaceGuard interface {
+	Admit(n int64) error
 }
 
 // Validate checks required fields and fills in defaults.
@@ -137,6 +148,7 @@ type Service struct {
 	accessTTL   time.Duration
 	blockPublic bool
 	mfa         MFAVerifier
+	space       SpaceGuard
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
@@ -160,6 +172,7 @@ func New(opts Options) (*Service, error) {
 
 		encryptAtRest: opts.EncryptAtRest,
 		mfa:           opts.MFA,
+		space:         opts.Space,
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil

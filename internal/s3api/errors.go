@@ -9,6 +9,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -245,6 +246,12 @@ var errorTable = []errorRow{
 	{is(errPostFileMissing), apiError{"InvalidArgument", 400, "POST requires exactly one file upload per request."}},
 	{is(errPostTooLarge), apiError{"MaxPostPreDataLengthExceededError", 400, "Your POST request fields preceding the upload file were too large."}},
 	{is(object.ErrInvalidStorageClass), apiError{"InvalidStorageClass", 400, "The storage class you specified is not valid"}},
+	// A full disk, or a metadata store that turned read-only after an I/O
+	// error, refuses writes with 503 SlowDown: AWS never answers 507, and
+	// every SDK retries SlowDown with backoff, which is what a client
+	// should do while an operator frees space.
+	{is(object.ErrInsufficientSpace), apiError{"SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate."}},
+	{is(meta.ErrReadOnly), apiError{"SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate."}},
 	{is(errCORSMissingOrigin), apiError{"BadRequest", 400, "Insufficient information. Origin request header needed."}},
 	{is(errCORSInvalidMethod), apiError{"BadRequest", 400, "Invalid Access-Control-Request-Method: null"}},
 	// "evalution" is AWS's spelling.

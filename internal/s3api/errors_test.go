@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
 )
@@ -59,6 +60,7 @@ var domainErrors = map[string]error{
 	"object.ErrCopySourceTooLarge":              object.ErrCopySourceTooLarge,
 	"object.ErrInvalidDigest":                   object.ErrInvalidDigest,
 	"object.ErrInvalidStorageClass":             object.ErrInvalidStorageClass,
+	"object.ErrInsufficientSpace":               object.ErrInsufficientSpace,
 	"object.ErrIllegalVersioningConfiguration":  object.ErrIllegalVersioningConfiguration,
 	"object.ErrInvalidBucketState":              object.ErrInvalidBucketState,
 	"object.ErrObjectLocked":                    object.ErrObjectLocked,
@@ -234,6 +236,8 @@ func TestErrorTableCodes(t *testing.T) {
 		{object.ErrNoSuchUpload, "NoSuchUpload", 404},
 		{object.ErrInvalidTag, "InvalidTag", 400},
 		{object.ErrNoSuchVersion, "NoSuchVersion", 404},
+		{fmt.Errorf("put: %w: statfs said so", object.ErrInsufficientSpace), "SlowDown", 503},
+		{fmt.Errorf("delete: %w", meta.ErrReadOnly), "SlowDown", 503},
 		{sigv4.ErrSignatureMismatch, "SignatureDoesNotMatch", 403},
 		{sigv4.ErrUnknownAccessKey, "InvalidAccessKeyId", 403},
 		{sigv4.ErrRequestTimeTooSkewed, "RequestTimeTooSkewed", 403},

@@ -184,10 +184,17 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.opts.Ready(); err != nil {
-		s.log.WarnContext(r.Context(), "not ready", "err", err)
+		// Logged when readiness is lost, not at every probe: a probe
+		// every few seconds would bury the cause in repetitions.
+		if !s.notReady.Swap(true) {
+			s.log.WarnContext(r.Context(), "not ready", "err", err)
+		}
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("not ready\n"))
 		return
+	}
+	if s.notReady.Swap(false) {
+		s.log.InfoContext(r.Context(), "ready again")
 	}
 	_, _ = w.Write([]byte("ok\n"))
 }

@@ -87,6 +87,9 @@ type Server struct {
 	http     *http.Server
 	handlers sync.WaitGroup // S3 and endpoint handlers in flight
 	draining atomic.Bool
+	// notReady is set while Options.Ready fails, so that the change is
+	// logged once.
+	notReady atomic.Bool
 
 	mu      sync.Mutex
 	ln      net.Listener

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -193,11 +194,31 @@ func TestRequestID(t *testing.T) {
 }
 
 func TestReady_notReady(t *testing.T) {
+	var failing atomic.Bool
+	failing.Store(true)
 	ts := start(t, s3Stub, func(o *Options) {
-		o.Ready = func() error { return errors.New("meta store closed") }
+		o.Ready = func() error {
+			if failing.Load() {
+				return errors.New("meta store closed")
+			}
+			return nil
+		}
 	})
-	if code, _, _ := get(t, ts.url+PathReady, nil); code != http.StatusServiceUnavailable {
-		t.Errorf("GET %s = %d, want 503", PathReady, code)
+	for range 3 {
+		if code, _, _ := get(t, ts.url+PathReady, nil); code != http.StatusServiceUnavailable {
+			t.Errorf("GET %s = %d, want 503", PathReady, code)
+		}
+	}
+	// The loss of readiness is logged once, not at every probe.
+	if n := strings.Count(ts.logs.String(), "not ready"); n != 1 {
+		t.Errorf("logged \"not ready\" %d times for 3 probes, want once", n)
+	}
+	failing.Store(false)
+	if code, _, _ := get(t, ts.url+PathReady, nil); code != http.StatusOK {
+		t.Errorf("GET %s after recovery = %d, want 200", PathReady, code)
+	}
+	if !strings.Contains(ts.logs.String(), "ready again") {
+		t.Error("the return to readiness was not logged")
 	}
 	if code, _, _ := get(t, ts.url+PathLive, nil); code != http.StatusOK {
 		t.Errorf("GET %s = %d, want 200", PathLive, code)

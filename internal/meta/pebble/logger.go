@@ -25,5 +25,11 @@ func (l logger) Errorf(format string, args ...any) {
 func (l logger) Fatalf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	l.l.Error(msg, "component", "pebble", "fatal", true)
-	panic("meta/pebble: " + msg)
+	panic(fatalError("meta/pebble: " + msg))
 }
+
+// fatalError is the panic value of Fatalf, so that the one place that can
+// recover from it (a failed WAL commit, see applyNoSyncWait) knows it.
+type fatalError string
+
+func (e fatalError) Error() string { return string(e) }

@@ -40,6 +40,9 @@ type Store struct {
 	mu     sync.Mutex // guards closed and the Add side of ops
 	closed bool
 	ops    sync.WaitGroup // running View and Update calls
+
+	// health follows the engine's background errors (health.go).
+	health health
 }
 
 var _ meta.Store = (*Store)(nil)
@@ -53,21 +56,26 @@ func Open(dir string, opts Options) (*Store, error) {
 	cache := pebbledb.NewCache(opts.CacheSize)
 	// The DB takes its own reference; ours is only needed until Open returns.
 	defer cache.Unref()
+	s := &Store{writer: make(chan struct{}, 1)}
+	s.health.log = opts.Logger
+	listener := s.health.listener()
 	db, err := pebbledb.Open(dir, &pebbledb.Options{
 		Cache:              cache,
 		FS:                 opts.FS,
 		FormatMajorVersion: formatMajorVersion,
 		Logger:             logger{opts.Logger},
 		MemTableSize:       opts.MemTableSize,
+		EventListener:      &listener,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("meta/pebble: open %s: %w", dir, err)
 	}
-	s := &Store{
-		db:     db,
-		writer: make(chan struct{}, 1),
-	}
-	s.synced.init()
+	s.db = db
+	s.synced.init(func(err error) {
+		opts.Logger.Error("metadata store is read-only: a write could not be made durable; reads go on, "+
+			"writes answer 503 until coffer is restarted with the cause fixed (for a full disk: free space first)",
+			"component", "pebble", "err", err)
+	})
 	// Nothing has been applied yet: everything in the database was
 	// recovered from disk, so the first snapshot is durable as it stands.
 	s.snaps.init(db.NewSnapshot(), 0)
@@ -75,8 +83,9 @@ func Open(dir string, opts Options) (*Store, error) {
 }
 
 // begin registers a running call, or fails if the store is closed or ctx
-// is done. A nil error must be paired with s.ops.Done().
-func (s *Store) begin(ctx context.Context) error {
+// is done, or, for a write, if the store turned read-only. A nil error
+// must be paired with s.ops.Done().
+func (s *Store) begin(ctx context.Context, write bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -85,8 +94,10 @@ func (s *Store) begin(ctx context.Context) error {
 	if s.closed {
 		return meta.ErrClosed
 	}
-	if err := s.synced.failed(); err != nil {
-		return err
+	if write {
+		if err := s.synced.failed(); err != nil {
+			return err
+		}
 	}
 	s.ops.Add(1)
 	return nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/coffer-s3/coffer/internal/meta"
 )
 
 // syncTracker records the highest batch number known to be durable and lets
@@ -17,11 +19,16 @@ type syncTracker struct {
 	high atomic.Uint64 // fast path for wait
 
 	mu      sync.Mutex
-	err     error         // sticky: a failed sync breaks the store
+	err     error         // sticky: a failed sync makes the store read-only
 	changed chan struct{} // closed and replaced whenever high or err changes
+	// onFail is called once, with the sticky error, when it is set.
+	onFail func(error)
 }
 
-func (t *syncTracker) init() { t.changed = make(chan struct{}) }
+func (t *syncTracker) init(onFail func(error)) {
+	t.changed = make(chan struct{})
+	t.onFail = onFail
+}
 
 // done records that batch n is durable, or that syncing it failed.
 func (t *syncTracker) done(n uint64, err error) {
@@ -29,7 +36,10 @@ func (t *syncTracker) done(n uint64, err error) {
 	defer t.mu.Unlock()
 	if err != nil {
 		if t.err == nil {
-			t.err = fmt.Errorf("meta/pebble: wal sync failed, store unusable: %w", err)
+			t.err = fmt.Errorf("meta/pebble: %w: wal write or sync failed: %w", meta.ErrReadOnly, err)
+			if t.onFail != nil {
+				t.onFail(t.err)
+			}
 		}
 	} else if n > t.high.Load() {
 		t.high.Store(n)

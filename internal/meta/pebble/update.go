@@ -34,7 +34,7 @@ import (
 // fn must not call Update on the same Store: it would wait for the writer
 // slot it holds. Calling View from fn is fine.
 func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
-	if err := s.begin(ctx); err != nil {
+	if err := s.begin(ctx, true); err != nil {
 		return err
 	}
 	defer s.ops.Done()
@@ -51,6 +51,10 @@ func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
 	}
 	err = b.SyncWait()
 	s.synced.done(n, err)
+	if err != nil {
+		// The sticky error: it says the store is now read-only.
+		err = s.synced.failed()
+	}
 	if err == nil {
 		// Before returning: every View that starts after this Update must
 		// read a snapshot that contains it.
@@ -101,17 +105,33 @@ func (s *Store) apply(ctx context.Context, fn func(tx meta.Txn) error) (*pebbled
 	// Number the batch before Pebble publishes it, so that a View loading
 	// applied after taking its snapshot covers every batch it can see.
 	n := s.applied.Add(1)
-	if err := s.db.ApplyNoSyncWait(b, pebbledb.Sync); err != nil {
+	if err := applyNoSyncWait(s.db, b); err != nil {
 		// Batch n may be half-way into the WAL; nothing can be trusted to
 		// become durable after this.
-		err = fmt.Errorf("meta/pebble: apply: %w", err)
-		s.synced.done(n, err)
-		return nil, n, err
+		s.synced.done(n, fmt.Errorf("apply: %w", err))
+		return nil, n, s.synced.failed()
 	}
 	// Still under the writer slot, so the snapshot holds exactly batches
 	// 1..n; it becomes View's once batch n is durable (durable.go).
 	s.snaps.add(s.db.NewSnapshot(), n)
 	return b, n, nil
+}
+
+// applyNoSyncWait applies b, turning Pebble's fatal commit error (its
+// logger's Fatalf, which panics with a fatalError) into an error: the
+// store then turns read-only instead of the panic taking down whichever
+// goroutine happened to write.
+func applyNoSyncWait(db *pebbledb.DB, b *pebbledb.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fe, ok := r.(fatalError)
+			if !ok {
+				panic(r)
+			}
+			err = fe
+		}
+	}()
+	return db.ApplyNoSyncWait(b, pebbledb.Sync)
 }
 
 // txn implements meta.Txn over an indexed batch.
