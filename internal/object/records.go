@@ -200,6 +200,10 @@ type uploadRecord struct {
 	// Encrypt says that the upload's parts are encrypted at rest
 	// (optional field: uploads started before it are plaintext).
 	Encrypt bool `json:"enc,omitempty"`
+	// SSEC is the customerKeyID (salt and key check) of an upload
+	// encrypted under the client's key: every part must give that key,
+	// and its data key is wrapped with that salt (optional field).
+	SSEC string `json:"ssec,omitempty"`
 }
 
 // partRecord is an uploaded part.

@@ -49,6 +49,10 @@ type Options struct {
 	// bucket policy denying aws:SecureTransport false would on every
 	// bucket. The operator's switch (--require-tls) above all policies.
 	RequireTLS bool
+	// AllowInsecureSSEC accepts customer-provided keys (SSE-C) on
+	// requests that did not arrive over TLS, which S3 refuses: for
+	// loopback tests only (--allow-insecure-sse-c).
+	AllowInsecureSSEC bool
 }
 
 // Errors New returns for incomplete Options.
@@ -70,6 +74,8 @@ type Handler struct {
 	observe  func(op string, status int, elapsed time.Duration)
 	// requireTLS refuses plain-HTTP requests (Options.RequireTLS).
 	requireTLS bool
+	// allowInsecureSSEC: Options.AllowInsecureSSEC.
+	allowInsecureSSEC bool
 	// xmlBufs holds *[]byte response buffers for the bodies that render
 	// themselves.
 	xmlBufs sync.Pool
@@ -95,7 +101,8 @@ func New(opts Options) (*Handler, error) {
 		clock:    opts.Clock,
 		observe:  opts.Observe,
 
-		requireTLS: opts.RequireTLS,
+		requireTLS:        opts.RequireTLS,
+		allowInsecureSSEC: opts.AllowInsecureSSEC,
 	}
 	h.xmlBufs.New = func() any { return new([]byte) }
 	if h.region == "" {
