@@ -223,6 +223,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Clock:      clk,
 		Observe:    m.Observe,
 		RequireTLS: cfg.RequireTLS,
+
+		AllowInsecureSSEC: cfg.AllowInsecureSSEC,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)

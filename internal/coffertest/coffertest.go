@@ -187,6 +187,7 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	handler, err = s3api.New(s3api.Options{
 		Objects: objects, Verifier: verifier, Authorizer: s.Identity,
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
+		RequireTLS: cfg.RequireTLS, AllowInsecureSSEC: cfg.AllowInsecureSSEC,
 	})
 	if err != nil {
 		return nil, err

@@ -96,6 +96,11 @@ type Config struct {
 	// new objects are stored in plaintext unless their request asks for
 	// encryption, and objects already encrypted stay readable.
 	EncryptAtRest bool
+	// AllowInsecureSSEC accepts customer-provided encryption keys
+	// (SSE-C) on requests made over plain HTTP, which S3 refuses
+	// because the key would cross the network in the clear. It is meant
+	// for tests against a server on loopback.
+	AllowInsecureSSEC bool
 }
 
 // Secret is a configuration value that must never be shown: it prints,

@@ -44,6 +44,7 @@ var envVars = []envVar{
 	{"COFFER_HEALTH_ADDRESS", func(c *Config, v string) error { c.HealthAddress = v; return nil }},
 	{"COFFER_REQUIRE_TLS", func(c *Config, v string) (err error) { c.RequireTLS, err = strconv.ParseBool(v); return err }},
 	{"COFFER_ENCRYPT_AT_REST", func(c *Config, v string) error { return setBool(&c.EncryptAtRest, v) }},
+	{"COFFER_ALLOW_INSECURE_SSE_C", func(c *Config, v string) error { return setBool(&c.AllowInsecureSSEC, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -129,6 +130,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"answer 403 AccessDenied to any S3 request not made over TLS; needs --tls-cert ($COFFER_REQUIRE_TLS)")
 	fs.BoolVar(&c.EncryptAtRest, "encrypt-at-rest", c.EncryptAtRest,
 		"encrypt new objects at rest (SSE-S3); false stores new objects in plaintext ($COFFER_ENCRYPT_AT_REST)")
+	fs.BoolVar(&c.AllowInsecureSSEC, "allow-insecure-sse-c", c.AllowInsecureSSEC,
+		"accept customer-provided keys (SSE-C) over plain HTTP, which S3 refuses; for loopback tests only ($COFFER_ALLOW_INSECURE_SSE_C)")
 	return fs
 }
 

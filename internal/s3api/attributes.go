@@ -77,7 +77,7 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, req *request) error
 	if err != nil {
 		return err
 	}
-	ck, err := h.customerKey(req, "")
+	ck, err := h.customerKey(req, objectPrefix)
 	if err != nil {
 		return err
 	}

@@ -177,7 +177,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 // copyKeys parses the SSE-C keys of a copy: the new object's and the
 // source's (x-amz-copy-source-server-side-encryption-customer-*).
 func (h *Handler) copyKeys(req *request) (dst, src *customerKey, err error) {
-	if dst, err = h.customerKey(req, ""); err != nil {
+	if dst, err = h.customerKey(req, objectPrefix); err != nil {
 		return nil, nil, err
 	}
 	if src, err = h.customerKey(req, copySourcePrefix); err != nil {

@@ -32,7 +32,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		return err
 	}
 	in.Encrypt, _ = parseSSE(hdr)
-	ck, err := h.customerKey(req, "")
+	ck, err := h.customerKey(req, objectPrefix)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	if in.Checksum, _, err = parseExpectedChecksum(hdr, req.trailers()); err != nil {
 		return err
 	}
-	ck, err := h.customerKey(req, "")
+	ck, err := h.customerKey(req, objectPrefix)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	if in.Checksum, err = parseFullChecksum(hdr); err != nil {
 		return err
 	}
-	ck, err := h.customerKey(req, "")
+	ck, err := h.customerKey(req, objectPrefix)
 	if err != nil {
 		return err
 	}

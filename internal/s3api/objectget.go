@@ -44,7 +44,7 @@ func (h *Handler) parseGetInput(req *request) (object.GetInput, *customerKey, er
 	if err != nil {
 		return in, nil, err
 	}
-	ck, err := h.customerKey(req, "")
+	ck, err := h.customerKey(req, objectPrefix)
 	in.CustomerKey = ck.objectKey()
 	return in, ck, err
 }

@@ -39,7 +39,7 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
-	ck, err := h.customerKey(req, "")
+	ck, err := h.customerKey(req, objectPrefix)
 	if err != nil {
 		return err
 	}

@@ -204,7 +204,7 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	// A browser upload names its SSE-C key in form fields.
-	ck, err := parseCustomerKey(form.header(), "", req.r.TLS != nil || h.allowInsecureSSEC)
+	ck, err := parseCustomerKey(form.header(), objectPrefix, req.r.TLS != nil || h.allowInsecureSSEC)
 	if err != nil {
 		return err
 	}

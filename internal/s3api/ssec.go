@@ -8,13 +8,17 @@ import (
 	"github.com/coffer-s3/coffer/internal/object"
 )
 
-// The SSE-C request and response headers. A copy source's have
-// copySourcePrefix in front.
+// The SSE-C request and response headers: objectPrefix or
+// copySourcePrefix, then one of the sseC* names.
 const (
-	hdrSSECAlgorithm = "X-Amz-Server-Side-Encryption-Customer-Algorithm"
-	hdrSSECKey       = "X-Amz-Server-Side-Encryption-Customer-Key"
-	hdrSSECKeyMD5    = "X-Amz-Server-Side-Encryption-Customer-Key-Md5"
+	objectPrefix     = "X-Amz-"
 	copySourcePrefix = "X-Amz-Copy-Source-"
+	sseCAlgorithm    = "Server-Side-Encryption-Customer-Algorithm"
+	sseCKey          = "Server-Side-Encryption-Customer-Key"
+	sseCKeyMD5       = "Server-Side-Encryption-Customer-Key-Md5"
+
+	hdrSSECAlgorithm = objectPrefix + sseCAlgorithm
+	hdrSSECKeyMD5    = objectPrefix + sseCKeyMD5
 )
 
 // customerKey is a validated set of SSE-C headers: the key and its MD5
@@ -34,7 +38,7 @@ func (c *customerKey) objectKey() *object.CustomerKey {
 
 // hasCustomerKey reports whether any SSE-C header (with prefix) is set.
 func hasCustomerKey(h http.Header, prefix string) bool {
-	return h.Get(prefix+hdrSSECAlgorithm) != "" || h.Get(prefix+hdrSSECKey) != "" || h.Get(prefix+hdrSSECKeyMD5) != ""
+	return h.Get(prefix+sseCAlgorithm) != "" || h.Get(prefix+sseCKey) != "" || h.Get(prefix+sseCKeyMD5) != ""
 }
 
 // The messages S3 answers malformed SSE-C headers with.
@@ -47,8 +51,8 @@ const (
 	msgSSECMD5Differ = "The calculated MD5 hash of the key did not match the hash that was provided."
 )
 
-// parseCustomerKey reads the SSE-C headers with prefix ("" for the
-// object's, copySourcePrefix for a copy source's): nil when none is set;
+// parseCustomerKey reads the SSE-C headers with prefix (objectPrefix for
+// the object's, copySourcePrefix for a copy source's): nil when none is set;
 // else the algorithm must be AES256, the key 32 bytes in base64 and the
 // MD5 that of the key, each refused as S3 refuses it. secure says the
 // request arrived over TLS (or the operator allowed plain HTTP): S3
@@ -60,14 +64,14 @@ func parseCustomerKey(h http.Header, prefix string, secure bool) (*customerKey, 
 	if !secure {
 		return nil, withMessage(errInvalidRequest, msgSSECInsecure)
 	}
-	switch alg := h.Get(prefix + hdrSSECAlgorithm); alg {
+	switch alg := h.Get(prefix + sseCAlgorithm); alg {
 	case object.SSES3:
 	case "":
 		return nil, withMessage(errInvalidArgument, msgSSECNoAlg)
 	default:
 		return nil, errInvalidEncryptionAlg
 	}
-	b64 := h.Get(prefix + hdrSSECKey)
+	b64 := h.Get(prefix + sseCKey)
 	if b64 == "" {
 		return nil, withMessage(errInvalidArgument, msgSSECNoKey)
 	}
@@ -80,7 +84,7 @@ func parseCustomerKey(h http.Header, prefix string, secure bool) (*customerKey, 
 	if err != nil {
 		return nil, withMessage(errInvalidArgument, msgSSECBadKey)
 	}
-	sent := h.Get(prefix + hdrSSECKeyMD5)
+	sent := h.Get(prefix + sseCKeyMD5)
 	if sent == "" {
 		return nil, withMessage(errInvalidArgument, msgSSECNoMD5)
 	}

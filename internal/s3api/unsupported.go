@@ -36,7 +36,7 @@ func checkWriteHeaders(h http.Header) error {
 	if err != nil {
 		return err
 	}
-	if asked && hasCustomerKey(h, "") {
+	if asked && hasCustomerKey(h, objectPrefix) {
 		return withMessage(errInvalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified")
 	}
 	for _, name := range unsupportedHeaders {
