@@ -365,3 +365,30 @@ func wantHTTPStatus(t *testing.T, op string, err error, want int) {
 		t.Fatalf("%s = %v (status %d), want status %d", op, err, got, want)
 	}
 }
+
+// TestPostObject_ssec: a browser upload with the SSE-C form fields is
+// stored under the customer key, answers with the key's algorithm and
+// MD5, and reads back with the key only.
+func TestPostObject_ssec(t *testing.T) {
+	e := ssecEnv(t)
+	k := newSSECKey(5)
+	conds := `{"key":"post-secret"},{"x-amz-server-side-encryption-customer-algorithm":"AES256"},` +
+		`["starts-with","$x-amz-server-side-encryption-customer-key",""],["starts-with","$x-amz-server-side-encryption-customer-key-MD5",""]`
+	fields := append(signedPost(e, policyDoc(e.bucket, conds)), postField{"key", "post-secret"},
+		postField{"x-amz-server-side-encryption-customer-algorithm", "AES256"},
+		postField{"x-amz-server-side-encryption-customer-key", k.key},
+		postField{"x-amz-server-side-encryption-customer-key-MD5", k.md5})
+	status, body := postObject(t, e, fields, fileNamed, []byte("posted secret"))
+	if status != 204 {
+		t.Fatalf("POST with SSE-C = %d %s, want 204", status, body)
+	}
+	if got, _, err := e.ssecGet(t, "post-secret", k, ""); err != nil || string(got) != "posted secret" {
+		t.Fatalf("GetObject(key): %v, %q", err, got)
+	}
+	_, _, err := e.ssecGet(t, "post-secret", ssecKey{}, "")
+	wantCode(t, "GetObject(no key)", err, "InvalidRequest", 400)
+
+	fields[len(fields)-1].value = newSSECKey(6).md5
+	status, body = postObject(t, e, fields, fileNamed, []byte("x"))
+	wantPostError(t, status, body, 400, "InvalidArgument", "The calculated MD5 hash of the key did not match the hash that was provided.")
+}
