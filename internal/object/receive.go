@@ -79,6 +79,9 @@ func (s *Service) receive(ctx context.Context, body io.Reader, o receiveOptions)
 		key    *sse.DataKey
 		keyRec *sseRecord
 	)
+	if o.customer != nil && o.encrypt == nil {
+		return nil, errors.New("object: a customer key without a wrap context")
+	}
 	if o.encrypt != nil {
 		if key, keyRec, err = s.newDataKey(o.encrypt, o.customer, o.customerKeyID); err != nil {
 			return nil, err
