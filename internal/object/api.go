@@ -242,7 +242,8 @@ type CopyInput struct {
 
 	// ReplaceMetadata is MetadataDirective=REPLACE: Headers and UserMeta
 	// replace the source's. Copying an object onto itself requires it (or a
-	// change of checksum algorithm), else ErrInvalidCopyRequest.
+	// change of checksum algorithm or storage class, or a customer key on
+	// either side), else ErrInvalidCopyRequest.
 	ReplaceMetadata bool
 	Headers         Headers
 	UserMeta        map[string]string

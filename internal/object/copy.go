@@ -117,7 +117,11 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 			}
 			if in.SrcBucket == in.DstBucket && in.SrcKey == in.DstKey && !in.ReplaceMetadata &&
 				(in.ChecksumAlgorithm == "" || rec.Checksum != nil && rec.Checksum.Alg == in.ChecksumAlgorithm) &&
-				(in.StorageClass == "" || class == rec.StorageClass) {
+				(in.StorageClass == "" || class == rec.StorageClass) &&
+				// A customer key on either side changes the
+				// encryption: rotating an SSE-C key, or moving an
+				// object to or from SSE-C, in place.
+				in.CustomerKey == nil && in.SrcCustomerKey == nil {
 				return 0, 0, ErrInvalidCopyRequest
 			}
 			return 0, rec.Size, nil

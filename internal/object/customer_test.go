@@ -194,3 +194,29 @@ func TestCustomerKey_errors(t *testing.T) {
 		Parts: []CompletedPart{{PartNumber: 1}}, CustomerKey: wrong})
 	checkErr(t, "Complete with wrong key", err, ErrUploadKeyMismatch)
 }
+
+// TestCustomerKey_copyInPlace: copying an SSE-C object onto itself under
+// a new key (key rotation) or to SSE-S3 is a change S3 allows.
+func TestCustomerKey_copyInPlace(t *testing.T) {
+	ctx := context.Background()
+	k1, k2 := testCustomerKey(t, 1), testCustomerKey(t, 2)
+	e := newEnv(t, encryptAtRest(t, nil))
+	e.bucket(t, "bkt")
+	_, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "o", Body: bytes.NewReader([]byte("rotate me")), Size: 9, CustomerKey: k1})
+	checkErr(t, "PutObject", err, nil)
+	_, err = e.s.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "o", DstBucket: "bkt", DstKey: "o", SrcCustomerKey: k1, CustomerKey: k2})
+	checkErr(t, "CopyObject(rotate key)", err, nil)
+	if _, err := readWithKey(e, "o", k1, 0, -1); err == nil {
+		t.Error("the old key still reads the object")
+	}
+	if got, err := readWithKey(e, "o", k2, 0, -1); err != nil || string(got) != "rotate me" {
+		t.Fatalf("read with the new key: %v, %q", err, got)
+	}
+	_, err = e.s.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "o", DstBucket: "bkt", DstKey: "o", SrcCustomerKey: k2})
+	checkErr(t, "CopyObject(to SSE-S3)", err, nil)
+	if got, err := e.read("bkt", "o"); err != nil || got != "rotate me" {
+		t.Fatalf("read after moving to SSE-S3: %v, %q", err, got)
+	}
+	_, err = e.s.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "o", DstBucket: "bkt", DstKey: "o"})
+	checkErr(t, "CopyObject(no change)", err, ErrInvalidCopyRequest)
+}
