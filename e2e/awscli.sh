@@ -148,7 +148,7 @@ check_eq "$(enc_alg)" AES256 "delete-bucket-encryption resets to SSE-S3"
 check_eq "$(a s3api get-bucket-encryption --bucket "$B" --query 'ServerSideEncryptionConfiguration.Rules[0].BucketKeyEnabled' --output text)" False "delete-bucket-encryption resets BucketKeyEnabled"
 
 step "SSE-C: s3 cp --sse-c (single and multipart), s3 cp --sse-c-copy-source to another key, reads without the key refused"
-SB=e2e-awscli-ssec
+SB=e2e-ssec-cli
 a s3 mb "s3://$SB" >/dev/null
 head -c 32 /dev/urandom >"$W/ssec.key"
 head -c 32 /dev/urandom >"$W/ssec2.key"
@@ -184,7 +184,7 @@ check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "get-object wi
 
 step "boto3 with SSECustomerKey: put, get, ranges, transfer-manager multipart, copy, refusals"
 if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
-	if python3 "$E2E_DIR/boto3_ssec.py" "$COFFER_ENDPOINT" e2e-awscli-boto3-ssec; then
+	if python3 "$E2E_DIR/boto3_ssec.py" "$COFFER_ENDPOINT" e2e-ssec-boto3; then
 		E2E_CHECKS=$((E2E_CHECKS + 1))
 	else
 		check_failed "boto3_ssec.py reported failures (see [boto3-ssec] lines above)"
