@@ -38,7 +38,8 @@ func parseGetInput(req *request) (object.GetInput, error) {
 	return in, nil
 }
 
-// parseGetInput is parseGetInput with the request's SSE-C key.
+// parseGetInput is the package-level parseGetInput plus the request's
+// SSE-C key, which GET and HEAD of an SSE-C object need.
 func (h *Handler) parseGetInput(req *request) (object.GetInput, *customerKey, error) {
 	in, err := parseGetInput(req)
 	if err != nil {
