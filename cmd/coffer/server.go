@@ -278,6 +278,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 
 		DefaultObjectOwnership:   acl.Ownership(cfg.DefaultObjectOwnership),
 		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
+
+		AllowInsecureSSEC: cfg.AllowInsecureSSEC,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)

@@ -199,6 +199,7 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		Region: cfg.Region, Domains: cfg.Domains, Logger: log, Clock: st.clock, Observe: m.Observe,
 		Accounts: s3api.IdentityAccounts(s.Identity), DefaultObjectOwnership: acl.Ownership(cfg.DefaultObjectOwnership),
 		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
+		RequireTLS:               cfg.RequireTLS, AllowInsecureSSEC: cfg.AllowInsecureSSEC,
 	})
 	if err != nil {
 		return nil, err

@@ -149,6 +149,11 @@ type Config struct {
 	// each hold a temporary file) and copies served at once; past it they
 	// are answered 503 SlowDown. 0 sizes it from MaxConnections.
 	MaxInflightUploads int
+	// AllowInsecureSSEC accepts customer-provided encryption keys
+	// (SSE-C) on requests made over plain HTTP, which S3 refuses
+	// because the key would cross the network in the clear. It is meant
+	// for tests against a server on loopback.
+	AllowInsecureSSEC bool
 }
 
 // Secret is a configuration value that must never be shown: it prints,

@@ -49,6 +49,7 @@ var envVars = []envVar{
 	{"COFFER_DEFAULT_OBJECT_OWNERSHIP", func(c *Config, v string) error { c.DefaultObjectOwnership = v; return nil }},
 	{"COFFER_SCRUB_RATE", func(c *Config, v string) (err error) { c.ScrubRate, err = ParseRate(v); return err }},
 	{"COFFER_SCRUB_INTERVAL", func(c *Config, v string) error { return setDuration(&c.ScrubInterval, v) }},
+	{"COFFER_ALLOW_INSECURE_SSE_C", func(c *Config, v string) error { return setBool(&c.AllowInsecureSSEC, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -157,6 +158,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"most open client connections; more are answered 503 SlowDown; 0: from the open file limit ($COFFER_MAX_CONNECTIONS)")
 	fs.IntVar(&c.MaxInflightUploads, "max-inflight-uploads", c.MaxInflightUploads,
 		"most requests with a body (uploads) and copies served at once; more are answered 503 SlowDown; 0: half of --max-connections ($COFFER_MAX_INFLIGHT_UPLOADS)")
+	fs.BoolVar(&c.AllowInsecureSSEC, "allow-insecure-sse-c", c.AllowInsecureSSEC,
+		"accept customer-provided keys (SSE-C) over plain HTTP, which S3 refuses; for loopback tests only ($COFFER_ALLOW_INSECURE_SSE_C)")
 	return fs
 }
 

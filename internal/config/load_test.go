@@ -151,6 +151,16 @@ func TestLoad(t *testing.T) {
 				c.HealthAddress, c.RequireTLS = "127.0.0.1:0", true
 			}),
 		},
+		{
+			name: "insecure SSE-C from env",
+			env:  map[string]string{"COFFER_ALLOW_INSECURE_SSE_C": "true"},
+			want: withDefaults(func(c *Config) { c.AllowInsecureSSEC = true }),
+		},
+		{
+			name: "insecure SSE-C flag",
+			args: []string{"-allow-insecure-sse-c"},
+			want: withDefaults(func(c *Config) { c.AllowInsecureSSEC = true }),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -114,8 +114,9 @@ type ObjectInfo struct {
 	PartsCount   int       // 0 for a single-part object
 	StorageClass string    // "STANDARD" or another class of storageclass.go
 	Owner        string
-	// ServerSideEncryption is SSES3 for a version encrypted at rest, ""
-	// for one stored in plaintext.
+	// ServerSideEncryption is SSES3 for a version encrypted at rest,
+	// SSECustomer for one encrypted under the client's key, "" for one
+	// stored in plaintext.
 	ServerSideEncryption string
 
 	// LockMode and RetainUntil are the version's retention ("" and zero
@@ -178,6 +179,9 @@ type PutInput struct {
 	// BucketOwnerPreferred bucket's owner the object.
 	ACL              []acl.Grant
 	OwnerFullControl bool
+	// CustomerKey encrypts the object under the client's key (SSE-C)
+	// instead of the Service's keyring; the key is not stored.
+	CustomerKey *CustomerKey
 }
 
 // Range is a parsed HTTP byte range. Exactly one form is used:
@@ -195,6 +199,9 @@ type GetInput struct {
 	Range       *Range
 	PartNumber  int // 0 if not sent
 	Cond        Conditions
+	// CustomerKey is the version's SSE-C key: required for a version
+	// stored with one, refused for another.
+	CustomerKey *CustomerKey
 }
 
 // GetOutput is an object about to be streamed.
@@ -257,7 +264,8 @@ type CopyInput struct {
 
 	// ReplaceMetadata is MetadataDirective=REPLACE: Headers and UserMeta
 	// replace the source's. Copying an object onto itself requires it (or a
-	// change of checksum algorithm), else ErrInvalidCopyRequest.
+	// change of checksum algorithm or storage class, or a customer key on
+	// either side), else ErrInvalidCopyRequest.
 	ReplaceMetadata bool
 	Headers         Headers
 	UserMeta        map[string]string
@@ -267,6 +275,9 @@ type CopyInput struct {
 	ChecksumAlgorithm checksum.Algorithm // "" keeps the source's algorithm
 	Owner             string
 	Cond              WriteConditions
+	// SrcCustomerKey is the source's SSE-C key (required for an SSE-C
+	// source, refused for another).
+	SrcCustomerKey *CustomerKey
 	// Lock is the new version's lock (nil: the bucket's default); the
 	// source's lock is never copied.
 	Lock *Lock
@@ -284,6 +295,9 @@ type CopyInput struct {
 	// BucketOwnerPreferred bucket's owner the object.
 	ACL              []acl.Grant
 	OwnerFullControl bool
+	// CustomerKey encrypts the object under the client's key (SSE-C)
+	// instead of the Service's keyring; the key is not stored.
+	CustomerKey *CustomerKey
 }
 
 // CopyOutput reports a completed copy.
@@ -339,6 +353,9 @@ type CreateUploadInput struct {
 	// BucketOwnerPreferred bucket's owner the object.
 	ACL              []acl.Grant
 	OwnerFullControl bool
+	// CustomerKey encrypts the object under the client's key (SSE-C)
+	// instead of the Service's keyring; the key is not stored.
+	CustomerKey *CustomerKey
 }
 
 // Upload describes an in-progress multipart upload.
@@ -351,7 +368,7 @@ type Upload struct {
 	ChecksumType      checksum.Type
 	StorageClass      string // "STANDARD" or the class asked for at creation
 	// ServerSideEncryption is SSES3 when the upload's parts are
-	// encrypted at rest.
+	// encrypted at rest, SSECustomer under the client's key.
 	ServerSideEncryption string
 }
 
@@ -363,6 +380,8 @@ type UploadPartInput struct {
 	Size                  int64
 	ContentMD5            []byte
 	Checksum              *ExpectedChecksum
+	// CustomerKey must be the upload's SSE-C key when it has one.
+	CustomerKey *CustomerKey
 }
 
 // UploadPartCopyInput fills a part from a range of an existing object.
@@ -372,6 +391,9 @@ type UploadPartCopyInput struct {
 	SrcBucket, SrcKey, SrcVersionID string
 	SrcCond                         Conditions
 	SrcRange                        *Range // nil copies the whole object; only Start-End form
+	// CustomerKey must be the upload's SSE-C key when it has one;
+	// SrcCustomerKey is the source's, as in CopyInput.
+	CustomerKey, SrcCustomerKey *CustomerKey
 }
 
 // Part describes an uploaded part.
@@ -381,7 +403,8 @@ type Part struct {
 	Size         int64
 	LastModified time.Time
 	Checksum     *Checksum
-	// ServerSideEncryption is SSES3 for a part encrypted at rest.
+	// ServerSideEncryption is SSES3 for a part encrypted at rest,
+	// SSECustomer under the client's key.
 	ServerSideEncryption string
 }
 
@@ -400,6 +423,8 @@ type CompleteInput struct {
 	Cond                  WriteConditions
 	// Checksum, if set, is the whole-object checksum the client expects.
 	Checksum *Checksum
+	// CustomerKey, if given, must be the upload's SSE-C key.
+	CustomerKey *CustomerKey
 }
 
 // ListPartsInput pages through the parts of an upload.
@@ -546,6 +571,8 @@ type AttributesInput struct {
 	// them (0 means 1000, and more than 1000 is 1000).
 	PartNumberMarker int
 	MaxParts         int
+	// CustomerKey is the version's SSE-C key, as in GetInput.
+	CustomerKey *CustomerKey
 }
 
 // AttributesOutput is what GetObjectAttributes reports. Info.PartsCount

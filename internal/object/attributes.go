@@ -47,6 +47,9 @@ func (s *Service) attributes(ctx context.Context, in AttributesInput) (*Attribut
 			return err
 		}
 		rec := loc.rec
+		if err := checkCustomerKey(rec.SSE, in.CustomerKey); err != nil {
+			return err
+		}
 		out = &AttributesOutput{Info: rec.infoIn(in.Bucket, in.Key, b.versioned())}
 		out.Info.IsLatest = loc.current
 		if !listsParts(rec) {

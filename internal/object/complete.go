@@ -72,6 +72,13 @@ func (s *Service) complete(ctx context.Context, in CompleteInput) (ObjectInfo, e
 		if err != nil {
 			return err
 		}
+		// S3 takes the customer key on completion only optionally; a
+		// key given must be the upload's.
+		if in.CustomerKey != nil {
+			if err := up.checkPartKey(in.CustomerKey); err != nil {
+				return err
+			}
+		}
 		parts, err := readParts(tx, in.UploadID)
 		if err != nil {
 			return err
@@ -190,7 +197,9 @@ func multipartEncryption(segs []segmentRecord) *sseRecord {
 			return nil
 		}
 	}
-	return &sseRecord{Alg: segs[0].SSE.Alg}
+	// An SSE-C object keeps the KeyID its parts share, which recognises
+	// the customer's key on a read.
+	return &sseRecord{Alg: segs[0].SSE.Alg, KeyID: segs[0].SSE.KeyID}
 }
 
 // objectChecksum forms the multipart object's checksum from its parts:

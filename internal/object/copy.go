@@ -26,7 +26,7 @@ func (s *source) versionID() string { return displayVersion(s.rec, s.versioned) 
 // openSource resolves a copy source, applies its x-amz-copy-source-if-*
 // conditions and opens the bytes chosen by pick (which sees the record and
 // returns the start and length to read, or an error).
-func (s *Service) openSource(ctx context.Context, bucket, key, versionID string, cond Conditions,
+func (s *Service) openSource(ctx context.Context, bucket, key, versionID string, cond Conditions, ck *CustomerKey,
 	pick func(*objectRecord) (int64, int64, error)) (*source, error) {
 	if err := checkBucketName(bucket); err != nil {
 		return nil, err
@@ -52,6 +52,9 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 				return err
 			}
 			rec = loc.rec
+			if err := checkCustomerKey(rec.SSE, ck); err != nil {
+				return err
+			}
 			if err := checkCopySourceConditions(cond, rec); err != nil {
 				return err
 			}
@@ -64,7 +67,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 		if err != nil {
 			return nil, err
 		}
-		body, err := s.openPieces(ctx, pieces, start, length, "bucket", bucket, "key", key, "version", displayVersion(rec, versioned))
+		body, err := s.openPieces(ctx, pieces, start, length, ck, "bucket", bucket, "key", key, "version", displayVersion(rec, versioned))
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue
 		}
@@ -107,14 +110,18 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if err != nil {
 		return nil, err
 	}
-	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond,
+	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond, in.SrcCustomerKey,
 		func(rec *objectRecord) (int64, int64, error) {
 			if rec.Size > MaxObjectSize {
 				return 0, 0, fmt.Errorf("%w: %d bytes", ErrCopySourceTooLarge, rec.Size)
 			}
 			if in.SrcBucket == in.DstBucket && in.SrcKey == in.DstKey && !in.ReplaceMetadata &&
 				(in.ChecksumAlgorithm == "" || rec.Checksum != nil && rec.Checksum.Alg == in.ChecksumAlgorithm) &&
-				(in.StorageClass == "" || class == rec.StorageClass) {
+				(in.StorageClass == "" || class == rec.StorageClass) &&
+				// A customer key on either side changes the
+				// encryption: rotating an SSE-C key, or moving an
+				// object to or from SSE-C, in place.
+				in.CustomerKey == nil && in.SrcCustomerKey == nil {
 				return 0, 0, ErrInvalidCopyRequest
 			}
 			return 0, rec.Size, nil
@@ -137,11 +144,12 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	// The copy is decrypted and encrypted again under a key of its own.
 	dataID := randomID(16)
 	var encrypt []byte
-	if s.encrypting(in.Encrypt) {
+	if s.encrypting(in.Encrypt || in.CustomerKey != nil) {
 		encrypt = objectKeyContext(dataID)
 	}
 	got, err := s.receive(ctx, src.body, receiveOptions{
-		size: src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
+		customer: in.CustomerKey,
+		size:     src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
 	})
 	if err != nil {
 		return nil, err
@@ -197,7 +205,10 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 	if err != nil {
 		return Part{}, "", err
 	}
-	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond,
+	if err := up.checkPartKey(in.CustomerKey); err != nil {
+		return Part{}, "", err
+	}
+	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond, in.SrcCustomerKey,
 		func(rec *objectRecord) (int64, int64, error) {
 			rg := in.SrcRange
 			if rg == nil {
@@ -226,7 +237,8 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 		return Part{}, "", err
 	}
 	length := src.body.end - src.body.pos
-	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs, encrypt: up.partEncryption(in.UploadID, in.PartNumber)})
+	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs,
+		encrypt: up.partEncryption(in.UploadID, in.PartNumber), customer: in.CustomerKey, customerKeyID: up.SSEC})
 	if err != nil {
 		return Part{}, "", err
 	}

@@ -15,11 +15,18 @@ import (
 // Upload report it. "" means stored in plaintext.
 const SSES3 = "AES256"
 
+// SSECustomer is the ServerSideEncryption of a version or part encrypted
+// under a key the client provides with each request (S3's SSE-C).
+const SSECustomer = "SSE-C"
+
 // Algorithms of sseRecord.Alg. Each names how the data key is kept; the
 // bytes themselves are always an sse stream (DARE 2.0, AES-256-GCM).
 const (
 	// sseAlgS3: Key is an sse.WrappedKey made by the Service's keyring.
 	sseAlgS3 = "S3"
+	// sseAlgC: Key is an sse.WrappedKey made under a key derived from the
+	// customer's key and a salt; KeyID is customerKeyID's.
+	sseAlgC = "C"
 )
 
 // sseRecord says how one version's or one part's bytes are encrypted at
@@ -56,6 +63,9 @@ func (r *sseRecord) info() string {
 	if r == nil {
 		return ""
 	}
+	if r.Alg == sseAlgC {
+		return SSECustomer
+	}
 	return SSES3
 }
 
@@ -83,9 +93,14 @@ func (s *Service) encrypting(asked bool) bool { return s.encryptAtRest || asked 
 // EncryptsAtRest reports whether new objects are encrypted by default.
 func (s *Service) EncryptsAtRest() bool { return s.encryptAtRest }
 
-// newDataKey returns a fresh data key and its record, wrapped for context.
-// The caller zeroes the key once the data is written.
-func (s *Service) newDataKey(context []byte) (*sse.DataKey, *sseRecord, error) {
+// newDataKey returns a fresh data key and its record, wrapped for context:
+// under the customer's key when ck is set (keyID then is the
+// customerKeyID of ck), else under the keyring. The caller zeroes the key
+// once the data is written.
+func (s *Service) newDataKey(context []byte, ck *CustomerKey, keyID string) (*sse.DataKey, *sseRecord, error) {
+	if ck != nil {
+		return newCustomerDataKey(context, ck, keyID)
+	}
 	if s.keyring == nil {
 		return nil, nil, errNoKeyring
 	}
@@ -101,10 +116,15 @@ func (s *Service) newDataKey(context []byte) (*sse.DataKey, *sseRecord, error) {
 	return key, &sseRecord{Alg: sseAlgS3, Key: w}, nil
 }
 
-// dataKey unwraps the data key of rec for context; nil for plaintext.
-func (s *Service) dataKey(rec *sseRecord, context []byte) (*sse.DataKey, error) {
+// dataKey unwraps the data key of rec for context; nil for plaintext. ck
+// is the customer's key, which an SSE-C record needs (checked against the
+// record before the read started).
+func (s *Service) dataKey(rec *sseRecord, context []byte, ck *CustomerKey) (*sse.DataKey, error) {
 	if rec == nil {
 		return nil, nil
+	}
+	if rec.Alg == sseAlgC {
+		return customerDataKey(rec, context, ck)
 	}
 	if rec.Alg != sseAlgS3 {
 		return nil, fmt.Errorf("%w %q", errUnknownEncryption, rec.Alg)

@@ -52,7 +52,7 @@ func (s *Service) get(ctx context.Context, in GetInput, withBody bool) (*GetOutp
 		if err != nil || !withBody {
 			return out, err
 		}
-		body, err := s.openPieces(ctx, pieces, out.Start, out.Length, out.Info.what()...)
+		body, err := s.openPieces(ctx, pieces, out.Start, out.Length, in.CustomerKey, out.Info.what()...)
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue // replaced since the record was read: read the new one
 		}
@@ -85,6 +85,9 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 			return err
 		}
 		rec := loc.rec
+		if err := checkCustomerKey(rec.SSE, in.CustomerKey); err != nil {
+			return err
+		}
 		if err := checkReadConditions(in.Cond, rec); err != nil {
 			return err
 		}

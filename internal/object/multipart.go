@@ -105,7 +105,12 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 		Initiated: now, Owner: in.Owner, Alg: in.ChecksumAlgorithm, Type: typ,
 		Headers: in.Headers, UserMeta: cloneMeta(in.UserMeta), Tags: slices.Clone(in.Tags),
 		StorageClass: class, OwnerFull: in.OwnerFullControl,
-		Encrypt: s.encrypting(in.Encrypt),
+		Encrypt: s.encrypting(in.Encrypt || in.CustomerKey != nil),
+	}
+	if in.CustomerKey != nil {
+		if rec.SSEC, err = newCustomerKeyID(in.CustomerKey); err != nil {
+			return Upload{}, err
+		}
 	}
 	if in.ACL != nil {
 		if err := acl.Validate(in.ACL); err != nil {
@@ -148,6 +153,9 @@ func (r *uploadRecord) upload(bucket, key, id string) Upload {
 
 // sseInfo is the encryption the upload's parts get.
 func (r *uploadRecord) sseInfo() string {
+	if r.SSEC != "" {
+		return SSECustomer
+	}
 	if r.Encrypt {
 		return SSES3
 	}
@@ -162,6 +170,27 @@ func (r *uploadRecord) partEncryption(uploadID string, n int) []byte {
 		return nil
 	}
 	return partKeyContext(uploadID, n)
+}
+
+// checkPartKey checks the customer key a part request gives: an upload
+// created with SSE-C needs that key, any other refuses one, as S3 does.
+func (r *uploadRecord) checkPartKey(ck *CustomerKey) error {
+	switch {
+	case r.SSEC == "" && ck == nil:
+		return nil
+	case r.SSEC == "":
+		return ErrUploadKeyMismatch
+	case ck == nil:
+		return ErrUploadKeyRequired
+	}
+	ok, err := customerKeyMatches(r.SSEC, ck)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUploadKeyMismatch
+	}
+	return nil
 }
 
 // getUpload reads an upload record, or returns ErrNoSuchUpload.
@@ -228,13 +257,17 @@ func (s *Service) uploadPart(ctx context.Context, in UploadPartInput) (Part, err
 	if err != nil {
 		return Part{}, err
 	}
+	if err := up.checkPartKey(in.CustomerKey); err != nil {
+		return Part{}, err
+	}
 	algs, err := partAlgorithms(up, in.Checksum)
 	if err != nil {
 		return Part{}, err
 	}
 	got, err := s.receive(ctx, in.Body, receiveOptions{
 		size: in.Size, contentMD5: in.ContentMD5, expected: in.Checksum, algs: algs,
-		encrypt: up.partEncryption(in.UploadID, in.PartNumber),
+		encrypt:  up.partEncryption(in.UploadID, in.PartNumber),
+		customer: in.CustomerKey, customerKeyID: up.SSEC,
 	})
 	if err != nil {
 		return Part{}, err

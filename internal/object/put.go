@@ -64,10 +64,11 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 	}
 	dataID := randomID(16)
 	var encrypt []byte
-	if s.encrypting(in.Encrypt) {
+	if s.encrypting(in.Encrypt || in.CustomerKey != nil) {
 		encrypt = objectKeyContext(dataID)
 	}
 	got, err := s.receive(ctx, in.Body, receiveOptions{
+		customer:   in.CustomerKey,
 		size:       in.Size,
 		contentMD5: in.ContentMD5,
 		expected:   in.Checksum,

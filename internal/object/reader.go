@@ -63,6 +63,8 @@ type objectReader struct {
 	// object in what.
 	s    *Service
 	what []any
+	// ckey is the customer's key of an SSE-C object (nil otherwise).
+	ckey *CustomerKey
 	// first holds the first byte of an encrypted range, read ahead by
 	// verifyFirst to authenticate the first package before the response
 	// starts.
@@ -74,8 +76,8 @@ type objectReader struct {
 // first eagerPieces blobs it needs. It returns blob.ErrNotFound (wrapped)
 // when one of those vanished, which means the object was replaced since its
 // record was read.
-func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64, what ...any) (*objectReader, error) {
-	r := &objectReader{pos: start, end: start + length, s: s, what: what, open: func(id blob.ID) (blob.Reader, error) {
+func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64, ck *CustomerKey, what ...any) (*objectReader, error) {
+	r := &objectReader{pos: start, end: start + length, s: s, what: what, ckey: ck, open: func(id blob.ID) (blob.Reader, error) {
 		return s.blob.Open(ctx, id)
 	}}
 	for _, p := range ps {
@@ -155,7 +157,7 @@ func (r *objectReader) unwrapKey(pc *openPiece) error {
 	if pc.sse == nil {
 		return nil
 	}
-	key, err := r.s.dataKey(pc.sse, pc.keyCtx)
+	key, err := r.s.dataKey(pc.sse, pc.keyCtx, r.ckey)
 	if err != nil {
 		return r.corrupt(err)
 	}

@@ -41,6 +41,11 @@ type receiveOptions struct {
 	// partKeyContext) of a fresh data key the body is encrypted under
 	// before it is stored; the checks are of the plaintext.
 	encrypt []byte
+	// customer, with encrypt, wraps the data key under the customer's
+	// key (SSE-C) with the salt of customerKeyID ("" for a fresh one);
+	// the MD5 is then replaced by a random ETag after it is checked.
+	customer      *CustomerKey
+	customerKeyID string
 }
 
 // receive streams body into a new blob (or memory) while computing MD5 and
@@ -105,8 +110,11 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 		key    *sse.DataKey
 		keyRec *sseRecord
 	)
+	if o.customer != nil && o.encrypt == nil {
+		return nil, errors.New("object: a customer key without a wrap context")
+	}
 	if o.encrypt != nil {
-		if key, keyRec, err = s.newDataKey(o.encrypt); err != nil {
+		if key, keyRec, err = s.newDataKey(o.encrypt, o.customer, o.customerKeyID); err != nil {
 			return nil, err
 		}
 		defer key.Zero()
@@ -171,6 +179,11 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 		}
 		if !bytes.Equal(want, got.sums[e.Algorithm]) {
 			return nil, fmt.Errorf("%w: %s", ErrChecksumMismatch, e.Algorithm)
+		}
+	}
+	if o.customer != nil {
+		if got.md5, err = randomETag(); err != nil {
+			return nil, err
 		}
 	}
 	if writer == nil {

@@ -211,6 +211,10 @@ type uploadRecord struct {
 	// owner's FULL_CONTROL).
 	ACL       *aclRecord `json:"acl,omitempty"`
 	OwnerFull bool       `json:"of,omitempty"`
+	// SSEC is the customerKeyID (salt and key check) of an upload
+	// encrypted under the client's key: every part must give that key,
+	// and its data key is wrapped with that salt (optional field).
+	SSEC string `json:"ssec,omitempty"`
 }
 
 // partRecord is an uploaded part.

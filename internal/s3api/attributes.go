@@ -77,9 +77,13 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, req *request) error
 	if err != nil {
 		return err
 	}
+	ck, err := h.customerKey(req, objectPrefix)
+	if err != nil {
+		return err
+	}
 	out, err := h.objects.GetObjectAttributes(req.r.Context(), object.AttributesInput{
 		Bucket: req.route.Bucket, Key: req.route.Key, VersionID: vid,
-		PartNumberMarker: marker, MaxParts: maxParts,
+		PartNumberMarker: marker, MaxParts: maxParts, CustomerKey: ck.objectKey(),
 	})
 	if err != nil {
 		return err

@@ -110,6 +110,11 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, req.r.Header); err != nil {
 		return err
 	}
+	ck, src, err := h.copyKeys(req)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey, in.SrcCustomerKey = ck.objectKey(), src.objectKey()
 	out, err := h.objects.CopyObject(req.r.Context(), in)
 	if err != nil {
 		return err
@@ -119,7 +124,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 		hdr.Set("X-Amz-Copy-Source-Version-Id", out.SrcVersionID)
 	}
 	setWrittenVersionHeader(hdr, out.Info.VersionID)
-	setSSEHeader(hdr, out.Info.ServerSideEncryption)
+	setSSEHeader(hdr, out.Info.ServerSideEncryption, ck)
 	res := copyObjectResult{
 		ETag:           quoteETag(out.Info.ETag),
 		LastModified:   isoTime(out.Info.LastModified),
@@ -152,6 +157,11 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 	if in.SrcRange, err = parseCopyRange(req.r.Header.Get("X-Amz-Copy-Source-Range")); err != nil {
 		return err
 	}
+	ck, src, err := h.copyKeys(req)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey, in.SrcCustomerKey = ck.objectKey(), src.objectKey()
 	part, srcVersion, err := h.objects.UploadPartCopy(req.r.Context(), in)
 	if err != nil {
 		return err
@@ -159,10 +169,22 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 	if srcVersion != "" {
 		w.Header().Set("X-Amz-Copy-Source-Version-Id", srcVersion)
 	}
-	setSSEHeader(w.Header(), part.ServerSideEncryption)
+	setSSEHeader(w.Header(), part.ServerSideEncryption, ck)
 	return h.writeXML(w, req, http.StatusOK, copyPartResult{
 		ETag:           quoteETag(part.ETag),
 		LastModified:   isoTime(part.LastModified),
 		checksumFields: checksumXML(part.Checksum, 0),
 	})
+}
+
+// copyKeys parses the SSE-C keys of a copy: the new object's and the
+// source's (x-amz-copy-source-server-side-encryption-customer-*).
+func (h *Handler) copyKeys(req *request) (dst, src *customerKey, err error) {
+	if dst, err = h.customerKey(req, objectPrefix); err != nil {
+		return nil, nil, err
+	}
+	if src, err = h.customerKey(req, copySourcePrefix); err != nil {
+		return nil, nil, err
+	}
+	return dst, src, nil
 }

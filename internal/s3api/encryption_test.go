@@ -143,11 +143,11 @@ func TestBucketEncryptionHandlers(t *testing.T) {
 	})
 }
 
-// TestBlockedEncryption_beforeUnsupported: a blocked SSE-C upload is
-// refused 403 AccessDenied before the SSE-C headers are refused as not
-// implemented, as S3 answers it; an unblocked one reaches the header
-// check. An upload without SSE-C headers asks nothing.
-func TestBlockedEncryption_beforeUnsupported(t *testing.T) {
+// TestBlockedEncryption_beforeHeaderChecks: a blocked SSE-C upload is
+// refused 403 AccessDenied before its SSE-C headers are checked (here:
+// refused over plain HTTP), as S3 answers it; an unblocked one reaches
+// the header check. An upload without SSE-C headers asks nothing.
+func TestBlockedEncryption_beforeHeaderChecks(t *testing.T) {
 	ssec := map[string]string{"X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256"}
 	withCopy := map[string]string{"X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256", "X-Amz-Copy-Source": "b/src"}
 	block := func(env *testEnv) { env.obj.blockSSEC = true }
@@ -156,8 +156,8 @@ func TestBlockedEncryption_beforeUnsupported(t *testing.T) {
 		{name: "put blocked", method: "PUT", target: "/b/k", body: "x", header: ssec, setup: block, status: 403, code: "AccessDenied", call: asked},
 		{name: "copy blocked", method: "PUT", target: "/b/k", header: withCopy, setup: block, status: 403, code: "AccessDenied", call: asked},
 		{name: "create upload blocked", method: "POST", target: "/b/k?uploads", header: ssec, setup: block, status: 403, code: "AccessDenied", call: asked},
-		{name: "put unblocked", method: "PUT", target: "/b/k", body: "x", header: ssec, status: 501, code: "NotImplemented", call: asked},
-		{name: "create upload unblocked", method: "POST", target: "/b/k?uploads", header: ssec, status: 501, code: "NotImplemented", call: asked},
+		{name: "put unblocked", method: "PUT", target: "/b/k", body: "x", header: ssec, status: 400, code: "InvalidRequest", call: asked},
+		{name: "create upload unblocked", method: "POST", target: "/b/k?uploads", header: ssec, status: 400, code: "InvalidRequest", call: asked},
 	})
 	env := newTestEnv(t, &fakeObjects{blockSSEC: true})
 	if rec := env.do(newReq("PUT", "/b/k", []byte("x"))); rec.Code != 200 {

@@ -81,6 +81,7 @@ var (
 	errCORSNotEnabled        = errors.New("s3api: bucket has no cors configuration")
 	errCORSNotAllowed        = errors.New("s3api: no cors rule allows the request")
 	errCORSNoBucket          = errors.New("s3api: preflight for a missing bucket")
+	errInvalidEncryptionAlg  = errors.New("s3api: invalid customer encryption algorithm")
 )
 
 // errorTable is the one place where an error becomes an S3 error code. It is
@@ -149,6 +150,12 @@ var errorTable = []errorRow{
 	{is(object.ErrKMSNotAvailable), apiError{"NotImplemented", http.StatusNotImplemented, "SSE-KMS (aws:kms, aws:kms:dsse) is not available: this server has no KMS yet. Use AES256."}},
 	// S3 answers a blocked SSE-C upload 403 AccessDenied ("Blocking or
 	// unblocking SSE-C for a general purpose bucket", S3 User Guide).
+	// Customer-provided keys (SSE-C), with S3's messages.
+	{is(object.ErrCustomerKeyRequired), apiError{"InvalidRequest", 400, "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object."}},
+	{is(object.ErrCustomerKeyMismatch), apiError{"AccessDenied", 403, "Access Denied"}},
+	{is(object.ErrCustomerKeyNotApplicable), apiError{"InvalidRequest", 400, "The encryption parameters are not applicable to this object."}},
+	{is(object.ErrUploadKeyRequired), apiError{"InvalidRequest", 400, "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters."}},
+	{is(object.ErrUploadKeyMismatch), apiError{"InvalidRequest", 400, "The provided encryption parameters did not match the ones used originally."}},
 	{is(object.ErrEncryptionTypeBlocked), apiError{"AccessDenied", 403, "The bucket's default encryption configuration blocks uploads with server-side encryption with customer-provided keys (SSE-C)."}},
 	// The handler validates a CORS configuration first and sends a
 	// *cors.RuleError with S3's message for it; these rows cover the
@@ -219,6 +226,7 @@ var errorTable = []errorRow{
 	{is(errMissingContentLength), apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}},
 	{is(errMissingContentMD5), apiError{"InvalidRequest", 400, "Missing required header for this request: Content-Md5"}},
 	{is(errInvalidArgument), apiError{"InvalidArgument", 400, "Invalid Argument"}},
+	{is(errInvalidEncryptionAlg), apiError{"InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid. The valid value is AES256."}},
 	{is(errInvalidRequest), apiError{"InvalidRequest", 400, "Invalid Request"}},
 	{is(errNotImplemented), apiError{"NotImplemented", http.StatusNotImplemented, "The requested operation is not implemented."}},
 	{is(errHeaderNotImplemented), apiError{"NotImplemented", http.StatusNotImplemented, "A header you provided implies functionality that is not implemented."}},

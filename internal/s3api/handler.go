@@ -61,6 +61,10 @@ type Options struct {
 	// bucket policy denying aws:SecureTransport false would on every
 	// bucket. The operator's switch (--require-tls) above all policies.
 	RequireTLS bool
+	// AllowInsecureSSEC accepts customer-provided keys (SSE-C) on
+	// requests that did not arrive over TLS, which S3 refuses: for
+	// loopback tests only (--allow-insecure-sse-c).
+	AllowInsecureSSEC bool
 }
 
 // Errors New returns for incomplete Options.
@@ -87,6 +91,8 @@ type Handler struct {
 	defaultOwnership acl.Ownership
 	// defaultBlock: new buckets block public access (Options).
 	defaultBlock bool
+	// allowInsecureSSEC: Options.AllowInsecureSSEC.
+	allowInsecureSSEC bool
 	// xmlBufs holds *[]byte response buffers for the bodies that render
 	// themselves.
 	xmlBufs sync.Pool
@@ -112,8 +118,9 @@ func New(opts Options) (*Handler, error) {
 		clock:    opts.Clock,
 		observe:  opts.Observe,
 
-		requireTLS: opts.RequireTLS,
-		accounts:   opts.Accounts,
+		requireTLS:        opts.RequireTLS,
+		allowInsecureSSEC: opts.AllowInsecureSSEC,
+		accounts:          opts.Accounts,
 
 		defaultOwnership: opts.DefaultObjectOwnership,
 		defaultBlock:     opts.DefaultBlockPublicAccess,

@@ -310,7 +310,8 @@ func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
 		hs.set("X-Amz-Storage-Class", info.StorageClass)
 	}
-	if info.ServerSideEncryption != "" {
+	// An SSE-C version's headers echo the request's key (setSSEHeader).
+	if info.ServerSideEncryption == object.SSES3 {
 		hs.set("X-Amz-Server-Side-Encryption", info.ServerSideEncryption)
 	}
 	hs.set("Accept-Ranges", "bytes")

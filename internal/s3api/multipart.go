@@ -35,6 +35,11 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, hdr); err != nil {
 		return err
 	}
+	ck, err := h.customerKey(req, objectPrefix)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey = ck.objectKey()
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return err
 	}
@@ -56,7 +61,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	if up.ChecksumType != "" {
 		w.Header().Set("X-Amz-Checksum-Type", string(up.ChecksumType))
 	}
-	setSSEHeader(w.Header(), up.ServerSideEncryption)
+	setSSEHeader(w.Header(), up.ServerSideEncryption, ck)
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
 		Bucket: req.route.Bucket, Key: xmlText(req.route.Key), UploadID: up.UploadID,
 	})
@@ -95,13 +100,18 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	if in.Checksum, _, err = parseExpectedChecksum(hdr, req.trailers()); err != nil {
 		return err
 	}
+	ck, err := h.customerKey(req, objectPrefix)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey = ck.objectKey()
 	part, err := h.objects.UploadPart(req.r.Context(), in)
 	if err != nil {
 		return namedMismatch(err, in.Checksum)
 	}
 	w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(w.Header(), part.Checksum, 0)
-	setSSEHeader(w.Header(), part.ServerSideEncryption)
+	setSSEHeader(w.Header(), part.ServerSideEncryption, ck)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }
@@ -178,6 +188,11 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	if in.Checksum, err = parseFullChecksum(hdr); err != nil {
 		return err
 	}
+	ck, err := h.customerKey(req, objectPrefix)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey = ck.objectKey()
 	// The x-amz-checksum-* headers of a completion describe the object,
 	// not this body, so the body is read without checking them.
 	data, err := readCapped(req.body())
@@ -192,7 +207,8 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 		return err
 	}
 	setWrittenVersionHeader(w.Header(), info.VersionID)
-	setSSEHeader(w.Header(), info.ServerSideEncryption)
+	// S3's completion answer names SSE-S3 but never the customer key.
+	setSSEHeader(w.Header(), info.ServerSideEncryption, nil)
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,

@@ -38,8 +38,20 @@ func parseGetInput(req *request) (object.GetInput, error) {
 	return in, nil
 }
 
-func (h *Handler) getObject(w http.ResponseWriter, req *request) error {
+// parseGetInput is the package-level parseGetInput plus the request's
+// SSE-C key, which GET and HEAD of an SSE-C object need.
+func (h *Handler) parseGetInput(req *request) (object.GetInput, *customerKey, error) {
 	in, err := parseGetInput(req)
+	if err != nil {
+		return in, nil, err
+	}
+	ck, err := h.customerKey(req, objectPrefix)
+	in.CustomerKey = ck.objectKey()
+	return in, ck, err
+}
+
+func (h *Handler) getObject(w http.ResponseWriter, req *request) error {
+	in, ck, err := h.parseGetInput(req)
 	if err != nil {
 		return err
 	}
@@ -50,7 +62,7 @@ func (h *Handler) getObject(w http.ResponseWriter, req *request) error {
 	if out.Body != nil {
 		defer out.Body.Close()
 	}
-	status := h.setGetHeaders(w.Header(), req, &in, out)
+	status := h.setGetHeaders(w.Header(), req, &in, out, ck)
 	w.WriteHeader(status)
 	if out.Body == nil {
 		return nil
@@ -63,7 +75,7 @@ func (h *Handler) getObject(w http.ResponseWriter, req *request) error {
 }
 
 func (h *Handler) headObject(w http.ResponseWriter, req *request) error {
-	in, err := parseGetInput(req)
+	in, ck, err := h.parseGetInput(req)
 	if err != nil {
 		return err
 	}
@@ -74,16 +86,19 @@ func (h *Handler) headObject(w http.ResponseWriter, req *request) error {
 	if out.Body != nil {
 		out.Body.Close()
 	}
-	w.WriteHeader(h.setGetHeaders(w.Header(), req, &in, out))
+	w.WriteHeader(h.setGetHeaders(w.Header(), req, &in, out, ck))
 	return nil
 }
 
 // setGetHeaders writes the headers of a GET or HEAD response and returns
 // its status: 206 for a range or part, else 200.
-func (h *Handler) setGetHeaders(hdr http.Header, req *request, in *object.GetInput, out *object.GetOutput) int {
+func (h *Handler) setGetHeaders(hdr http.Header, req *request, in *object.GetInput, out *object.GetOutput, ck *customerKey) int {
 	info := &out.Info
 	hs := newHeaderSet(hdr, 10)
 	setObjectHeaders(&hs, info)
+	if info.ServerSideEncryption == object.SSECustomer {
+		setSSEHeader(hdr, info.ServerSideEncryption, ck)
+	}
 	hs.set("Content-Length", strconv.FormatInt(out.Length, 10))
 	if in.PartNumber != 0 && info.PartsCount > 0 {
 		hdr.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(info.PartsCount))

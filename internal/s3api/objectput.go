@@ -86,6 +86,11 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, req.r.Header); err != nil {
 		return err
 	}
+	ck, err := h.customerKey(req, objectPrefix)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey = ck.objectKey()
 	info, err := h.objects.PutObject(req.r.Context(), in)
 	if err != nil {
 		return namedMismatch(err, in.Checksum)
@@ -94,7 +99,7 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	hdr.Set("ETag", quoteETag(info.ETag))
 	setWrittenVersionHeader(hdr, info.VersionID)
 	setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
-	setSSEHeader(hdr, info.ServerSideEncryption)
+	setSSEHeader(hdr, info.ServerSideEncryption, ck)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }

@@ -206,11 +206,17 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 	if in.ACL, in.OwnerFullControl, err = h.writeACL(req, req.formHeader()); err != nil {
 		return err
 	}
+	// A browser upload names its SSE-C key in form fields.
+	ck, err := parseCustomerKey(form.header(), objectPrefix, req.r.TLS != nil || h.allowInsecureSSEC)
+	if err != nil {
+		return err
+	}
+	in.CustomerKey = ck.objectKey()
 	info, err := h.objects.PutObject(ctx, in)
 	if err != nil {
 		return err
 	}
-	return h.postResponse(w, req, form, info)
+	return h.postResponse(w, req, form, info, ck)
 }
 
 func parsePostInput(form *postForm, req *request, key string, body io.Reader, size int64) (object.PutInput, error) {
@@ -252,13 +258,13 @@ func parsePostInput(form *postForm, req *request, key string, body io.Reader, si
 // postResponse answers a successful POST as the form asked:
 // success_action_redirect, else success_action_status (200, 201 with a
 // PostResponse document, or the default 204).
-func (h *Handler) postResponse(w http.ResponseWriter, req *request, form *postForm, info object.ObjectInfo) error {
+func (h *Handler) postResponse(w http.ResponseWriter, req *request, form *postForm, info object.ObjectInfo, ck *customerKey) error {
 	etag := quoteETag(info.ETag)
 	w.Header().Set("ETag", etag)
 	loc := h.location(req)
 	w.Header().Set("Location", loc)
 	setWrittenVersionHeader(w.Header(), info.VersionID)
-	setSSEHeader(w.Header(), info.ServerSideEncryption)
+	setSSEHeader(w.Header(), info.ServerSideEncryption, ck)
 	if redirect := form.field("success_action_redirect"); redirect != "" {
 		if u, err := url.Parse(redirect); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 			q := u.Query()

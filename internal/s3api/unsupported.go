@@ -8,20 +8,23 @@ import (
 
 // unsupportedHeaders ask for features coffer does not have yet. Ignoring
 // them would be worse than refusing: a client asking for customer-provided
-// keys or KMS encryption must not believe it got them.
-// X-Amz-Server-Side-Encryption is checked by parseSSE.
+// KMS encryption must not believe it got it.
+// X-Amz-Server-Side-Encryption is checked by parseSSE, the SSE-C headers
+// by parseCustomerKey.
 var unsupportedHeaders = []string{
-	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
 	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
 	"X-Amz-Website-Redirect-Location",
 }
 
 // checkWriteHeaders refuses the headers of a write that coffer cannot
 // honour. (ACL headers are read by writeACL.)
 func checkWriteHeaders(h http.Header) error {
-	if _, err := parseSSE(h); err != nil {
+	asked, err := parseSSE(h)
+	if err != nil {
 		return err
+	}
+	if asked && hasCustomerKey(h, objectPrefix) {
+		return withMessage(errInvalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified")
 	}
 	for _, name := range unsupportedHeaders {
 		if h.Get(name) != "" {
@@ -52,9 +55,16 @@ func parseSSE(h http.Header) (asked bool, err error) {
 }
 
 // setSSEHeader sends x-amz-server-side-encryption for a version or part
-// encrypted at rest, as S3 does on every write and read of one.
-func setSSEHeader(hdr http.Header, sse string) {
-	if sse != "" {
+// encrypted at rest under coffer's keys, as S3 does on every write and
+// read of one; for one encrypted under a customer key it echoes the
+// key's algorithm and MD5 instead (ck, the request's key, may be nil when
+// the request did not give it).
+func setSSEHeader(hdr http.Header, sse string, ck *customerKey) {
+	switch {
+	case sse == object.SSECustomer && ck != nil:
+		hdr.Set(hdrSSECAlgorithm, object.SSES3)
+		hdr.Set(hdrSSECKeyMD5, ck.md5)
+	case sse == object.SSES3:
 		hdr.Set(sseHeader, sse)
 	}
 }
