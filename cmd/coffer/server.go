@@ -24,6 +24,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
+	"github.com/coffer-s3/coffer/internal/kmsapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -311,6 +312,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		IAM:      iamHandler,
 		STS:      stsHandler,
 		Operator: operatorHandler,
+		KMS:      kmsapi.NotImplemented(log.With("component", "kmsapi")),
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,
