@@ -153,6 +153,35 @@ vet() {
 	go vet ./... && echo "go vet: ok"
 }
 
+# --- packaging --------------------------------------------------------------
+
+# packaging verifies the systemd unit with systemd-analyze (its binary
+# path pointed at one that exists here; any warning fails) and lints the
+# Dockerfile with hadolint. Either is skipped, with a message, where its
+# tool is missing. cmd/coffer's TestPackaging checks what they mean.
+packaging() {
+	local rc=0 dir
+	if command -v systemd-analyze >/dev/null; then
+		dir=$(mktemp -d "$LOG_DIR/unit.XXXXXX")
+		sed "s|/usr/local/bin/coffer|$(command -v true)|" packaging/coffer.service >"$dir/coffer.service"
+		local out
+		out=$(systemd-analyze verify "$dir/coffer.service" 2>&1) || rc=1
+		if [[ -n "$out" ]]; then
+			echo "$out"
+			rc=1
+		fi
+		((rc == 0)) && echo "systemd-analyze verify packaging/coffer.service: ok"
+	else
+		echo "SKIP systemd unit check: systemd-analyze is not installed"
+	fi
+	if command -v hadolint >/dev/null; then
+		hadolint packaging/Dockerfile && echo "hadolint packaging/Dockerfile: ok" || rc=1
+	else
+		echo "SKIP Dockerfile lint: hadolint is not installed (no Debian package)"
+	fi
+	return "$rc"
+}
+
 # --- go test ----------------------------------------------------------------
 
 unit() {
@@ -215,6 +244,7 @@ wanted deps && stage deps deps
 wanted fmt && stage fmt fmt_check
 wanted lint && stage lint lint
 wanted vet && stage vet vet
+wanted packaging && stage packaging packaging
 wanted unit && stage unit unit
 BUILT=0
 if wanted build || wanted awscli || wanted rclone || wanted s3cmd || wanted tls || wanted crash; then
