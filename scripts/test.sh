@@ -55,16 +55,16 @@ stage() {
 	"$@" || rc=$?
 	local took=$((SECONDS - t))
 	if ((rc == 0)); then
-		SUMMARY+=("$(printf 'PASS  %-8s %4ds' "$name" "$took")")
+		SUMMARY+=("$(printf 'PASS  %-9s %4ds' "$name" "$took")")
 	else
-		SUMMARY+=("$(printf 'FAIL  %-8s %4ds  (exit %d)' "$name" "$took" "$rc")")
+		SUMMARY+=("$(printf 'FAIL  %-9s %4ds  (exit %d)' "$name" "$took" "$rc")")
 		FAILED=1
 	fi
 	return 0
 }
 
 skip_stage() {
-	SUMMARY+=("$(printf 'SKIP  %-8s        (%s)' "$1" "$2")")
+	SUMMARY+=("$(printf 'SKIP  %-9s        (%s)' "$1" "$2")")
 	FAILED=1
 	banner "$1: SKIPPED: $2"
 }
