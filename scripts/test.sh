@@ -198,8 +198,10 @@ unit() {
 	fi
 	echo
 	echo "go test: $(pkg_events pass | wc -l) packages ok, $(pkg_events fail | wc -l) failed, $(pkg_events skip | wc -l) without tests"
+	pkg_events '(pass|fail)' | sed -E 's/.*"Package":"([^"]*)".*"Elapsed":([0-9.]+).*/\2 \1/' | sort -rn | head -8 |
+		awk '{ printf "  %7.1fs  %s\n", $1, $2 }' >"$LOG_DIR/slowest.txt"
 	echo "slowest packages:"
-	pkg_events '(pass|fail)' | sed -E 's/.*"Package":"([^"]*)".*"Elapsed":([0-9.]+).*/\2 \1/' | sort -rn | head -8 | awk '{ printf "  %7.1fs  %s\n", $1, $2 }'
+	cat "$LOG_DIR/slowest.txt"
 	if ((rc != 0)); then
 		echo "failing tests and packages (full output: $log, events: $json):"
 		grep -E '^(--- FAIL|FAIL|panic:)|^ *(✖|FAIL) ' "$log" | head -50 || true
@@ -261,6 +263,10 @@ fi
 
 banner "summary ($((SECONDS - T0))s total, logs in $LOG_DIR)"
 printf '%s\n' "${SUMMARY[@]}"
+if [[ -s $LOG_DIR/slowest.txt ]]; then
+	echo "slowest Go packages:"
+	cat "$LOG_DIR/slowest.txt"
+fi
 if ((FAILED)); then
 	echo "RESULT: FAIL"
 	exit 1
