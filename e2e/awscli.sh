@@ -750,3 +750,9 @@ a iam delete-access-key --user-name dave --access-key-id "$DAVE_KEY"
 a iam delete-user --user-name dave
 a s3 rm --only-show-errors --recursive s3://e2e-prefix-bucket/
 a s3 rb s3://e2e-prefix-bucket >/dev/null
+
+step "answers a user can act on: a wrong region is named, KMS says it is not implemented"
+expect_fail "s3 ls signed for another region" a --region us-west-2 s3 ls
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "the region 'us-west-2' is wrong; expecting 'us-east-1'" "the expected region is named"
+expect_fail "kms list-keys" a kms list-keys
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "(NotImplemented) when calling the ListKeys operation: coffer does not implement the AWS KMS API" "kms answers not implemented in its own shape"

@@ -6,17 +6,21 @@
 #   ./scripts/test.sh                 everything
 #   ./scripts/test.sh unit awscli     only the named stages
 #
-# Stages: deps fmt lint vet unit build awscli rclone s3cmd tls crash.
+# Stages: deps fmt lint vet packaging unit build awscli rclone s3cmd tls crash.
+# packaging checks the systemd unit and the Dockerfile in packaging/.
 # tls runs the clients over HTTPS with a CA from `coffer tls init` (e2e/tls.sh).
 # COFFER_SOAK=1 adds a long crash soak (many more kill -9 rounds).
-# Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd) are installed with
-# apt-get on Debian-like systems; nothing is downloaded from anywhere else.
+# Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd, shellcheck) are
+# installed with apt-get on Debian-like systems (as root, or through sudo);
+# gotestsum, which shows the unit stage's progress, is installed with
+# `go install` at a pinned version into ~/.cache/coffer-tools. Nothing is
+# downloaded from anywhere else. Logs stay in the folder the summary names.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-ALL_STAGES=(deps fmt lint vet unit build awscli rclone s3cmd tls crash)
+ALL_STAGES=(deps fmt lint vet packaging unit build awscli rclone s3cmd tls crash)
 if (($# > 0)); then
 	STAGES=("$@")
 else
@@ -30,7 +34,10 @@ for s in "${STAGES[@]}"; do
 done
 wanted() { [[ " ${STAGES[*]} " == *" $1 "* ]]; }
 
+# Logs are kept, pass or fail, in the folder the summary names.
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/coffer-test.XXXXXX")
+GOTESTSUM_VERSION=v1.13.0
+GOTESTSUM=${XDG_CACHE_HOME:-$HOME/.cache}/coffer-tools/gotestsum-$GOTESTSUM_VERSION/gotestsum
 SUMMARY=()
 FAILED=0
 T0=$SECONDS
@@ -48,16 +55,16 @@ stage() {
 	"$@" || rc=$?
 	local took=$((SECONDS - t))
 	if ((rc == 0)); then
-		SUMMARY+=("$(printf 'PASS  %-8s %4ds' "$name" "$took")")
+		SUMMARY+=("$(printf 'PASS  %-9s %4ds' "$name" "$took")")
 	else
-		SUMMARY+=("$(printf 'FAIL  %-8s %4ds  (exit %d)' "$name" "$took" "$rc")")
+		SUMMARY+=("$(printf 'FAIL  %-9s %4ds  (exit %d)' "$name" "$took" "$rc")")
 		FAILED=1
 	fi
 	return 0
 }
 
 skip_stage() {
-	SUMMARY+=("$(printf 'SKIP  %-8s        (%s)' "$1" "$2")")
+	SUMMARY+=("$(printf 'SKIP  %-9s        (%s)' "$1" "$2")")
 	FAILED=1
 	banner "$1: SKIPPED: $2"
 }
@@ -104,6 +111,12 @@ deps() {
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}" || return 1
 	fi
+	if wanted unit && [[ ! -x $GOTESTSUM ]]; then
+		echo "go install gotest.tools/gotestsum@$GOTESTSUM_VERSION"
+		GOBIN=$(dirname "$GOTESTSUM") GOFLAGS=-mod=mod go install "gotest.tools/gotestsum@$GOTESTSUM_VERSION" ||
+			echo "gotestsum could not be installed; the unit stage prints plain go test progress instead"
+	fi
+	echo "gotestsum: $("$GOTESTSUM" --version 2>/dev/null || echo missing)"
 	echo "gcc:    $(command -v gcc || echo missing)"
 	echo "curl:   $(command -v curl || echo missing)"
 	echo "shellcheck: $(shellcheck --version 2>/dev/null | sed -n 's/^version: //p' || echo missing)"
@@ -140,19 +153,74 @@ vet() {
 	go vet ./... && echo "go vet: ok"
 }
 
+# --- packaging --------------------------------------------------------------
+
+# packaging verifies the systemd unit with systemd-analyze (its binary
+# path pointed at one that exists here; any warning fails) and lints the
+# Dockerfile with hadolint. Either is skipped, with a message, where its
+# tool is missing. cmd/coffer's TestPackaging checks what they mean.
+packaging() {
+	local rc=0 dir
+	if command -v systemd-analyze >/dev/null; then
+		dir=$(mktemp -d "$LOG_DIR/unit.XXXXXX")
+		sed "s|/usr/local/bin/coffer|$(command -v true)|" packaging/coffer.service >"$dir/coffer.service"
+		local out
+		out=$(systemd-analyze verify "$dir/coffer.service" 2>&1) || rc=1
+		if [[ -n "$out" ]]; then
+			echo "$out"
+			rc=1
+		fi
+		((rc == 0)) && echo "systemd-analyze verify packaging/coffer.service: ok"
+	else
+		echo "SKIP systemd unit check: systemd-analyze is not installed"
+	fi
+	if command -v hadolint >/dev/null; then
+		hadolint packaging/Dockerfile && echo "hadolint packaging/Dockerfile: ok" || rc=1
+	else
+		echo "SKIP Dockerfile lint: hadolint is not installed (no Debian package)"
+	fi
+	return "$rc"
+}
+
 # --- go test ----------------------------------------------------------------
 
 unit() {
-	local log=$LOG_DIR/go-test.log rc=0
+	local json=$LOG_DIR/go-test.json log=$LOG_DIR/go-test.log rc=0
+	# COFFER_UNIT_PKGS narrows the run (e.g. ./internal/config/...).
+	# shellcheck disable=SC2206 # the package list is split on purpose
+	local args=(-race -count=1 -timeout 25m ${COFFER_UNIT_PKGS:-./...})
+	echo "go test ${args[*]}: one line per package as it finishes; a full run takes several minutes on 2 cores"
 	# CGO is needed by -race even where the default would turn it off.
-	CGO_ENABLED=1 go test -race -count=1 -timeout 25m ./... 2>&1 | tee "$log" || rc=$?
+	if [[ -x $GOTESTSUM ]]; then
+		CGO_ENABLED=1 "$GOTESTSUM" --format pkgname --jsonfile "$json" -- "${args[@]}" 2>&1 | tee "$log" || rc=$?
+	else
+		CGO_ENABLED=1 go test -json "${args[@]}" 2>&1 | tee "$json" | progress | tee "$log" || rc=$?
+	fi
 	echo
-	echo "go test: $(grep -c '^ok' "$log" || true) packages ok, $(grep -c '^FAIL' "$log" || true) FAIL lines, $(grep -c 'no test files' "$log" || true) without tests"
+	echo "go test: $(pkg_events pass | wc -l) packages ok, $(pkg_events fail | wc -l) failed, $(pkg_events skip | wc -l) without tests"
+	pkg_events '(pass|fail)' | sed -E 's/.*"Package":"([^"]*)".*"Elapsed":([0-9.]+).*/\2 \1/' | sort -rn | head -8 |
+		awk '{ printf "  %7.1fs  %s\n", $1, $2 }' >"$LOG_DIR/slowest.txt"
+	echo "slowest packages:"
+	cat "$LOG_DIR/slowest.txt"
 	if ((rc != 0)); then
-		echo "failing tests and packages:"
-		grep -E '^(--- FAIL|FAIL|panic:)' "$log" | head -50 || true
+		echo "failing tests and packages (full output: $log, events: $json):"
+		grep -E '^(--- FAIL|FAIL|panic:)|^ *(✖|FAIL) ' "$log" | head -50 || true
 	fi
 	return "$rc"
+}
+
+# pkg_events ACTION prints the package-level go test -json events (those
+# without a Test) whose Action matches the regular expression ACTION.
+pkg_events() {
+	grep -E '"Action":"'"$1"'"' "$LOG_DIR/go-test.json" | grep -v '"Test":' || true
+}
+
+# progress turns go test -json into one line per finished package, and
+# passes through the output of failing tests, where gotestsum is missing.
+progress() {
+	sed -nE \
+		-e 's/.*"Action":"(pass|fail|skip)","Package":"([^"]*)","Elapsed":([0-9.]+).*/\1  \2 (\3s)/p' \
+		-e '/"Test":/!b' -e 's/.*"Action":"output".*"Output":"(--- FAIL.*|panic:.*)\\n"}$/\1/p'
 }
 
 # --- binary and end-to-end --------------------------------------------------
@@ -178,6 +246,7 @@ wanted deps && stage deps deps
 wanted fmt && stage fmt fmt_check
 wanted lint && stage lint lint
 wanted vet && stage vet vet
+wanted packaging && stage packaging packaging
 wanted unit && stage unit unit
 BUILT=0
 if wanted build || wanted awscli || wanted rclone || wanted s3cmd || wanted tls || wanted crash; then
@@ -194,9 +263,12 @@ fi
 
 banner "summary ($((SECONDS - T0))s total, logs in $LOG_DIR)"
 printf '%s\n' "${SUMMARY[@]}"
+if [[ -s $LOG_DIR/slowest.txt ]]; then
+	echo "slowest Go packages:"
+	cat "$LOG_DIR/slowest.txt"
+fi
 if ((FAILED)); then
 	echo "RESULT: FAIL"
 	exit 1
 fi
 echo "RESULT: PASS"
-rm -rf "$LOG_DIR"

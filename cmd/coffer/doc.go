@@ -2,7 +2,9 @@
 //
 // Usage:
 //
-//	coffer server [flags]   serve the S3 API (see coffer server -help)
+//	coffer server [flags]   serve the S3 API (see coffer server -help);
+//	                        --config FILE reads settings from a TOML file,
+//	                        --print-config shows the effective settings
 //	coffer account create NAME --endpoint URL [--json]
 //	                        create an account on a running coffer
 //	coffer account list --endpoint URL [--json]
@@ -10,7 +12,10 @@
 //	coffer tls init --dir DIR [--name HOST]... [--ip ADDR]... [--days N]
 //	                        create a local CA and a server certificate for
 //	                        --tls-cert/--tls-key (see coffer tls init -help)
-//	coffer version          print the version
+//	coffer health [--url URL]
+//	                        exit 0 if a running coffer is ready (container
+//	                        HEALTHCHECK)
+//	coffer version          print the version, commit and Go version
 //	coffer help             print this help
 //
 // `coffer server` with no flags serves on 127.0.0.1:9000 with data in

@@ -33,6 +33,7 @@ func commands() map[string]command {
 		"scrub":      {"list damaged objects of a running coffer, or run a scrub pass now", runScrub},
 		"tls":        {"create a local CA and a server certificate (tls init)", runTLS},
 		"version":    {"print the version", runVersion},
+		"health":     {"exit 0 if a running coffer is ready (for container health checks)", runHealth},
 		"help":       {"print this help", runHelp},
 	}
 }

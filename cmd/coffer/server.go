@@ -24,6 +24,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
+	"github.com/coffer-s3/coffer/internal/kmsapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -50,7 +51,7 @@ const (
 // runServer is `coffer server`: load the configuration, build every
 // component, serve until SIGTERM or SIGINT, shut down gracefully.
 func runServer(ctx context.Context, env environment, args []string) int {
-	cfg, err := config.Load(args, env.getenv, env.stderr)
+	cmd, err := config.LoadCommand(args, env.getenv, env.stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -58,7 +59,18 @@ func runServer(ctx context.Context, env environment, args []string) int {
 		fmt.Fprintf(env.stderr, "coffer server: %v\n", err)
 		return 2
 	}
+	cfg := cmd.Config
+	if cmd.PrintConfig {
+		if err := config.PrintConfig(env.stdout, cfg); err != nil {
+			fmt.Fprintf(env.stderr, "coffer server: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	log := newLogger(cfg, env.stderr)
+	if cmd.File != "" {
+		log.Info("configuration read", "file", cmd.File)
+	}
 	if err := serve(ctx, cfg, log, env.stdout, nil); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
@@ -84,9 +96,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err := app.server.Start(); err != nil {
 		return errors.Join(err, app.close())
 	}
-	log.Info("coffer started", "version", version(), "address", app.server.Addr().String(),
-		"tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region, "root_access_key", root.AccessKey,
-		"encrypt_at_rest", cfg.EncryptAtRest)
+	bi := readBuildInfo()
+	log.Info("coffer started", "version", bi.Version, "commit", bi.Commit, "go", bi.Go,
+		"address", app.server.Addr().String(), "tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region,
+		"root_access_key", root.AccessKey, "encrypt_at_rest", cfg.EncryptAtRest)
 	if !cfg.EncryptAtRest {
 		log.Warn("encryption at rest is off: new objects are stored in plaintext")
 	}
@@ -312,6 +325,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		IAM:      iamHandler,
 		STS:      stsHandler,
 		Operator: operatorHandler,
+		KMS:      kmsapi.NotImplemented(log.With("component", "kmsapi")),
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,

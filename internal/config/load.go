@@ -66,35 +66,79 @@ var envVars = []envVar{
 // unwrapped for -h and -help.
 var ErrUsage = errors.New("config: usage")
 
-// Load returns Default, overridden by the COFFER_* environment variables that
-// getenv returns non-empty, overridden by the flags in args. Flags win over
-// the environment so that a one-off command line beats a profile. The result
-// is validated. Usage and flag errors are written to output.
+// Command is what the command line of `coffer server` asks for: the
+// configuration, and the options about the configuration itself.
+type Command struct {
+	Config Config
+	// File is the config file read ("" for none): --config or
+	// $COFFER_CONFIG.
+	File string
+	// PrintConfig asks to print the effective configuration and exit.
+	PrintConfig bool
+}
+
+// Load is LoadCommand for callers that need only the configuration.
 func Load(args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	cmd, err := LoadCommand(args, getenv, output)
+	return cmd.Config, err
+}
+
+// LoadCommand returns Default, overridden by the config file (--config or
+// $COFFER_CONFIG), overridden by the COFFER_* environment variables that
+// getenv returns non-empty, overridden by the flags in args. Flags win over
+// the environment so that a one-off command line beats a profile, and both
+// win over the file, the machine's standing configuration. The result is
+// validated. Usage and flag errors are written to output.
+func LoadCommand(args []string, getenv func(string) string, output io.Writer) (Command, error) {
+	var cmd Command
+	// A first pass over the flags only finds the config file, which sits
+	// below them; the second pass reports any error.
+	scratch := Default()
+	pre := FlagSet("server", &scratch, io.Discard)
+	commandFlags(pre, &cmd)
+	preErr := pre.Parse(args)
+	if cmd.File == "" {
+		cmd.File = getenv("COFFER_CONFIG")
+	}
 	c := Default()
+	if cmd.File != "" && preErr == nil {
+		if err := applyFile(&c, cmd.File); err != nil {
+			return Command{}, err
+		}
+	}
 	for _, e := range envVars {
 		v := getenv(e.name)
 		if v == "" {
 			continue
 		}
 		if err := e.set(&c, v); err != nil {
-			return Config{}, fmt.Errorf("%w: %s=%q: %v", ErrUsage, e.name, v, err)
+			return Command{}, fmt.Errorf("%w: %s=%q: %v", ErrUsage, e.name, v, err)
 		}
 	}
 	fs := FlagSet("server", &c, output)
+	commandFlags(fs, &cmd)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return Config{}, err
+			return Command{}, err
 		}
-		return Config{}, fmt.Errorf("%w: %v", ErrUsage, err)
+		return Command{}, fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
+		return Command{}, fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
 	}
 	if err := c.Validate(); err != nil {
-		return Config{}, err
+		return Command{}, err
 	}
-	return c, nil
+	cmd.Config = c
+	return cmd, nil
+}
+
+// commandFlags adds the flags about the configuration itself, which no
+// config file may set.
+func commandFlags(fs *flag.FlagSet, cmd *Command) {
+	fs.StringVar(&cmd.File, "config", cmd.File, "read settings from this TOML `file` (keys are these flag names); "+
+		"COFFER_* variables and flags override it ($COFFER_CONFIG)")
+	fs.BoolVar(&cmd.PrintConfig, "print-config", false, "print the effective configuration, secrets masked, and exit")
 }
 
 // FlagSet returns the flags of `coffer server`, bound to c: parsing them

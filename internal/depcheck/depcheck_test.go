@@ -99,11 +99,11 @@ var rules = []rule{
 	{"object knows no wire", tree("internal/object"),
 		or(std("net/http", "encoding/xml"), tree("internal/s3api", "internal/sigv4", "internal/server"))},
 	{"object and iam know no query wire", tree("internal/object", "internal/iam"),
-		tree("internal/queryapi", "internal/iamapi", "internal/stsapi", "internal/operatorapi")},
+		tree("internal/queryapi", "internal/iamapi", "internal/stsapi", "internal/operatorapi", "internal/kmsapi")},
 	// The query wires reach meta only through iam, whose store keeps
 	// identities there; they never reach S3's service or its bytes.
 	{"the query wires stay apart from S3 and the server",
-		tree("internal/queryapi", "internal/iamapi", "internal/stsapi", "internal/operatorapi"),
+		tree("internal/queryapi", "internal/iamapi", "internal/stsapi", "internal/operatorapi", "internal/kmsapi"),
 		tree("internal/s3api", "internal/object", "internal/server", "internal/blob")},
 	{"sigv4 reaches credentials through its interface", tree("internal/sigv4"),
 		tree("internal/iam", "internal/meta", "internal/blob", "internal/object")},

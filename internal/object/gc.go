@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/blob"
@@ -47,9 +48,14 @@ func (s *Service) CollectGarbage(ctx context.Context, olderThan time.Time) error
 		st.deleted++
 		return nil
 	})
-	s.log.InfoContext(ctx, "garbage collection", "blobs_scanned", st.scanned, "blobs_deleted", st.deleted, "err", err)
 	if err != nil {
-		return fmt.Errorf("collect garbage: %w", err)
+		return fmt.Errorf("collect garbage after %d blobs scanned, %d deleted: %w", st.scanned, st.deleted, err)
 	}
+	// Only a pass that removed something is worth the operator's eye.
+	level := slog.LevelDebug
+	if st.deleted > 0 {
+		level = slog.LevelInfo
+	}
+	s.log.Log(ctx, level, "garbage collection", "blobs_scanned", st.scanned, "blobs_deleted", st.deleted)
 	return nil
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/sigv4"
 )
 
 // s3NS is the namespace of S3's XML bodies.
@@ -16,10 +18,13 @@ const s3NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 // errorBody is S3's error document. Unlike the other bodies it has no
 // namespace.
 type errorBody struct {
-	XMLName  xml.Name `xml:"Error"`
-	Code     string   `xml:"Code"`
-	Message  string   `xml:"Message"`
-	Resource string   `xml:"Resource,omitempty"`
+	XMLName xml.Name `xml:"Error"`
+	Code    string   `xml:"Code"`
+	Message string   `xml:"Message"`
+	// Region is the region the server expects, added to the answer to a
+	// request signed for another one, as S3 does.
+	Region   string `xml:"Region,omitempty"`
+	Resource string `xml:"Resource,omitempty"`
 	// Method and ResourceType describe a refused CORS preflight.
 	Method       string `xml:"Method,omitempty"`
 	ResourceType string `xml:"ResourceType,omitempty"`
@@ -138,6 +143,9 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 		RequestID: req.id,
 		HostID:    req.id,
 	}
+	if msg, region, ok := wrongRegion(err); ok {
+		body.Message, body.Region = msg, region
+	}
 	var cf *corsForbiddenError
 	if errors.As(err, &cf) {
 		body.Resource, body.Method, body.ResourceType = "", cf.method, cf.resourceType
@@ -149,6 +157,28 @@ func (h *Handler) writeError(w *statusWriter, req *request, err error) {
 	if err := h.writeXML(w, req, ae.Status, body); err != nil {
 		h.log.ErrorContext(ctx, "render error", "err", err)
 	}
+}
+
+// wrongRegion words the answer to a request whose credential scope names
+// another region than the server's, as S3 does, so that the client learns
+// which region to sign for: "The authorization header is malformed; the
+// region 'us-west-2' is wrong; expecting 'us-east-1'", and the expected
+// region in a <Region> element.
+func wrongRegion(err error) (msg, region string, ok bool) {
+	var se *sigv4.ScopeError
+	if !errors.As(err, &se) || se.Service != se.WantService || se.Region == se.WantRegion {
+		return "", "", false
+	}
+	var head string
+	switch {
+	case errors.Is(err, sigv4.ErrMalformedAuthorization):
+		head = "The authorization header is malformed"
+	case errors.Is(err, sigv4.ErrMalformedPresigned):
+		head = "Error parsing the X-Amz-Credential parameter"
+	default:
+		return "", "", false
+	}
+	return fmt.Sprintf("%s; the region '%s' is wrong; expecting '%s'", head, se.Region, se.WantRegion), se.WantRegion, true
 }
 
 // writeEmpty answers with status and no body.

@@ -57,15 +57,20 @@ func (s *Server) routes() http.Handler {
 				s.opts.Operator.ServeHTTP(w, r)
 				return
 			}
+		case "kms":
+			if s.opts.KMS != nil {
+				s.opts.KMS.ServeHTTP(w, r)
+				return
+			}
 		}
 		s3.ServeHTTP(w, r)
 	}))))))
 }
 
-// scopeService returns "iam", "sts" or "coffer" when r is signed with
-// SigV4 for that service (the Authorization header's or X-Amz-Credential's
-// scope ends in "/iam/aws4_request", "/sts/aws4_request" or
-// "/coffer/aws4_request"), else "" (s3, SigV2, anonymous). It is a
+// scopeService returns "iam", "sts", "kms" or "coffer" when r is signed
+// with SigV4 for that service (the Authorization header's or
+// X-Amz-Credential's scope ends in "/iam/aws4_request",
+// "/sts/aws4_request", "/kms/aws4_request" or "/coffer/aws4_request"), else "" (s3, SigV2, anonymous). It is a
 // substring check on the S3 hot path: one scan of the header or query, no
 // allocation, no parsing. The service's Verifier checks the scope
 // properly; a request routed on a forged scope fails there.
@@ -83,7 +88,7 @@ func scopeService(r *http.Request) string {
 }
 
 // routedServices are the SigV4 service names served apart from S3.
-var routedServices = [...]string{"iam", "sts", "coffer"}
+var routedServices = [...]string{"iam", "sts", "kms", "coffer"}
 
 // serviceBefore finds the first "aws4_request" in s and returns the routed
 // service it is preceded by, as sep+service+sep, or "".

@@ -14,6 +14,7 @@ func TestScopeService(t *testing.T) {
 	}{
 		{name: "iam header", authz: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request" + sig, want: "iam"},
 		{name: "sts header", authz: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/sts/aws4_request" + sig, want: "sts"},
+		{name: "kms header", authz: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/kms/aws4_request" + sig, want: "kms"},
 		{name: "coffer header", authz: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/coffer/aws4_request" + sig, want: "coffer"},
 		{name: "service name ending in coffer", authz: "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/notcoffer/aws4_request" + sig},
 		{name: "presigned coffer", target: "/?X-Amz-Credential=AK%2F20150830%2Fus-east-1%2Fcoffer%2Faws4_request", want: "coffer"},

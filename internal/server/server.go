@@ -40,6 +40,9 @@ type Options struct {
 	// Operator, if set, serves requests whose SigV4 credential scope
 	// names the coffer service: the operator API (package operatorapi).
 	Operator http.Handler
+	// KMS, if set, serves requests whose SigV4 credential scope names the
+	// kms service (today kmsapi.NotImplemented).
+	KMS http.Handler
 	// Registry is gathered for /metrics. Required.
 	Registry prometheus.Gatherer
 	// Metrics, if set, counts S3 requests in flight.

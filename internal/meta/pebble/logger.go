@@ -10,8 +10,10 @@ type logger struct {
 	l *slog.Logger
 }
 
+// Infof logs at debug: Pebble's informational messages ("Found 0 WALs",
+// compaction notes) are the engine's own chatter, not the operator's.
 func (l logger) Infof(format string, args ...any) {
-	l.l.Info(fmt.Sprintf(format, args...), "component", "pebble")
+	l.l.Debug(fmt.Sprintf(format, args...), "component", "pebble")
 }
 
 func (l logger) Errorf(format string, args ...any) {
