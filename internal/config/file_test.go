@@ -39,6 +39,13 @@ func nonDefault() Config {
 	c.DefaultObjectOwnership = "ObjectWriter"
 	c.ScrubRate = 16 << 20
 	c.ScrubInterval = 12 * time.Hour
+	c.AllowInsecureSSEC = true
+	c.BodyIdleTimeout = time.Minute
+	c.MinBodyRate = 1024
+	c.MaxConnections = 500
+	c.MaxInflightUploads = 50
+	c.MetaDir = "/fast/coffer-meta"
+	c.DiskReserve = 512 << 20
 	return c
 }
 
