@@ -38,6 +38,11 @@ type Request struct {
 	// ACL, if set, supplies the ACL grants that may allow what policies
 	// do not (authorize_acl.go).
 	ACL ACLSource
+	// KMSKey, if set, is the KMS key the request acts on (Resource is its
+	// ARN): its key policy is the resource policy, which must allow the
+	// request itself or delegate it to the account's IAM policies, and
+	// its grants may allow what no policy denies (authorize_key.go).
+	KMSKey *KeyResource
 }
 
 // resource returns the request's resource ARN.
@@ -142,6 +147,10 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	// CreateBucket is decided in the caller's own account: a name another
 	// account holds is the service's BucketAlreadyExists, not a
 	// cross-account request, and no existing bucket's policy applies.
+	if req.KMSKey != nil {
+		resourceAccount = req.KMSKey.Account
+		set.Resource = &policy.Attached{Name: "key-policy/" + req.KMSKey.ARN, Policy: req.KMSKey.Policy}
+	}
 	if req.Bucket != "" && s.buckets != nil && req.Action != "s3:CreateBucket" {
 		ba, err := s.buckets.BucketAccess(ctx, req.Bucket)
 		if err != nil {
@@ -177,6 +186,7 @@ func (s *Store) Authorize(ctx context.Context, req Request) Decision {
 	if !p.Anonymous {
 		s.noteUse(ctx, p.AccessKey, serviceOf(req.Action))
 	}
+	d = withGrant(req, d)
 	if !d.Allowed() && ownerRootManagesPolicy(p, ownerAccount, req.Action) {
 		d = policy.Decision{Outcome: policy.Allowed, Type: policy.AccountRoot, Statement: -1, Action: req.Action}
 	}

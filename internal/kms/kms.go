@@ -61,6 +61,8 @@ type DataKeyRequest struct {
 	// EncryptionContext is bound to the ciphertext; Decrypt must be given
 	// the same map.
 	EncryptionContext map[string]string
+	// NumberOfBytes is the data key's length, 1 to 1024; 0 means 32.
+	NumberOfBytes int
 }
 
 // DataKey is a data key in plaintext and encrypted under a KMS key.
