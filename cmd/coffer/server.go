@@ -24,6 +24,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
+	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
@@ -132,6 +133,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			log.Warn("scrubber stopped", "err", err)
 		}
 	})
+	// Rotate KMS keys and delete those whose waiting period ended, as
+	// their schedules (kept in meta) fall due.
+	gc.Go(func() { app.kms.Run(gcCtx) })
 	// Move keys and secrets to the current master key version after a
 	// rotation, resuming a pass an earlier run left unfinished.
 	gc.Go(func() { app.rekey.Run(gcCtx) })
@@ -179,6 +183,9 @@ type app struct {
 	rekey   *rekey.Manager
 	objects *object.Service
 	iam     *iam.Store
+	kms     *kms.Service
+	// kmsAudit is the KMS audit log file; nil when it goes to stderr.
+	kmsAudit *os.File
 	// scrubber checks stored objects in the background.
 	scrubber *scrub.Scrubber
 	certs    *tlsreload.Reloader // nil without TLS
@@ -224,6 +231,9 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
 		return nil, err
 	}
+	if err := a.openKMS(cfg, clk, log); err != nil {
+		return nil, err
+	}
 
 	if err := metrics.RegisterRuntime(reg); err != nil {
 		return nil, err
@@ -247,6 +257,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Sources: []rekey.Source{
 			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
 			{Name: "iam", Rewrap: a.iam.ResealSecrets, Count: a.iam.CountSealedSecrets},
+			{Name: "kms", Rewrap: a.kms.ResealMaterial, Count: a.kms.CountSealedMaterial},
 		},
 		Registerer: reg, Logger: log.With("component", "rekey")}); err != nil {
 		return nil, err
@@ -319,13 +330,18 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if err != nil {
 		return nil, fmt.Errorf("operator API handler: %w", err)
 	}
+	kmsHandler, err := kmsapi.New(kmsapi.Options{Keys: a.kms, Credentials: a.iam, Region: cfg.Region, Clock: clk,
+		Logger: log.With("component", "kmsapi")})
+	if err != nil {
+		return nil, fmt.Errorf("KMS handler: %w", err)
+	}
 	a.server, err = server.New(server.Options{
 		Config:   cfg,
 		Handler:  handler,
 		IAM:      iamHandler,
 		STS:      stsHandler,
 		Operator: operatorHandler,
-		KMS:      kmsapi.NotImplemented(log.With("component", "kmsapi")),
+		KMS:      kmsHandler,
 		Registry: reg,
 		Metrics:  m,
 		Logger:   log,
@@ -412,9 +428,33 @@ func openIAM(ctx context.Context, cfg config.Config, a *app, root config.RootCre
 	return s, nil
 }
 
+// openKMS builds the key service and opens its audit log: appended to
+// cfg.KMSAuditPath() ("-" is standard error), created 0600 because it
+// names principals and keys.
+func (a *app) openKMS(cfg config.Config, clk clock.Clock, log *slog.Logger) error {
+	var audit io.Writer = os.Stderr
+	if path := cfg.KMSAuditPath(); path != "-" {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("KMS audit log: %w", err)
+		}
+		a.kmsAudit, audit = f, f
+	}
+	var err error
+	a.kms, err = kms.New(kms.Options{Meta: a.meta, Keyring: a.keyring, Authorizer: a.iam, Region: cfg.Region,
+		Clock: clk, Audit: audit, ErrorCode: kmsapi.ErrorCode, Logger: log.With("component", "kms")})
+	if err != nil {
+		return fmt.Errorf("kms: %w", err)
+	}
+	return nil
+}
+
 // close closes the stores; it is safe after a partial build.
 func (a *app) close() error {
 	var errs []error
+	if a.kmsAudit != nil {
+		errs = append(errs, a.kmsAudit.Close())
+	}
 	if a.blob != nil {
 		errs = append(errs, a.blob.Close())
 	}

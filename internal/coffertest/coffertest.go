@@ -9,6 +9,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/acl"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/minio/minio-go/v7"
@@ -29,6 +31,8 @@ import (
 	"github.com/coffer-s3/coffer/internal/config"
 	coffiam "github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
+	"github.com/coffer-s3/coffer/internal/kms"
+	"github.com/coffer-s3/coffer/internal/kmsapi"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -60,12 +64,18 @@ type Server struct {
 	// IAM is the server's identity store, for tests that set up users,
 	// policies and accounts directly.
 	Identity *coffiam.Store
+	// Keys is the server's key service (KMS); tests sweep it after
+	// moving the clock.
+	Keys *kms.Service
+	// KMSAuditLog is the path of the server's KMS audit log.
+	KMSAuditLog string
 
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
 	srv     *server.Server
 	meta    *pebble.Store
 	blob    *fs.Store
+	audit   *os.File
 	serveWG sync.WaitGroup
 	stopGC  context.CancelFunc
 	gcWG    sync.WaitGroup
@@ -219,8 +229,12 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if err != nil {
 		return nil, err
 	}
+	kmsHandler, err := s.buildKMS(cfg, st, kr, log)
+	if err != nil {
+		return nil, err
+	}
 	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
-		Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert,
+		KMS: kmsHandler, Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert,
 		Limits: limits, Overloaded: handler.SlowDown()})
 	return objects, err
 }
@@ -250,6 +264,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) closeStores() error {
 	var errs []error
+	if s.audit != nil {
+		errs = append(errs, s.audit.Close())
+	}
 	if s.blob != nil {
 		errs = append(errs, s.blob.Close())
 	}
@@ -285,6 +302,34 @@ func (s *Server) S3(optFns ...func(*s3.Options)) *s3.Client {
 // credentials, region us-east-1 (IAM is signed for it), no retries.
 func (s *Server) IAM(optFns ...func(*iam.Options)) *iam.Client {
 	return iam.New(iam.Options{
+		BaseEndpoint:     aws.String(s.Endpoint),
+		Region:           Region,
+		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		RetryMaxAttempts: 1,
+		HTTPClient:       s.HTTPClient(),
+	}, optFns...)
+}
+
+// buildKMS builds the key service, with its audit log in the data
+// directory as cmd/coffer keeps it, and its handler.
+func (s *Server) buildKMS(cfg config.Config, st settings, kr *sse.Keyring, log *slog.Logger) (*kmsapi.Handler, error) {
+	s.KMSAuditLog = cfg.KMSAuditPath()
+	f, err := os.OpenFile(s.KMSAuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	s.audit = f
+	if s.Keys, err = kms.New(kms.Options{Meta: s.meta, Keyring: kr, Authorizer: s.Identity, Region: cfg.Region,
+		Clock: st.clock, Audit: f, ErrorCode: kmsapi.ErrorCode, Logger: log}); err != nil {
+		return nil, err
+	}
+	return kmsapi.New(kmsapi.Options{Keys: s.Keys, Credentials: s.Identity, Region: cfg.Region, Clock: st.clock, Logger: log})
+}
+
+// KMS returns an aws-sdk-go-v2 KMS client for the server: root
+// credentials, region us-east-1, no retries.
+func (s *Server) KMS(optFns ...func(*awskms.Options)) *awskms.Client {
+	return awskms.New(awskms.Options{
 		BaseEndpoint:     aws.String(s.Endpoint),
 		Region:           Region,
 		Credentials:      awscreds.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),

@@ -154,6 +154,10 @@ type Config struct {
 	// because the key would cross the network in the clear. It is meant
 	// for tests against a server on loopback.
 	AllowInsecureSSEC bool
+	// KMSAuditLog is where the KMS audit log (one JSON line per KMS call,
+	// CloudTrail's field names) is appended: a file path, or "-" for
+	// standard error. Empty means <DataDir>/kms-audit.log.
+	KMSAuditLog string
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -182,6 +186,15 @@ func (c Config) MetaPath() string {
 		return c.MetaDir
 	}
 	return filepath.Join(c.DataDir, "meta")
+}
+
+// KMSAuditPath returns where the KMS audit log goes: KMSAuditLog, or
+// <DataDir>/kms-audit.log. "-" means standard error.
+func (c Config) KMSAuditPath() string {
+	if c.KMSAuditLog != "" {
+		return c.KMSAuditLog
+	}
+	return filepath.Join(c.DataDir, "kms-audit.log")
 }
 
 // TLS reports whether the main listener serves HTTPS.

@@ -40,6 +40,7 @@ func nonDefault() Config {
 	c.ScrubRate = 16 << 20
 	c.ScrubInterval = 12 * time.Hour
 	c.AllowInsecureSSEC = true
+	c.KMSAuditLog = "/var/log/coffer/kms-audit.log"
 	c.BodyIdleTimeout = time.Minute
 	c.MinBodyRate = 1024
 	c.MaxConnections = 500

@@ -50,6 +50,7 @@ var envVars = []envVar{
 	{"COFFER_SCRUB_RATE", func(c *Config, v string) (err error) { c.ScrubRate, err = ParseRate(v); return err }},
 	{"COFFER_SCRUB_INTERVAL", func(c *Config, v string) error { return setDuration(&c.ScrubInterval, v) }},
 	{"COFFER_ALLOW_INSECURE_SSE_C", func(c *Config, v string) error { return setBool(&c.AllowInsecureSSEC, v) }},
+	{"COFFER_KMS_AUDIT_LOG", func(c *Config, v string) error { c.KMSAuditLog = v; return nil }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.MaxHeaderBytes = n
@@ -204,6 +205,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"most requests with a body (uploads) and copies served at once; more are answered 503 SlowDown; 0: half of --max-connections ($COFFER_MAX_INFLIGHT_UPLOADS)")
 	fs.BoolVar(&c.AllowInsecureSSEC, "allow-insecure-sse-c", c.AllowInsecureSSEC,
 		"accept customer-provided keys (SSE-C) over plain HTTP, which S3 refuses; for loopback tests only ($COFFER_ALLOW_INSECURE_SSE_C)")
+	fs.StringVar(&c.KMSAuditLog, "kms-audit-log", c.KMSAuditLog,
+		"append the KMS audit log (JSON lines, CloudTrail field names) to this `path`; -: standard error; empty: <data>/kms-audit.log ($COFFER_KMS_AUDIT_LOG)")
 	return fs
 }
 

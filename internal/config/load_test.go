@@ -55,6 +55,17 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
+			name: "kms audit log by env",
+			env:  map[string]string{"COFFER_KMS_AUDIT_LOG": "-"},
+			want: withDefaults(func(c *Config) { c.KMSAuditLog = "-" }),
+		},
+		{
+			name: "kms audit log flag wins over env",
+			args: []string{"--kms-audit-log", "/var/log/kms.log"},
+			env:  map[string]string{"COFFER_KMS_AUDIT_LOG": "-"},
+			want: withDefaults(func(c *Config) { c.KMSAuditLog = "/var/log/kms.log" }),
+		},
+		{
 			name: "meta dir and disk reserve by env",
 			env:  map[string]string{"COFFER_META_DIR": "/fast/meta", "COFFER_DISK_RESERVE": "512MiB"},
 			want: withDefaults(func(c *Config) { c.MetaDir, c.DiskReserve = "/fast/meta", 512<<20 }),

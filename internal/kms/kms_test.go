@@ -386,3 +386,37 @@ func TestAudit_noSecrets(t *testing.T) {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func TestResealMaterial(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	md := e.createKey(t, "")
+	enc, err := e.s.Encrypt(ctx, EncryptRequest{Caller: e.root, KeyID: md.KeyID, Plaintext: []byte("kept")})
+	must(t, err)
+	_, err = e.s.RotateKeyOnDemand(ctx, KeyRequest{Caller: e.root, KeyID: md.KeyID})
+	must(t, err)
+	old := e.s.opts.Keyring.Current()
+	v, err := e.s.opts.Keyring.Rotate()
+	must(t, err)
+	counts := map[uint32]int64{}
+	must(t, e.s.CountSealedMaterial(ctx, counts))
+	if counts[old] != 2 || counts[v] != 0 {
+		t.Fatalf("before resealing: counts %v, want 2 under %d", counts, old)
+	}
+	next, done, failed, err := e.s.ResealMaterial(ctx, nil, 100)
+	must(t, err)
+	if next != nil || done != 1 || failed != 0 {
+		t.Errorf("ResealMaterial = next %q, %d done, %d failed", next, done, failed)
+	}
+	counts = map[uint32]int64{}
+	must(t, e.s.CountSealedMaterial(ctx, counts))
+	if counts[old] != 0 || counts[v] != 2 {
+		t.Errorf("after resealing: counts %v, want 2 under %d", counts, v)
+	}
+	must(t, e.s.opts.Keyring.Remove(old))
+	dec, err := e.s.Decrypt(ctx, DecryptRequest{Caller: e.root, CiphertextBlob: enc.CiphertextBlob})
+	must(t, err)
+	if string(dec.Plaintext) != "kept" {
+		t.Errorf("Decrypt after resealing = %q", dec.Plaintext)
+	}
+}
