@@ -35,6 +35,14 @@ type Encrypted struct {
 	SourceKeyARN string
 }
 
+// forEncryption checks that k is an encryption key, and usable.
+func forEncryption(k *keyRecord) error {
+	if k.Usage != UsageEncryptDecrypt {
+		return errorf(ErrInvalidKeyUsage, "%s key usage is %s which is not valid for this operation.", k.arn(), k.Usage)
+	}
+	return usable(k)
+}
+
 // usable reports whether k may do cryptography now.
 func usable(k *keyRecord) error {
 	switch k.State {
@@ -93,7 +101,7 @@ func (s *Service) Encrypt(ctx context.Context, req EncryptRequest) (out *Encrypt
 	if err != nil {
 		return nil, err
 	}
-	if err := usable(k); err != nil {
+	if err := forEncryption(k); err != nil {
 		return nil, err
 	}
 	blob, err := s.seal(k, req.Plaintext, req.EncryptionContext)
@@ -138,7 +146,7 @@ func (s *Service) generateDataKey(ctx context.Context, op string, req DataKeyReq
 	if err != nil {
 		return nil, err
 	}
-	if err := usable(k); err != nil {
+	if err := forEncryption(k); err != nil {
 		return nil, err
 	}
 	plain := make([]byte, n)
@@ -199,7 +207,7 @@ func (s *Service) open(ctx context.Context, c *call, op string, data []byte, ec 
 	if err := s.authorize(ctx, c.caller, op, k, ec); err != nil {
 		return nil, nil, err
 	}
-	if err := usable(k); err != nil {
+	if err := forEncryption(k); err != nil {
 		return nil, nil, err
 	}
 	m := k.version(b.version)
@@ -272,7 +280,7 @@ func (s *Service) ReEncrypt(ctx context.Context, req ReEncryptRequest) (out *Enc
 	if err != nil {
 		return nil, err
 	}
-	if err := usable(dst); err != nil {
+	if err := forEncryption(dst); err != nil {
 		return nil, err
 	}
 	blob, err := s.seal(dst, plain, req.DestinationEncryptionContext)

@@ -36,6 +36,9 @@ var (
 	// ErrInvalidMarker: a paging marker this service did not issue
 	// (InvalidMarkerException).
 	ErrInvalidMarker = errors.New("kms: invalid marker")
+	// ErrInvalidMac: VerifyMac's MAC is not the message's under the key
+	// (KMSInvalidMacException).
+	ErrInvalidMac = errors.New("kms: invalid mac")
 	// ErrTag: a tag key or value is malformed or reserved (TagException).
 	ErrTag = errors.New("kms: invalid tag")
 	// ErrInvalidArn: a malformed ARN (InvalidArnException).

@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -12,7 +13,10 @@ import (
 // Key usages and specs this service has.
 const (
 	UsageEncryptDecrypt = "ENCRYPT_DECRYPT"
+	UsageMac            = "GENERATE_VERIFY_MAC"
 	SpecSymmetric       = "SYMMETRIC_DEFAULT"
+	SpecHMAC256         = "HMAC_256"
+	macAlgorithm256     = "HMAC_SHA_256"
 	algorithmSymmetric  = "SYMMETRIC_DEFAULT"
 	maxDescription      = 8192
 	maxTags             = 50
@@ -43,6 +47,7 @@ type KeyMetadata struct {
 	KeyManager           string
 	KeySpec              string
 	EncryptionAlgorithms []string
+	MacAlgorithms        []string
 	DeletionDate         time.Time // zero unless pending deletion
 	PendingDeletionDays  int
 }
@@ -52,7 +57,11 @@ func (k *keyRecord) metadata() *KeyMetadata {
 		AccountID: k.Account, KeyID: k.ID, ARN: k.arn(), CreationDate: k.Created,
 		Enabled: k.State == StateEnabled, Description: k.Description, KeyUsage: k.Usage,
 		KeyState: k.State, KeyManager: k.Manager, KeySpec: k.Spec,
-		EncryptionAlgorithms: []string{algorithmSymmetric},
+	}
+	if k.Spec == SpecHMAC256 {
+		m.MacAlgorithms = []string{macAlgorithm256}
+	} else {
+		m.EncryptionAlgorithms = []string{algorithmSymmetric}
 	}
 	if k.State == StatePendingDeletion {
 		m.DeletionDate, m.PendingDeletionDays = k.Deletion, k.PendingDays
@@ -65,7 +74,8 @@ type CreateKeyRequest struct {
 	Caller      Caller
 	Description string
 	// KeyUsage and KeySpec default to ENCRYPT_DECRYPT and
-	// SYMMETRIC_DEFAULT, the only ones this service has.
+	// SYMMETRIC_DEFAULT; GENERATE_VERIFY_MAC with HMAC_256 is the other
+	// pair this service has (both must be given, as AWS requires).
 	KeyUsage string
 	KeySpec  string
 	// Policy is the key policy; "" gives the default key policy.
@@ -117,6 +127,9 @@ func (s *Service) CreateKey(ctx context.Context, req CreateKeyRequest) (md *KeyM
 	}
 	account := req.Caller.Principal.AccountID
 	k, err := s.newKey(account, ManagerCustomer, req.Description)
+	if err == nil {
+		k.Usage, k.Spec = req.KeyUsage, req.KeySpec
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +158,14 @@ func validateCreate(req *CreateKeyRequest) error {
 		return invalid("1 validation error detected: Value '%s' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [SIGN_VERIFY, GENERATE_VERIFY_MAC, ENCRYPT_DECRYPT, KEY_AGREEMENT]", req.KeyUsage)
 	case !slices.Contains(knownSpecs, req.KeySpec):
 		return invalid("1 validation error detected: Value '%s' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: %v", req.KeySpec, knownSpecs)
-	case req.KeyUsage != UsageEncryptDecrypt || req.KeySpec != SpecSymmetric:
-		return errorf(ErrUnsupported, "KeySpec %s with KeyUsage %s is not supported; this service has SYMMETRIC_DEFAULT keys for ENCRYPT_DECRYPT", req.KeySpec, req.KeyUsage)
+	}
+	switch {
+	case req.KeyUsage == UsageEncryptDecrypt && req.KeySpec == SpecSymmetric, req.KeyUsage == UsageMac && req.KeySpec == SpecHMAC256:
+	case (req.KeyUsage == UsageMac) != strings.HasPrefix(req.KeySpec, "HMAC_") ||
+		(req.KeyUsage == UsageEncryptDecrypt && req.KeySpec != SpecSymmetric && !strings.HasPrefix(req.KeySpec, "RSA_") && req.KeySpec != "SM2"):
+		return invalid("KeyUsage %s is not compatible with KeySpec %s", req.KeyUsage, req.KeySpec)
+	default:
+		return errorf(ErrUnsupported, "KeySpec %s with KeyUsage %s is not supported; this service has SYMMETRIC_DEFAULT keys for ENCRYPT_DECRYPT and HMAC_256 keys for GENERATE_VERIFY_MAC", req.KeySpec, req.KeyUsage)
 	}
 	if err := validDescription(req.Description); err != nil {
 		return err

@@ -420,3 +420,47 @@ func TestResealMaterial(t *testing.T) {
 		t.Errorf("Decrypt after resealing = %q", dec.Plaintext)
 	}
 }
+
+func TestHMACKeys(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		usage, spec string
+		want        error
+	}{
+		{"GENERATE_VERIFY_MAC", "HMAC_256", nil},
+		{"", "HMAC_256", ErrValidation},
+		{"GENERATE_VERIFY_MAC", "SYMMETRIC_DEFAULT", ErrValidation},
+		{"GENERATE_VERIFY_MAC", "HMAC_512", ErrUnsupported},
+		{"SIGN_VERIFY", "RSA_2048", ErrUnsupported},
+		{"ENCRYPT_DECRYPT", "HMAC_999", ErrValidation},
+	} {
+		_, err := e.s.CreateKey(ctx, CreateKeyRequest{Caller: e.root, KeyUsage: tt.usage, KeySpec: tt.spec})
+		wantErr(t, "CreateKey "+tt.usage+" "+tt.spec, err, tt.want)
+	}
+	md, err := e.s.CreateKey(ctx, CreateKeyRequest{Caller: e.root, KeyUsage: UsageMac, KeySpec: SpecHMAC256})
+	must(t, err)
+	if md.KeyUsage != UsageMac || md.KeySpec != SpecHMAC256 || len(md.MacAlgorithms) != 1 || md.EncryptionAlgorithms != nil {
+		t.Errorf("HMAC key metadata = %+v", md)
+	}
+	msg := []byte("message to authenticate")
+	mac, err := e.s.GenerateMac(ctx, MacRequest{Caller: e.root, KeyID: md.KeyID, Message: msg, Algorithm: "HMAC_SHA_256"})
+	must(t, err)
+	if len(mac.Mac) != 32 {
+		t.Errorf("MAC of %d bytes", len(mac.Mac))
+	}
+	_, err = e.s.VerifyMac(ctx, MacRequest{Caller: e.root, KeyID: md.KeyID, Message: msg, Algorithm: "HMAC_SHA_256", Mac: mac.Mac})
+	wantErr(t, "VerifyMac of its own MAC", err, nil)
+	bad := bytes.Clone(mac.Mac)
+	bad[0] ^= 1
+	_, err = e.s.VerifyMac(ctx, MacRequest{Caller: e.root, KeyID: md.KeyID, Message: msg, Algorithm: "HMAC_SHA_256", Mac: bad})
+	wantErr(t, "VerifyMac of a changed MAC", err, ErrInvalidMac)
+	_, err = e.s.GenerateMac(ctx, MacRequest{Caller: e.root, KeyID: md.KeyID, Message: msg, Algorithm: "HMAC_SHA_512"})
+	wantErr(t, "GenerateMac with another algorithm", err, ErrInvalidKeyUsage)
+	_, err = e.s.Encrypt(ctx, EncryptRequest{Caller: e.root, KeyID: md.KeyID, Plaintext: msg})
+	wantErr(t, "Encrypt under an HMAC key", err, ErrInvalidKeyUsage)
+	wantErr(t, "EnableKeyRotation of an HMAC key", e.s.EnableKeyRotation(ctx, KeyRequest{Caller: e.root, KeyID: md.KeyID}, 0), ErrUnsupported)
+	sym := e.createKey(t, "")
+	_, err = e.s.GenerateMac(ctx, MacRequest{Caller: e.root, KeyID: sym.KeyID, Message: msg, Algorithm: "HMAC_SHA_256"})
+	wantErr(t, "GenerateMac under an encryption key", err, ErrInvalidKeyUsage)
+}

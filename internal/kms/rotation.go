@@ -25,6 +25,9 @@ func rotatable(k *keyRecord) error {
 	if k.Manager == ManagerAWS {
 		return errorf(ErrUnsupported, "%s is an AWS managed key, whose rotation cannot be changed", k.arn())
 	}
+	if k.Spec != SpecSymmetric {
+		return errorf(ErrUnsupported, "%s has key spec %s, which does not support rotation", k.arn(), k.Spec)
+	}
 	return usable(k)
 }
 

@@ -189,3 +189,51 @@ func generateRandom(c *call) (any, error) {
 	}
 	return map[string]any{"Plaintext": b}, nil
 }
+
+// macInput is GenerateMac's and VerifyMac's input.
+type macInput struct {
+	KeyID        string   `json:"KeyId"`
+	Message      []byte   `json:"Message"`
+	MacAlgorithm string   `json:"MacAlgorithm"`
+	Mac          []byte   `json:"Mac"`
+	GrantTokens  []string `json:"GrantTokens"`
+}
+
+func (in *macInput) request(c *call) (kms.MacRequest, error) {
+	return kms.MacRequest{Caller: c.caller, KeyID: in.KeyID, Message: in.Message, Algorithm: in.MacAlgorithm, Mac: in.Mac},
+		checkGrantTokens(in.GrantTokens)
+}
+
+func generateMac(c *call) (any, error) {
+	var in macInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	defer clear(in.Message)
+	req, err := in.request(c)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.keys.GenerateMac(c.ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Mac": out.Mac, "MacAlgorithm": in.MacAlgorithm, "KeyId": out.KeyARN}, nil
+}
+
+func verifyMac(c *call) (any, error) {
+	var in macInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	defer clear(in.Message)
+	req, err := in.request(c)
+	if err != nil {
+		return nil, err
+	}
+	arn, err := c.keys.VerifyMac(c.ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"KeyId": arn, "MacValid": true, "MacAlgorithm": in.MacAlgorithm}, nil
+}

@@ -66,6 +66,7 @@ var errorTable = []struct {
 	{kms.ErrInvalidMarker, "InvalidMarkerException"},
 	{kms.ErrInvalidArn, "InvalidArnException"},
 	{kms.ErrTag, "TagException"},
+	{kms.ErrInvalidMac, "KMSInvalidMacException"},
 }
 
 // defaultMessages are the texts of errors that carry none of their own.

@@ -47,7 +47,7 @@ func TestErrorTable_everyKMSError(t *testing.T) {
 		"ErrUnsupported": kms.ErrUnsupported, "ErrLimitExceeded": kms.ErrLimitExceeded,
 		"ErrInvalidKeyUsage": kms.ErrInvalidKeyUsage, "ErrInvalidGrantToken": kms.ErrInvalidGrantToken,
 		"ErrInvalidGrantID": kms.ErrInvalidGrantID, "ErrInvalidMarker": kms.ErrInvalidMarker,
-		"ErrInvalidArn": kms.ErrInvalidArn, "ErrTag": kms.ErrTag,
+		"ErrInvalidArn": kms.ErrInvalidArn, "ErrTag": kms.ErrTag, "ErrInvalidMac": kms.ErrInvalidMac,
 	}
 	files, err := filepath.Glob("../kms/*.go")
 	if err != nil {

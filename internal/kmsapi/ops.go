@@ -23,14 +23,15 @@ var operations = map[string]func(*call) (any, error){
 	"GetKeyPolicy":     getKeyPolicy, "PutKeyPolicy": putKeyPolicy, "ListKeyPolicies": listKeyPolicies,
 	"CreateGrant": createGrant, "ListGrants": listGrants, "RetireGrant": retireGrant, "RevokeGrant": revokeGrant,
 	"ListRetirableGrants": listRetirableGrants,
+	"GenerateMac":         generateMac, "VerifyMac": verifyMac,
 }
 
 // unsupported are AWS KMS operations coffer does not serve: they answer
 // UnsupportedOperationException rather than UnknownOperationException.
 var unsupported = map[string]bool{
 	"Sign": true, "Verify": true, "GetPublicKey": true, "GenerateDataKeyPair": true,
-	"GenerateDataKeyPairWithoutPlaintext": true, "GenerateMac": true, "VerifyMac": true,
-	"DeriveSharedSecret": true, "GetParametersForImport": true, "ImportKeyMaterial": true,
+	"GenerateDataKeyPairWithoutPlaintext": true,
+	"DeriveSharedSecret":                  true, "GetParametersForImport": true, "ImportKeyMaterial": true,
 	"DeleteImportedKeyMaterial": true, "CreateCustomKeyStore": true, "ConnectCustomKeyStore": true,
 	"DeleteCustomKeyStore": true, "DescribeCustomKeyStores": true, "DisconnectCustomKeyStore": true,
 	"UpdateCustomKeyStore": true, "ReplicateKey": true, "UpdatePrimaryRegion": true,

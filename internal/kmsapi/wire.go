@@ -71,7 +71,8 @@ type keyMetadata struct {
 	KeyManager                  string   `json:"KeyManager"`
 	CustomerMasterKeySpec       string   `json:"CustomerMasterKeySpec"`
 	KeySpec                     string   `json:"KeySpec"`
-	EncryptionAlgorithms        []string `json:"EncryptionAlgorithms"`
+	EncryptionAlgorithms        []string `json:"EncryptionAlgorithms,omitempty"`
+	MacAlgorithms               []string `json:"MacAlgorithms,omitempty"`
 	MultiRegion                 bool     `json:"MultiRegion"`
 }
 
@@ -80,7 +81,7 @@ func metadataOut(m *kms.KeyMetadata) keyMetadata {
 		Enabled: m.Enabled, Description: m.Description, KeyUsage: m.KeyUsage, KeyState: m.KeyState,
 		DeletionDate: epochPtr(m.DeletionDate), PendingDeletionWindowInDays: m.PendingDeletionDays,
 		Origin: "AWS_KMS", KeyManager: m.KeyManager, CustomerMasterKeySpec: m.KeySpec, KeySpec: m.KeySpec,
-		EncryptionAlgorithms: m.EncryptionAlgorithms}
+		EncryptionAlgorithms: m.EncryptionAlgorithms, MacAlgorithms: m.MacAlgorithms}
 }
 
 type tag struct {

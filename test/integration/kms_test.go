@@ -317,3 +317,29 @@ func TestKMS_wireErrorsAndAudit(t *testing.T) {
 		t.Errorf("audit events %q, want %q", got, want)
 	}
 }
+
+func TestKMS_hmac(t *testing.T) {
+	e := newKMSEnv(t)
+	c := e.kms
+	created, err := c.CreateKey(ctx(t), &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecHmac256, KeyUsage: kmstypes.KeyUsageTypeGenerateVerifyMac})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := created.KeyMetadata
+	if len(md.MacAlgorithms) != 1 || md.MacAlgorithms[0] != kmstypes.MacAlgorithmSpecHmacSha256 || len(md.EncryptionAlgorithms) != 0 {
+		t.Errorf("HMAC key metadata = %+v", md)
+	}
+	msg := []byte("authenticate me")
+	mac, err := c.GenerateMac(ctx(t), &kms.GenerateMacInput{KeyId: md.KeyId, Message: msg, MacAlgorithm: kmstypes.MacAlgorithmSpecHmacSha256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.VerifyMac(ctx(t), &kms.VerifyMacInput{KeyId: md.KeyId, Message: msg, Mac: mac.Mac, MacAlgorithm: kmstypes.MacAlgorithmSpecHmacSha256})
+	if err != nil || !v.MacValid {
+		t.Errorf("VerifyMac = %+v, %v", v, err)
+	}
+	_, err = c.VerifyMac(ctx(t), &kms.VerifyMacInput{KeyId: md.KeyId, Message: []byte("other"), Mac: mac.Mac, MacAlgorithm: kmstypes.MacAlgorithmSpecHmacSha256})
+	wantKMSCode(t, "VerifyMac of another message", err, "KMSInvalidMacException")
+	_, err = c.Encrypt(ctx(t), &kms.EncryptInput{KeyId: md.KeyId, Plaintext: msg})
+	wantKMSCode(t, "Encrypt under an HMAC key", err, "InvalidKeyUsageException")
+}
