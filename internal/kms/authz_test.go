@@ -144,3 +144,22 @@ func TestGrants_lifecycle(t *testing.T) {
 		Operations: []string{"DescribeKey"}, EncryptionContextSubset: map[string]string{"a": "b"}}})
 	wantErr(t, "CreateGrant with constraints on DescribeKey", err, ErrValidation)
 }
+
+func TestAuthorize_crossAccount(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	acct, key, _, err := e.iam.CreateAccount(ctx, "other")
+	must(t, err)
+	other := e.callerFor(t, key)
+	trusting := e.createKey(t, keyPolicy(delegate,
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct.ID+`:root"},"Action":["kms:Encrypt","kms:DescribeKey"],"Resource":"*"}`))
+	private := e.createKey(t, "")
+	_, err = e.s.Encrypt(ctx, EncryptRequest{Caller: other, KeyID: trusting.ARN, Plaintext: []byte("x")})
+	wantErr(t, "Encrypt by another account's root, allowed by the key policy", err, nil)
+	_, err = e.s.Encrypt(ctx, EncryptRequest{Caller: other, KeyID: private.ARN, Plaintext: []byte("x")})
+	wantErr(t, "Encrypt by another account's root under the default key policy", err, ErrAccessDenied)
+	_, err = e.s.Encrypt(ctx, EncryptRequest{Caller: other, KeyID: trusting.KeyID, Plaintext: []byte("x")})
+	wantErr(t, "Encrypt by another account naming the key by bare id", err, ErrNotFound)
+	_, err = e.s.GenerateDataKey(ctx, DataKeyRequest{Caller: other, KeyID: trusting.ARN})
+	wantErr(t, "GenerateDataKey, which the key policy does not allow the other account", err, ErrAccessDenied)
+}
