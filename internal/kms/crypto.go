@@ -191,8 +191,13 @@ func (s *Service) open(ctx context.Context, c *call, op string, data []byte, ec 
 		return nil, nil, err
 	}
 	k, err := s.load(ctx, c.caller, keyARN(s.opts.Region, account, b.keyID))
-	if err != nil {
+	if errors.Is(err, ErrNotFound) {
+		// The key was deleted after its waiting period: what it
+		// encrypted is gone with it.
 		return nil, nil, ErrInvalidCiphertext
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	c.used(k)
 	if keyID != "" {
