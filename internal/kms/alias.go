@@ -48,6 +48,9 @@ func (s *Service) CreateAlias(ctx context.Context, caller Caller, name, target s
 	if err := checkAliasName(name); err != nil {
 		return err
 	}
+	if err := s.authorizeAlias(ctx, caller, "CreateAlias", name); err != nil {
+		return err
+	}
 	k, err := s.aliasTarget(ctx, c, target, "CreateAlias")
 	if err != nil {
 		return err
@@ -102,6 +105,9 @@ func (s *Service) UpdateAlias(ctx context.Context, caller Caller, name, target s
 	if _, err := s.load(ctx, caller, name); err != nil {
 		return err
 	}
+	if err := s.authorizeAlias(ctx, caller, "UpdateAlias", name); err != nil {
+		return err
+	}
 	k, err := s.aliasTarget(ctx, c, target, "UpdateAlias")
 	if err != nil {
 		return err
@@ -130,6 +136,9 @@ func (s *Service) DeleteAlias(ctx context.Context, caller Caller, name string) (
 	}
 	account := caller.Principal.AccountID
 	k, err := s.useKey(ctx, c, name, "DeleteAlias", nil)
+	if err == nil {
+		err = s.authorizeAlias(ctx, caller, "DeleteAlias", name)
+	}
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,22 @@ func (s *Service) authorize(ctx context.Context, caller Caller, op string, k *ke
 	return errorf(ErrAccessDenied, "User: %s is not authorized to perform: %s on resource: %s %s", caller.Principal.ARN, action, req.Resource, reason)
 }
 
+// authorizeAlias asks whether caller may perform op on the alias name of
+// its own account. AWS authorizes alias operations on the alias too,
+// where only IAM policies apply ("Controlling access to aliases"); the key
+// side is asked separately, with the key policy.
+func (s *Service) authorizeAlias(ctx context.Context, caller Caller, op, name string) error {
+	arn := aliasARN(s.opts.Region, caller.Principal.AccountID, name)
+	action := "kms:" + op
+	d := s.opts.Authorizer.Authorize(ctx, iam.Request{Principal: caller.Principal, Action: action, Resource: arn,
+		Conditions: conditions(caller, nil)})
+	if d.Allowed {
+		return nil
+	}
+	s.log.InfoContext(ctx, "kms access denied", "principal", caller.Principal.ARN, "op", action, "resource", arn, "reason", d.Reason)
+	return errorf(ErrAccessDenied, "User: %s is not authorized to perform: %s on resource: %s %s", caller.Principal.ARN, action, arn, d.Policy.Reason())
+}
+
 // conditions is the request context KMS adds to the caller's own keys
 // ("AWS KMS condition keys").
 func conditions(caller Caller, ec map[string]string) map[string][]string {

@@ -163,3 +163,16 @@ func TestAuthorize_crossAccount(t *testing.T) {
 	_, err = e.s.GenerateDataKey(ctx, DataKeyRequest{Caller: other, KeyID: trusting.ARN})
 	wantErr(t, "GenerateDataKey, which the key policy does not allow the other account", err, ErrAccessDenied)
 }
+
+func TestAuthorize_aliasResource(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	md := e.createKey(t, "")
+	keyOnlyPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:CreateAlias","Resource":"` + md.ARN + `"}]}`
+	both := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:CreateAlias","Resource":["` + md.ARN + `","arn:aws:kms:us-east-1:000000000000:alias/team-*"]}]}`
+	narrow := e.user(t, "narrow", keyOnlyPolicy)
+	wide := e.user(t, "wide", both)
+	wantErr(t, "CreateAlias allowed on the key only", e.s.CreateAlias(ctx, narrow, "alias/team-a", md.KeyID), ErrAccessDenied)
+	wantErr(t, "CreateAlias allowed on key and alias", e.s.CreateAlias(ctx, wide, "alias/team-a", md.KeyID), nil)
+	wantErr(t, "CreateAlias outside the allowed alias names", e.s.CreateAlias(ctx, wide, "alias/other", md.KeyID), ErrAccessDenied)
+}
