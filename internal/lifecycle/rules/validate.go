@@ -179,7 +179,7 @@ func (r *Rule) validateTransitions() error {
 			return invalidRequest("'StorageClass' must be different for 'Transition' actions in same 'Rule' with prefix")
 		}
 		classes[t.StorageClass] = true
-		if (t.Days != 0) == !t.Date.IsZero() {
+		if t.Days != 0 && !t.Date.IsZero() {
 			return malformed("Transition must have exactly one of Days and Date")
 		}
 		days, dates = days || t.Date.IsZero(), dates || !t.Date.IsZero()
