@@ -25,6 +25,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
+	"github.com/coffer-s3/coffer/internal/lifecycle"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -132,6 +133,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			log.Warn("scrubber stopped", "err", err)
 		}
 	})
+	// Apply the buckets' lifecycle rules, resuming a pass an earlier run
+	// left unfinished.
+	gc.Go(func() {
+		if err := app.lifecycle.Run(gcCtx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("lifecycle engine stopped", "err", err)
+		}
+	})
 	// Move keys and secrets to the current master key version after a
 	// rotation, resuming a pass an earlier run left unfinished.
 	gc.Go(func() { app.rekey.Run(gcCtx) })
@@ -181,8 +189,10 @@ type app struct {
 	iam     *iam.Store
 	// scrubber checks stored objects in the background.
 	scrubber *scrub.Scrubber
-	certs    *tlsreload.Reloader // nil without TLS
-	server   *server.Server
+	// lifecycle applies the buckets' lifecycle rules in the background.
+	lifecycle *lifecycle.Engine
+	certs     *tlsreload.Reloader // nil without TLS
+	server    *server.Server
 }
 
 // build constructs every component for cfg. On error it closes what it
@@ -243,6 +253,15 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Metrics: sm, Rate: cfg.ScrubRate, Interval: cfg.ScrubInterval}); err != nil {
 		return nil, fmt.Errorf("scrubber: %w", err)
 	}
+	lm, err := metrics.NewLifecycle(reg)
+	if err != nil {
+		return nil, err
+	}
+	if a.lifecycle, err = lifecycle.New(lifecycle.Options{Objects: a.objects, Meta: a.meta, Clock: clk,
+		Logger: log.With("component", "lifecycle"), Metrics: lm, Day: cfg.LifecycleDay,
+		Rate: float64(cfg.LifecycleRate)}); err != nil {
+		return nil, fmt.Errorf("lifecycle engine: %w", err)
+	}
 	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
 		Sources: []rekey.Source{
 			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
@@ -293,6 +312,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
 
 		AllowInsecureSSEC: cfg.AllowInsecureSSEC,
+		LifecycleDay:      cfg.LifecycleDay,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)
