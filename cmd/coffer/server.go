@@ -333,8 +333,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	}
 	operatorHandler, err := operatorapi.New(operatorapi.Options{
 		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam, Scrub: scrubAPI{a.scrubber},
-		MasterKeys: a.rekey,
-		Logger:     log.With("component", "operatorapi"),
+		MasterKeys: a.rekey, Lifecycle: lifecycleAPI{a.lifecycle},
+		Logger: log.With("component", "operatorapi"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("operator API handler: %w", err)

@@ -250,3 +250,38 @@ func TestCrashMidPass(t *testing.T) {
 		t.Errorf("versions = %s", got)
 	}
 }
+
+// TestExplain: which rule acts on each version and when, and what stands
+// in the way.
+func TestExplain(t *testing.T) {
+	f := newFixture(t)
+	f.bucket("explain", "lock", rules.Config{Rules: []rules.Rule{
+		expireDays("current", "", 10),
+		{ID: "noncurrent", Enabled: true, Filter: rules.Filter{Form: rules.FormNone}, NoncurrentExpiration: &rules.NoncurrentExpiration{Days: 2}},
+	}})
+	old := f.put("explain", "k", v(1))
+	if _, err := f.objs.PutObjectLegalHold(f.ctx, "explain", "k", old.VersionID, true); err != nil {
+		t.Fatal(err)
+	}
+	f.put("explain", "k", v(2))
+	f.put("explain", "k2", v(3)) // another key sharing the prefix k
+	x, err := f.engine().Explain(f.ctx, "explain", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !x.HasRules || x.Versioning != "Enabled" || len(x.Versions) != 2 {
+		t.Fatalf("Explain = %+v", x)
+	}
+	cur, nc := x.Versions[0], x.Versions[1]
+	// Created 2026-03-01 10:30: current expires 2026-03-12 00:00; the
+	// noncurrent version became noncurrent then too: due 03-04 00:00.
+	if cur.Action != "expire-current" || cur.RuleID != "current" || !cur.Due.Equal(time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC)) || cur.Blocked != "" {
+		t.Errorf("current: %+v", cur)
+	}
+	if nc.Action != "expire-noncurrent" || nc.RuleID != "noncurrent" || !nc.Due.Equal(time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)) || nc.Blocked != "legal hold" {
+		t.Errorf("noncurrent: %+v", nc)
+	}
+	if _, err := f.engine().Explain(f.ctx, "nosuchbucket", "k"); !errors.Is(err, object.ErrNoSuchBucket) {
+		t.Errorf("Explain(no bucket) = %v, want ErrNoSuchBucket", err)
+	}
+}
