@@ -285,3 +285,25 @@ func TestExplain(t *testing.T) {
 		t.Errorf("Explain(no bucket) = %v, want ErrNoSuchBucket", err)
 	}
 }
+
+// TestPass_noRulesNoWrites: a pass over buckets without rules leaves no
+// cursor behind (a server without lifecycle rules never writes for it),
+// and one over a bucket with rules saves its completion.
+func TestPass_noRulesNoWrites(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.objs.CreateBucket(f.ctx, object.CreateBucketInput{Name: "norules", Owner: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	f.put("norules", "k", v(1))
+	e := f.engine()
+	f.pass(e)
+	var st state
+	if found, err := e.cursors.Load(f.ctx, cursorName, &st); err != nil || found {
+		t.Fatalf("cursor after a pass without rules: found %v, %v", found, err)
+	}
+	f.bucket("rules", "", rules.Config{Rules: []rules.Rule{expireDays("all", "", 1)}})
+	f.pass(e)
+	if found, err := e.cursors.Load(f.ctx, cursorName, &st); err != nil || !found || st.InPass || st.Passes != 1 {
+		t.Fatalf("cursor after a pass with rules: %+v, found %v, %v", st, found, err)
+	}
+}

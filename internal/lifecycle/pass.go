@@ -57,19 +57,22 @@ func (e *Engine) RunPass(ctx context.Context) (Stats, error) {
 	if _, err := e.cursors.Load(ctx, cursorName, &st); err != nil {
 		return Stats{}, err
 	}
-	if !st.InPass {
+	// A pass that was interrupted is resumed; a new one starts at the
+	// first bucket. Its state is saved once it has walked something, so
+	// a server without lifecycle rules never writes.
+	resumed := st.InPass
+	if !resumed {
 		st = state{InPass: true, Started: e.o.Clock.Now().UTC(), Passes: st.Passes, LastCompleted: st.LastCompleted}
-		if err := e.cursors.Save(ctx, cursorName, st); err != nil {
-			return Stats{}, err
-		}
 	}
-	p := &pass{e: e, st: st}
+	p := &pass{e: e, st: st, saved: resumed}
 	if err := p.run(ctx); err != nil {
 		return p.stats, err
 	}
 	p.st = state{Passes: p.st.Passes + 1, LastCompleted: e.o.Clock.Now().UTC()}
-	if err := e.cursors.Save(ctx, cursorName, p.st); err != nil {
-		return p.stats, err
+	if p.saved {
+		if err := e.cursors.Save(ctx, cursorName, p.st); err != nil {
+			return p.stats, err
+		}
 	}
 	e.o.Metrics.PassDone(float64(p.st.LastCompleted.UnixNano()) / 1e9)
 	e.o.Metrics.Backlog(0)
@@ -83,10 +86,14 @@ type pass struct {
 	stats Stats
 	// due counts due actions found and not yet done (the backlog).
 	due int
+	// saved: the cursor in meta belongs to this pass, so its end must
+	// be saved too.
+	saved bool
 }
 
 func (p *pass) save(ctx context.Context) error {
 	p.e.o.Metrics.Backlog(p.due)
+	p.saved = true
 	return p.e.cursors.Save(ctx, cursorName, p.st)
 }
 
