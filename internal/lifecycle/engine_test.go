@@ -307,3 +307,38 @@ func TestPass_noRulesNoWrites(t *testing.T) {
 		t.Fatalf("cursor after a pass with rules: %+v, found %v, %v", st, found, err)
 	}
 }
+
+// TestExpire_tagsSizeAndDate: a rule with tag and size predicates acts
+// only on matching versions, and a Date rule from that midnight on.
+func TestExpire_tagsSizeAndDate(t *testing.T) {
+	f := newFixture(t)
+	gt := int64(2)
+	f.bucket("tagged", "", rules.Config{Rules: []rules.Rule{
+		{ID: "scratch", Enabled: true, Filter: rules.Filter{Form: rules.FormAnd, Tags: []rules.Tag{{Key: "class", Value: "scratch"}}, SizeGreaterThan: &gt},
+			Expiration: &rules.Expiration{Days: 1}},
+		{ID: "cutoff", Enabled: true, Filter: rules.Filter{Prefix: "dated/", Form: rules.FormSingle},
+			Expiration: &rules.Expiration{Date: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}},
+	}})
+	put := func(key string, size int, tags ...object.Tag) {
+		if _, err := f.objs.PutObject(f.ctx, object.PutInput{Bucket: "tagged", Key: key, Body: strings.NewReader(v(size)),
+			Size: int64(size), Tags: tags}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scratch := object.Tag{Key: "class", Value: "scratch"}
+	put("big-scratch", 3, scratch)
+	put("small-scratch", 1, scratch)
+	put("big-kept", 3, object.Tag{Key: "class", Value: "keep"})
+	put("dated/a", 4)
+	e := f.engine()
+	f.clock.Set(time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC))
+	f.pass(e)
+	if got := describe(f.versions("tagged")); got != "big-kept=v3 dated/a=v4 small-scratch=v1" {
+		t.Errorf("before the date: %s", got)
+	}
+	f.clock.Set(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+	f.pass(e)
+	if got := describe(f.versions("tagged")); got != "big-kept=v3 small-scratch=v1" {
+		t.Errorf("on the date: %s", got)
+	}
+}
