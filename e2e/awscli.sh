@@ -11,8 +11,9 @@
 # used through the aws CLI, and bucket policies with Block Public Access
 # (bucket and account level through `aws s3control`), with anonymous
 # requests from curl, and Object Ownership and ACLs (a public-read object
-# fetched anonymously with curl), and `aws kms` (keys, aliases, encryption
-# contexts, rotation, key policies, scheduled deletion).
+# fetched anonymously with curl), `aws kms` (keys, aliases, encryption
+# contexts, rotation, key policies, scheduled deletion), and lifecycle rules
+# (put, get, delete, and boto3 watching them act on a two-second lifecycle day).
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -23,8 +24,10 @@ say "$(aws --version 2>&1)"
 # BUCKET.localhost reaches the bucket virtual-hosted (boto3_sigv2.py).
 export COFFER_DOMAIN=localhost
 # The server is on loopback over plain HTTP, where S3 (and coffer by
-# default) refuses customer-provided keys; the SSE-C steps need them.
-coffer_start --allow-insecure-sse-c
+# default) refuses customer-provided keys; the SSE-C steps need them. A
+# lifecycle day of two seconds lets boto3_lifecycle.py watch rules act;
+# only buckets with lifecycle rules notice it.
+coffer_start --allow-insecure-sse-c --lifecycle-day 2s
 
 # Credentials and configuration come only from this script, never from the
 # user's files.
@@ -329,6 +332,43 @@ if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
 	fi
 else
 	skip "boto3 is not installed for python3; the boto3 parity checks did not run"
+fi
+
+step "lifecycle: put-bucket-lifecycle-configuration, get, delete"
+LB=e2e-awscli-lifecycle
+a s3api create-bucket --bucket "$LB" >/dev/null
+expect_fail "get-bucket-lifecycle-configuration before any" a s3api get-bucket-lifecycle-configuration --bucket "$LB"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchLifecycleConfiguration" "no lifecycle configuration yet"
+cat >"$W/lifecycle.json" <<'JSON'
+{"Rules": [
+  {"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 30},
+   "Transitions": [{"Days": 10, "StorageClass": "GLACIER"}]},
+  {"ID": "versions", "Status": "Enabled", "Filter": {},
+   "NoncurrentVersionExpiration": {"NoncurrentDays": 30, "NewerNoncurrentVersions": 3},
+   "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}
+]}
+JSON
+a s3api put-bucket-lifecycle-configuration --bucket "$LB" --lifecycle-configuration "file://$W/lifecycle.json" >/dev/null
+check_eq "$(a s3api get-bucket-lifecycle-configuration --bucket "$LB" --query 'Rules[].ID' --output text)" "logs	versions" "rules read back"
+check_eq "$(a s3api get-bucket-lifecycle-configuration --bucket "$LB" --query 'Rules[1].NoncurrentVersionExpiration.NewerNoncurrentVersions' --output text)" 3 "NewerNoncurrentVersions read back"
+printf 'x' >"$W/log.txt"
+check_contains "$(a s3api put-object --bucket "$LB" --key logs/today --body "$W/log.txt" --query Expiration --output text)" 'rule-id="logs"' "put-object answers x-amz-expiration"
+printf '{"Rules": [{"ID": "none", "Status": "Enabled", "Filter": {}}]}' >"$W/lifecycle-bad.json"
+expect_fail "a rule without an action" a s3api put-bucket-lifecycle-configuration --bucket "$LB" --lifecycle-configuration "file://$W/lifecycle-bad.json"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidRequest" "a rule without an action is InvalidRequest"
+a s3api delete-bucket-lifecycle --bucket "$LB"
+expect_fail "get-bucket-lifecycle-configuration after delete" a s3api get-bucket-lifecycle-configuration --bucket "$LB"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchLifecycleConfiguration" "lifecycle configuration deleted"
+
+step "boto3: lifecycle rules acting on a two-second lifecycle day"
+if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+	if python3 "$E2E_DIR/boto3_lifecycle.py" "$COFFER_ENDPOINT" e2e-lifecycle-boto3; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "boto3_lifecycle.py reported failures (see [boto3-lifecycle] lines above)"
+	fi
+else
+	skip "boto3 is not installed for python3; the boto3 lifecycle checks did not run"
 fi
 
 step "versioning: put-bucket-versioning, list-object-versions, get by version id, delete markers"

@@ -26,6 +26,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
+	"github.com/coffer-s3/coffer/internal/lifecycle"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -136,6 +137,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// Rotate KMS keys and delete those whose waiting period ended, as
 	// their schedules (kept in meta) fall due.
 	gc.Go(func() { app.kms.Run(gcCtx) })
+	// Apply the buckets' lifecycle rules, resuming a pass an earlier run
+	// left unfinished.
+	gc.Go(func() {
+		if err := app.lifecycle.Run(gcCtx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("lifecycle engine stopped", "err", err)
+		}
+	})
 	// Move keys and secrets to the current master key version after a
 	// rotation, resuming a pass an earlier run left unfinished.
 	gc.Go(func() { app.rekey.Run(gcCtx) })
@@ -188,8 +196,10 @@ type app struct {
 	kmsAudit *os.File
 	// scrubber checks stored objects in the background.
 	scrubber *scrub.Scrubber
-	certs    *tlsreload.Reloader // nil without TLS
-	server   *server.Server
+	// lifecycle applies the buckets' lifecycle rules in the background.
+	lifecycle *lifecycle.Engine
+	certs     *tlsreload.Reloader // nil without TLS
+	server    *server.Server
 }
 
 // build constructs every component for cfg. On error it closes what it
@@ -253,6 +263,15 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Metrics: sm, Rate: cfg.ScrubRate, Interval: cfg.ScrubInterval}); err != nil {
 		return nil, fmt.Errorf("scrubber: %w", err)
 	}
+	lm, err := metrics.NewLifecycle(reg)
+	if err != nil {
+		return nil, err
+	}
+	if a.lifecycle, err = lifecycle.New(lifecycle.Options{Objects: a.objects, Meta: a.meta, Clock: clk,
+		Logger: log.With("component", "lifecycle"), Metrics: lm, Day: cfg.LifecycleDay,
+		Rate: float64(cfg.LifecycleRate)}); err != nil {
+		return nil, fmt.Errorf("lifecycle engine: %w", err)
+	}
 	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
 		Sources: []rekey.Source{
 			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
@@ -304,6 +323,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
 
 		AllowInsecureSSEC: cfg.AllowInsecureSSEC,
+		LifecycleDay:      cfg.LifecycleDay,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3 handler: %w", err)
@@ -324,8 +344,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	}
 	operatorHandler, err := operatorapi.New(operatorapi.Options{
 		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam, Scrub: scrubAPI{a.scrubber},
-		MasterKeys: a.rekey,
-		Logger:     log.With("component", "operatorapi"),
+		MasterKeys: a.rekey, Lifecycle: lifecycleAPI{a.lifecycle},
+		Logger: log.With("component", "operatorapi"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("operator API handler: %w", err)

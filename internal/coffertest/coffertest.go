@@ -33,6 +33,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
+	"github.com/coffer-s3/coffer/internal/lifecycle"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -69,6 +70,9 @@ type Server struct {
 	Keys *kms.Service
 	// KMSAuditLog is the path of the server's KMS audit log.
 	KMSAuditLog string
+	// Lifecycle is the server's lifecycle engine. It does not run on its
+	// own: tests move the clock and call RunPass.
+	Lifecycle *lifecycle.Engine
 
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
@@ -210,8 +214,17 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		Accounts: s3api.IdentityAccounts(s.Identity), DefaultObjectOwnership: acl.Ownership(cfg.DefaultObjectOwnership),
 		DefaultBlockPublicAccess: cfg.DefaultBlockPublicAccess,
 		RequireTLS:               cfg.RequireTLS, AllowInsecureSSEC: cfg.AllowInsecureSSEC,
+		LifecycleDay: cfg.LifecycleDay,
 	})
 	if err != nil {
+		return nil, err
+	}
+	lm, err := metrics.NewLifecycle(s.Registry)
+	if err != nil {
+		return nil, err
+	}
+	if s.Lifecycle, err = lifecycle.New(lifecycle.Options{Objects: objects, Meta: s.meta, Clock: st.clock, Logger: log,
+		Metrics: lm, Day: cfg.LifecycleDay}); err != nil {
 		return nil, err
 	}
 	iamHandler, err := iamapi.New(iamapi.Options{Credentials: s.Identity, Region: cfg.Region, Clock: st.clock,

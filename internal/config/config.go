@@ -132,6 +132,15 @@ type Config struct {
 	// ScrubInterval is how often a full scrub pass starts, counted from
 	// the start of the previous one.
 	ScrubInterval time.Duration
+	// LifecycleDay is how long one lifecycle "day" lasts (24 hours in
+	// S3). A shorter day compresses every lifecycle schedule, and the
+	// engine then passes often enough (a tenth of a day, at most an hour
+	// apart) that actions happen soon after they are due: for testing
+	// rules without waiting days.
+	LifecycleDay time.Duration
+	// LifecycleRate bounds the lifecycle actions (deletes, markers,
+	// aborts) performed per second; 0: no bound.
+	LifecycleRate int64
 	// BodyIdleTimeout cuts a request body that sends nothing for this
 	// long (answering 400 RequestTimeout), and a response whose client
 	// reads nothing for this long. It replaces a whole-request read or
@@ -221,6 +230,7 @@ func Default() Config {
 		DefaultObjectOwnership:   string(acl.BucketOwnerEnforced),
 		ScrubRate:                DefaultScrubRate,
 		ScrubInterval:            DefaultScrubInterval,
+		LifecycleDay:             24 * time.Hour,
 	}
 }
 
@@ -309,6 +319,12 @@ func (c Config) Validate() error {
 	}
 	if c.ScrubInterval <= 0 {
 		return bad("scrub interval %v: want > 0", c.ScrubInterval)
+	}
+	if c.LifecycleDay < time.Millisecond {
+		return bad("lifecycle day %v: want >= 1ms", c.LifecycleDay)
+	}
+	if c.LifecycleRate < 0 {
+		return bad("lifecycle rate %d: want >= 0 actions per second (0: no bound)", c.LifecycleRate)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

@@ -39,6 +39,8 @@ func nonDefault() Config {
 	c.DefaultObjectOwnership = "ObjectWriter"
 	c.ScrubRate = 16 << 20
 	c.ScrubInterval = 12 * time.Hour
+	c.LifecycleDay = 2 * time.Second
+	c.LifecycleRate = 200
 	c.AllowInsecureSSEC = true
 	c.KMSAuditLog = "/var/log/coffer/kms-audit.log"
 	c.BodyIdleTimeout = time.Minute

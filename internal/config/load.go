@@ -49,6 +49,8 @@ var envVars = []envVar{
 	{"COFFER_DEFAULT_OBJECT_OWNERSHIP", func(c *Config, v string) error { c.DefaultObjectOwnership = v; return nil }},
 	{"COFFER_SCRUB_RATE", func(c *Config, v string) (err error) { c.ScrubRate, err = ParseRate(v); return err }},
 	{"COFFER_SCRUB_INTERVAL", func(c *Config, v string) error { return setDuration(&c.ScrubInterval, v) }},
+	{"COFFER_LIFECYCLE_DAY", func(c *Config, v string) error { return setDuration(&c.LifecycleDay, v) }},
+	{"COFFER_LIFECYCLE_RATE", func(c *Config, v string) (err error) { c.LifecycleRate, err = strconv.ParseInt(v, 10, 64); return err }},
 	{"COFFER_ALLOW_INSECURE_SSE_C", func(c *Config, v string) error { return setBool(&c.AllowInsecureSSEC, v) }},
 	{"COFFER_KMS_AUDIT_LOG", func(c *Config, v string) error { c.KMSAuditLog = v; return nil }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
@@ -195,6 +197,10 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"background scrubber read `rate` per second, e.g. 4MiB, 512KiB or bytes; 0: off ($COFFER_SCRUB_RATE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", c.ScrubInterval,
 		"how often a full scrub pass starts ($COFFER_SCRUB_INTERVAL)")
+	fs.DurationVar(&c.LifecycleDay, "lifecycle-day", c.LifecycleDay,
+		"length of one lifecycle day; shorter compresses lifecycle schedules, for testing rules ($COFFER_LIFECYCLE_DAY)")
+	fs.Int64Var(&c.LifecycleRate, "lifecycle-rate", c.LifecycleRate,
+		"most lifecycle actions (expirations, aborts) per second; 0: no bound ($COFFER_LIFECYCLE_RATE)")
 	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", c.BodyIdleTimeout,
 		"cut a request body that sends nothing, or a response the client stops reading, for this long ($COFFER_BODY_IDLE_TIMEOUT)")
 	fs.Int64Var(&c.MinBodyRate, "min-body-rate", c.MinBodyRate,

@@ -145,6 +145,9 @@ var (
 	// ErrNoSuchCORSConfiguration: the bucket has no CORS configuration
 	// (S3 NoSuchCORSConfiguration).
 	ErrNoSuchCORSConfiguration = errors.New("object: bucket has no cors configuration")
+	// ErrNoSuchLifecycleConfiguration: the bucket has no lifecycle
+	// configuration (S3 NoSuchLifecycleConfiguration).
+	ErrNoSuchLifecycleConfiguration = errors.New("object: bucket has no lifecycle configuration")
 )
 
 // Sentinel errors of default bucket encryption.

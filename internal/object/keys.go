@@ -49,7 +49,9 @@ import (
 //	                                                (aclRecord), "policy"
 //	                                                (policyRecord),
 //	                                                "publicAccessBlock"
-//	                                                (publicAccessBlockRecord);
+//	                                                (publicAccessBlockRecord),
+//	                                                "lifecycle" (a rules.Config
+//	                                                as JSON);
 //	                                                deleted with the bucket
 //	'A' account 0x00 name                         → an account-level S3
 //	                                                setting (S3 Control):
@@ -61,8 +63,9 @@ import (
 //	'Y' "scrub"                                   → ScrubState: the
 //	                                                scrubber's cursor
 //
-// The table bytes 'I' (internal/iam) and 'W' (internal/rekey: the
-// re-wrap job's cursor) belong to other packages sharing the store.
+// The table bytes 'I' (internal/iam), 'W' (internal/rekey: the re-wrap
+// job's cursor) and 'Q' (internal/queue: background engines' cursors)
+// belong to other packages sharing the store.
 //
 // esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
 // so that a key never is a prefix of another key's encoding and the byte order

@@ -142,6 +142,8 @@ type Service struct {
 	// corsRules holds decoded CORS configurations by their stored bytes,
 	// likewise never stale.
 	corsRules corsCache
+	// lifecycleRules holds decoded lifecycle configurations likewise.
+	lifecycleRules lifecycleCache
 	// access holds buckets' access state for authorization; only
 	// updateAccess writes what it caches (see accessCache).
 	access      accessCache

@@ -26,5 +26,8 @@ func errorFor(err error) (*queryapi.Error, bool) {
 	if e, ok := masterKeyErrors(err); ok {
 		return e, ok
 	}
+	if e, ok := lifecycleErrors(err); ok {
+		return e, ok
+	}
 	return identityErrors(err)
 }

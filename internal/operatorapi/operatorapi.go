@@ -45,18 +45,23 @@ type Options struct {
 	// MasterKeys rotates, reports and retires master key versions;
 	// nil leaves those actions out (InvalidAction).
 	MasterKeys MasterKeys
-	Logger     *slog.Logger
+	// Lifecycle explains lifecycle rules; nil answers ExplainLifecycle
+	// with InternalFailure.
+	Lifecycle Lifecycle
+	Logger    *slog.Logger
 }
 
 // New returns the operator API handler.
 func New(opts Options) (*queryapi.Service, error) {
-	h := &handlers{accounts: opts.Accounts, masterKeys: opts.MasterKeys, scrub: opts.Scrub}
+	h := &handlers{accounts: opts.Accounts, masterKeys: opts.MasterKeys, scrub: opts.Scrub, lifecycle: opts.Lifecycle}
 	actions := map[string]queryapi.Action{
 		"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
 		"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
 
 		"ListDamagedObjects": {IAMAction: "coffer:ListDamagedObjects", Handle: h.listDamaged},
 		"RunScrub":           {IAMAction: "coffer:RunScrub", Handle: h.runScrub},
+
+		"ExplainLifecycle": {IAMAction: "coffer:ExplainLifecycle", Handle: h.explainLifecycle},
 	}
 	if opts.MasterKeys != nil {
 		actions["RotateMasterKey"] = queryapi.Action{IAMAction: "coffer:RotateMasterKey", Handle: h.rotateMasterKey}
@@ -82,6 +87,7 @@ type handlers struct {
 	accounts   Accounts
 	scrub      Scrubber
 	masterKeys MasterKeys
+	lifecycle  Lifecycle
 }
 
 // accountName is CreateAccount's AccountName, with the identity store's

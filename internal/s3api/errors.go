@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"errors"
+	"github.com/coffer-s3/coffer/internal/lifecycle/rules"
 	"io"
 	"net/http"
 	"os"
@@ -145,6 +146,12 @@ var errorTable = []errorRow{
 	{is(object.ErrNoSuchTagSet), apiError{"NoSuchTagSet", 404, "The TagSet does not exist"}},
 	{is(object.ErrTooManyBucketTags), apiError{"BadRequest", 400, "Bucket tag count cannot be greater than 50"}},
 	{is(object.ErrNoSuchCORSConfiguration), apiError{"NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"}},
+	{is(object.ErrNoSuchLifecycleConfiguration), apiError{"NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"}},
+	// A lifecycle configuration that fails validation carries S3's
+	// message for it (*rules.Error); the kind chooses the code.
+	{is(rules.ErrMalformed), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
+	{is(rules.ErrInvalidArgument), apiError{"InvalidArgument", 400, "Invalid Argument"}},
+	{is(rules.ErrInvalidRequest), apiError{"InvalidRequest", 400, "Invalid Request"}},
 	// coffer has no KMS yet; S3 would accept SSE-KMS, so this is 501
 	// rather than a validation error the client could fix.
 	{is(object.ErrKMSNotAvailable), apiError{"NotImplemented", http.StatusNotImplemented, "SSE-KMS (aws:kms, aws:kms:dsse) is not available: this server has no KMS yet. Use AES256."}},

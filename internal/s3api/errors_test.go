@@ -3,6 +3,7 @@ package s3api
 import (
 	"errors"
 	"fmt"
+	"github.com/coffer-s3/coffer/internal/lifecycle/rules"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -79,6 +80,7 @@ var domainErrors = map[string]error{
 	"object.ErrPublicPolicyBlocked":             object.ErrPublicPolicyBlocked,
 	"object.ErrTooManyBucketTags":               object.ErrTooManyBucketTags,
 	"object.ErrNoSuchCORSConfiguration":         object.ErrNoSuchCORSConfiguration,
+	"object.ErrNoSuchLifecycleConfiguration":    object.ErrNoSuchLifecycleConfiguration,
 	"object.ErrKMSNotAvailable":                 object.ErrKMSNotAvailable,
 	"object.ErrEncryptionTypeBlocked":           object.ErrEncryptionTypeBlocked,
 	"object.ErrCustomerKeyRequired":             object.ErrCustomerKeyRequired,
@@ -267,6 +269,10 @@ func TestErrorTableCodes(t *testing.T) {
 		{object.ErrNoSuchTagSet, "NoSuchTagSet", 404},
 		{object.ErrTooManyBucketTags, "BadRequest", 400},
 		{object.ErrNoSuchCORSConfiguration, "NoSuchCORSConfiguration", 404},
+		{object.ErrNoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404},
+		{&rules.Error{Kind: rules.ErrInvalidArgument, Message: "m"}, "InvalidArgument", 400},
+		{&rules.Error{Kind: rules.ErrInvalidRequest, Message: "m"}, "InvalidRequest", 400},
+		{&rules.Error{Kind: rules.ErrMalformed, Message: "m"}, "MalformedXML", 400},
 		{object.ErrKMSNotAvailable, "NotImplemented", 501},
 		{object.ErrEncryptionTypeBlocked, "AccessDenied", 403},
 		{&object.EncryptionConfigError{Message: "m"}, "InvalidArgument", 400},

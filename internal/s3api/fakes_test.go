@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"flag"
+	"github.com/coffer-s3/coffer/internal/lifecycle/rules"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -61,6 +62,7 @@ type fakeObjects struct {
 	uploads     *object.ListUploadsOutput
 	trailerSeen []byte
 	corsCfg     *cors.Config             // BucketCORS's answer (nil: none)
+	lifecycle   *rules.Config            // BucketLifecycle's answer (nil: none)
 	encryption  *object.BucketEncryption // GetBucketEncryption's answer (nil: the default)
 	blockSSEC   bool                     // CheckEncryptionAllowed refuses SSE-C
 }

@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"errors"
+	"github.com/coffer-s3/coffer/internal/lifecycle/rules"
 	"io"
 	"log/slog"
 	"net/http"
@@ -65,6 +66,10 @@ type Options struct {
 	// requests that did not arrive over TLS, which S3 refuses: for
 	// loopback tests only (--allow-insecure-sse-c).
 	AllowInsecureSSEC bool
+	// LifecycleDay is the length of a lifecycle day for the
+	// x-amz-expiration and x-amz-abort-date headers (default 24 hours);
+	// it must match the lifecycle engine's (--lifecycle-day).
+	LifecycleDay time.Duration
 }
 
 // Errors New returns for incomplete Options.
@@ -93,6 +98,8 @@ type Handler struct {
 	defaultBlock bool
 	// allowInsecureSSEC: Options.AllowInsecureSSEC.
 	allowInsecureSSEC bool
+	// lifecycleDay: Options.LifecycleDay.
+	lifecycleDay time.Duration
 	// xmlBufs holds *[]byte response buffers for the bodies that render
 	// themselves.
 	xmlBufs sync.Pool
@@ -120,6 +127,7 @@ func New(opts Options) (*Handler, error) {
 
 		requireTLS:        opts.RequireTLS,
 		allowInsecureSSEC: opts.AllowInsecureSSEC,
+		lifecycleDay:      opts.LifecycleDay,
 		accounts:          opts.Accounts,
 
 		defaultOwnership: opts.DefaultObjectOwnership,
@@ -140,6 +148,9 @@ func New(opts Options) (*Handler, error) {
 	}
 	if h.clock == nil {
 		h.clock = clock.Real{}
+	}
+	if h.lifecycleDay <= 0 {
+		h.lifecycleDay = rules.Day
 	}
 	return h, nil
 }

@@ -62,6 +62,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		w.Header().Set("X-Amz-Checksum-Type", string(up.ChecksumType))
 	}
 	setSSEHeader(w.Header(), up.ServerSideEncryption, ck)
+	h.setAbortHeaders(w.Header(), req, req.route.Key, up.Initiated)
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
 		Bucket: req.route.Bucket, Key: xmlText(req.route.Key), UploadID: up.UploadID,
 	})
@@ -272,6 +273,7 @@ func (h *Handler) listParts(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	up := out.Upload
+	h.setAbortHeaders(w.Header(), req, req.route.Key, up.Initiated)
 	names := h.ownerNames(req)
 	res := listPartsResult{
 		Bucket:               req.route.Bucket,

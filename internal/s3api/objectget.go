@@ -96,6 +96,15 @@ func (h *Handler) setGetHeaders(hdr http.Header, req *request, in *object.GetInp
 	info := &out.Info
 	hs := newHeaderSet(hdr, 10)
 	setObjectHeaders(&hs, info)
+	if in.VersionID == "" || info.IsLatest {
+		h.setExpirationHeader(hdr, req, info, func() []object.Tag {
+			tags, _, err := h.objects.GetObjectTagging(req.r.Context(), in.Bucket, in.Key, info.VersionID)
+			if err != nil {
+				return nil
+			}
+			return tags
+		})
+	}
 	if info.ServerSideEncryption == object.SSECustomer {
 		setSSEHeader(hdr, info.ServerSideEncryption, ck)
 	}

@@ -100,6 +100,7 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	setWrittenVersionHeader(hdr, info.VersionID)
 	setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
 	setSSEHeader(hdr, info.ServerSideEncryption, ck)
+	h.setExpirationHeader(hdr, req, &info, func() []object.Tag { return in.Tags })
 	writeEmpty(w, http.StatusOK)
 	return nil
 }

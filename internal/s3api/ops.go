@@ -82,6 +82,13 @@ var ops = map[Operation]opSpec{
 	OpPutBucketEncryption:    {action: "s3:PutEncryptionConfiguration", serve: (*Handler).putBucketEncryption},
 	OpDeleteBucketEncryption: {action: "s3:PutEncryptionConfiguration", serve: (*Handler).deleteBucketEncryption},
 
+	// DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration,
+	// as AWS documents; the older GetBucketLifecycle/PutBucketLifecycle
+	// share these routes and actions.
+	OpGetBucketLifecycle:    {action: "s3:GetLifecycleConfiguration", serve: (*Handler).getBucketLifecycle},
+	OpPutBucketLifecycle:    {action: "s3:PutLifecycleConfiguration", serve: (*Handler).putBucketLifecycle},
+	OpDeleteBucketLifecycle: {action: "s3:PutLifecycleConfiguration", serve: (*Handler).deleteBucketLifecycle},
+
 	// DeletePublicAccessBlock is authorized as the Put action (S3 API
 	// Reference); the account operations likewise.
 	OpGetBucketPolicy:         {action: "s3:GetBucketPolicy", serve: (*Handler).getBucketPolicy},

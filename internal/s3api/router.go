@@ -62,6 +62,9 @@ const (
 	OpGetBucketEncryption     Operation = "GetBucketEncryption"
 	OpPutBucketEncryption     Operation = "PutBucketEncryption"
 	OpDeleteBucketEncryption  Operation = "DeleteBucketEncryption"
+	OpGetBucketLifecycle      Operation = "GetBucketLifecycleConfiguration"
+	OpPutBucketLifecycle      Operation = "PutBucketLifecycleConfiguration"
+	OpDeleteBucketLifecycle   Operation = "DeleteBucketLifecycle"
 	OpGetBucketAcl            Operation = "GetBucketAcl"
 	OpPutBucketAcl            Operation = "PutBucketAcl"
 	OpGetObjectAcl            Operation = "GetObjectAcl"
@@ -131,6 +134,11 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, query: []string{"encryption"}, op: OpGetBucketEncryption},
 	{method: http.MethodPut, target: targetBucket, query: []string{"encryption"}, op: OpPutBucketEncryption},
 	{method: http.MethodDelete, target: targetBucket, query: []string{"encryption"}, op: OpDeleteBucketEncryption},
+	// The older GetBucketLifecycle and PutBucketLifecycle use the same
+	// requests; one handler serves both shapes of the document.
+	{method: http.MethodGet, target: targetBucket, query: []string{"lifecycle"}, op: OpGetBucketLifecycle},
+	{method: http.MethodPut, target: targetBucket, query: []string{"lifecycle"}, op: OpPutBucketLifecycle},
+	{method: http.MethodDelete, target: targetBucket, query: []string{"lifecycle"}, op: OpDeleteBucketLifecycle},
 	{method: http.MethodGet, target: targetBucket, query: []string{"acl"}, op: OpGetBucketAcl},
 	{method: http.MethodPut, target: targetBucket, query: []string{"acl"}, op: OpPutBucketAcl},
 	{method: http.MethodGet, target: targetBucket, query: []string{"ownershipControls"}, op: OpGetBucketOwnershipControls},
@@ -191,7 +199,7 @@ var unimplemented = []struct {
 	{sub: "attributes", objectStem: "ObjectAttributes", objectGetServed: true},
 	{sub: "intelligent-tiering", bucketStem: "BucketIntelligentTieringConfiguration"},
 	{sub: "inventory", bucketStem: "BucketInventoryConfiguration"},
-	{sub: "lifecycle", bucketStem: "BucketLifecycleConfiguration"},
+	{sub: "lifecycle", bucketStem: "BucketLifecycleConfiguration", bucketServed: []string{http.MethodGet, http.MethodPut, http.MethodDelete}},
 	{sub: "logging", bucketStem: "BucketLogging"},
 	{sub: "metrics", bucketStem: "BucketMetricsConfiguration"},
 	{sub: "notification", bucketStem: "BucketNotificationConfiguration"},

@@ -11,6 +11,7 @@ import (
 // the wire layer can be tested on its own.
 type Objects interface {
 	BucketConfigs
+	BucketLifecycles
 	AccessConfigs
 	ACLs
 	CreateBucket(ctx context.Context, in object.CreateBucketInput) (object.Bucket, error)
