@@ -114,6 +114,8 @@ var rules = []rule{
 	{"tlsreload reads only files and the clock", tree("internal/tlsreload"),
 		func(dep string) bool { return ours(dep) && dep != module+"/internal/clock" }},
 	{"certgen imports nothing of ours", tree("internal/certgen"), ours},
+	// Domain packages name principals without reaching the wire.
+	{"principal imports nothing of ours", tree("internal/principal"), ours},
 	{"only cmd/coffer and the test harness import server",
 		func(pkg string) bool {
 			return !under(pkg, "cmd/coffer") && !under(pkg, "internal/coffertest") && !under(pkg, "internal/server")

@@ -12,7 +12,7 @@ package kms
 import (
 	"errors"
 
-	"github.com/coffer-s3/coffer/internal/sigv4"
+	"github.com/coffer-s3/coffer/internal/principal"
 )
 
 // Errors of the key service. The KMS wire and the S3 wire each map them to
@@ -41,7 +41,8 @@ var (
 
 // Caller is who asks for a key operation, as the wire authenticated them.
 type Caller struct {
-	Principal sigv4.Principal
+	// Principal is sigv4.Principal (an alias of principal.Principal).
+	Principal principal.Principal
 	// ViaService is the service that calls on the principal's behalf, as
 	// kms:ViaService sees it ("s3.REGION.amazonaws.com"), or "" when the
 	// principal called KMS directly.
