@@ -148,6 +148,7 @@ var errorTable = []errorRow{
 	// coffer has no KMS yet; S3 would accept SSE-KMS, so this is 501
 	// rather than a validation error the client could fix.
 	{is(object.ErrKMSNotAvailable), apiError{"NotImplemented", http.StatusNotImplemented, "SSE-KMS (aws:kms, aws:kms:dsse) is not available: this server has no KMS yet. Use AES256."}},
+	{is(object.ErrKMSSignatureRequired), apiError{"InvalidArgument", 400, "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4."}},
 	// S3 answers a blocked SSE-C upload 403 AccessDenied ("Blocking or
 	// unblocking SSE-C for a general purpose bucket", S3 User Guide).
 	// Customer-provided keys (SSE-C), with S3's messages.

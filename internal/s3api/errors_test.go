@@ -25,6 +25,7 @@ import (
 // reach this layer. TestErrorTableComplete checks the list against the
 // packages' source, so an error added there without a row here fails.
 var domainErrors = map[string]error{
+	"object.ErrKMSSignatureRequired":            object.ErrKMSSignatureRequired,
 	"iam.ErrExpiredToken":                       iam.ErrExpiredToken,
 	"object.ErrInvalidBucketName":               object.ErrInvalidBucketName,
 	"object.ErrNoOwnershipControls":             object.ErrNoOwnershipControls,
