@@ -52,6 +52,10 @@ type KMSEncryption struct {
 	BucketKey *bool
 }
 
+// SupportsKMS reports whether the Service has a key service, without
+// which SSE-KMS is refused (ErrKMSNotAvailable).
+func (s *Service) SupportsKMS() bool { return s.keys != nil }
+
 // kmsPlan is how one write's data keys are made: resolved from the
 // request and the bucket's default encryption.
 type kmsPlan struct {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -25,6 +26,12 @@ import (
 // reach this layer. TestErrorTableComplete checks the list against the
 // packages' source, so an error added there without a row here fails.
 var domainErrors = map[string]error{
+	"kms.ErrNotFound":                           kms.ErrNotFound,
+	"kms.ErrDisabled":                           kms.ErrDisabled,
+	"kms.ErrInvalidState":                       kms.ErrInvalidState,
+	"kms.ErrInvalidCiphertext":                  kms.ErrInvalidCiphertext,
+	"kms.ErrIncorrectKey":                       kms.ErrIncorrectKey,
+	"kms.ErrAccessDenied":                       kms.ErrAccessDenied,
 	"object.ErrKMSSignatureRequired":            object.ErrKMSSignatureRequired,
 	"iam.ErrExpiredToken":                       iam.ErrExpiredToken,
 	"object.ErrInvalidBucketName":               object.ErrInvalidBucketName,
@@ -179,7 +186,7 @@ var iamManagementErrors = map[string]bool{
 // InternalError).
 func TestErrorTableComplete(t *testing.T) {
 	var declared []string
-	for _, dir := range []string{"../object", "../sigv4", "../iam"} {
+	for _, dir := range []string{"../object", "../sigv4", "../iam", "../kms"} {
 		declared = append(declared, exportedErrors(t, dir)...)
 	}
 	if len(declared) < 40 {

@@ -63,7 +63,10 @@ type fakeObjects struct {
 	corsCfg     *cors.Config             // BucketCORS's answer (nil: none)
 	encryption  *object.BucketEncryption // GetBucketEncryption's answer (nil: the default)
 	blockSSEC   bool                     // CheckEncryptionAllowed refuses SSE-C
+	kms         bool                     // SupportsKMS's answer
 }
+
+func (f *fakeObjects) SupportsKMS() bool { return f.kms }
 
 func (f *fakeObjects) record(in any) {
 	f.mu.Lock()

@@ -40,6 +40,9 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		return err
 	}
 	in.CustomerKey = ck.objectKey()
+	if in.KMS, in.KMSCaller, err = h.writeKMS(req, hdr); err != nil {
+		return err
+	}
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return err
 	}
@@ -62,6 +65,8 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		w.Header().Set("X-Amz-Checksum-Type", string(up.ChecksumType))
 	}
 	setSSEHeader(w.Header(), up.ServerSideEncryption, ck)
+	setKMSHeaders(w.Header(), up.ServerSideEncryption, up.SSEKMSKeyID, up.BucketKeyEnabled)
+	echoKMSContext(w.Header(), up.ServerSideEncryption, hdr)
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
 		Bucket: req.route.Bucket, Key: xmlText(req.route.Key), UploadID: up.UploadID,
 	})
@@ -105,6 +110,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.CustomerKey = ck.objectKey()
+	in.KMSCaller = h.kmsCaller(req)
 	part, err := h.objects.UploadPart(req.r.Context(), in)
 	if err != nil {
 		return namedMismatch(err, in.Checksum)
@@ -112,6 +118,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(w.Header(), part.Checksum, 0)
 	setSSEHeader(w.Header(), part.ServerSideEncryption, ck)
+	setKMSHeaders(w.Header(), part.ServerSideEncryption, part.SSEKMSKeyID, part.BucketKeyEnabled)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }
@@ -209,6 +216,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	setWrittenVersionHeader(w.Header(), info.VersionID)
 	// S3's completion answer names SSE-S3 but never the customer key.
 	setSSEHeader(w.Header(), info.ServerSideEncryption, nil)
+	setKMSHeaders(w.Header(), info.ServerSideEncryption, info.SSEKMSKeyID, info.BucketKeyEnabled)
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,
