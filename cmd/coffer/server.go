@@ -216,6 +216,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.keyring, keyFile, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
+	// SSE-KMS: once coffer has a key service, Keys is a keyServiceLink
+	// connected to it after the identity store is built (ssekms.go).
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
 		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA,
 		Space: space}); err != nil {

@@ -167,7 +167,8 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		return s.Identity.VerifyRootMFA(ctx, account, serial, code)
 	})
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
-		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess})
+		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess,
+		Keys: st.keys})
 	if err != nil {
 		return nil, err
 	}
