@@ -392,3 +392,25 @@ func kmsRecordKey(t *testing.T, e *env, key string) []byte {
 	checkErr(t, "read record", err, nil)
 	return k
 }
+
+// FuzzDecodeKMSEnvelope: a stored SSE-KMS key that is damaged decodes to
+// errDataCorrupt, never a panic; one that decodes encodes back the same.
+func FuzzDecodeKMSEnvelope(f *testing.F) {
+	f.Add((&kmsEnvelope{bucketKey: true, blob: []byte("blob"), salt: []byte("salt"), wrapped: []byte("w"),
+		context: map[string]string{"aws:s3:arn": "arn:aws:s3:::bkt"}}).encode())
+	f.Add((&kmsEnvelope{}).encode())
+	f.Add([]byte{kmsEnvelopeV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		env, err := decodeKMSEnvelope(b)
+		if err != nil {
+			if !errors.Is(err, errDataCorrupt) {
+				t.Fatalf("error %v is not errDataCorrupt", err)
+			}
+			return
+		}
+		if again, err := decodeKMSEnvelope(env.encode()); err != nil || again.bucketKey != env.bucketKey ||
+			!bytes.Equal(again.blob, env.blob) || len(again.context) != len(env.context) {
+			t.Fatalf("re-encoding changed the envelope: %+v, %v", again, err)
+		}
+	})
+}

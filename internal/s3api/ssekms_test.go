@@ -182,3 +182,42 @@ func TestSSEKMS_errorMessages(t *testing.T) {
 		t.Errorf("ErrKMSSignatureRequired = %+v", e)
 	}
 }
+
+// TestPostObject_ssekms: a browser upload names SSE-KMS in form fields;
+// the answer names the key. A Signature Version 2 form may not.
+func TestPostObject_ssekms(t *testing.T) {
+	const arn = "arn:aws:kms:us-east-1:000000000000:key/k1"
+	signed := []formField{
+		{"x-amz-algorithm", "AWS4-HMAC-SHA256"}, {"x-amz-credential", "AKIDEXAMPLE/20260304/us-east-1/s3/aws4_request"},
+		{"x-amz-date", "20260304T050607Z"}, {"Policy", "e30="}, {"X-Amz-Signature", "abc"},
+		{"key", "user/a"}, {"x-amz-server-side-encryption", "aws:kms"}, {"x-amz-server-side-encryption-aws-kms-key-id", "alias/app"},
+	}
+	kmsConds := []sigv4.PolicyCondition{
+		{Op: sigv4.CondStartsWith, Field: "x-amz-server-side-encryption", Value: ""},
+		{Op: sigv4.CondStartsWith, Field: "x-amz-server-side-encryption-aws-kms-key-id", Value: ""},
+	}
+	env := newTestEnv(t, &fakeObjects{kms: true, info: object.ObjectInfo{ETag: "e", ServerSideEncryption: object.SSEKMS, SSEKMSKeyID: arn}})
+	env.ver.post = postPolicy(0, 10, kmsConds...)
+	ct, body := postBody(t, signed, "f", []byte("x"))
+	r := newReq("POST", "/b", body)
+	r.Header.Set("Content-Type", ct)
+	rec := env.do(r)
+	if rec.Code != 204 || rec.Header().Get("X-Amz-Server-Side-Encryption") != "aws:kms" || rec.Header().Get(hdrKMSKeyID) != arn {
+		t.Fatalf("POST = %d %v: %s", rec.Code, rec.Header(), rec.Body)
+	}
+	in := env.obj.last().(object.PutInput)
+	if in.KMS == nil || in.KMS.KeyID != "alias/app" || in.KMSCaller == nil {
+		t.Errorf("service input KMS = %+v, caller %v", in.KMS, in.KMSCaller)
+	}
+
+	v2 := []formField{{"AWSAccessKeyId", "AKIDEXAMPLE"}, {"Policy", "e30="}, {"Signature", "abc"},
+		{"key", "user/a"}, {"x-amz-server-side-encryption", "aws:kms"}}
+	env.ver.post = postPolicy(0, 10, kmsConds...)
+	ct, body = postBody(t, v2, "f", []byte("x"))
+	r = newReq("POST", "/b", body)
+	r.Header.Set("Content-Type", ct)
+	rec = env.do(r)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "Signature Version 4") {
+		t.Errorf("SigV2 POST with aws:kms = %d: %s", rec.Code, rec.Body)
+	}
+}
