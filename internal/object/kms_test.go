@@ -414,3 +414,46 @@ func FuzzDecodeKMSEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// TestKMS_bucketKeyConcurrent: writers and readers share bucket keys
+// from many goroutines while the clock passes the TTL (run with -race).
+func TestKMS_bucketKeyConcurrent(t *testing.T) {
+	e, ks := kmsEnv(t)
+	ks.CreateKey("alias/app")
+	err := e.s.PutBucketEncryption(context.Background(), "bkt", BucketEncryption{SSEAlgorithm: SSEAlgorithmKMS, KMSMasterKeyID: "alias/app", BucketKeyEnabled: true})
+	checkErr(t, "PutBucketEncryption", err, nil)
+	callers := []*kms.Caller{testCaller("alice"), testCaller("bob")}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			c := callers[g%2]
+			for i := range 10 {
+				key := keyN(g*100 + i)
+				body := []byte(key)
+				if _, err := e.s.PutObject(context.Background(), PutInput{Bucket: "bkt", Key: key, Body: bytes.NewReader(body), Size: int64(len(body)), KMSCaller: c}); err != nil {
+					errs <- err
+					return
+				}
+				if g == 0 && i == 5 {
+					e.clock.Advance(DefaultBucketKeyTTL)
+				}
+				got, _, err := kmsRead(e, key, callers[(g+i)%2], nil)
+				if err != nil || !bytes.Equal(got, body) {
+					errs <- errors.Join(err, errors.New("read other bytes"))
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// At most one bucket key per writer (2), and per reader each of the
+	// at most 4 bucket keys made (2 writers, 2 TTL periods): 2 + 2×4.
+	if n := e.s.kmsCache.len(); n == 0 || n > 10 {
+		t.Errorf("cached bucket keys = %d, want 1..10", n)
+	}
+}
