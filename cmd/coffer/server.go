@@ -233,9 +233,12 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.keyring, keyFile, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
+	// SSE-KMS: Keys is a keyServiceLink connected to the key service
+	// once the identity store it authorizes through is built (object.KeyLink).
+	keys := &object.KeyLink{}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
 		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA,
-		Space: space}); err != nil {
+		Space: space, Keys: keys}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
@@ -244,6 +247,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if err := a.openKMS(cfg, clk, log); err != nil {
 		return nil, err
 	}
+	keys.Connect(a.kms)
 
 	if err := metrics.RegisterRuntime(reg); err != nil {
 		return nil, err

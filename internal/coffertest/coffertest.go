@@ -180,8 +180,17 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
 		return s.Identity.VerifyRootMFA(ctx, account, serial, code)
 	})
+	// SSE-KMS uses the server's own key service unless the test brings
+	// one (WithKeyService); the link is connected once that is built.
+	var link *object.KeyLink
+	keys := st.keys
+	if keys == nil {
+		link = &object.KeyLink{}
+		keys = link
+	}
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
-		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess})
+		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess,
+		Keys: keys})
 	if err != nil {
 		return nil, err
 	}
@@ -245,6 +254,9 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	kmsHandler, err := s.buildKMS(cfg, st, kr, log)
 	if err != nil {
 		return nil, err
+	}
+	if link != nil {
+		link.Connect(s.Keys)
 	}
 	s.srv, err = server.New(server.Options{Config: cfg, Handler: handler, IAM: iamHandler, STS: stsHandler,
 		KMS: kmsHandler, Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
+	"github.com/coffer-s3/coffer/internal/object"
 )
 
 // Option changes how Start runs the server.
@@ -17,6 +18,7 @@ type settings struct {
 	configure   []func(*config.Config)
 	minPartSize int64
 	tls         bool
+	keys        object.KeyService
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.
@@ -49,4 +51,10 @@ func WithConfig(f func(*config.Config)) Option {
 // as AWS's), for tests that need many parts without much data.
 func WithMinPartSize(n int64) Option {
 	return func(s *settings) { s.minPartSize = n }
+}
+
+// WithKeyService gives the object service a key service for SSE-KMS
+// (for example a *kmsfake.Service) instead of the server's own.
+func WithKeyService(ks object.KeyService) Option {
+	return func(s *settings) { s.keys = ks }
 }

@@ -118,6 +118,12 @@ var rules = []rule{
 	{"tlsreload reads only files and the clock", tree("internal/tlsreload"),
 		func(dep string) bool { return ours(dep) && dep != module+"/internal/clock" }},
 	{"certgen imports nothing of ours", tree("internal/certgen"), ours},
+	// Domain packages name principals without reaching the wire.
+	{"principal imports nothing of ours", tree("internal/principal"), ours},
+	// The object service reaches the key service through this contract
+	// alone, not through kms (which needs the identity store and sigv4).
+	{"datakey names only principals", tree("internal/datakey"),
+		func(dep string) bool { return ours(dep) && !under(dep, "internal/principal") }},
 	{"only cmd/coffer and the test harness import server",
 		func(pkg string) bool {
 			return !under(pkg, "cmd/coffer") && !under(pkg, "internal/coffertest") && !under(pkg, "internal/server")

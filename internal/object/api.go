@@ -6,6 +6,7 @@ import (
 
 	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/checksum"
+	"github.com/coffer-s3/coffer/internal/datakey"
 )
 
 // This file is the contract between the object service and its callers (the
@@ -115,9 +116,14 @@ type ObjectInfo struct {
 	StorageClass string    // "STANDARD" or another class of storageclass.go
 	Owner        string
 	// ServerSideEncryption is SSES3 for a version encrypted at rest,
-	// SSECustomer for one encrypted under the client's key, "" for one
+	// SSECustomer for one encrypted under the client's key, SSEKMS for one
+	// whose data key the key service keeps, "" for one
 	// stored in plaintext.
 	ServerSideEncryption string
+	// SSEKMSKeyID is the KMS key's ARN and BucketKeyEnabled says an S3
+	// Bucket Key made the data keys, for SSEKMS only.
+	SSEKMSKeyID      string
+	BucketKeyEnabled bool
 
 	// LockMode and RetainUntil are the version's retention ("" and zero
 	// for none); LegalHold its legal hold.
@@ -182,6 +188,13 @@ type PutInput struct {
 	// CustomerKey encrypts the object under the client's key (SSE-C)
 	// instead of the Service's keyring; the key is not stored.
 	CustomerKey *CustomerKey
+	// KMS asks for SSE-KMS (x-amz-server-side-encryption: aws:kms); nil
+	// leaves the choice to the bucket's default encryption.
+	KMS *KMSEncryption
+	// KMSCaller is who the key service authorizes for SSE-KMS data keys:
+	// the request's principal; nil for a request that may not use SSE-KMS
+	// (anonymous or not signed with Signature Version 4).
+	KMSCaller *datakey.Caller
 }
 
 // Range is a parsed HTTP byte range. Exactly one form is used:
@@ -202,6 +215,9 @@ type GetInput struct {
 	// CustomerKey is the version's SSE-C key: required for a version
 	// stored with one, refused for another.
 	CustomerKey *CustomerKey
+	// KMSCaller is who the key service authorizes to decrypt SSE-KMS
+	// data keys (see PutInput.KMSCaller).
+	KMSCaller *datakey.Caller
 }
 
 // GetOutput is an object about to be streamed.
@@ -298,6 +314,13 @@ type CopyInput struct {
 	// CustomerKey encrypts the object under the client's key (SSE-C)
 	// instead of the Service's keyring; the key is not stored.
 	CustomerKey *CustomerKey
+	// KMS asks for SSE-KMS (x-amz-server-side-encryption: aws:kms); nil
+	// leaves the choice to the bucket's default encryption.
+	KMS *KMSEncryption
+	// KMSCaller is who the key service authorizes for SSE-KMS data keys:
+	// the request's principal; nil for a request that may not use SSE-KMS
+	// (anonymous or not signed with Signature Version 4).
+	KMSCaller *datakey.Caller
 }
 
 // CopyOutput reports a completed copy.
@@ -356,6 +379,13 @@ type CreateUploadInput struct {
 	// CustomerKey encrypts the object under the client's key (SSE-C)
 	// instead of the Service's keyring; the key is not stored.
 	CustomerKey *CustomerKey
+	// KMS asks for SSE-KMS (x-amz-server-side-encryption: aws:kms); nil
+	// leaves the choice to the bucket's default encryption.
+	KMS *KMSEncryption
+	// KMSCaller is who the key service authorizes for SSE-KMS data keys:
+	// the request's principal; nil for a request that may not use SSE-KMS
+	// (anonymous or not signed with Signature Version 4).
+	KMSCaller *datakey.Caller
 }
 
 // Upload describes an in-progress multipart upload.
@@ -370,6 +400,10 @@ type Upload struct {
 	// ServerSideEncryption is SSES3 when the upload's parts are
 	// encrypted at rest, SSECustomer under the client's key.
 	ServerSideEncryption string
+	// SSEKMSKeyID is the KMS key's ARN and BucketKeyEnabled says an S3
+	// Bucket Key made the data keys, for SSEKMS only.
+	SSEKMSKeyID      string
+	BucketKeyEnabled bool
 }
 
 // UploadPartInput uploads one part (1..10000).
@@ -382,6 +416,9 @@ type UploadPartInput struct {
 	Checksum              *ExpectedChecksum
 	// CustomerKey must be the upload's SSE-C key when it has one.
 	CustomerKey *CustomerKey
+	// KMSCaller is who the key service authorizes to decrypt SSE-KMS
+	// data keys (see PutInput.KMSCaller).
+	KMSCaller *datakey.Caller
 }
 
 // UploadPartCopyInput fills a part from a range of an existing object.
@@ -394,6 +431,9 @@ type UploadPartCopyInput struct {
 	// CustomerKey must be the upload's SSE-C key when it has one;
 	// SrcCustomerKey is the source's, as in CopyInput.
 	CustomerKey, SrcCustomerKey *CustomerKey
+	// KMSCaller is who the key service authorizes to decrypt SSE-KMS
+	// data keys (see PutInput.KMSCaller).
+	KMSCaller *datakey.Caller
 }
 
 // Part describes an uploaded part.
@@ -406,6 +446,10 @@ type Part struct {
 	// ServerSideEncryption is SSES3 for a part encrypted at rest,
 	// SSECustomer under the client's key.
 	ServerSideEncryption string
+	// SSEKMSKeyID is the KMS key's ARN and BucketKeyEnabled says an S3
+	// Bucket Key made the data keys, for SSEKMS only.
+	SSEKMSKeyID      string
+	BucketKeyEnabled bool
 }
 
 // CompletedPart is one entry of the CompleteMultipartUpload body.

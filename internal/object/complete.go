@@ -197,6 +197,9 @@ func multipartEncryption(segs []segmentRecord) *sseRecord {
 			return nil
 		}
 	}
+	if segs[0].SSE.Alg == sseAlgKMS {
+		return kmsSummary(segs[0].SSE)
+	}
 	// An SSE-C object keeps the KeyID its parts share, which recognises
 	// the customer's key on a read.
 	return &sseRecord{Alg: segs[0].SSE.Alg, KeyID: segs[0].SSE.KeyID}

@@ -26,7 +26,7 @@ func (s *source) versionID() string { return displayVersion(s.rec, s.versioned) 
 // openSource resolves a copy source, applies its x-amz-copy-source-if-*
 // conditions and opens the bytes chosen by pick (which sees the record and
 // returns the start and length to read, or an error).
-func (s *Service) openSource(ctx context.Context, bucket, key, versionID string, cond Conditions, ck *CustomerKey,
+func (s *Service) openSource(ctx context.Context, bucket, key, versionID string, cond Conditions, rk readKeys,
 	pick func(*objectRecord) (int64, int64, error)) (*source, error) {
 	if err := checkBucketName(bucket); err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 				return err
 			}
 			rec = loc.rec
-			if err := checkCustomerKey(rec.SSE, ck); err != nil {
+			if err := checkCustomerKey(rec.SSE, rk.customer); err != nil {
 				return err
 			}
 			if err := checkCopySourceConditions(cond, rec); err != nil {
@@ -67,7 +67,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 		if err != nil {
 			return nil, err
 		}
-		body, err := s.openPieces(ctx, pieces, start, length, ck, "bucket", bucket, "key", key, "version", displayVersion(rec, versioned))
+		body, err := s.openPieces(ctx, pieces, start, length, rk, "bucket", bucket, "key", key, "version", displayVersion(rec, versioned))
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue
 		}
@@ -110,7 +110,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	if err != nil {
 		return nil, err
 	}
-	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond, in.SrcCustomerKey,
+	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond, readKeys{in.SrcCustomerKey, in.KMSCaller},
 		func(rec *objectRecord) (int64, int64, error) {
 			if rec.Size > MaxObjectSize {
 				return 0, 0, fmt.Errorf("%w: %d bytes", ErrCopySourceTooLarge, rec.Size)
@@ -121,7 +121,9 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 				// A customer key on either side changes the
 				// encryption: rotating an SSE-C key, or moving an
 				// object to or from SSE-C, in place.
-				in.CustomerKey == nil && in.SrcCustomerKey == nil {
+				in.CustomerKey == nil && in.SrcCustomerKey == nil &&
+				// So does asking for an encryption.
+				!in.Encrypt && in.KMS == nil {
 				return 0, 0, ErrInvalidCopyRequest
 			}
 			return 0, rec.Size, nil
@@ -142,14 +144,18 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 		return nil, err
 	}
 	// The copy is decrypted and encrypted again under a key of its own.
+	plan, err := s.writeKMS(ctx, in.DstBucket, in.DstKey, in.KMS, in.Encrypt, in.CustomerKey, in.KMSCaller)
+	if err != nil {
+		return nil, err
+	}
 	dataID := randomID(16)
 	var encrypt []byte
-	if s.encrypting(in.Encrypt || in.CustomerKey != nil) {
+	if s.encrypting(in.Encrypt || in.CustomerKey != nil || plan != nil) {
 		encrypt = objectKeyContext(dataID)
 	}
 	got, err := s.receive(ctx, src.body, receiveOptions{
-		customer: in.CustomerKey,
-		size:     src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
+		customer: in.CustomerKey, kms: plan,
+		size: src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
 	})
 	if err != nil {
 		return nil, err
@@ -208,7 +214,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 	if err := up.checkPartKey(in.CustomerKey); err != nil {
 		return Part{}, "", err
 	}
-	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond, in.SrcCustomerKey,
+	src, err := s.openSource(ctx, in.SrcBucket, in.SrcKey, in.SrcVersionID, in.SrcCond, readKeys{in.SrcCustomerKey, in.KMSCaller},
 		func(rec *objectRecord) (int64, int64, error) {
 			rg := in.SrcRange
 			if rg == nil {
@@ -238,7 +244,8 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 	}
 	length := src.body.end - src.body.pos
 	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs,
-		encrypt: up.partEncryption(in.UploadID, in.PartNumber), customer: in.CustomerKey, customerKeyID: up.SSEC})
+		encrypt: up.partEncryption(in.UploadID, in.PartNumber), customer: in.CustomerKey, customerKeyID: up.SSEC,
+		kms: up.partKMS(in.KMSCaller)})
 	if err != nil {
 		return Part{}, "", err
 	}

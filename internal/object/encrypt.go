@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/coffer-s3/coffer/internal/blob"
+	"github.com/coffer-s3/coffer/internal/datakey"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
 
@@ -63,8 +64,11 @@ func (r *sseRecord) info() string {
 	if r == nil {
 		return ""
 	}
-	if r.Alg == sseAlgC {
+	switch r.Alg {
+	case sseAlgC:
 		return SSECustomer
+	case sseAlgKMS:
+		return SSEKMS
 	}
 	return SSES3
 }
@@ -137,6 +141,22 @@ func (s *Service) dataKey(rec *sseRecord, context []byte, ck *CustomerKey) (*sse
 		return nil, fmt.Errorf("%w: data key: %w", errDataCorrupt, err)
 	}
 	return key, nil
+}
+
+// readKeys is what a read gives to open its data keys: the customer's
+// key of an SSE-C version, the caller the key service authorizes for an
+// SSE-KMS one.
+type readKeys struct {
+	customer *CustomerKey
+	caller   *datakey.Caller
+}
+
+// readKey unwraps the data key of rec for wctx with what the read gave.
+func (s *Service) readKey(ctx context.Context, rec *sseRecord, wctx []byte, rk readKeys) (*sse.DataKey, error) {
+	if rec != nil && rec.Alg == sseAlgKMS {
+		return s.kmsDataKey(ctx, rec, wctx, rk.caller)
+	}
+	return s.dataKey(rec, wctx, rk.customer)
 }
 
 // what names a version in log records.

@@ -74,8 +74,9 @@ func (e *EncryptionConfigError) Unwrap() error { return ErrInvalidArgument }
 
 // Validate reports what S3 would refuse in e: an unknown algorithm or
 // encryption type, a KMS key with a non-KMS algorithm, NONE with another
-// type (each an *EncryptionConfigError), and any SSE-KMS algorithm, which
-// needs a KMS coffer does not have yet (ErrKMSNotAvailable).
+// type (each an *EncryptionConfigError), and any SSE-KMS algorithm
+// (ErrKMSNotAvailable), which a Service with a KeyService accepts for
+// aws:kms (see acceptsKMS).
 func (e BucketEncryption) Validate() error {
 	bad := func(msg string) error { return &EncryptionConfigError{Message: msg} }
 	kms := false
@@ -108,6 +109,13 @@ func (e BucketEncryption) Validate() error {
 	return nil
 }
 
+// acceptsKMS reports whether err, cfg.Validate's, only says that cfg
+// asks for SSE-KMS and the Service can give it: aws:kms with a key
+// service. Dual-layer SSE-KMS (aws:kms:dsse) is not implemented.
+func (s *Service) acceptsKMS(cfg BucketEncryption, err error) bool {
+	return errors.Is(err, ErrKMSNotAvailable) && s.keys != nil && cfg.SSEAlgorithm == SSEAlgorithmKMS
+}
+
 // encryptionRecord is the value of a bucket's "encryption" record.
 type encryptionRecord struct {
 	Algorithm string           `json:"a"`
@@ -123,7 +131,7 @@ func (s *Service) PutBucketEncryption(ctx context.Context, bucket string, cfg Bu
 	if err := checkBucketName(bucket); err != nil {
 		return fmt.Errorf("put bucket encryption %s: %w", bucket, err)
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(); err != nil && !s.acceptsKMS(cfg, err) {
 		return fmt.Errorf("put bucket encryption %s: %w", bucket, err)
 	}
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {

@@ -52,7 +52,7 @@ func (s *Service) get(ctx context.Context, in GetInput, withBody bool) (*GetOutp
 		if err != nil || !withBody {
 			return out, err
 		}
-		body, err := s.openPieces(ctx, pieces, out.Start, out.Length, in.CustomerKey, out.Info.what()...)
+		body, err := s.openPieces(ctx, pieces, out.Start, out.Length, readKeys{in.CustomerKey, in.KMSCaller}, out.Info.what()...)
 		if errors.Is(err, blob.ErrNotFound) && attempt < maxReadAttempts {
 			continue // replaced since the record was read: read the new one
 		}

@@ -112,6 +112,16 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 			return Upload{}, err
 		}
 	}
+	plan, err := s.writeKMS(ctx, in.Bucket, in.Key, in.KMS, in.Encrypt, in.CustomerKey, in.KMSCaller)
+	if err != nil {
+		return Upload{}, err
+	}
+	if plan != nil {
+		if rec.KMS, err = s.startUploadKMS(ctx, plan); err != nil {
+			return Upload{}, err
+		}
+		rec.Encrypt = true
+	}
 	if in.ACL != nil {
 		if err := acl.Validate(in.ACL); err != nil {
 			return Upload{}, err
@@ -148,13 +158,23 @@ func (s *Service) createUpload(ctx context.Context, in CreateUploadInput) (Uploa
 func (r *uploadRecord) upload(bucket, key, id string) Upload {
 	return Upload{Bucket: bucket, Key: key, UploadID: id, Initiated: r.Initiated, Owner: r.Owner,
 		ChecksumAlgorithm: r.Alg, ChecksumType: r.Type, StorageClass: storageClassName(r.StorageClass),
-		ServerSideEncryption: r.sseInfo()}
+		ServerSideEncryption: r.sseInfo(), SSEKMSKeyID: r.kmsARN(), BucketKeyEnabled: r.KMS != nil && r.KMS.BucketKey}
+}
+
+func (r *uploadRecord) kmsARN() string {
+	if r.KMS == nil {
+		return ""
+	}
+	return r.KMS.ARN
 }
 
 // sseInfo is the encryption the upload's parts get.
 func (r *uploadRecord) sseInfo() string {
 	if r.SSEC != "" {
 		return SSECustomer
+	}
+	if r.KMS != nil {
+		return SSEKMS
 	}
 	if r.Encrypt {
 		return SSES3
@@ -268,6 +288,7 @@ func (s *Service) uploadPart(ctx context.Context, in UploadPartInput) (Part, err
 		size: in.Size, contentMD5: in.ContentMD5, expected: in.Checksum, algs: algs,
 		encrypt:  up.partEncryption(in.UploadID, in.PartNumber),
 		customer: in.CustomerKey, customerKeyID: up.SSEC,
+		kms: up.partKMS(in.KMSCaller),
 	})
 	if err != nil {
 		return Part{}, err
@@ -360,8 +381,10 @@ func getPart(r meta.Reader, uploadID string, n int) (*partRecord, error) {
 }
 
 func (p *partRecord) part(n int) Part {
-	return Part{PartNumber: n, ETag: hex.EncodeToString(p.MD5), Size: p.Size, LastModified: p.Modified,
+	pt := Part{PartNumber: n, ETag: hex.EncodeToString(p.MD5), Size: p.Size, LastModified: p.Modified,
 		Checksum: p.Checksum.toChecksum(), ServerSideEncryption: p.SSE.info()}
+	pt.SSEKMSKeyID, pt.BucketKeyEnabled = p.SSE.kmsInfo()
+	return pt
 }
 
 // AbortMultipartUpload removes an upload and its parts; the parts' blobs

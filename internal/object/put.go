@@ -62,13 +62,18 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 			return ObjectInfo{}, err
 		}
 	}
+	plan, err := s.writeKMS(ctx, in.Bucket, in.Key, in.KMS, in.Encrypt, in.CustomerKey, in.KMSCaller)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
 	dataID := randomID(16)
 	var encrypt []byte
-	if s.encrypting(in.Encrypt || in.CustomerKey != nil) {
+	if s.encrypting(in.Encrypt || in.CustomerKey != nil || plan != nil) {
 		encrypt = objectKeyContext(dataID)
 	}
 	got, err := s.receive(ctx, in.Body, receiveOptions{
 		customer:   in.CustomerKey,
+		kms:        plan,
 		size:       in.Size,
 		contentMD5: in.ContentMD5,
 		expected:   in.Checksum,

@@ -63,8 +63,9 @@ type objectReader struct {
 	// object in what.
 	s    *Service
 	what []any
-	// ckey is the customer's key of an SSE-C object (nil otherwise).
-	ckey *CustomerKey
+	// unwrap opens a piece's data key with what the request gave; it
+	// carries the request's context, like open.
+	unwrap func(rec *sseRecord, wctx []byte) (*sse.DataKey, error)
 	// first holds the first byte of an encrypted range, read ahead by
 	// verifyFirst to authenticate the first package before the response
 	// starts.
@@ -76,9 +77,11 @@ type objectReader struct {
 // first eagerPieces blobs it needs. It returns blob.ErrNotFound (wrapped)
 // when one of those vanished, which means the object was replaced since its
 // record was read.
-func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64, ck *CustomerKey, what ...any) (*objectReader, error) {
-	r := &objectReader{pos: start, end: start + length, s: s, what: what, ckey: ck, open: func(id blob.ID) (blob.Reader, error) {
+func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64, rk readKeys, what ...any) (*objectReader, error) {
+	r := &objectReader{pos: start, end: start + length, s: s, what: what, open: func(id blob.ID) (blob.Reader, error) {
 		return s.blob.Open(ctx, id)
+	}, unwrap: func(rec *sseRecord, wctx []byte) (*sse.DataKey, error) {
+		return s.readKey(ctx, rec, wctx, rk)
 	}}
 	for _, p := range ps {
 		if p.offset+p.size <= start || p.offset >= start+length {
@@ -157,7 +160,11 @@ func (r *objectReader) unwrapKey(pc *openPiece) error {
 	if pc.sse == nil {
 		return nil
 	}
-	key, err := r.s.dataKey(pc.sse, pc.keyCtx, r.ckey)
+	key, err := r.unwrap(pc.sse, pc.keyCtx)
+	if err != nil && pc.sse.Alg == sseAlgKMS && !errors.Is(err, errDataCorrupt) {
+		// The key service refused (access, key state): not damage.
+		return err
+	}
 	if err != nil {
 		return r.corrupt(err)
 	}

@@ -46,6 +46,9 @@ type receiveOptions struct {
 	// the MD5 is then replaced by a random ETag after it is checked.
 	customer      *CustomerKey
 	customerKeyID string
+	// kms, with encrypt, wraps the data key under a key from the key
+	// service (SSE-KMS).
+	kms *kmsPlan
 }
 
 // receive streams body into a new blob (or memory) while computing MD5 and
@@ -113,8 +116,16 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 	if o.customer != nil && o.encrypt == nil {
 		return nil, errors.New("object: a customer key without a wrap context")
 	}
+	if o.kms != nil && o.encrypt == nil {
+		return nil, errors.New("object: sse-kms without a wrap context")
+	}
 	if o.encrypt != nil {
-		if key, keyRec, err = s.newDataKey(o.encrypt, o.customer, o.customerKeyID); err != nil {
+		if o.kms != nil {
+			key, keyRec, err = s.newKMSDataKey(ctx, o.kms, o.encrypt)
+		} else {
+			key, keyRec, err = s.newDataKey(o.encrypt, o.customer, o.customerKeyID)
+		}
+		if err != nil {
 			return nil, err
 		}
 		defer key.Zero()

@@ -137,7 +137,7 @@ func (r *objectRecord) info(bucket, key string) ObjectInfo {
 // infoIn is info for a record of a bucket that is or was versioned
 // (versioned), where a null version shows the version id "null".
 func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
-	return ObjectInfo{
+	info := ObjectInfo{
 		Bucket:       bucket,
 		Key:          key,
 		VersionID:    displayVersion(r, versioned),
@@ -159,6 +159,8 @@ func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
 
 		ServerSideEncryption: r.SSE.info(),
 	}
+	info.SSEKMSKeyID, info.BucketKeyEnabled = r.SSE.kmsInfo()
+	return info
 }
 
 // segmentRecord is one part of a multipart object, stored under its
@@ -215,6 +217,9 @@ type uploadRecord struct {
 	// encrypted under the client's key: every part must give that key,
 	// and its data key is wrapped with that salt (optional field).
 	SSEC string `json:"ssec,omitempty"`
+	// KMS is the SSE-KMS every part's data key is made with (optional
+	// field: nil for an upload that is not SSE-KMS).
+	KMS *uploadKMS `json:"kms,omitempty"`
 }
 
 // partRecord is an uploaded part.

@@ -77,6 +77,13 @@ type Options struct {
 	// Space, if set, admits every write that adds data (a body, a new
 	// bucket or upload) before it starts; deletes never ask it.
 	Space SpaceGuard
+	// Keys keeps the data keys of SSE-KMS objects; nil refuses SSE-KMS
+	// (ErrKMSNotAvailable) and SSE-KMS objects cannot be read.
+	Keys KeyService
+	// BucketKeyTTL is how long an S3 Bucket Key is used for one caller
+	// before the key service is asked again (0 means
+	// DefaultBucketKeyTTL).
+	BucketKeyTTL time.Duration
 }
 
 // SpaceGuard decides whether a write of n bytes may start (package
@@ -112,6 +119,12 @@ func (o *Options) Validate() error {
 	}
 	if o.AccessTTL == 0 {
 		o.AccessTTL = DefaultAccessTTL
+	}
+	if o.BucketKeyTTL < 0 {
+		return fmt.Errorf("object: negative BucketKeyTTL %s", o.BucketKeyTTL)
+	}
+	if o.BucketKeyTTL == 0 {
+		o.BucketKeyTTL = DefaultBucketKeyTTL
 	}
 	if o.EncryptAtRest && o.Keyring == nil {
 		return errNoKeyring
@@ -151,6 +164,10 @@ type Service struct {
 	blockPublic bool
 	mfa         MFAVerifier
 	space       SpaceGuard
+	// keys keeps SSE-KMS data keys (Options.Keys); kmsCache holds bucket
+	// keys.
+	keys     KeyService
+	kmsCache kmsCache
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
@@ -175,6 +192,8 @@ func New(opts Options) (*Service, error) {
 		encryptAtRest: opts.EncryptAtRest,
 		mfa:           opts.MFA,
 		space:         opts.Space,
+		keys:          opts.Keys,
+		kmsCache:      kmsCache{ttl: opts.BucketKeyTTL},
 
 		bucketDeleteBatch: bucketDeleteBatch,
 	}, nil

@@ -115,6 +115,9 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.CustomerKey, in.SrcCustomerKey = ck.objectKey(), src.objectKey()
+	if in.KMS, in.KMSCaller, err = h.writeKMS(req, req.r.Header); err != nil {
+		return err
+	}
 	out, err := h.objects.CopyObject(req.r.Context(), in)
 	if err != nil {
 		return err
@@ -125,6 +128,8 @@ func (h *Handler) copyObject(w http.ResponseWriter, req *request) error {
 	}
 	setWrittenVersionHeader(hdr, out.Info.VersionID)
 	setSSEHeader(hdr, out.Info.ServerSideEncryption, ck)
+	setKMSHeaders(hdr, out.Info.ServerSideEncryption, out.Info.SSEKMSKeyID, out.Info.BucketKeyEnabled)
+	echoKMSContext(hdr, out.Info.ServerSideEncryption, req.r.Header)
 	res := copyObjectResult{
 		ETag:           quoteETag(out.Info.ETag),
 		LastModified:   isoTime(out.Info.LastModified),
@@ -162,6 +167,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.CustomerKey, in.SrcCustomerKey = ck.objectKey(), src.objectKey()
+	in.KMSCaller = h.kmsCaller(req)
 	part, srcVersion, err := h.objects.UploadPartCopy(req.r.Context(), in)
 	if err != nil {
 		return err
@@ -170,6 +176,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, req *request) error {
 		w.Header().Set("X-Amz-Copy-Source-Version-Id", srcVersion)
 	}
 	setSSEHeader(w.Header(), part.ServerSideEncryption, ck)
+	setKMSHeaders(w.Header(), part.ServerSideEncryption, part.SSEKMSKeyID, part.BucketKeyEnabled)
 	return h.writeXML(w, req, http.StatusOK, copyPartResult{
 		ETag:           quoteETag(part.ETag),
 		LastModified:   isoTime(part.LastModified),

@@ -10,6 +10,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/cors"
 	"github.com/coffer-s3/coffer/internal/iam"
+	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -152,9 +153,20 @@ var errorTable = []errorRow{
 	{is(rules.ErrMalformed), apiError{"MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."}},
 	{is(rules.ErrInvalidArgument), apiError{"InvalidArgument", 400, "Invalid Argument"}},
 	{is(rules.ErrInvalidRequest), apiError{"InvalidRequest", 400, "Invalid Request"}},
-	// coffer has no KMS yet; S3 would accept SSE-KMS, so this is 501
-	// rather than a validation error the client could fix.
-	{is(object.ErrKMSNotAvailable), apiError{"NotImplemented", http.StatusNotImplemented, "SSE-KMS (aws:kms, aws:kms:dsse) is not available: this server has no KMS yet. Use AES256."}},
+	// A server without a key service (and dual-layer SSE-KMS on any
+	// server): S3 would accept SSE-KMS, so this is 501 rather than a
+	// validation error the client could fix.
+	{is(object.ErrKMSNotAvailable), apiError{"NotImplemented", http.StatusNotImplemented, "SSE-KMS is not available on this server (no key management service is configured; aws:kms:dsse is not implemented). Use AES256."}},
+	{is(object.ErrKMSSignatureRequired), apiError{"InvalidArgument", 400, msgKMSSigV4}},
+	// The key service's refusals of an SSE-KMS read or write, as S3
+	// passes them on: "KMS." and the KMS exception's name, 400, except
+	// a denied key operation, which is S3's 403 AccessDenied.
+	{is(kms.ErrAccessDenied), apiError{"AccessDenied", 403, "Access Denied"}},
+	{is(kms.ErrNotFound), apiError{"KMS.NotFoundException", 400, "Invalid keyId"}},
+	{is(kms.ErrDisabled), apiError{"KMS.DisabledException", 400, "The KMS key is disabled."}},
+	{is(kms.ErrInvalidState), apiError{"KMS.KMSInvalidStateException", 400, "The KMS key is not in a state that allows this operation."}},
+	{is(kms.ErrInvalidCiphertext), apiError{"KMS.InvalidCiphertextException", 400, "The ciphertext or its encryption context is not valid."}},
+	{is(kms.ErrIncorrectKey), apiError{"KMS.IncorrectKeyException", 400, "The ciphertext was not encrypted under the KMS key specified."}},
 	// S3 answers a blocked SSE-C upload 403 AccessDenied ("Blocking or
 	// unblocking SSE-C for a general purpose bucket", S3 User Guide).
 	// Customer-provided keys (SSE-C), with S3's messages.

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coffer-s3/coffer/internal/datakey"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -26,6 +27,13 @@ import (
 // reach this layer. TestErrorTableComplete checks the list against the
 // packages' source, so an error added there without a row here fails.
 var domainErrors = map[string]error{
+	"datakey.ErrNotFound":                       datakey.ErrNotFound,
+	"datakey.ErrDisabled":                       datakey.ErrDisabled,
+	"datakey.ErrInvalidState":                   datakey.ErrInvalidState,
+	"datakey.ErrInvalidCiphertext":              datakey.ErrInvalidCiphertext,
+	"datakey.ErrIncorrectKey":                   datakey.ErrIncorrectKey,
+	"datakey.ErrAccessDenied":                   datakey.ErrAccessDenied,
+	"object.ErrKMSSignatureRequired":            object.ErrKMSSignatureRequired,
 	"iam.ErrExpiredToken":                       iam.ErrExpiredToken,
 	"object.ErrInvalidBucketName":               object.ErrInvalidBucketName,
 	"object.ErrNoOwnershipControls":             object.ErrNoOwnershipControls,
@@ -180,7 +188,7 @@ var iamManagementErrors = map[string]bool{
 // InternalError).
 func TestErrorTableComplete(t *testing.T) {
 	var declared []string
-	for _, dir := range []string{"../object", "../sigv4", "../iam"} {
+	for _, dir := range []string{"../object", "../sigv4", "../iam", "../datakey"} {
 		declared = append(declared, exportedErrors(t, dir)...)
 	}
 	if len(declared) < 40 {

@@ -65,7 +65,10 @@ type fakeObjects struct {
 	lifecycle   *rules.Config            // BucketLifecycle's answer (nil: none)
 	encryption  *object.BucketEncryption // GetBucketEncryption's answer (nil: the default)
 	blockSSEC   bool                     // CheckEncryptionAllowed refuses SSE-C
+	kms         bool                     // SupportsKMS's answer
 }
+
+func (f *fakeObjects) SupportsKMS() bool { return f.kms }
 
 func (f *fakeObjects) record(in any) {
 	f.mu.Lock()

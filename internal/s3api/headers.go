@@ -311,8 +311,15 @@ func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 		hs.set("X-Amz-Storage-Class", info.StorageClass)
 	}
 	// An SSE-C version's headers echo the request's key (setSSEHeader).
-	if info.ServerSideEncryption == object.SSES3 {
+	switch info.ServerSideEncryption {
+	case object.SSES3:
 		hs.set("X-Amz-Server-Side-Encryption", info.ServerSideEncryption)
+	case object.SSEKMS:
+		hs.set("X-Amz-Server-Side-Encryption", info.ServerSideEncryption)
+		hs.set(hdrKMSKeyID, info.SSEKMSKeyID)
+		if info.BucketKeyEnabled {
+			hs.set(hdrKMSBucketKey, "true")
+		}
 	}
 	hs.set("Accept-Ranges", "bytes")
 }

@@ -40,6 +40,9 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 		return err
 	}
 	in.CustomerKey = ck.objectKey()
+	if in.KMS, in.KMSCaller, err = h.writeKMS(req, hdr); err != nil {
+		return err
+	}
 	if in.Lock, err = parseLockHeaders(hdr); err != nil {
 		return err
 	}
@@ -63,6 +66,8 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, req *request) err
 	}
 	setSSEHeader(w.Header(), up.ServerSideEncryption, ck)
 	h.setAbortHeaders(w.Header(), req, req.route.Key, up.Initiated)
+	setKMSHeaders(w.Header(), up.ServerSideEncryption, up.SSEKMSKeyID, up.BucketKeyEnabled)
+	echoKMSContext(w.Header(), up.ServerSideEncryption, hdr)
 	return h.writeXML(w, req, http.StatusOK, initiateMultipartUploadResult{
 		Bucket: req.route.Bucket, Key: xmlText(req.route.Key), UploadID: up.UploadID,
 	})
@@ -106,6 +111,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.CustomerKey = ck.objectKey()
+	in.KMSCaller = h.kmsCaller(req)
 	part, err := h.objects.UploadPart(req.r.Context(), in)
 	if err != nil {
 		return namedMismatch(err, in.Checksum)
@@ -113,6 +119,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, req *request) error {
 	w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(w.Header(), part.Checksum, 0)
 	setSSEHeader(w.Header(), part.ServerSideEncryption, ck)
+	setKMSHeaders(w.Header(), part.ServerSideEncryption, part.SSEKMSKeyID, part.BucketKeyEnabled)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }
@@ -210,6 +217,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, req *request) e
 	setWrittenVersionHeader(w.Header(), info.VersionID)
 	// S3's completion answer names SSE-S3 but never the customer key.
 	setSSEHeader(w.Header(), info.ServerSideEncryption, nil)
+	setKMSHeaders(w.Header(), info.ServerSideEncryption, info.SSEKMSKeyID, info.BucketKeyEnabled)
 	res := completeMultipartUploadResult{
 		Location:       h.location(req),
 		Bucket:         req.route.Bucket,

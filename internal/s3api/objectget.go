@@ -47,6 +47,7 @@ func (h *Handler) parseGetInput(req *request) (object.GetInput, *customerKey, er
 	}
 	ck, err := h.customerKey(req, objectPrefix)
 	in.CustomerKey = ck.objectKey()
+	in.KMSCaller = h.kmsCaller(req)
 	return in, ck, err
 }
 

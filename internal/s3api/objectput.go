@@ -91,6 +91,9 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.CustomerKey = ck.objectKey()
+	if in.KMS, in.KMSCaller, err = h.writeKMS(req, req.r.Header); err != nil {
+		return err
+	}
 	info, err := h.objects.PutObject(req.r.Context(), in)
 	if err != nil {
 		return namedMismatch(err, in.Checksum)
@@ -101,6 +104,8 @@ func (h *Handler) putObject(w http.ResponseWriter, req *request) error {
 	setChecksumHeaders(hdr, info.Checksum, info.PartsCount)
 	setSSEHeader(hdr, info.ServerSideEncryption, ck)
 	h.setExpirationHeader(hdr, req, &info, func() []object.Tag { return in.Tags })
+	setKMSHeaders(hdr, info.ServerSideEncryption, info.SSEKMSKeyID, info.BucketKeyEnabled)
+	echoKMSContext(hdr, info.ServerSideEncryption, req.r.Header)
 	writeEmpty(w, http.StatusOK)
 	return nil
 }

@@ -212,6 +212,9 @@ func (h *Handler) postObject(w http.ResponseWriter, req *request) error {
 		return err
 	}
 	in.CustomerKey = ck.objectKey()
+	if in.KMS, in.KMSCaller, err = h.writeKMS(req, form.header()); err != nil {
+		return err
+	}
 	info, err := h.objects.PutObject(ctx, in)
 	if err != nil {
 		return err
@@ -265,6 +268,8 @@ func (h *Handler) postResponse(w http.ResponseWriter, req *request, form *postFo
 	w.Header().Set("Location", loc)
 	setWrittenVersionHeader(w.Header(), info.VersionID)
 	setSSEHeader(w.Header(), info.ServerSideEncryption, ck)
+	setKMSHeaders(w.Header(), info.ServerSideEncryption, info.SSEKMSKeyID, info.BucketKeyEnabled)
+	echoKMSContext(w.Header(), info.ServerSideEncryption, form.header())
 	if redirect := form.field("success_action_redirect"); redirect != "" {
 		if u, err := url.Parse(redirect); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 			q := u.Query()

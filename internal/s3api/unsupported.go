@@ -9,10 +9,9 @@ import (
 // unsupportedHeaders ask for features coffer does not have yet. Ignoring
 // them would be worse than refusing: a client asking for customer-provided
 // KMS encryption must not believe it got it.
-// X-Amz-Server-Side-Encryption is checked by parseSSE, the SSE-C headers
-// by parseCustomerKey.
+// X-Amz-Server-Side-Encryption is checked by parseSSE, the SSE-KMS headers
+// by parseKMS, the SSE-C headers by parseCustomerKey.
 var unsupportedHeaders = []string{
-	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
 	"X-Amz-Website-Redirect-Location",
 }
 
@@ -23,7 +22,11 @@ func checkWriteHeaders(h http.Header) error {
 	if err != nil {
 		return err
 	}
-	if asked && hasCustomerKey(h, objectPrefix) {
+	kms, err := parseKMS(h)
+	if err != nil {
+		return err
+	}
+	if (asked || kms != nil) && hasCustomerKey(h, objectPrefix) {
 		return withMessage(errInvalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified")
 	}
 	for _, name := range unsupportedHeaders {
@@ -38,16 +41,19 @@ func checkWriteHeaders(h http.Header) error {
 const sseHeader = "X-Amz-Server-Side-Encryption"
 
 // parseSSE reads x-amz-server-side-encryption: AES256 (SSE-S3) asks for
-// encryption at rest, which coffer gives every object by default; the KMS
-// kinds are not implemented yet; any other value is InvalidArgument, as S3
-// answers it.
+// encryption at rest, which coffer gives every object by default; aws:kms
+// is parseKMS's (and answered 501 by the object service when no key
+// service is configured); dual-layer aws:kms:dsse is not implemented; any
+// other value is InvalidArgument, as S3 answers it.
 func parseSSE(h http.Header) (asked bool, err error) {
 	switch v := h.Get(sseHeader); v {
 	case "":
 		return false, nil
 	case object.SSES3:
 		return true, nil
-	case "aws:kms", "aws:kms:dsse":
+	case object.SSEKMS:
+		return false, nil
+	case "aws:kms:dsse":
 		return false, withMessage(errHeaderNotImplemented, "A header you provided implies functionality that is not implemented: "+sseHeader)
 	default:
 		return false, withMessage(errInvalidArgument, "The encryption method specified is not supported")
@@ -64,7 +70,7 @@ func setSSEHeader(hdr http.Header, sse string, ck *customerKey) {
 	case sse == object.SSECustomer && ck != nil:
 		hdr.Set(hdrSSECAlgorithm, object.SSES3)
 		hdr.Set(hdrSSECKeyMD5, ck.md5)
-	case sse == object.SSES3:
+	case sse == object.SSES3, sse == object.SSEKMS:
 		hdr.Set(sseHeader, sse)
 	}
 }

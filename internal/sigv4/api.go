@@ -13,40 +13,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"time"
+
+	"github.com/coffer-s3/coffer/internal/principal"
 )
 
-// Principal is who a request was authenticated as.
-type Principal struct {
-	AccessKey string // empty for anonymous requests
-	AccountID string // 12-digit account id
-	// Name is the user name, "root" for the account's root credentials.
-	Name string
-	// ARN names the principal as policies and error messages do:
-	// arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/PATH/NAME,
-	// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION. Empty for anonymous.
-	ARN string
-	// UserID is the principal's unique id (aws:userid): the account id for
-	// the root user, AIDA... for a user, AROA...:SESSION for a role session.
-	UserID    string
-	Root      bool
-	Anonymous bool
-	// Path is an IAM user's path ("/" by default; empty for others).
-	Path string
-	// RoleARN is, for a role session, the role's ARN
-	// (arn:aws:iam::ACCOUNT:role/PATH/NAME); empty otherwise.
-	RoleARN string
-	// MFA reports that the temporary credentials were issued after an
-	// MFA code was checked (aws:MultiFactorAuthPresent).
-	MFA bool
-	// TokenIssued is when temporary credentials were issued
-	// (aws:TokenIssueTime, aws:MultiFactorAuthAge); zero for long-term
-	// keys.
-	TokenIssued time.Time
-	// SourceIdentity is the source identity set when a role was assumed
-	// (aws:SourceIdentity); empty when none.
-	SourceIdentity string
-}
+// Principal is who a request was authenticated as. It is defined in
+// package principal, which imports no wire, so that domain packages (kms's
+// Caller, and through it the object service) can name it.
+type Principal = principal.Principal
 
 // Credential is a secret and the principal it authenticates.
 type Credential struct {
