@@ -82,6 +82,9 @@ type Job struct {
 	// replaced; deleted after the grace period (under mu).
 	garbage []grave
 	wake    chan struct{}
+	// stop ends a running RunPass (Stop).
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 type grave struct {
@@ -118,7 +121,7 @@ func New(o Options) (*Job, error) {
 		rate = DefaultRate
 	}
 	j := &Job{o: o, lim: throttle.New(rate, o.Clock, o.Sleep), metrics: newMetrics(), log: log,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), stop: make(chan struct{})}
 	if err := j.metrics.register(o.Registerer); err != nil {
 		return nil, fmt.Errorf("register re-encryption metrics: %w", err)
 	}
@@ -240,6 +243,15 @@ func (j *Job) RunPass(ctx context.Context) (State, error) {
 	if !j.o.Objects.EncryptsAtRest() {
 		return State{}, ErrEncryptionOff
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-j.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	st, _, err := loadState(ctx, j.o.Meta)
@@ -364,6 +376,12 @@ func (j *Job) flushGarbage(ctx context.Context) {
 	defer j.mu.Unlock()
 	j.collectLocked(ctx, true)
 }
+
+// Stop ends a running RunPass (the pass is saved and the background job
+// resumes it); the server calls it when it shuts down, so that a pass
+// requested through the operator API does not hold up the shutdown. It
+// is safe to call more than once.
+func (j *Job) Stop() { j.stopOnce.Do(func() { close(j.stop) }) }
 
 // poke wakes an idle Run.
 func (j *Job) poke() {
