@@ -313,10 +313,11 @@ func (s *Service) switchSealed(tx meta.Txn, v *ScrubVersion, ps []sealedPiece) (
 	if damaged, err := isDamaged(tx, rec.DataID); err != nil || damaged {
 		return err == nil, nil, err
 	}
+	ref := refRecord{Bucket: v.Bucket, Key: v.Key, DataID: rec.DataID}
 	if rec.PartsCount == 0 {
-		garbage, err = s.switchWhole(tx, rec, ps[0])
+		garbage, err = s.switchWhole(tx, rec, ps[0], ref)
 	} else {
-		garbage, err = s.switchSegments(tx, rec, ps)
+		garbage, err = s.switchSegments(tx, rec, ps, ref)
 	}
 	if errors.Is(err, errReencryptStale) {
 		return true, nil, nil
@@ -328,7 +329,7 @@ func (s *Service) switchSealed(tx meta.Txn, v *ScrubVersion, ps []sealedPiece) (
 }
 
 // switchWhole switches an inline or single-blob version to p.
-func (s *Service) switchWhole(tx meta.Txn, rec *objectRecord, p sealedPiece) ([]blob.ID, error) {
+func (s *Service) switchWhole(tx meta.Txn, rec *objectRecord, p sealedPiece, ref refRecord) ([]blob.ID, error) {
 	if rec.SSE != nil || rec.Blob != p.old {
 		return nil, errReencryptStale
 	}
@@ -343,7 +344,7 @@ func (s *Service) switchWhole(tx meta.Txn, rec *objectRecord, p sealedPiece) ([]
 		return nil, tx.Set(inlineKey(rec.DataID), append([]byte{inlineSealedV1}, p.inline...))
 	}
 	rec.Blob = p.blob
-	if err := moveRef(tx, p.old, p.blob); err != nil {
+	if err := moveRef(tx, p.old, p.blob, ref); err != nil {
 		return nil, err
 	}
 	return []blob.ID{p.old}, nil
@@ -351,7 +352,7 @@ func (s *Service) switchWhole(tx meta.Txn, rec *objectRecord, p sealedPiece) ([]
 
 // switchSegments switches the plaintext segments of a multipart version
 // to ps, and its record's encryption to what the segments now share.
-func (s *Service) switchSegments(tx meta.Txn, rec *objectRecord, ps []sealedPiece) ([]blob.ID, error) {
+func (s *Service) switchSegments(tx meta.Txn, rec *objectRecord, ps []sealedPiece, ref refRecord) ([]blob.ID, error) {
 	segs, err := readSegments(tx, rec.DataID)
 	if err != nil {
 		return nil, err
@@ -376,7 +377,7 @@ func (s *Service) switchSegments(tx meta.Txn, rec *objectRecord, ps []sealedPiec
 		if err := tx.Set(segmentKey(rec.DataID, p.index), sv); err != nil {
 			return nil, err
 		}
-		if err := moveRef(tx, p.old, p.blob); err != nil {
+		if err := moveRef(tx, p.old, p.blob, ref); err != nil {
 			return nil, err
 		}
 		garbage = append(garbage, p.old)
@@ -386,9 +387,14 @@ func (s *Service) switchSegments(tx meta.Txn, rec *objectRecord, ps []sealedPiec
 }
 
 // moveRef gives blob to the owner of blob from, whose reference goes.
-func moveRef(tx meta.Txn, from, to blob.ID) error {
+// A blob without a reference (a store that never wrote one for it) gets
+// ref.
+func moveRef(tx meta.Txn, from, to blob.ID, ref refRecord) error {
 	v, err := tx.Get(refKey(string(from)))
-	if err != nil {
+	switch {
+	case errors.Is(err, meta.ErrNotFound):
+		return setRef(tx, to, ref)
+	case err != nil:
 		return fmt.Errorf("reference of blob %s: %w", from, err)
 	}
 	if err := tx.Set(refKey(string(to)), bytes.Clone(v)); err != nil {
