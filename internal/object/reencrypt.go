@@ -428,3 +428,27 @@ func (s *Service) DeleteUnreferencedBlobs(ctx context.Context, ids []string) err
 	s.deleteBlobs(ctx, gone)
 	return nil
 }
+
+// CountPlaintextUploads counts the multipart uploads in progress whose
+// parts are stored in plaintext (started while encryption at rest was
+// off, without SSE-C): the objects they complete into are plaintext too,
+// so the re-encryption job passes again after they may have completed.
+// An upload record that cannot be decoded is not counted.
+func (s *Service) CountPlaintextUploads(ctx context.Context) (int, error) {
+	n := 0
+	err := s.meta.View(ctx, func(r meta.Reader) error {
+		n = 0
+		it := r.Scan([]byte{tableUpload}, []byte{tableUpload + 1}, meta.ScanOptions{})
+		for it.Next() {
+			var up uploadRecord
+			if decodeRecord(it.Value(), &up) == nil && !up.Encrypt && up.SSEC == "" {
+				n++
+			}
+		}
+		return errors.Join(it.Err(), it.Close())
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count plaintext uploads: %w", err)
+	}
+	return n, nil
+}

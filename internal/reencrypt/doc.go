@@ -11,6 +11,8 @@
 // background when none ever completed, when a run of the server with
 // encryption at rest off may have stored plaintext since the last one
 // (MarkPlaintextWrites), and again after RetryInterval when the last
-// pass skipped versions that changed under it or hit errors. RunPass
-// starts a full pass on request.
+// pass skipped versions that changed under it, hit errors, or left
+// multipart uploads in progress whose parts are plaintext (the objects
+// they complete into are plaintext too). RunPass starts a full pass on
+// request. Parts of uploads in progress are not re-encrypted themselves.
 package reencrypt

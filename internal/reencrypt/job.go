@@ -288,7 +288,11 @@ func (j *Job) batchLocked(ctx context.Context, st *State) (done bool, err error)
 	}
 	st.Cursor = next
 	if done {
-		j.finishLocked(st)
+		uploads, err := j.o.Objects.CountPlaintextUploads(ctx)
+		if err != nil {
+			return false, errors.Join(err, saveState(ctx, j.o.Meta, *st))
+		}
+		j.finishLocked(st, uploads)
 	}
 	return done, saveState(ctx, j.o.Meta, *st)
 }
@@ -337,14 +341,16 @@ func (j *Job) one(ctx context.Context, v *object.ScrubVersion, st *State) error 
 	return nil
 }
 
-// finishLocked ends st's pass.
-func (j *Job) finishLocked(st *State) {
+// finishLocked ends st's pass. uploads counts the multipart uploads in
+// progress that store plaintext parts: the objects they complete into
+// are plaintext, so another pass is due after them.
+func (j *Job) finishLocked(st *State, uploads int) {
 	now := j.o.Clock.Now().UTC()
 	st.InPass, st.Cursor = false, nil
 	st.Last, st.LastStarted, st.LastCompleted = st.Current, st.PassStarted, now
 	st.Current, st.PassStarted = Counts{}, time.Time{}
 	st.Passes++
-	if st.Last.Skipped+st.Last.Errors > 0 {
+	if st.Last.Skipped+st.Last.Errors > 0 || uploads > 0 {
 		st.RetryAt = now.Add(RetryInterval)
 	}
 	j.metrics.inPass.Set(0)
@@ -353,7 +359,7 @@ func (j *Job) finishLocked(st *State) {
 	j.metrics.lastComplete.Set(float64(now.UnixNano()) / 1e9)
 	j.log.Info("re-encryption pass complete", "versions", st.Last.Scanned, "reencrypted", st.Last.Reencrypted,
 		"bytes", st.Last.Bytes, "skipped", st.Last.Skipped, "failed", st.Last.Failed, "errors", st.Last.Errors,
-		"duration", now.Sub(st.LastStarted).String())
+		"plaintext_uploads", uploads, "duration", now.Sub(st.LastStarted).String())
 }
 
 // collectLocked deletes the replaced blobs whose grace period is over

@@ -392,3 +392,56 @@ func TestJob_owedAfterPlaintextRun(t *testing.T) {
 		t.Errorf("after a plaintext run: %d steps, %d versions in plaintext; want a pass that leaves none", steps, plaintextLeft(t, objs))
 	}
 }
+
+// TestJob_plaintextUploadCompletedLater: an upload started with
+// encryption at rest off keeps storing plaintext parts; a pass that ends
+// while it is in progress schedules another after RetryInterval, which
+// encrypts the object the upload completed into.
+func TestJob_plaintextUploadCompletedLater(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	plain := s.open(false)
+	if _, err := plain.CreateBucket(ctx, object.CreateBucketInput{Name: "bkt", Owner: "o"}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := plain.CreateMultipartUpload(ctx, object.CreateUploadInput{Bucket: "bkt", Key: "mp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := s.open(true)
+	j := s.job(objs, nil)
+	wait := time.Duration(0)
+	for wait == 0 {
+		if wait, err = j.step(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if wait > RetryInterval {
+		t.Fatalf("after a pass with a plaintext upload in progress: wait %v, want at most %v", wait, RetryInterval)
+	}
+	body := strings.Repeat("p", 300)
+	pt, err := objs.UploadPart(ctx, object.UploadPartInput{Bucket: "bkt", Key: "mp", UploadID: up.UploadID, PartNumber: 1,
+		Body: strings.NewReader(body), Size: int64(len(body))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := objs.CompleteMultipartUpload(ctx, object.CompleteInput{Bucket: "bkt", Key: "mp", UploadID: up.UploadID,
+		Parts: []object.CompletedPart{{PartNumber: 1, ETag: `"` + pt.ETag + `"`}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := plaintextLeft(t, objs); n != 1 {
+		t.Fatalf("%d versions in plaintext after the completion, want 1", n)
+	}
+	s.clock.Advance(wait)
+	for wait = 0; wait == 0; {
+		if wait, err = j.step(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := plaintextLeft(t, objs); n != 0 {
+		t.Errorf("%d versions in plaintext after the retry pass, want 0", n)
+	}
+	if wait <= RetryInterval {
+		t.Errorf("with nothing left: wait %v, want to idle longer than %v", wait, RetryInterval)
+	}
+}
