@@ -9,6 +9,11 @@
 //	                        create an account on a running coffer
 //	coffer account list --endpoint URL [--json]
 //	                        list its accounts (see coffer account -help)
+//	coffer scrub list|run --endpoint URL [--json]
+//	                        list damaged objects, or run a scrub pass now
+//	coffer reencrypt status|run --endpoint URL [--json]
+//	                        show, or run now, the encryption of objects
+//	                        stored in plaintext
 //	coffer tls init --dir DIR [--name HOST]... [--ip ADDR]... [--days N]
 //	                        create a local CA and a server certificate for
 //	                        --tls-cert/--tls-key (see coffer tls init -help)

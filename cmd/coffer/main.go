@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"master-key": {"generate a master key file, or list a key file's versions", runMasterKey},
 		"scrub":      {"list damaged objects of a running coffer, or run a scrub pass now", runScrub},
 		"lifecycle":  {"explain which lifecycle rule acts on a key of a running coffer, and when", runLifecycle},
+		"reencrypt":  {"show or run the encryption of objects a running coffer stores in plaintext", runReencrypt},
 		"tls":        {"create a local CA and a server certificate (tls init)", runTLS},
 		"version":    {"print the version", runVersion},
 		"health":     {"exit 0 if a running coffer is ready (for container health checks)", runHealth},

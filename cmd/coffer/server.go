@@ -31,6 +31,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
+	"github.com/coffer-s3/coffer/internal/reencrypt"
 	"github.com/coffer-s3/coffer/internal/rekey"
 	"github.com/coffer-s3/coffer/internal/s3api"
 	"github.com/coffer-s3/coffer/internal/scrub"
@@ -129,6 +130,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// graceful shutdown.
 	stopScrub := context.AfterFunc(ctx, app.scrubber.Stop)
 	defer stopScrub()
+	stopReencrypt := context.AfterFunc(ctx, app.reencrypt.Stop)
+	defer stopReencrypt()
 	gc.Go(func() {
 		if err := app.scrubber.Run(gcCtx); err != nil {
 			log.Warn("scrubber stopped", "err", err)
@@ -144,6 +147,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			log.Warn("lifecycle engine stopped", "err", err)
 		}
 	})
+	// Encrypt what is stored in plaintext while encryption at rest is
+	// on; while it is off, remember that a pass will be owed.
+	if cfg.EncryptAtRest {
+		gc.Go(func() { app.reencrypt.Run(gcCtx) })
+	} else if err := app.reencrypt.MarkPlaintextWrites(ctx); err != nil {
+		log.Warn("could not record that new objects are stored in plaintext", "err", err)
+	}
 	// Move keys and secrets to the current master key version after a
 	// rotation, resuming a pass an earlier run left unfinished.
 	gc.Go(func() { app.rekey.Run(gcCtx) })
@@ -198,6 +208,8 @@ type app struct {
 	scrubber *scrub.Scrubber
 	// lifecycle applies the buckets' lifecycle rules in the background.
 	lifecycle *lifecycle.Engine
+	// reencrypt encrypts objects stored in plaintext in the background.
+	reencrypt *reencrypt.Job
 	certs     *tlsreload.Reloader // nil without TLS
 	server    *server.Server
 }
@@ -276,6 +288,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Rate: float64(cfg.LifecycleRate)}); err != nil {
 		return nil, fmt.Errorf("lifecycle engine: %w", err)
 	}
+	if a.reencrypt, err = reencrypt.New(reencrypt.Options{Meta: a.meta, Objects: a.objects, Clock: clk,
+		Rate: cfg.ReencryptRate, Registerer: reg, Logger: log.With("component", "reencrypt")}); err != nil {
+		return nil, fmt.Errorf("re-encryption job: %w", err)
+	}
 	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
 		Sources: []rekey.Source{
 			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
@@ -349,7 +365,8 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	operatorHandler, err := operatorapi.New(operatorapi.Options{
 		Credentials: a.iam, Region: cfg.Region, Clock: clk, Accounts: a.iam, Scrub: scrubAPI{a.scrubber},
 		MasterKeys: a.rekey, Lifecycle: lifecycleAPI{a.lifecycle},
-		Logger: log.With("component", "operatorapi"),
+		Reencrypt: reencryptAPI{j: a.reencrypt, enabled: cfg.EncryptAtRest, rate: cfg.ReencryptRate},
+		Logger:    log.With("component", "operatorapi"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("operator API handler: %w", err)

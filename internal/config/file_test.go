@@ -41,6 +41,7 @@ func nonDefault() Config {
 	c.ScrubInterval = 12 * time.Hour
 	c.LifecycleDay = 2 * time.Second
 	c.LifecycleRate = 200
+	c.ReencryptRate = 2 << 20
 	c.AllowInsecureSSEC = true
 	c.KMSAuditLog = "/var/log/coffer/kms-audit.log"
 	c.BodyIdleTimeout = time.Minute

@@ -64,8 +64,9 @@ import (
 //	                                                scrubber's cursor
 //
 // The table bytes 'I' (internal/iam), 'W' (internal/rekey: the re-wrap
-// job's cursor) and 'Q' (internal/queue: background engines' cursors)
-// belong to other packages sharing the store.
+// job's cursor), 'Q' (internal/queue: background engines' cursors) and
+// 'E' (internal/reencrypt: the re-encryption job's cursor) belong to other
+// packages sharing the store.
 //
 // esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
 // so that a key never is a prefix of another key's encoding and the byte order

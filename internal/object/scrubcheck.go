@@ -89,6 +89,9 @@ type check struct {
 	// full hashes the whole object for a full-object checksum.
 	full     hash.Hash
 	fullWant []byte
+	// out, if set, also receives the plaintext of the piece being read
+	// (re-encryption writes it sealed to a new blob while it is checked).
+	out io.Writer
 }
 
 // inline checks inline bytes: record format, length, authentication.
@@ -175,7 +178,7 @@ func (c *check) piece(p piece, md5 []byte) (*Finding, error) {
 	switch {
 	case errors.Is(err, sse.ErrNotAuthentic):
 		return &Finding{Blob: string(p.blob), Problem: fmt.Sprintf("encrypted package at plaintext offset %d failed authentication", n/sse.ChunkSize*sse.ChunkSize)}, nil
-	case err != nil && c.ctx.Err() != nil:
+	case err != nil && (c.ctx.Err() != nil || errors.As(err, new(*writeError))):
 		return nil, err
 	case err != nil:
 		return &Finding{Blob: string(p.blob), Problem: "read failed: " + err.Error()}, nil
@@ -237,6 +240,11 @@ func (c *check) copy(sum hash.Hash, r io.Reader, size int64) (int64, error) {
 			c.full.Write(buf[:n])
 		}
 		total += int64(n)
+		if c.out != nil && n > 0 {
+			if _, werr := c.out.Write(buf[:n]); werr != nil {
+				return total, &writeError{werr}
+			}
+		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return total, nil
 		}
@@ -245,3 +253,10 @@ func (c *check) copy(sum hash.Hash, r io.Reader, size int64) (int64, error) {
 		}
 	}
 }
+
+// writeError is a failure to write what a check copies to check.out: an
+// error of the store being written, never damage of the piece read.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "write: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }

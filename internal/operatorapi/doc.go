@@ -1,12 +1,14 @@
 // Package operatorapi is coffer's operator API: account management
-// (CreateAccount, ListAccounts), scrubbing (ListDamagedObjects, RunScrub)
-// and master key management (RotateMasterKey, GetMasterKeyStatus,
-// RetireMasterKeyVersion) for the operator of a coffer, served on the S3
-// listener in AWS's query protocol to requests whose SigV4 credential scope
-// names the service "coffer". It also holds the Client that `coffer
-// account`, `coffer scrub` and `coffer master-key` use. It keeps no
-// accounts, objects or keys itself (iam, scrub and rekey do) and answers
-// only the first account's root user.
+// (CreateAccount, ListAccounts), scrubbing (ListDamagedObjects,
+// RunScrub), re-encryption of objects stored in plaintext
+// (GetReencryptionStatus, RunReencryption) and master key management
+// (RotateMasterKey, GetMasterKeyStatus, RetireMasterKeyVersion) for the
+// operator of a coffer, served on the S3 listener in AWS's query protocol
+// to requests whose SigV4 credential scope names the service "coffer". It
+// also holds the Client that `coffer account`, `coffer scrub`, `coffer
+// reencrypt` and `coffer master-key` use. It keeps no accounts, objects
+// or keys itself (iam, scrub, reencrypt and rekey do) and answers only
+// the first account's root user.
 //
 // Why a service of its own rather than an AWS API: the nearest AWS
 // counterpart, Organizations' CreateAccount, is asynchronous, takes an

@@ -42,6 +42,9 @@ type Options struct {
 	// Scrub lists damaged objects and runs scrub passes; nil answers
 	// those actions with InternalFailure.
 	Scrub Scrubber
+	// Reencrypt reports and runs the re-encryption job; nil answers
+	// those actions with InternalFailure.
+	Reencrypt Reencrypter
 	// MasterKeys rotates, reports and retires master key versions;
 	// nil leaves those actions out (InvalidAction).
 	MasterKeys MasterKeys
@@ -53,7 +56,8 @@ type Options struct {
 
 // New returns the operator API handler.
 func New(opts Options) (*queryapi.Service, error) {
-	h := &handlers{accounts: opts.Accounts, masterKeys: opts.MasterKeys, scrub: opts.Scrub, lifecycle: opts.Lifecycle}
+	h := &handlers{accounts: opts.Accounts, masterKeys: opts.MasterKeys, scrub: opts.Scrub, lifecycle: opts.Lifecycle,
+		reencrypt: opts.Reencrypt}
 	actions := map[string]queryapi.Action{
 		"CreateAccount": {IAMAction: "coffer:CreateAccount", Handle: h.createAccount},
 		"ListAccounts":  {IAMAction: "coffer:ListAccounts", Handle: h.listAccounts},
@@ -61,7 +65,9 @@ func New(opts Options) (*queryapi.Service, error) {
 		"ListDamagedObjects": {IAMAction: "coffer:ListDamagedObjects", Handle: h.listDamaged},
 		"RunScrub":           {IAMAction: "coffer:RunScrub", Handle: h.runScrub},
 
-		"ExplainLifecycle": {IAMAction: "coffer:ExplainLifecycle", Handle: h.explainLifecycle},
+		"ExplainLifecycle":      {IAMAction: "coffer:ExplainLifecycle", Handle: h.explainLifecycle},
+		"GetReencryptionStatus": {IAMAction: "coffer:GetReencryptionStatus", Handle: h.reencryptionStatus},
+		"RunReencryption":       {IAMAction: "coffer:RunReencryption", Handle: h.runReencryption},
 	}
 	if opts.MasterKeys != nil {
 		actions["RotateMasterKey"] = queryapi.Action{IAMAction: "coffer:RotateMasterKey", Handle: h.rotateMasterKey}
@@ -86,6 +92,7 @@ func New(opts Options) (*queryapi.Service, error) {
 type handlers struct {
 	accounts   Accounts
 	scrub      Scrubber
+	reencrypt  Reencrypter
 	masterKeys MasterKeys
 	lifecycle  Lifecycle
 }

@@ -32,6 +32,7 @@ var probeKeys = []string{
 	"aws:SourceIp", "aws:SecureTransport", "aws:UserAgent", "aws:Referer",
 	"s3:prefix", "s3:delimiter", "s3:max-keys",
 	"s3:x-amz-acl", "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id",
+	"s3:x-amz-server-side-encryption-customer-algorithm",
 	"s3:ExistingObjectTag/color", "s3:RequestObjectTag/color", "s3:RequestObjectTagKeys",
 	"s3:object-lock-mode", "s3:object-lock-retain-until-date", "s3:object-lock-remaining-retention-days", "s3:object-lock-legal-hold",
 	"s3:VersionId", "s3:x-amz-copy-source", "s3:x-amz-metadata-directive", "s3:x-amz-content-sha256",
@@ -238,6 +239,15 @@ func TestAuthorize_RequestPerOperation(t *testing.T) {
 			want: []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", common(map[string][]string{
 				"s3:x-amz-server-side-encryption":                {"aws:kms"},
 				"s3:x-amz-server-side-encryption-aws-kms-key-id": {"arn:aws:kms:us-east-1:000000000000:key/k2"}})}}},
+		// SSE-C: the algorithm header is in s3:PutObject's context (every
+		// write of object data), never in GetObject's.
+		{name: "UploadPart_ssec", method: "PUT", target: "/b/k?partNumber=1&uploadId=u", body: "x",
+			header: map[string]string{"X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256"},
+			want: []authCall{{"s3:PutObject", "arn:aws:s3:::b/k", common(map[string][]string{
+				"s3:x-amz-server-side-encryption-customer-algorithm": {"AES256"}})}}},
+		{name: "GetObject_ssec", method: "GET", target: "/b/k",
+			header: map[string]string{"X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256"},
+			want:   []authCall{{"s3:GetObject", "arn:aws:s3:::b/k", common(nil)}}},
 		// A part's upload chose its encryption when it was created.
 		{name: "UploadPart_sse", method: "PUT", target: "/b/k?partNumber=1&uploadId=u", body: "x",
 			header: map[string]string{"X-Amz-Server-Side-Encryption": "AES256"},

@@ -31,6 +31,7 @@ const (
 	keyACL               = "s3:x-amz-acl"
 	keySSE               = "s3:x-amz-server-side-encryption"
 	keySSEKMSKeyID       = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	keySSECAlgorithm     = "s3:x-amz-server-side-encryption-customer-algorithm"
 	keyExistingTagPrefix = "s3:existingobjecttag/"
 	keyRequestTagPrefix  = "s3:requestobjecttag/"
 	keyRequestTagKeys    = "s3:requestobjecttagkeys"
@@ -70,6 +71,10 @@ const (
 	groupLegalHold   // s3:object-lock-legal-hold
 	groupVersion     // s3:VersionId
 	groupCreate      // s3:LocationConstraint, x-amz-acl
+	// groupSSEC: s3:x-amz-server-side-encryption-customer-algorithm,
+	// which the reference lists for s3:PutObject only (every write of
+	// object data: PUT, POST, copy, multipart).
+	groupSSEC
 )
 
 const groupCommon = groupAuth | groupSHA256
@@ -81,7 +86,7 @@ var actionKeys = map[string]keyGroup{
 	"s3:ListBucketVersions": groupCommon | groupList,
 	"s3:CreateBucket":       groupCommon | groupCreate,
 
-	"s3:PutObject":                 groupCommon | groupWrite | groupRequestTags | groupLockMode | groupLegalHold,
+	"s3:PutObject":                 groupCommon | groupWrite | groupRequestTags | groupLockMode | groupLegalHold | groupSSEC,
 	"s3:BypassGovernanceRetention": groupCommon | groupWrite | groupRequestTags,
 	"s3:PutObjectRetention":        groupCommon | groupLockMode,
 	"s3:PutBucketAcl":              groupCommon | groupWrite,
@@ -270,6 +275,11 @@ func (c *authContext) s3Key(name string) ([]string, bool) {
 			return nil, false
 		}
 		return nonEmpty(hdr.Get(strings.TrimPrefix(name, "s3:")))
+	case keySSECAlgorithm:
+		if g&groupSSEC == 0 {
+			return nil, false
+		}
+		return nonEmpty(hdr.Get(hdrSSECAlgorithm))
 	case keyCopySource:
 		if g&groupWrite == 0 {
 			return nil, false

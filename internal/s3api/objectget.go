@@ -16,6 +16,9 @@ func parseGetInput(req *request) (object.GetInput, error) {
 		VersionID: req.query.Get("versionId"),
 		Cond:      parseConditions(req.r.Header, ""),
 	}
+	if err := checkReadHeaders(req.r.Header); err != nil {
+		return in, err
+	}
 	if req.principal().Anonymous && hasResponseOverrides(req.query) {
 		return in, withMessage(errInvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
 	}

@@ -75,6 +75,19 @@ func setSSEHeader(hdr http.Header, sse string, ck *customerKey) {
 	}
 }
 
+// checkReadHeaders refuses, on GET and HEAD of an object, the headers
+// that ask for an encryption: S3 answers 400 InvalidArgument, since how
+// an object is decrypted follows from how it was stored (only SSE-C
+// keys are given on reads).
+func checkReadHeaders(h http.Header) error {
+	for _, name := range []string{sseHeader, "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
+		if _, ok := h[name]; ok {
+			return withMessage(errInvalidArgument, "x-amz-server-side-encryption header is not supported for this operation.")
+		}
+	}
+	return nil
+}
+
 // checkCreateBucketHeaders refuses CreateBucket options coffer cannot
 // honour yet.
 func checkCreateBucketHeaders(h http.Header) error {

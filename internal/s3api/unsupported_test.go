@@ -26,6 +26,12 @@ func TestUnsupportedHeaders(t *testing.T) {
 			status: 501, code: "NotImplemented"},
 		{name: "dsse-kms upload", method: "POST", target: "/b/k?uploads", header: map[string]string{"X-Amz-Server-Side-Encryption": "aws:kms:dsse"},
 			status: 501, code: "NotImplemented"},
+		{name: "sse-s3 get", method: "GET", target: "/b/k", header: map[string]string{"X-Amz-Server-Side-Encryption": "AES256"},
+			status: 400, code: "InvalidArgument"},
+		{name: "sse-kms head", method: "HEAD", target: "/b/k", header: map[string]string{"X-Amz-Server-Side-Encryption": "aws:kms"},
+			status: 400},
+		{name: "kms key id get", method: "GET", target: "/b/k", header: map[string]string{"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": "k"},
+			status: 400, code: "InvalidArgument"},
 		{name: "sse-kms copy", method: "PUT", target: "/b/k", header: map[string]string{"X-Amz-Copy-Source": "b/j", "X-Amz-Server-Side-Encryption": "aws:kms"},
 			status: 501, code: "NotImplemented"},
 	})

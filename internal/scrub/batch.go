@@ -48,10 +48,10 @@ func (s *Scrubber) batchLocked(ctx context.Context, fresh bool) (done bool, st o
 // checkOne checks one version and records what it found in st.
 func (s *Scrubber) checkOne(ctx context.Context, v *object.ScrubVersion, st *object.ScrubState) error {
 	objs := s.opts.Objects
-	if err := s.lim.wait(ctx, versionCost); err != nil {
+	if err := s.lim.Wait(ctx, versionCost); err != nil {
 		return err
 	}
-	f, err := objs.CheckVersion(ctx, v, s.lim.wait)
+	f, err := objs.CheckVersion(ctx, v, s.lim.Wait)
 	if err != nil && ctx.Err() != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
+	"github.com/coffer-s3/coffer/internal/throttle"
 )
 
 // Defaults.
@@ -68,7 +69,7 @@ func (o *Options) Validate() error {
 		o.Clock = clock.Real{}
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepReal
+		o.Sleep = throttle.SleepReal
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -87,7 +88,7 @@ func (o *Options) Validate() error {
 // scrubber for its whole length.
 type Scrubber struct {
 	opts Options
-	lim  *limiter
+	lim  *throttle.Limiter
 	// mu serializes batches and requested passes.
 	mu       sync.Mutex
 	stop     chan struct{}
@@ -104,7 +105,7 @@ func New(opts Options) (*Scrubber, error) {
 		rate = DefaultRate
 	}
 	return &Scrubber{opts: opts, stop: make(chan struct{}),
-		lim: &limiter{rate: rate, clock: opts.Clock, sleep: opts.Sleep}}, nil
+		lim: throttle.New(rate, opts.Clock, opts.Sleep)}, nil
 }
 
 // Pass is the outcome of a complete pass.

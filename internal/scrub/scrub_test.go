@@ -14,6 +14,7 @@ import (
 
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/sse"
+	"github.com/coffer-s3/coffer/internal/throttle"
 )
 
 // pkg is the stored size of one full sse package.
@@ -311,8 +312,8 @@ func TestScrub_rateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := time.Duration(float64(total) / rate * float64(time.Second))
-	if slept > want || slept < want-maxDebt {
-		t.Errorf("slept %v on the fake clock for %d bytes at %d B/s, want %v (less at most %v)", slept, total, rate, want, maxDebt)
+	if slept > want || slept < want-throttle.MaxDebt {
+		t.Errorf("slept %v on the fake clock for %d bytes at %d B/s, want %v (less at most %v)", slept, total, rate, want, throttle.MaxDebt)
 	}
 }
 

@@ -153,8 +153,12 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 4*ChunkSize); re
 // WriteTo lets io.Copy (and so net/http's response copy) read whole
 // packages at a time: given a buffer of a package or more, sio decrypts
 // straight into it instead of into its own buffer and copying from there,
-// which the 32 KiB buffers of io.Copy would otherwise cause.
+// which the 32 KiB buffers of io.Copy would otherwise cause. A range
+// longer than one buffer is decrypted ahead (writeAhead).
 func (d *decReader) WriteTo(w io.Writer) (int64, error) {
+	if d.err == nil && d.skip+d.left > 4*ChunkSize {
+		return d.writeAhead(w)
+	}
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
 	var total int64
@@ -174,6 +178,86 @@ func (d *decReader) WriteTo(w io.Writer) (int64, error) {
 			return total, err
 		}
 	}
+}
+
+// decrypted is one buffer of plaintext writeAhead's decrypter filled, and
+// the error of the Read that filled it.
+type decrypted struct {
+	bp  *[]byte
+	n   int
+	err error
+}
+
+// aheadBuffers is how many buffers writeAhead cycles: one being written
+// while the next is decrypted.
+const aheadBuffers = 2
+
+// writeAhead is WriteTo for a long range: a goroutine reads and decrypts
+// the next buffer while the current one is written to w, so that reading
+// and decrypting overlap with the write (a network send). Every byte
+// written has been authenticated first: the decrypting goroutine hands
+// over only what Read returned, which sio opens package by package, and
+// an error is handed over after the bytes before it, in order. The
+// goroutine has ended when writeAhead returns. After a failed write the
+// reader is unusable (its position is past what was written).
+func (d *decReader) writeAhead(w io.Writer) (int64, error) {
+	free := make(chan *[]byte, aheadBuffers)
+	full := make(chan decrypted, aheadBuffers)
+	stop := make(chan struct{})
+	for range aheadBuffers {
+		free <- copyBuffers.Get().(*[]byte)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(full)
+		for {
+			var bp *[]byte
+			select {
+			case bp = <-free:
+			case <-stop:
+				return
+			}
+			n, err := d.Read(*bp)
+			full <- decrypted{bp: bp, n: n, err: err} // never blocks: full holds every buffer
+			if err != nil {
+				return
+			}
+		}
+	})
+	var (
+		total int64
+		werr  error
+	)
+	defer func() {
+		close(stop)
+		wg.Wait()
+		for f := range full {
+			copyBuffers.Put(f.bp)
+		}
+		for range len(free) {
+			copyBuffers.Put(<-free)
+		}
+		if werr != nil {
+			d.err = werr
+		}
+	}()
+	for f := range full {
+		if f.n > 0 {
+			var m int
+			m, werr = w.Write((*f.bp)[:f.n])
+			total += int64(m)
+		}
+		free <- f.bp // never blocks: free holds every buffer
+		switch {
+		case werr != nil:
+			return total, werr
+		case f.err == io.EOF:
+			return total, nil
+		case f.err != nil:
+			return total, f.err
+		}
+	}
+	return total, nil // not reached: the goroutine ends after an error or EOF
 }
 
 func (d *decReader) fail(err error) error {

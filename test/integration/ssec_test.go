@@ -392,3 +392,28 @@ func TestPostObject_ssec(t *testing.T) {
 	status, body = postObject(t, e, fields, fileNamed, []byte("x"))
 	wantPostError(t, status, body, 400, "InvalidArgument", "The calculated MD5 hash of the key did not match the hash that was provided.")
 }
+
+// TestBucketPolicy_requireSSEC denies every write of object data that
+// does not carry an SSE-C key (s3:x-amz-server-side-encryption-customer-
+// algorithm absent), as a bucket that must hold only customer-keyed data
+// would: PutObject and CreateMultipartUpload without a key are denied,
+// with a key they succeed, and GET (whose context never has the key) is
+// not affected.
+func TestBucketPolicy_requireSSEC(t *testing.T) {
+	e := ssecEnv(t)
+	mustPutPolicy(t, e.s3, e.bucket, `{"Version":"2012-10-17","Statement":[{"Sid":"RequireSSEC","Effect":"Deny","Principal":"*",
+		"Action":"s3:PutObject","Resource":"arn:aws:s3:::BUCKET/*",
+		"Condition":{"Null":{"s3:x-amz-server-side-encryption-customer-algorithm":"true"}}}]}`)
+	_, err := e.s3.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("plain"), Body: strings.NewReader("x")})
+	wantCode(t, "PutObject without an SSE-C key", err, "AccessDenied", 403)
+	_, err = e.s3.CreateMultipartUpload(ctx(t), &s3.CreateMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp")})
+	wantCode(t, "CreateMultipartUpload without an SSE-C key", err, "AccessDenied", 403)
+	k := newSSECKey(3)
+	if _, err := e.ssecPut(t, "keyed", []byte("customer-keyed"), k); err != nil {
+		t.Fatalf("PutObject with an SSE-C key: %v", err)
+	}
+	got, _, err := e.ssecGet(t, "keyed", k, "")
+	if err != nil || string(got) != "customer-keyed" {
+		t.Errorf("GetObject with the key = %q, %v", got, err)
+	}
+}

@@ -1,0 +1,97 @@
+package reencrypt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coffer-s3/coffer/internal/meta"
+)
+
+// stateKey is the meta key of the job's state: table byte 'E', which no
+// other package uses, then a name. It must never change.
+var stateKey = []byte("Ereencrypt")
+
+// stateV1 starts the state value, a JSON document. Its encoding must
+// never change; a new layout gets a new version byte.
+const stateV1 byte = 1
+
+// State is the job's durable progress.
+type State struct {
+	// InPass is set while a pass runs; Cursor is then the meta key of
+	// the last version it walked (nil: none yet) and PassStarted when
+	// the pass began.
+	InPass      bool      `json:"in,omitempty"`
+	Cursor      []byte    `json:"c,omitempty"`
+	PassStarted time.Time `json:"ps,omitempty"`
+	// Owed is set when plaintext may have been stored since the last
+	// pass (a run with encryption at rest off): a pass is due.
+	Owed bool `json:"o,omitempty"`
+	// RetryAt, when set, is when a pass is due because the last one left
+	// versions behind (skipped or errors).
+	RetryAt time.Time `json:"ra,omitempty"`
+	// Current is the counts of the running pass, Last those of the last
+	// complete one.
+	Current Counts `json:"cur"`
+	Last    Counts `json:"last"`
+	// LastStarted and LastCompleted time the last complete pass; Passes
+	// counts complete passes.
+	LastStarted   time.Time `json:"ls,omitempty"`
+	LastCompleted time.Time `json:"lc,omitempty"`
+	Passes        int64     `json:"p,omitempty"`
+}
+
+// Counts are what one pass did.
+type Counts struct {
+	// Scanned counts the versions walked, Reencrypted those now
+	// encrypted and Bytes their plaintext bytes.
+	Scanned     int64 `json:"n,omitempty"`
+	Reencrypted int64 `json:"r,omitempty"`
+	Bytes       int64 `json:"b,omitempty"`
+	// Skipped counts versions that changed while they were re-encrypted
+	// (or are marked damaged), Failed those whose plaintext failed its
+	// checks, Errors those the store could not re-encrypt.
+	Skipped int64 `json:"s,omitempty"`
+	Failed  int64 `json:"f,omitempty"`
+	Errors  int64 `json:"e,omitempty"`
+}
+
+// loadState reads the state; found is false before anything was saved.
+func loadState(ctx context.Context, m meta.Store) (st State, found bool, err error) {
+	err = m.View(ctx, func(r meta.Reader) error {
+		st, found = State{}, false
+		v, err := r.Get(stateKey)
+		if errors.Is(err, meta.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(v) == 0 || v[0] != stateV1 {
+			return errors.New("reencrypt: unreadable job state")
+		}
+		found = true
+		return json.Unmarshal(v[1:], &st)
+	})
+	if err != nil {
+		return State{}, false, fmt.Errorf("read re-encryption state: %w", err)
+	}
+	return st, found, nil
+}
+
+// saveState writes the state durably.
+func saveState(ctx context.Context, m meta.Store, st State) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	err = m.Update(ctx, func(tx meta.Txn) error {
+		return tx.Set(stateKey, append([]byte{stateV1}, b...))
+	})
+	if err != nil {
+		return fmt.Errorf("save re-encryption state: %w", err)
+	}
+	return nil
+}
