@@ -8,7 +8,17 @@
 #
 # Groups: small (4 KiB put/get/head at concurrency 16 and 64), large (64 MiB
 # put/get at concurrency 4), list (10,000 keys, pages of 1,000), memory
-# (64 concurrent 64 MiB PUTs while sampling the server's RSS).
+# (the server's peak RSS during: 10,000 idle connections held open, 1,000
+# concurrent 4 KiB PUTs, 64 concurrent 64 MiB PUTs, and 64 concurrent PUTs of
+# BENCH_MEMORY_SIZE, default 5 GiB, streamed from a generator).
+#
+# The large memory workload writes 64 x BENCH_MEMORY_SIZE to the data disk
+# (320 GiB at the default) and removes it afterwards. When the disk under
+# BENCH_DATA_PARENT has less than twice that free, the size is lowered to the
+# largest power of two that fits in half the free space, and the script says
+# so; set BENCH_MEMORY_SIZE to choose it. When the memory group runs, the
+# local coffers start with --max-connections 12000, so that they keep the
+# 10,000 idle connections (the default is a third of the open file limit).
 #
 # The small group can also be measured as an IAM user beside the root user,
 # on the same server, each workload as root and then as the user, and the
@@ -54,7 +64,12 @@
 #   BENCH_PID         server process id, sampled for RSS (local coffer: its pid);
 #                     without it the memory group is skipped
 #   BENCH_NAME        label for the results (default coffer, or "endpoint")
-#   BENCH_DURATION    measured window per workload (default 10s)
+#   BENCH_DURATION    measured window per workload (default 10s); for the
+#                     idle workload, how long the connections are held
+#   BENCH_MEMORY_SIZE object size of the memory group's large PUTs (default
+#                     5GiB, lowered to fit the disk; see above)
+#   BENCH_IDLE_CONNECTIONS
+#                     idle connections the memory group holds (default 10000)
 #   BENCH_WARMUP      discarded warm-up per small workload (default 2s)
 #   BENCH_RESULTS     directory for the JSON reports (default a new temp dir)
 #   BENCH_DATA_PARENT where the local coffer's data directory is made
@@ -143,6 +158,12 @@ go build -o bin/coffer ./cmd/coffer
 COFFER="$ROOT/bin/coffer"
 
 SERVER_PID=""
+# Flags of every local coffer: limits only, which change nothing for the
+# other groups.
+SERVER_FLAGS=()
+if wanted memory; then
+	SERVER_FLAGS=(--max-connections 12000)
+fi
 DATA_DIR=""
 TLS_SERVER_PID=""
 TLS_DATA_DIR=""
@@ -175,7 +196,7 @@ start_coffer() {
 	# The log exists before the server starts: the child opens it for
 	# the redirection only once it runs, and the loop below reads it.
 	: >"$log"
-	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" >"$log" 2>&1 &
+	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
 	SERVER_PID=$!
 	local addr="" i
 	for ((i = 0; i < 300; i++)); do
@@ -211,7 +232,7 @@ start_coffer_tls() {
 	local log="$RESULTS/coffer-server-tls.log" addr="" i
 	: >"$log"
 	"$COFFER" server --address 127.0.0.1:0 --data "$TLS_DATA_DIR/data" \
-		--tls-cert "$TLS_DATA_DIR/tls/cert.pem" --tls-key "$TLS_DATA_DIR/tls/key.pem" >"$log" 2>&1 &
+		--tls-cert "$TLS_DATA_DIR/tls/cert.pem" --tls-key "$TLS_DATA_DIR/tls/key.pem" "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
 	TLS_SERVER_PID=$!
 	for ((i = 0; i < 300; i++)); do
 		kill -0 "$TLS_SERVER_PID" 2>/dev/null || {
@@ -241,7 +262,7 @@ start_coffer_plain() {
 	PLAIN_DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-plain.XXXXXX")
 	local log="$RESULTS/coffer-server-plain.log" addr="" i
 	: >"$log"
-	"$COFFER" server --address 127.0.0.1:0 --data "$PLAIN_DATA_DIR/data" --encrypt-at-rest=false >"$log" 2>&1 &
+	"$COFFER" server --address 127.0.0.1:0 --data "$PLAIN_DATA_DIR/data" --encrypt-at-rest=false "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
 	PLAIN_SERVER_PID=$!
 	for ((i = 0; i < 300; i++)); do
 		kill -0 "$PLAIN_SERVER_PID" 2>/dev/null || {
@@ -390,6 +411,40 @@ small_workload() {
 	AS=root
 }
 
+# memory_size prints the memory group's large object size:
+# BENCH_MEMORY_SIZE, or 5GiB when 64 of them fit in half the free space of
+# the data disk, else the largest power of two of MiB that does (at least
+# 64MiB).
+memory_size() {
+	if [[ -n ${BENCH_MEMORY_SIZE:-} ]]; then
+		echo "$BENCH_MEMORY_SIZE"
+		return
+	fi
+	local dir=${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}} free_mib fit=5120
+	free_mib=$(($(df -Pk "$dir" | awk 'NR == 2 {print $4}') / 1024))
+	while ((fit > 64 && 64 * fit * 2 > free_mib)); do
+		fit=$((fit / 2))
+	done
+	if ((fit == 5120)); then
+		echo 5GiB
+		return
+	fi
+	echo "== memory: 64 x 5 GiB does not fit in half of the $((free_mib / 1024)) GiB free under $dir; using ${fit}MiB (set BENCH_MEMORY_SIZE to choose)" >&2
+	echo "${fit}MiB"
+}
+
+# memory_group runs the memory workloads, lightest first (the Go runtime
+# returns freed memory to the system lazily, so a heavier workload before
+# would raise the peaks after it), sampling the server's RSS in each.
+memory_group() {
+	local size idle=${BENCH_IDLE_CONNECTIONS:-10000}
+	size=$(memory_size)
+	WITH_PID=1 run_both "memory-idle-c$idle" --workload idle --concurrency "$idle" --duration "$DURATION"
+	WITH_PID=1 run_both memory-put-4KiB-c1000 --workload put --size 4KiB --concurrency 1000 --count 20000
+	WITH_PID=1 run_both memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64
+	WITH_PID=1 run_both "memory-put-$size-c64" --workload put --size "$size" --concurrency 64 --count 64
+}
+
 SMALL_BASES=()
 if wanted small; then
 	for c in 16 64; do
@@ -423,7 +478,7 @@ if wanted list; then
 fi
 if wanted memory; then
 	if [[ -n $PID && ( -z $TLS || -n $TLS_PID ) ]]; then
-		WITH_PID=1 run_both memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64
+		memory_group
 	else
 		echo "== $NAME memory skipped: no BENCH_PID to sample" >&2
 	fi
