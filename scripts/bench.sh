@@ -91,7 +91,8 @@
 #
 # Each workload's report is written as JSON to BENCH_RESULTS/NAME-WORKLOAD.json
 # and a summary table is printed at the end, with the load average sampled
-# just before each workload.
+# just before each workload and, for the memory group, the server's RSS at
+# the start of each workload (rss0MiB) and its peak (rssMiB).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -433,16 +434,30 @@ memory_size() {
 	echo "${fit}MiB"
 }
 
-# memory_group runs the memory workloads, lightest first (the Go runtime
-# returns freed memory to the system lazily, so a heavier workload before
-# would raise the peaks after it), sampling the server's RSS in each.
+# memory_group runs the memory workloads, sampling the server's RSS in
+# each. The local coffer is restarted (same data directory) before each:
+# the Go runtime returns freed memory to the system lazily, so what one
+# workload left would raise the next one's peak. A server named by
+# BENCH_ENDPOINT, and the HTTPS and plaintext twins, are not restarted; the
+# workloads run lightest first for them.
 memory_group() {
 	local size idle=${BENCH_IDLE_CONNECTIONS:-10000}
 	size=$(memory_size)
+	fresh_coffer
 	WITH_PID=1 run_both "memory-idle-c$idle" --workload idle --concurrency "$idle" --duration "$DURATION"
+	fresh_coffer
 	WITH_PID=1 run_both memory-put-4KiB-c1000 --workload put --size 4KiB --concurrency 1000 --count 20000
+	fresh_coffer
 	WITH_PID=1 run_both memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64
+	fresh_coffer
 	WITH_PID=1 run_both "memory-put-$size-c64" --workload put --size "$size" --concurrency 64 --count 64
+}
+
+# fresh_coffer restarts the local coffer, if this run started one.
+fresh_coffer() {
+	[[ -z ${BENCH_ENDPOINT:-} ]] || return 0
+	stop_coffer
+	start_coffer
 }
 
 SMALL_BASES=()
@@ -486,8 +501,8 @@ fi
 
 echo
 echo "results in $RESULTS"
-printf '%-8s %-22s %10s %9s %9s %9s %9s %8s %9s  %s\n' \
-	target workload ops/s MiB/s p50ms p99ms maxms errors rssMiB load
+printf '%-8s %-22s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n' \
+	target workload ops/s MiB/s p50ms p99ms maxms errors rss0MiB rssMiB load
 for label in "${LABELS[@]}"; do
 	f="$RESULTS/$NAME-$label.json"
 	[[ -e $f ]] || continue
@@ -498,9 +513,10 @@ for label in "${LABELS[@]}"; do
 		((.operations[0].latency_ms.p99 * 100 | floor) / 100),
 		((.operations[0].latency_ms.max * 100 | floor) / 100),
 		([.operations[].errors[]] | add // 0),
+		(if .server_memory then (.server_memory.start_rss_mib // 0 | floor) else "-" end),
 		(if .server_memory then (.server_memory.peak_rss_mib | floor) else "-" end),
 		.loadavg] | @tsv' "$f" |
-		awk -F'\t' '{printf "%-8s %-22s %10s %9s %9s %9s %9s %8s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10}'
+		awk -F'\t' '{printf "%-8s %-22s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
 done
 
 # median prints the median of its numeric arguments.

@@ -71,7 +71,7 @@ func (b *bench) measureIdle(ctx context.Context, sampler *rssSampler) (*Report, 
 		s := &stats[opIdle]
 		if err != nil {
 			if ctx.Err() == nil {
-				s.addError(errorCode(err))
+				s.addError(errorCode(err), err)
 			}
 			return
 		}
@@ -93,7 +93,7 @@ func (b *bench) measureIdle(ctx context.Context, sampler *rssSampler) (*Report, 
 		}
 		if err := b.headBucket(ctx, c); err != nil {
 			mu.Lock()
-			stats[opIdle].addError(codeClosed)
+			stats[opIdle].addError(codeClosed, err)
 			mu.Unlock()
 		}
 	})
