@@ -41,7 +41,7 @@ func TestLoad(t *testing.T) {
 				"COFFER_DEFAULT_OBJECT_OWNERSHIP": "ObjectWriter",
 				"COFFER_SCRUB_RATE":               "1MiB", "COFFER_SCRUB_INTERVAL": "2h",
 				"COFFER_BODY_IDLE_TIMEOUT": "45s", "COFFER_MIN_BODY_RATE": "1024", "COFFER_MAX_CONNECTIONS": "500",
-				"COFFER_MAX_INFLIGHT_UPLOADS": "50",
+				"COFFER_MAX_INFLIGHT_UPLOADS": "50", "COFFER_MAX_INFLIGHT_DOWNLOADS": "70",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
@@ -52,6 +52,7 @@ func TestLoad(t *testing.T) {
 				DefaultObjectOwnership: "ObjectWriter",
 				ScrubRate:              1 << 20, ScrubInterval: 2 * time.Hour,
 				BodyIdleTimeout: 45 * time.Second, MinBodyRate: 1024, MaxConnections: 500, MaxInflightUploads: 50,
+				MaxInflightDownloads: 70,
 			},
 		},
 		{
@@ -89,7 +90,7 @@ func TestLoad(t *testing.T) {
 				"-default-block-public-access=false", "-default-object-ownership", "BucketOwnerPreferred",
 				"-scrub-rate", "0", "-scrub-interval", "168h",
 				"-body-idle-timeout", "1m", "-min-body-rate", "0",
-				"-max-connections", "100", "-max-inflight-uploads", "10"},
+				"-max-connections", "100", "-max-inflight-uploads", "10", "-max-inflight-downloads", "20"},
 			want: Config{
 				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
 				Domains:  []string{"a.example", "b.example", "c.example"},
@@ -99,6 +100,7 @@ func TestLoad(t *testing.T) {
 				DefaultObjectOwnership: "BucketOwnerPreferred",
 				ScrubInterval:          168 * time.Hour,
 				BodyIdleTimeout:        time.Minute, MaxConnections: 100, MaxInflightUploads: 10,
+				MaxInflightDownloads: 20,
 			},
 		},
 		{
@@ -213,6 +215,7 @@ func TestLoad_errors(t *testing.T) {
 		{name: "negative body rate", args: []string{"-min-body-rate", "-1"}, want: ErrInvalid},
 		{name: "negative max connections", env: map[string]string{"COFFER_MAX_CONNECTIONS": "-5"}, want: ErrInvalid},
 		{name: "negative max uploads", args: []string{"-max-inflight-uploads", "-1"}, want: ErrInvalid},
+		{name: "negative max downloads", args: []string{"-max-inflight-downloads", "-1"}, want: ErrInvalid},
 		{name: "bad env rate", env: map[string]string{"COFFER_MIN_BODY_RATE": "fast"}, want: ErrUsage},
 		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}
