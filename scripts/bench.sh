@@ -8,7 +8,17 @@
 #
 # Groups: small (4 KiB put/get/head at concurrency 16 and 64), large (64 MiB
 # put/get at concurrency 4), list (10,000 keys, pages of 1,000), memory
-# (64 concurrent 64 MiB PUTs while sampling the server's RSS).
+# (the server's peak RSS during: 10,000 idle connections held open, 1,000
+# concurrent 4 KiB PUTs, 64 concurrent 64 MiB PUTs, and 64 concurrent PUTs of
+# BENCH_MEMORY_SIZE, default 5 GiB, streamed from a generator).
+#
+# The large memory workload writes 64 x BENCH_MEMORY_SIZE to the data disk
+# (320 GiB at the default) and removes it afterwards. When the disk under
+# BENCH_DATA_PARENT has less than twice that free, the size is lowered to the
+# largest power of two that fits in half the free space, and the script says
+# so; set BENCH_MEMORY_SIZE to choose it. When the memory group runs, the
+# local coffers start with --max-connections 12000, so that they keep the
+# 10,000 idle connections (the default is a third of the open file limit).
 #
 # The small group can also be measured as an IAM user beside the root user,
 # on the same server, each workload as root and then as the user, and the
@@ -54,7 +64,12 @@
 #   BENCH_PID         server process id, sampled for RSS (local coffer: its pid);
 #                     without it the memory group is skipped
 #   BENCH_NAME        label for the results (default coffer, or "endpoint")
-#   BENCH_DURATION    measured window per workload (default 10s)
+#   BENCH_DURATION    measured window per workload (default 10s); for the
+#                     idle workload, how long the connections are held
+#   BENCH_MEMORY_SIZE object size of the memory group's large PUTs (default
+#                     5GiB, lowered to fit the disk; see above)
+#   BENCH_IDLE_CONNECTIONS
+#                     idle connections the memory group holds (default 10000)
 #   BENCH_WARMUP      discarded warm-up per small workload (default 2s)
 #   BENCH_RESULTS     directory for the JSON reports (default a new temp dir)
 #   BENCH_DATA_PARENT where the local coffer's data directory is made
@@ -76,7 +91,8 @@
 #
 # Each workload's report is written as JSON to BENCH_RESULTS/NAME-WORKLOAD.json
 # and a summary table is printed at the end, with the load average sampled
-# just before each workload.
+# just before each workload and, for the memory group, the server's RSS at
+# the start of each workload (rss0MiB) and its peak (rssMiB).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,6 +159,12 @@ go build -o bin/coffer ./cmd/coffer
 COFFER="$ROOT/bin/coffer"
 
 SERVER_PID=""
+# Flags of every local coffer: limits only, which change nothing for the
+# other groups.
+SERVER_FLAGS=()
+if wanted memory; then
+	SERVER_FLAGS=(--max-connections 12000)
+fi
 DATA_DIR=""
 TLS_SERVER_PID=""
 TLS_DATA_DIR=""
@@ -175,7 +197,7 @@ start_coffer() {
 	# The log exists before the server starts: the child opens it for
 	# the redirection only once it runs, and the loop below reads it.
 	: >"$log"
-	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" >"$log" 2>&1 &
+	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
 	SERVER_PID=$!
 	local addr="" i
 	for ((i = 0; i < 300; i++)); do
@@ -211,7 +233,7 @@ start_coffer_tls() {
 	local log="$RESULTS/coffer-server-tls.log" addr="" i
 	: >"$log"
 	"$COFFER" server --address 127.0.0.1:0 --data "$TLS_DATA_DIR/data" \
-		--tls-cert "$TLS_DATA_DIR/tls/cert.pem" --tls-key "$TLS_DATA_DIR/tls/key.pem" >"$log" 2>&1 &
+		--tls-cert "$TLS_DATA_DIR/tls/cert.pem" --tls-key "$TLS_DATA_DIR/tls/key.pem" "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
 	TLS_SERVER_PID=$!
 	for ((i = 0; i < 300; i++)); do
 		kill -0 "$TLS_SERVER_PID" 2>/dev/null || {
@@ -241,7 +263,7 @@ start_coffer_plain() {
 	PLAIN_DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-plain.XXXXXX")
 	local log="$RESULTS/coffer-server-plain.log" addr="" i
 	: >"$log"
-	"$COFFER" server --address 127.0.0.1:0 --data "$PLAIN_DATA_DIR/data" --encrypt-at-rest=false >"$log" 2>&1 &
+	"$COFFER" server --address 127.0.0.1:0 --data "$PLAIN_DATA_DIR/data" --encrypt-at-rest=false "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
 	PLAIN_SERVER_PID=$!
 	for ((i = 0; i < 300; i++)); do
 		kill -0 "$PLAIN_SERVER_PID" 2>/dev/null || {
@@ -390,6 +412,54 @@ small_workload() {
 	AS=root
 }
 
+# memory_size prints the memory group's large object size:
+# BENCH_MEMORY_SIZE, or 5GiB when 64 of them fit in half the free space of
+# the data disk, else the largest power of two of MiB that does (at least
+# 64MiB).
+memory_size() {
+	if [[ -n ${BENCH_MEMORY_SIZE:-} ]]; then
+		echo "$BENCH_MEMORY_SIZE"
+		return
+	fi
+	local dir=${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}} free_mib fit=5120
+	free_mib=$(($(df -Pk "$dir" | awk 'NR == 2 {print $4}') / 1024))
+	while ((fit > 64 && 64 * fit * 2 > free_mib)); do
+		fit=$((fit / 2))
+	done
+	if ((fit == 5120)); then
+		echo 5GiB
+		return
+	fi
+	echo "== memory: 64 x 5 GiB does not fit in half of the $((free_mib / 1024)) GiB free under $dir; using ${fit}MiB (set BENCH_MEMORY_SIZE to choose)" >&2
+	echo "${fit}MiB"
+}
+
+# memory_group runs the memory workloads, sampling the server's RSS in
+# each. The local coffer is restarted (same data directory) before each:
+# the Go runtime returns freed memory to the system lazily, so what one
+# workload left would raise the next one's peak. A server named by
+# BENCH_ENDPOINT, and the HTTPS and plaintext twins, are not restarted; the
+# workloads run lightest first for them.
+memory_group() {
+	local size idle=${BENCH_IDLE_CONNECTIONS:-10000}
+	size=$(memory_size)
+	fresh_coffer
+	WITH_PID=1 run_both "memory-idle-c$idle" --workload idle --concurrency "$idle" --duration "$DURATION"
+	fresh_coffer
+	WITH_PID=1 run_both memory-put-4KiB-c1000 --workload put --size 4KiB --concurrency 1000 --count 20000
+	fresh_coffer
+	WITH_PID=1 run_both memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64
+	fresh_coffer
+	WITH_PID=1 run_both "memory-put-$size-c64" --workload put --size "$size" --concurrency 64 --count 64
+}
+
+# fresh_coffer restarts the local coffer, if this run started one.
+fresh_coffer() {
+	[[ -z ${BENCH_ENDPOINT:-} ]] || return 0
+	stop_coffer
+	start_coffer
+}
+
 SMALL_BASES=()
 if wanted small; then
 	for c in 16 64; do
@@ -423,7 +493,7 @@ if wanted list; then
 fi
 if wanted memory; then
 	if [[ -n $PID && ( -z $TLS || -n $TLS_PID ) ]]; then
-		WITH_PID=1 run_both memory-put-64MiB-c64 --workload put --size 64MiB --concurrency 64 --count 64
+		memory_group
 	else
 		echo "== $NAME memory skipped: no BENCH_PID to sample" >&2
 	fi
@@ -431,8 +501,8 @@ fi
 
 echo
 echo "results in $RESULTS"
-printf '%-8s %-22s %10s %9s %9s %9s %9s %8s %9s  %s\n' \
-	target workload ops/s MiB/s p50ms p99ms maxms errors rssMiB load
+printf '%-8s %-22s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n' \
+	target workload ops/s MiB/s p50ms p99ms maxms errors rss0MiB rssMiB load
 for label in "${LABELS[@]}"; do
 	f="$RESULTS/$NAME-$label.json"
 	[[ -e $f ]] || continue
@@ -443,9 +513,10 @@ for label in "${LABELS[@]}"; do
 		((.operations[0].latency_ms.p99 * 100 | floor) / 100),
 		((.operations[0].latency_ms.max * 100 | floor) / 100),
 		([.operations[].errors[]] | add // 0),
+		(if .server_memory then (.server_memory.start_rss_mib // 0 | floor) else "-" end),
 		(if .server_memory then (.server_memory.peak_rss_mib | floor) else "-" end),
 		.loadavg] | @tsv' "$f" |
-		awk -F'\t' '{printf "%-8s %-22s %10s %9s %9s %9s %9s %8s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10}'
+		awk -F'\t' '{printf "%-8s %-22s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
 done
 
 # median prints the median of its numeric arguments.

@@ -9,7 +9,7 @@
 # Stages: deps fmt lint vet packaging unit build awscli rclone s3cmd tls crash.
 # packaging checks the systemd unit and the Dockerfile in packaging/.
 # tls runs the clients over HTTPS with a CA from `coffer tls init` (e2e/tls.sh).
-# COFFER_SOAK=1 adds a long crash soak (many more kill -9 rounds).
+# COFFER_SOAK=1 makes the crash stage a soak of 1,000 kill -9 rounds.
 # Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd, shellcheck) are
 # installed with apt-get on Debian-like systems (as root, or through sudo);
 # gotestsum, which shows the unit stage's progress, is installed with
@@ -234,12 +234,18 @@ e2e() {
 	COFFER_BIN=$ROOT/bin/coffer bash "$ROOT/e2e/$1.sh"
 }
 
+# crash runs the kill -9 driver: 3 rounds by default; COFFER_SOAK=1 runs
+# 1,000 with kills 0.3 s to 3 s into each round's load (more, and earlier,
+# kill points per hour). COFFER_CRASH_ROUNDS overrides the count either way;
+# COFFER_SOAK_STOP_AFTER (a Go duration) time-boxes a soak: no round starts
+# after it, and the driver prints how many ran.
 crash() {
-	local rounds=3 timeout=2m
+	local args=(-rounds "${COFFER_CRASH_ROUNDS:-3}")
 	if [[ "${COFFER_SOAK:-}" == 1 ]]; then
-		rounds=25 timeout=20m
+		args=(-rounds "${COFFER_CRASH_ROUNDS:-1000}" -kill-min 300ms -kill-max 3s
+			-stop-after "${COFFER_SOAK_STOP_AFTER:-0}")
 	fi
-	"$ROOT/bin/crash" -binary "$ROOT/bin/coffer" -rounds "$rounds" -timeout "$timeout"
+	"$ROOT/bin/crash" -binary "$ROOT/bin/coffer" "${args[@]}"
 }
 
 wanted deps && stage deps deps

@@ -26,8 +26,11 @@ type options struct {
 	killMin time.Duration
 	killMax time.Duration
 	timeout time.Duration
-	workDir string
-	keep    bool
+	// stopAfter, if set, ends the run after the first verification that
+	// finds it elapsed, so a soak can be fitted to a time box.
+	stopAfter time.Duration
+	workDir   string
+	keep      bool
 }
 
 func main() {
@@ -39,7 +42,8 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 0, "random seed (0 picks one and prints it)")
 	flag.DurationVar(&o.killMin, "kill-min", 1500*time.Millisecond, "earliest kill after the load starts")
 	flag.DurationVar(&o.killMax, "kill-max", 6*time.Second, "latest kill after the load starts")
-	flag.DurationVar(&o.timeout, "timeout", 2*time.Minute, "bound on the whole run")
+	flag.DurationVar(&o.timeout, "timeout", 0, "bound on the whole run (default: one minute per round, plus one)")
+	flag.DurationVar(&o.stopAfter, "stop-after", 0, "start no new round once this much time has passed (0: run every round)")
 	flag.StringVar(&o.workDir, "workdir", "", "directory for the data dir and server log (default: a new temp dir)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory after a successful run")
 	flag.Parse()
@@ -65,11 +69,16 @@ func run(o options) error {
 	if o.seed == 0 {
 		o.seed = rand.Uint64()
 	}
+	if o.timeout == 0 {
+		o.timeout = time.Duration(o.rounds+1) * time.Minute
+	}
 	dir := o.workDir
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "coffer-crash-"); err != nil {
 			return err
 		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	dataDir := filepath.Join(dir, "data")
 	logPath := filepath.Join(dir, "server.log")
@@ -77,7 +86,12 @@ func run(o options) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	violations, err := rounds(ctx, o, binary, dataDir, logPath)
+	started := time.Now()
+	violations, t, err := rounds(ctx, o, binary, dataDir, logPath)
+	fmt.Printf("crash: %d kill -9 cycles in %s: %d writes acknowledged (%d put, %d multipart complete, %d delete), "+
+		"%d key checks after restarts, %d violations\n",
+		t.kills, time.Since(started).Round(time.Second), t.puts+t.completes+t.deletes, t.puts, t.completes, t.deletes,
+		t.checked, len(violations))
 	for _, v := range violations {
 		fmt.Fprintf(os.Stderr, "crash: VIOLATION: %s\n", v)
 	}
@@ -95,34 +109,47 @@ func run(o options) error {
 	return nil
 }
 
-func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]string, error) {
+// totals sums what a whole run did, for its last line.
+type totals struct {
+	kills, checked           int
+	puts, completes, deletes int64
+}
+
+func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]string, totals, error) {
 	rng := rand.New(rand.NewPCG(o.seed, 0x636f66666572))
 	m := newModel()
 	const bucket = "crash"
 	var violations []string
-	totalAcked := int64(0)
+	var t totals
+	began := time.Now()
 
 	for round := 0; round <= o.rounds; round++ {
 		srv, err := startServer(ctx, binary, dataDir, logPath, 30*time.Second)
 		if err != nil {
-			return violations, fmt.Errorf("round %d: %w", round, err)
+			return violations, t, fmt.Errorf("round %d: %w", round, err)
 		}
 		client := newClient(srv.endpoint)
 		if round == 0 {
 			if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 				srv.kill()
-				return violations, fmt.Errorf("create bucket: %w", err)
+				return violations, t, fmt.Errorf("create bucket: %w", err)
 			}
 		} else {
 			v, n, err := verify(ctx, client, bucket, m, fmt.Sprintf("after kill %d", round))
 			violations = append(violations, v...)
 			if err != nil {
 				srv.kill()
-				return violations, err
+				return violations, t, err
 			}
+			t.checked += n
 			fmt.Printf("crash: after kill %d: restarted, %d keys checked, %d violations\n", round, n, len(v))
 		}
-		if round == o.rounds {
+		last := round == o.rounds
+		if !last && o.stopAfter > 0 && time.Since(began) >= o.stopAfter {
+			fmt.Printf("crash: -stop-after %s reached: stopping after %d of %d rounds\n", o.stopAfter, round, o.rounds)
+			last = true
+		}
+		if last {
 			if err := srv.stop(20 * time.Second); err != nil {
 				violations = append(violations, "final graceful stop: "+err.Error())
 			}
@@ -150,17 +177,19 @@ func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]
 		stopLoad()
 		<-done
 		violations = append(violations, l.violations...)
-		acked := l.stats.puts.Load() + l.stats.completes.Load() + l.stats.deletes.Load()
-		totalAcked += acked
+		t.kills++
+		t.puts += l.stats.puts.Load()
+		t.completes += l.stats.completes.Load()
+		t.deletes += l.stats.deletes.Load()
 		fmt.Printf("crash: round %d: kill -9 after %s: %s\n", round+1, after.Round(time.Millisecond), &l.stats)
 		if ctx.Err() != nil {
-			return violations, fmt.Errorf("run exceeded %s", o.timeout)
+			return violations, t, fmt.Errorf("run exceeded %s", o.timeout)
 		}
 	}
-	if totalAcked == 0 {
-		return violations, errors.New("no operation was acknowledged in any round; the test checked nothing")
+	if t.puts+t.completes+t.deletes == 0 {
+		return violations, t, errors.New("no operation was acknowledged in any round; the test checked nothing")
 	}
-	return violations, nil
+	return violations, t, nil
 }
 
 func newClient(endpoint string) *s3.Client {

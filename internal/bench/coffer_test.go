@@ -37,7 +37,8 @@ func TestRun_serverMemory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if m := r.ServerMemory; m == nil || m.PID != cfg.ServerPID || m.PeakRSSMiB <= 0 || m.HWMMiB < m.PeakRSSMiB || m.Samples == 0 {
+	if m := r.ServerMemory; m == nil || m.PID != cfg.ServerPID || m.PeakRSSMiB <= 0 || m.HWMMiB < m.PeakRSSMiB || m.Samples == 0 ||
+		m.StartRSSMiB <= 0 || m.StartRSSMiB > m.PeakRSSMiB {
 		t.Errorf("server memory = %+v, want a positive peak at most VmHWM", m)
 	}
 }

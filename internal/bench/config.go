@@ -21,6 +21,9 @@ const (
 	WorkloadList      = "list"
 	WorkloadMultipart = "multipart"
 	WorkloadMixed     = "mixed"
+	// WorkloadIdle holds Concurrency connections open for Duration (see
+	// idle.go).
+	WorkloadIdle = "idle"
 )
 
 // maxParts is S3's limit on parts in one multipart upload.
@@ -108,6 +111,10 @@ func (c *Config) Validate() error {
 	}
 	switch c.Workload {
 	case WorkloadPut, WorkloadGet, WorkloadHead, WorkloadDelete, WorkloadList, WorkloadMultipart:
+	case WorkloadIdle:
+		if c.Count > 0 || c.Warmup > 0 {
+			return fmt.Errorf("%w: the idle workload holds --concurrency connections for --duration; it takes no --count or --warmup", ErrConfig)
+		}
 	case WorkloadMixed:
 		if len(c.Mix) == 0 {
 			c.Mix = DefaultMix()

@@ -75,7 +75,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.SecretKey, "secret-key", "", "secret `key` (default $AWS_SECRET_ACCESS_KEY; prefer the variable, a command line is visible to other users)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "SigV4 signing `region`")
 	fs.StringVar(&c.Bucket, "bucket", "", "existing `bucket` to use (default: create coffer-bench-<random> and remove it afterwards)")
-	fs.StringVar(&c.Workload, "workload", WorkloadPut, "`workload`: put, get, head, delete, list, multipart or mixed")
+	fs.StringVar(&c.Workload, "workload", WorkloadPut, "`workload`: put, get, head, delete, list, multipart, mixed or idle (hold --concurrency connections open for --duration)")
 	fs.Var(sizeValue{&c.Size}, "size", "object `size` with an optional unit B, KB, MB, GB, KiB, MiB or GiB; the total size for multipart (default 4KiB, 64MiB for multipart)")
 	fs.Var(sizeValue{&c.PartSize}, "part-size", "multipart part `size`; the last part may be shorter")
 	fs.IntVar(&c.Concurrency, "concurrency", 16, "`N` operations in flight at once (also used for uploads before and cleanup after)")
@@ -123,6 +123,7 @@ Examples:
   coffer bench --endpoint https://s3.local --insecure --workload mixed --mix put=20,get=70,delete=10
   coffer bench --endpoint https://127.0.0.1:9000 --ca-bundle coffer-tls/ca.pem --workload get
   coffer bench --endpoint http://127.0.0.1:9000 --workload put --server-pid $(pidof coffer)
+  coffer bench --endpoint http://127.0.0.1:9000 --workload idle --concurrency 10000 --server-pid $(pidof coffer)
 
 Credentials default to $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY.
 

@@ -91,7 +91,7 @@ func TestMain_tableAndFailureStatus(t *testing.T) {
 		want     []string
 	}{
 		{name: "clean", fake: &fakeS3{}, wantCode: exitOK, want: []string{"put of 4 KiB x2", "ops/s", "p99 ms", "\nput  "}},
-		{name: "failing", fake: &fakeS3{failPuts: "SlowDown"}, wantCode: exitFailed, want: []string{"errors: SlowDown=10"}},
+		{name: "failing", fake: &fakeS3{failPuts: "SlowDown"}, wantCode: exitFailed, want: []string{"errors: SlowDown=10", "first SlowDown: put bench-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

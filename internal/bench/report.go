@@ -16,13 +16,20 @@ type opStats struct {
 	ops    int64
 	bytes  int64
 	errors map[string]int64
+	// samples keeps the first error message of each code, so that a
+	// "network" count can be told apart (a dial timeout, a reset).
+	samples map[string]string
 }
 
-func (s *opStats) addError(code string) {
+func (s *opStats) addError(code string, err error) {
 	if s.errors == nil {
 		s.errors = map[string]int64{}
+		s.samples = map[string]string{}
 	}
 	s.errors[code]++
+	if _, ok := s.samples[code]; !ok && err != nil {
+		s.samples[code] = err.Error()
+	}
 }
 
 func (s *opStats) merge(o *opStats) {
@@ -31,9 +38,15 @@ func (s *opStats) merge(o *opStats) {
 	s.bytes += o.bytes
 	if len(o.errors) > 0 && s.errors == nil {
 		s.errors = map[string]int64{}
+		s.samples = map[string]string{}
 	}
 	for code, n := range o.errors {
 		s.errors[code] += n
+	}
+	for code, msg := range o.samples {
+		if _, ok := s.samples[code]; !ok {
+			s.samples[code] = msg
+		}
 	}
 }
 
@@ -64,6 +77,8 @@ type Stats struct {
 	Latency Latency `json:"latency_ms"`
 	// Errors counts failed operations by code; never nil.
 	Errors map[string]int64 `json:"errors"`
+	// ErrorSamples holds the first error message seen for each code.
+	ErrorSamples map[string]string `json:"error_samples,omitempty"`
 }
 
 // ErrorCount returns the total number of failed operations.
@@ -162,6 +177,9 @@ func summarize(s *opStats, elapsed time.Duration) Stats {
 		Errors: map[string]int64{},
 	}
 	maps.Copy(out.Errors, s.errors)
+	if len(s.samples) > 0 {
+		out.ErrorSamples = maps.Clone(s.samples)
+	}
 	if secs := elapsed.Seconds(); secs > 0 {
 		out.OpsPerSec = float64(s.ops) / secs
 		out.MiBPerSec = float64(s.bytes) / secs / (1 << 20)
@@ -206,10 +224,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(&sb, " %s=%d", code, r.Errors[code])
 		}
 		sb.WriteString("\n")
+		for _, code := range slices.Sorted(maps.Keys(r.ErrorSamples)) {
+			fmt.Fprintf(&sb, "first %s: %s\n", code, r.ErrorSamples[code])
+		}
 	}
 	if m := r.ServerMemory; m != nil {
-		fmt.Fprintf(&sb, "\nserver pid %d: peak RSS %.1f MiB during the run, VmHWM %.1f MiB (%d samples)\n",
-			m.PID, m.PeakRSSMiB, m.HWMMiB, m.Samples)
+		fmt.Fprintf(&sb, "\nserver pid %d: RSS %.1f MiB at the start, peak %.1f MiB during the run, VmHWM %.1f MiB (%d samples)\n",
+			m.PID, m.StartRSSMiB, m.PeakRSSMiB, m.HWMMiB, m.Samples)
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err

@@ -18,6 +18,10 @@ const rssInterval = 100 * time.Millisecond
 type ServerMemory struct {
 	// PID is the sampled process.
 	PID int `json:"pid"`
+	// StartRSSMiB is VmRSS when the measured window began: what the
+	// process held before the workload (and, the Go runtime returning
+	// memory lazily, what earlier work left).
+	StartRSSMiB float64 `json:"start_rss_mib"`
 	// PeakRSSMiB is the largest VmRSS sampled during the measured window.
 	PeakRSSMiB float64 `json:"peak_rss_mib"`
 	// HWMMiB is VmHWM at the end: the process's peak resident size since it
@@ -34,6 +38,7 @@ type rssSampler struct {
 	wg   sync.WaitGroup
 
 	mu       sync.Mutex
+	startKiB int64
 	peakKiB  int64
 	hwmKiB   int64
 	samples  int
@@ -82,6 +87,9 @@ func (s *rssSampler) reset() {
 	s.peakKiB, s.samples = 0, 0
 	s.mu.Unlock()
 	s.sample()
+	s.mu.Lock()
+	s.startKiB = s.peakKiB
+	s.mu.Unlock()
 }
 
 // result returns the readings so far after a final sample.
@@ -90,10 +98,11 @@ func (s *rssSampler) result() *ServerMemory {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return &ServerMemory{
-		PID:        s.pid,
-		PeakRSSMiB: float64(s.peakKiB) / 1024,
-		HWMMiB:     float64(s.hwmKiB) / 1024,
-		Samples:    s.samples,
+		PID:         s.pid,
+		StartRSSMiB: float64(s.startKiB) / 1024,
+		PeakRSSMiB:  float64(s.peakKiB) / 1024,
+		HWMMiB:      float64(s.hwmKiB) / 1024,
+		Samples:     s.samples,
 	}
 }
 

@@ -129,6 +129,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 func (b *bench) measure(ctx context.Context, measured, setup *s3.Client, sampler *rssSampler) (*Report, error) {
 	cfg := b.cfg
 	switch cfg.Workload {
+	case WorkloadIdle:
+		return b.measureIdle(ctx, sampler)
 	case WorkloadGet, WorkloadHead, WorkloadList, WorkloadMixed:
 		b.preloaded = cfg.Objects
 	case WorkloadDelete:

@@ -324,6 +324,8 @@ func TestConfigValidate(t *testing.T) {
 		{name: "negative concurrency", edit: func(c *Config) { c.Concurrency = -1 }},
 		{name: "negative count", edit: func(c *Config) { c.Count = -1 }},
 		{name: "max keys above S3's limit", edit: func(c *Config) { c.MaxKeys = 1001 }},
+		{name: "idle with a count", edit: func(c *Config) { c.Workload = WorkloadIdle }},
+		{name: "idle with a warmup", edit: func(c *Config) { c.Workload, c.Count, c.Warmup = WorkloadIdle, 0, time.Second }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -109,7 +109,7 @@ func (w *worker) run(ctx context.Context, p *phase) {
 		}
 		s := &w.stats[kind]
 		if err != nil {
-			s.addError(errorCode(err))
+			s.addError(errorCode(err), err)
 			p.errs.Add(1)
 			continue
 		}

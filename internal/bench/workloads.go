@@ -25,6 +25,7 @@ const (
 	opDelete
 	opList
 	opMultipart
+	opIdle
 	numOps
 )
 
@@ -42,6 +43,8 @@ func (k opKind) String() string {
 		return WorkloadList
 	case opMultipart:
 		return WorkloadMultipart
+	case opIdle:
+		return WorkloadIdle
 	}
 	return "op" + strconv.Itoa(int(k))
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob/fs"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
+	"github.com/coffer-s3/coffer/internal/diskspace"
 	coffiam "github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/kms"
@@ -180,6 +181,11 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
 		return s.Identity.VerifyRootMFA(ctx, account, serial, code)
 	})
+	s.Registry = prometheus.NewRegistry()
+	space, err := newSpaceGuard(cfg, s.Registry, log)
+	if err != nil {
+		return nil, err
+	}
 	// SSE-KMS uses the server's own key service unless the test brings
 	// one (WithKeyService); the link is connected once that is built.
 	var link *object.KeyLink
@@ -190,7 +196,7 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	}
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
 		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess,
-		Keys: keys})
+		Keys: keys, Space: space})
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +206,6 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if err := s.Identity.Bootstrap(context.Background(), s.AccessKey, s.SecretKey); err != nil {
 		return nil, err
 	}
-	s.Registry = prometheus.NewRegistry()
 	m, err := metrics.NewS3(s.Registry)
 	if err != nil {
 		return nil, err
@@ -262,6 +267,23 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		KMS: kmsHandler, Operator: operatorHandler, Registry: s.Registry, Metrics: m, Logger: log, GetCertificate: getCert,
 		Limits: limits, Overloaded: handler.SlowDown()})
 	return objects, err
+}
+
+// newSpaceGuard keeps cfg's disk reserve on the blob and metadata
+// directories, as coffer server does, so that tests meet the same refusal
+// of new data (503 SlowDown) near a full disk.
+func newSpaceGuard(cfg config.Config, reg prometheus.Registerer, log *slog.Logger) (*diskspace.Guard, error) {
+	return diskspace.New(diskspace.Options{
+		Dirs: []diskspace.Dir{
+			{Name: "blobs", Path: filepath.Join(cfg.DataDir, "blobs")},
+			// cmd/coffer's metaMinReserve: room for Pebble to write and
+			// flush a full memtable.
+			{Name: "meta", Path: filepath.Join(cfg.DataDir, "meta"), MinReserve: 2*pebble.DefaultMemTableSize + 8<<20},
+		},
+		Reserve:    uint64(cfg.DiskReserve),
+		Logger:     log.With("component", "diskspace"),
+		Registerer: reg,
+	})
 }
 
 // Shutdown shuts the server down gracefully (waiting for in-flight

@@ -2,10 +2,14 @@ package coffertest_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/coffer-s3/coffer/internal/clock"
@@ -67,5 +71,25 @@ func TestStart_optionsAndRestart(t *testing.T) {
 	}
 	if _, err := again.S3().HeadBucket(t.Context(), &s3.HeadBucketInput{Bucket: aws.String("survives")}); err != nil {
 		t.Errorf("HeadBucket after restart: %v", err)
+	}
+}
+
+// TestStart_diskReserve: the test server keeps the disk reserve as coffer
+// server does: with a reserve larger than any disk, writes are refused
+// with 503 SlowDown, nothing is stored, and reads go on.
+func TestStart_diskReserve(t *testing.T) {
+	srv := coffertest.Start(t, coffertest.WithConfig(func(c *config.Config) { c.DiskReserve = 1 << 60 }))
+	c := srv.S3()
+	_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("full")})
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusServiceUnavailable || !strings.Contains(err.Error(), "SlowDown") {
+		t.Fatalf("CreateBucket with the disk below the reserve: %v; want 503 SlowDown", err)
+	}
+	out, err := c.ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatalf("ListBuckets with the disk below the reserve: %v", err)
+	}
+	if len(out.Buckets) != 0 {
+		t.Errorf("ListBuckets = %d buckets after a refused CreateBucket, want none", len(out.Buckets))
 	}
 }

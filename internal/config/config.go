@@ -167,6 +167,12 @@ type Config struct {
 	// each hold a temporary file) and copies served at once; past it they
 	// are answered 503 SlowDown. 0 sizes it from MaxConnections.
 	MaxInflightUploads int
+	// MaxInflightDownloads bounds the GET requests served at once (each
+	// may hold a data file open); past it they are answered 503
+	// SlowDown. Over HTTP/1.1 MaxConnections bounds them already; over
+	// HTTP/2 one connection carries up to 250. 0 sizes it equal to
+	// MaxConnections.
+	MaxInflightDownloads int
 	// AllowInsecureSSEC accepts customer-provided encryption keys
 	// (SSE-C) on requests made over plain HTTP, which S3 refuses
 	// because the key would cross the network in the clear. It is meant
@@ -300,6 +306,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxInflightUploads < 0 {
 		return bad("max inflight uploads %d: want >= 0 (0: from max connections)", c.MaxInflightUploads)
+	}
+	if c.MaxInflightDownloads < 0 {
+		return bad("max inflight downloads %d: want >= 0 (0: max connections)", c.MaxInflightDownloads)
 	}
 	if c.DebugAddress != "" {
 		if _, _, err := net.SplitHostPort(c.DebugAddress); err != nil {

@@ -48,6 +48,7 @@ func nonDefault() Config {
 	c.MinBodyRate = 1024
 	c.MaxConnections = 500
 	c.MaxInflightUploads = 50
+	c.MaxInflightDownloads = 70
 	c.MetaDir = "/fast/coffer-meta"
 	c.DiskReserve = 512 << 20
 	return c

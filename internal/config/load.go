@@ -63,6 +63,7 @@ var envVars = []envVar{
 	{"COFFER_MIN_BODY_RATE", func(c *Config, v string) (err error) { c.MinBodyRate, err = strconv.ParseInt(v, 10, 64); return err }},
 	{"COFFER_MAX_CONNECTIONS", func(c *Config, v string) (err error) { c.MaxConnections, err = strconv.Atoi(v); return err }},
 	{"COFFER_MAX_INFLIGHT_UPLOADS", func(c *Config, v string) (err error) { c.MaxInflightUploads, err = strconv.Atoi(v); return err }},
+	{"COFFER_MAX_INFLIGHT_DOWNLOADS", func(c *Config, v string) (err error) { c.MaxInflightDownloads, err = strconv.Atoi(v); return err }},
 }
 
 // ErrUsage is wrapped by errors about the command line or environment
@@ -212,6 +213,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"most open client connections; more are answered 503 SlowDown; 0: from the open file limit ($COFFER_MAX_CONNECTIONS)")
 	fs.IntVar(&c.MaxInflightUploads, "max-inflight-uploads", c.MaxInflightUploads,
 		"most requests with a body (uploads) and copies served at once; more are answered 503 SlowDown; 0: half of --max-connections ($COFFER_MAX_INFLIGHT_UPLOADS)")
+	fs.IntVar(&c.MaxInflightDownloads, "max-inflight-downloads", c.MaxInflightDownloads,
+		"most GET requests served at once; more are answered 503 SlowDown; 0: --max-connections ($COFFER_MAX_INFLIGHT_DOWNLOADS)")
 	fs.BoolVar(&c.AllowInsecureSSEC, "allow-insecure-sse-c", c.AllowInsecureSSEC,
 		"accept customer-provided keys (SSE-C) over plain HTTP, which S3 refuses; for loopback tests only ($COFFER_ALLOW_INSECURE_SSE_C)")
 	fs.StringVar(&c.KMSAuditLog, "kms-audit-log", c.KMSAuditLog,

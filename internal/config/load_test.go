@@ -43,7 +43,7 @@ func TestLoad(t *testing.T) {
 				"COFFER_LIFECYCLE_DAY": "10s", "COFFER_LIFECYCLE_RATE": "50",
 				"COFFER_REENCRYPT_RATE":    "512KiB",
 				"COFFER_BODY_IDLE_TIMEOUT": "45s", "COFFER_MIN_BODY_RATE": "1024", "COFFER_MAX_CONNECTIONS": "500",
-				"COFFER_MAX_INFLIGHT_UPLOADS": "50",
+				"COFFER_MAX_INFLIGHT_UPLOADS": "50", "COFFER_MAX_INFLIGHT_DOWNLOADS": "70",
 			},
 			want: Config{
 				Address: "0.0.0.0:9100", DataDir: "/srv/coffer", Region: "eu-west-1",
@@ -56,6 +56,7 @@ func TestLoad(t *testing.T) {
 				LifecycleDay: 10 * time.Second, LifecycleRate: 50,
 				ReencryptRate:   512 << 10,
 				BodyIdleTimeout: 45 * time.Second, MinBodyRate: 1024, MaxConnections: 500, MaxInflightUploads: 50,
+				MaxInflightDownloads: 70,
 			},
 		},
 		{
@@ -105,7 +106,7 @@ func TestLoad(t *testing.T) {
 				"-scrub-rate", "0", "-scrub-interval", "168h",
 				"-lifecycle-day", "2s", "-lifecycle-rate", "100", "-reencrypt-rate", "3MiB",
 				"-body-idle-timeout", "1m", "-min-body-rate", "0",
-				"-max-connections", "100", "-max-inflight-uploads", "10"},
+				"-max-connections", "100", "-max-inflight-uploads", "10", "-max-inflight-downloads", "20"},
 			want: Config{
 				Address: "127.0.0.1:0", DataDir: "d", Region: "ap-south-1",
 				Domains:  []string{"a.example", "b.example", "c.example"},
@@ -117,6 +118,7 @@ func TestLoad(t *testing.T) {
 				LifecycleDay:           2 * time.Second, LifecycleRate: 100,
 				ReencryptRate:   3 << 20,
 				BodyIdleTimeout: time.Minute, MaxConnections: 100, MaxInflightUploads: 10,
+				MaxInflightDownloads: 20,
 			},
 		},
 		{
@@ -234,6 +236,7 @@ func TestLoad_errors(t *testing.T) {
 		{name: "negative body rate", args: []string{"-min-body-rate", "-1"}, want: ErrInvalid},
 		{name: "negative max connections", env: map[string]string{"COFFER_MAX_CONNECTIONS": "-5"}, want: ErrInvalid},
 		{name: "negative max uploads", args: []string{"-max-inflight-uploads", "-1"}, want: ErrInvalid},
+		{name: "negative max downloads", args: []string{"-max-inflight-downloads", "-1"}, want: ErrInvalid},
 		{name: "bad env rate", env: map[string]string{"COFFER_MIN_BODY_RATE": "fast"}, want: ErrUsage},
 		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}

@@ -9,13 +9,16 @@ import (
 // Names of the server's limit metrics. Like the S3 metrics, they are part
 // of coffer's operational interface.
 const (
-	NameConnections          = "coffer_connections"
-	NameConnectionsLimit     = "coffer_connections_limit"
-	NameConnectionsRejected  = "coffer_connections_rejected_total"
-	NameInflightUploads      = "coffer_inflight_uploads"
-	NameInflightUploadsLimit = "coffer_inflight_uploads_limit"
-	NameUploadsRejected      = "coffer_uploads_rejected_total"
-	NameBodyTimeouts         = "coffer_body_timeouts_total"
+	NameConnections            = "coffer_connections"
+	NameConnectionsLimit       = "coffer_connections_limit"
+	NameConnectionsRejected    = "coffer_connections_rejected_total"
+	NameInflightUploads        = "coffer_inflight_uploads"
+	NameInflightUploadsLimit   = "coffer_inflight_uploads_limit"
+	NameUploadsRejected        = "coffer_uploads_rejected_total"
+	NameInflightDownloads      = "coffer_inflight_downloads"
+	NameInflightDownloadsLimit = "coffer_inflight_downloads_limit"
+	NameDownloadsRejected      = "coffer_downloads_rejected_total"
+	NameBodyTimeouts           = "coffer_body_timeouts_total"
 )
 
 // Limits holds the metrics of the server's resource limits: how much of
@@ -28,6 +31,9 @@ type Limits struct {
 	Uploads             prometheus.Gauge
 	UploadsLimit        prometheus.Gauge
 	UploadsRejected     prometheus.Counter
+	Downloads           prometheus.Gauge
+	DownloadsLimit      prometheus.Gauge
+	DownloadsRejected   prometheus.Counter
 	// BodyTimeouts counts request bodies ("read") and responses
 	// ("write") cut for sending or reading too slowly.
 	BodyTimeouts *prometheus.CounterVec
@@ -48,12 +54,19 @@ func NewLimits(reg prometheus.Registerer) (*Limits, error) {
 			Help: "Most requests with a body and copies served at once (--max-inflight-uploads)."}),
 		UploadsRejected: prometheus.NewCounter(prometheus.CounterOpts{Name: NameUploadsRejected,
 			Help: "Requests answered 503 SlowDown because --max-inflight-uploads was reached."}),
+		Downloads: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameInflightDownloads,
+			Help: "GET requests being served."}),
+		DownloadsLimit: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameInflightDownloadsLimit,
+			Help: "Most GET requests served at once (--max-inflight-downloads)."}),
+		DownloadsRejected: prometheus.NewCounter(prometheus.CounterOpts{Name: NameDownloadsRejected,
+			Help: "Requests answered 503 SlowDown because --max-inflight-downloads was reached."}),
 		BodyTimeouts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameBodyTimeouts,
 			Help: "Request bodies (direction=read) and responses (direction=write) cut by --body-idle-timeout or --min-body-rate."},
 			[]string{"direction"}),
 	}
 	for _, c := range []prometheus.Collector{m.Connections, m.ConnectionsLimit, m.ConnectionsRejected,
-		m.Uploads, m.UploadsLimit, m.UploadsRejected, m.BodyTimeouts} {
+		m.Uploads, m.UploadsLimit, m.UploadsRejected, m.Downloads, m.DownloadsLimit, m.DownloadsRejected,
+		m.BodyTimeouts} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register limit metrics: %w", err)
 		}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/coffer-s3/coffer/internal/metrics"
 )
 
@@ -15,6 +17,7 @@ import (
 const (
 	reasonConnections = "too many connections (--max-connections)"
 	reasonUploads     = "too many uploads in flight (--max-inflight-uploads)"
+	reasonDownloads   = "too many downloads in flight (--max-inflight-downloads)"
 )
 
 // fileReserve is how many descriptors the default limits leave to the
@@ -126,15 +129,29 @@ func isUpload(r *http.Request) bool {
 	return r.ContentLength != 0 || r.Header.Get("X-Amz-Copy-Source") != ""
 }
 
+// isDownload reports whether r is counted against
+// --max-inflight-downloads: a GET, which may hold a data file open while
+// the client reads. Over HTTP/1.1 the connection limit bounds these
+// already; over HTTP/2 one connection carries many.
+func isDownload(r *http.Request) bool {
+	return r.Method == http.MethodGet && !isUpload(r)
+}
+
 // limited turns away, with the Overloaded handler's 503, requests on a
 // connection accepted past the connection limit (closing it after the
-// answer) and uploads past the upload limit. The operational endpoints
-// are exempt from the upload limit (they have no body) but not from the
-// connection limit: a probe must see a saturated server.
+// answer), uploads past the upload limit and GETs past the download
+// limit. The operational endpoints are exempt from the upload and
+// download limits (they hold no file, and a probe must get through a busy
+// server) but not from the connection limit: a probe must see a
+// saturated server.
 func (s *Server) limited(next http.Handler) http.Handler {
-	maxUploads := int64(s.maxUploads)
-	var uploads atomic.Int64
 	m := s.opts.Limits
+	uploads := &gate{max: int64(s.maxUploads), reason: reasonUploads}
+	downloads := &gate{max: int64(s.maxDownloads), reason: reasonDownloads}
+	if m != nil {
+		uploads.inUse, uploads.rejected = m.Uploads, m.UploadsRejected
+		downloads.inUse, downloads.rejected = m.Downloads, m.DownloadsRejected
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if overLimit(r) {
 			if m != nil {
@@ -144,29 +161,53 @@ func (s *Server) limited(next http.Handler) http.Handler {
 			s.reject(w, r, reasonConnections)
 			return
 		}
-		if !isUpload(r) {
+		switch {
+		case isUpload(r):
+			s.through(uploads, next, w, r)
+		case isDownload(r) && !s.isEndpoint(r):
+			s.through(downloads, next, w, r)
+		default:
 			next.ServeHTTP(w, r)
-			return
 		}
-		n := uploads.Add(1)
-		defer func() {
-			n := uploads.Add(-1)
-			if m != nil {
-				m.Uploads.Set(float64(n))
-			}
-		}()
-		if m != nil {
-			m.Uploads.Set(float64(n))
-		}
-		if n > maxUploads {
-			if m != nil {
-				m.UploadsRejected.Inc()
-			}
-			s.reject(w, r, reasonUploads)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+// gate counts the requests of one kind in flight against its limit.
+type gate struct {
+	max      int64
+	reason   string
+	n        atomic.Int64
+	inUse    prometheus.Gauge   // nil without metrics
+	rejected prometheus.Counter // nil without metrics
+}
+
+// through serves r with next if g has room, else refuses it.
+func (s *Server) through(g *gate, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	n := g.n.Add(1)
+	defer func() {
+		n := g.n.Add(-1)
+		if g.inUse != nil {
+			g.inUse.Set(float64(n))
+		}
+	}()
+	if g.inUse != nil {
+		g.inUse.Set(float64(n))
+	}
+	if n > g.max {
+		if g.rejected != nil {
+			g.rejected.Inc()
+		}
+		s.reject(w, r, g.reason)
+		return
+	}
+	next.ServeHTTP(w, r)
+}
+
+// isEndpoint reports whether r is for one of the operational endpoints
+// the server answers itself.
+func (s *Server) isEndpoint(r *http.Request) bool {
+	_, ok := s.endpoints[r.URL.Path]
+	return ok && s.isEndpointRequest(r)
 }
 
 // reject answers r with the Overloaded handler (S3's 503 SlowDown) or,

@@ -179,3 +179,71 @@ func metricValue(t *testing.T, ts *testServer, name string) string {
 	}
 	return fmt.Sprintf("<%s missing>", name)
 }
+
+// TestDownloadLimit holds one GET in the handler with a download limit of
+// 1: the next GET is answered 503 SlowDown, while an upload and a health
+// probe still get through; once the held GET ends, GETs are served again.
+func TestDownloadLimit(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/b/held" {
+			once.Do(func() { close(entered) })
+			<-release
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, "s3")
+	})
+	var m *metrics.Limits
+	limits := withLimits(t, &m, 0, 0)
+	ts := start(t, h, func(o *Options) {
+		limits(o)
+		o.Config.MaxInflightDownloads = 1
+	})
+	if got := testutil.ToFloat64(m.DownloadsLimit); got != 1 {
+		t.Errorf("coffer_inflight_downloads_limit = %v, want 1", got)
+	}
+	heldDone := make(chan int)
+	go func() {
+		code, _, _ := get(t, ts.url+"/b/held", nil)
+		heldDone <- code
+	}()
+	<-entered
+	if code, body, _ := get(t, ts.url+"/b/second", nil); code != http.StatusServiceUnavailable || body != "SlowDown" {
+		t.Errorf("second GET: %d %q, want 503 SlowDown", code, body)
+	}
+	if got := testutil.ToFloat64(m.Downloads); got != 1 {
+		t.Errorf("coffer_inflight_downloads = %v while one GET is held, want 1", got)
+	}
+	req, err := http.NewRequest(http.MethodPut, ts.url+"/b/k", strings.NewReader("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := do(t, req); code != http.StatusOK {
+		t.Errorf("PUT while the download limit is reached: %d, want 200", code)
+	}
+	if code, _, _ := get(t, ts.url+PathLive, nil); code != http.StatusOK {
+		t.Errorf("%s while the download limit is reached: %d, want 200", PathLive, code)
+	}
+	close(release)
+	if code := <-heldDone; code != http.StatusOK {
+		t.Errorf("held GET: %d", code)
+	}
+	if code, _, _ := get(t, ts.url+"/b/third", nil); code != http.StatusOK {
+		t.Errorf("GET after the held one finished: %d, want 200", code)
+	}
+	if got := metricValue(t, ts, "coffer_downloads_rejected_total"); got != "1" {
+		t.Errorf("coffer_downloads_rejected_total = %s, want 1", got)
+	}
+}
+
+// TestDownloadLimit_default: without --max-inflight-downloads the limit
+// equals the connection limit, so over HTTP/1.1 it never turns a request
+// away that the connection limit let in.
+func TestDownloadLimit_default(t *testing.T) {
+	var m *metrics.Limits
+	start(t, s3Stub, withLimits(t, &m, 10, 0))
+	if got := testutil.ToFloat64(m.DownloadsLimit); got != 10 {
+		t.Errorf("coffer_inflight_downloads_limit = %v with --max-connections 10, want 10", got)
+	}
+}

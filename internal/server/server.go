@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -104,8 +105,9 @@ type Server struct {
 	healthLn  net.Listener
 	endpoints map[string]http.Handler
 
-	// maxConns and maxUploads are the limits in force (limits.go).
-	maxConns, maxUploads int
+	// maxConns, maxUploads and maxDownloads are the limits in force
+	// (limits.go).
+	maxConns, maxUploads, maxDownloads int
 }
 
 // New returns a Server for opts. It does not listen yet.
@@ -127,9 +129,11 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, log: opts.Logger}
 	s.maxConns, s.maxUploads = defaultLimits(opts.Config.MaxConnections, opts.Config.MaxInflightUploads, openFileLimit())
+	s.maxDownloads = cmp.Or(opts.Config.MaxInflightDownloads, s.maxConns)
 	if m := opts.Limits; m != nil {
 		m.ConnectionsLimit.Set(float64(s.maxConns))
 		m.UploadsLimit.Set(float64(s.maxUploads))
+		m.DownloadsLimit.Set(float64(s.maxDownloads))
 	}
 	s.http = &http.Server{
 		Handler: s.routes(),
@@ -168,7 +172,8 @@ func (s *Server) Start() error {
 	}
 	s.ln = s.tlsListener(&limitListener{Listener: ln, max: s.maxConns, metrics: s.opts.Limits})
 	s.log.Info("listening", "address", ln.Addr().String(), "tls", s.opts.GetCertificate != nil,
-		"max_connections", s.maxConns, "max_inflight_uploads", s.maxUploads)
+		"max_connections", s.maxConns, "max_inflight_uploads", s.maxUploads,
+		"max_inflight_downloads", s.maxDownloads)
 	return nil
 }
 
