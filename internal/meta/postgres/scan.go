@@ -22,17 +22,17 @@ const (
 // a time, each page an index range scan that resumes after the last key
 // of the one before.
 type iterator struct {
-	s        *session
-	start    []byte // lower bound, inclusive; nil is the lowest key
-	end      []byte // upper bound, exclusive; nil is none
-	reverse  bool
-	resumed  bool // a page was fetched: the bound it moved is exclusive now
-	page     []kv
-	i        int
-	limit    int
-	last     bool // the page fetched last was the range's final one
-	err      error
-	closed   bool
+	s       *session
+	start   []byte // lower bound, inclusive; nil is the lowest key
+	end     []byte // upper bound, exclusive; nil is none
+	reverse bool
+	resumed bool // a page was fetched: the bound it moved is exclusive now
+	page    []kv
+	i       int
+	limit   int
+	last    bool // the page fetched last was the range's final one
+	err     error
+	closed  bool
 }
 
 type kv struct{ key, value []byte }
