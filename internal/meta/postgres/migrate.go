@@ -39,6 +39,12 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 		return fmt.Errorf("meta/postgres: connect: %w", err)
 	}
 	defer conn.Release()
+	// The common case, a schema already current, needs neither the lock
+	// nor DDL (which a read-only standby would refuse).
+	var version int
+	if err := conn.QueryRow(ctx, "SELECT version FROM coffer_schema_version").Scan(&version); err == nil && version == SchemaVersion {
+		return nil
+	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrateLockID); err != nil {
 		return fmt.Errorf("meta/postgres: migration lock: %w", err)
 	}
@@ -55,7 +61,6 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 	)`); err != nil {
 		return fmt.Errorf("meta/postgres: create coffer_schema_version: %w", err)
 	}
-	var version int
 	err = conn.QueryRow(ctx, "SELECT version FROM coffer_schema_version").Scan(&version)
 	if err != nil && err != pgx.ErrNoRows {
 		return fmt.Errorf("meta/postgres: read schema version: %w", err)

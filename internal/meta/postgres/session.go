@@ -33,6 +33,9 @@ type session struct {
 	conn  *pgxpool.Conn
 	begin string // the BEGIN statement, until it is sent
 	sent  bool   // BEGIN went out: the server has a transaction open
+	// serial makes the transaction take the advisory lock that
+	// serializes Updates that lost too often (serialAfter).
+	serial bool
 
 	// pending holds the writes not yet sent, by key; a nil value with
 	// deleted set is a Delete.
@@ -54,6 +57,9 @@ type write struct {
 func (s *session) queue(b *pgx.Batch) {
 	if !s.sent {
 		b.Queue(s.begin)
+		if s.serial {
+			b.Queue("SELECT pg_advisory_xact_lock($1)", serialLockID)
+		}
 	}
 	if len(s.pending) == 0 {
 		return

@@ -33,6 +33,9 @@ const defaultMaxConns = 32
 type Store struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	// viewBegin starts a View's transaction: beginView; benchmarks
+	// compare it with other isolation levels.
+	viewBegin string
 
 	mu     sync.Mutex // guards closed and the Add side of ops
 	closed bool
@@ -78,7 +81,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, log: log}, nil
+	return &Store{pool: pool, log: log, viewBegin: beginView}, nil
 }
 
 // begin registers a running call, or fails if ctx is done or the store is

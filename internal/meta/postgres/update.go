@@ -22,6 +22,20 @@ const (
 	maxBackoff  = 100 * time.Millisecond
 )
 
+// serialAfter is the attempt from which an Update first takes a
+// transaction-scoped advisory lock (serialLockID), so that the Updates
+// that keep losing run one at a time and stop conflicting with each
+// other. PostgreSQL's predicate locks cover whole index pages: Updates
+// that each check for a missing key and insert it, on neighbouring keys
+// (new objects in one bucket), conflict with each other although they
+// touch different keys, and under enough concurrency some lose every
+// race. Only the losers serialize; the first attempts stay concurrent.
+const serialAfter = 3
+
+// serialLockID is the pg_advisory_xact_lock key of serialized Updates
+// ("cofferS" in ASCII).
+const serialLockID int64 = 0x636f6666657253
+
 // commitTimeout bounds the COMMIT round trip. COMMIT does not follow the
 // caller's ctx: once fn succeeded, a cancelled caller must still learn
 // whether its writes committed, and that needs the answer.
@@ -40,7 +54,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
 	backoff := minBackoff
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = s.updateOnce(ctx, fn)
+		err = s.updateOnce(ctx, fn, attempt > serialAfter)
 		if !retryable(err) {
 			return err
 		}
@@ -61,12 +75,12 @@ func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
 
 // updateOnce runs fn once and commits. A serialization failure shows in
 // its error for Update to retry, whatever fn made of it.
-func (s *Store) updateOnce(ctx context.Context, fn func(tx meta.Txn) error) (err error) {
+func (s *Store) updateOnce(ctx context.Context, fn func(tx meta.Txn) error, serial bool) (err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("meta/postgres: %w", err)
 	}
-	sess := &session{ctx: ctx, conn: conn, begin: beginUpdate}
+	sess := &session{ctx: ctx, conn: conn, begin: beginUpdate, serial: serial}
 	committed := false
 	defer func() {
 		// Also when fn panics: an open transaction is rolled back before

@@ -19,7 +19,7 @@ func (s *Store) View(ctx context.Context, fn func(r meta.Reader) error) error {
 	if err != nil {
 		return err
 	}
-	sess := &session{ctx: ctx, conn: conn, begin: beginView}
+	sess := &session{ctx: ctx, conn: conn, begin: s.viewBegin}
 	defer func() {
 		sess.finish()
 		s.endAsync(sess, "COMMIT")

@@ -254,14 +254,6 @@ func (s *Server) Stop() error {
 	return os.RemoveAll(s.dir)
 }
 
-// Kill stops the server at once, as a crash or a lost network would, and
-// keeps its files. Tests of what clients do when the database is gone use
-// it; Stop still removes the files.
-func (s *Server) Kill() {
-	_ = s.cmd.Process.Kill()
-	<-s.done
-}
-
 // findBin returns the directory of the newest installed PostgreSQL's
 // server binaries: $COFFER_PG_BIN, Debian's /usr/lib/postgresql/N/bin, or
 // the PATH.
