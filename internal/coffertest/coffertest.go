@@ -29,7 +29,9 @@ import (
 	"github.com/coffer-s3/coffer/internal/config"
 	coffiam "github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
+	"github.com/coffer-s3/coffer/internal/meta/postgres"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
@@ -64,7 +66,7 @@ type Server struct {
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
 	srv     *server.Server
-	meta    *pebble.Store
+	meta    meta.Store
 	blob    *fs.Store
 	serveWG sync.WaitGroup
 	stopGC  context.CancelFunc
@@ -151,10 +153,18 @@ func Start(tb testing.TB, opts ...Option) *Server {
 // build constructs the components the way cmd/coffer does.
 func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)) (_ *object.Service, err error) {
 	log := st.logger
-	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
+	// A configured metadata database (WithConfig setting Meta) is
+	// used as coffer server uses it, so that tests can run several
+	// servers on one database and, with BlobDir, one blob directory.
+	if cfg.Meta.Postgres() {
+		s.meta, err = postgres.Open(context.Background(), string(cfg.Meta), postgres.Options{Logger: log})
+	} else {
+		s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log})
+	}
+	if err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
-	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
+	if s.blob, err = fs.Open(cfg.BlobPath(), fs.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
 	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))

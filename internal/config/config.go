@@ -240,7 +240,7 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		return bad("data directory is empty")
 	}
-	if err := c.Meta.validate(); err != nil {
+	if err := c.Meta.Validate(); err != nil {
 		return bad("%v", err)
 	}
 	if !validRegion(c.Region) {

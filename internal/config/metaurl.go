@@ -50,9 +50,9 @@ func (u MetaURL) Redacted() string {
 	return p.String()
 }
 
-// validate checks that u is empty or a postgres:// or postgresql:// URL.
-// Its errors never quote the URL.
-func (u MetaURL) validate() error {
+// Validate checks that u is empty or a postgres:// or postgresql:// URL.
+// Its errors never quote the password.
+func (u MetaURL) Validate() error {
 	if u == "" {
 		return nil
 	}
