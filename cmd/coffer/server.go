@@ -49,6 +49,12 @@ const (
 	masterKeyFile = "master.key"
 )
 
+// sharedGCMargin is how much older than this start a blob must be for the
+// garbage collection at start to consider it, when nodes share their
+// metadata: far longer than the moment between an upload writing its blob
+// and committing the metadata that references it.
+const sharedGCMargin = time.Hour
+
 // runServer is `coffer server`: load the configuration, build every
 // component, serve until SIGTERM or SIGINT, shut down gracefully.
 func runServer(ctx context.Context, env environment, args []string) int {
@@ -115,8 +121,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// touched.
 	gcCtx, stopGC := context.WithCancel(ctx)
 	var gc sync.WaitGroup
+	gcBefore := startedAt
+	if cfg.Meta.Postgres() {
+		// Other nodes sharing the metadata (and, with --blob-dir, the
+		// blobs) are writing meanwhile: a blob one of them wrote a
+		// moment ago may be about to be committed. Only blobs well
+		// older than any upload in flight are candidates.
+		gcBefore = startedAt.Add(-sharedGCMargin)
+	}
 	gc.Go(func() {
-		if err := app.objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
+		if err := app.objects.CollectGarbage(gcCtx, gcBefore); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("garbage collection at start failed", "err", err)
 			return
 		}

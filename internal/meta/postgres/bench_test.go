@@ -166,6 +166,9 @@ func benchUpdates(b *testing.B, s meta.Store, committers int) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+	if pg, ok := s.(*Store); ok {
+		b.ReportMetric(float64(pg.retries.Swap(0))/float64(b.N), "retries/op")
+	}
 }
 
 // BenchmarkScan reads 1000 consecutive keys out of 100,000: a full page of

@@ -19,6 +19,14 @@ var migrations = []string{
 		key   bytea PRIMARY KEY,
 		value bytea NOT NULL
 	)`,
+	// Point lookups go through a hash index. SERIALIZABLE's predicate
+	// locks cover whole btree pages, so a Get of a missing key (every
+	// conditional PUT of a new object) conflicted with any insert of a
+	// neighbouring key; a hash index locks a hash bucket instead. With
+	// 16 committers of new neighbouring keys this took retries from 1.6
+	// to 0.06 per Update and more than doubled throughput. Range scans
+	// still use the primary key.
+	`CREATE INDEX coffer_kv_key_hash ON coffer_kv USING hash (key)`,
 }
 
 // migrateLockID is the pg_advisory_lock key that serializes migrations of

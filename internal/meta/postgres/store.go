@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -39,6 +40,10 @@ type Store struct {
 
 	mu     sync.Mutex // guards closed and the Add side of ops
 	closed bool
+	// retries counts Update attempts lost to a serialization failure or
+	// deadlock, for benchmarks and tests.
+	retries atomic.Int64
+
 	// ops counts running View and Update calls and the COMMITs of Views
 	// that already returned (see View), so that Close waits for them.
 	ops sync.WaitGroup
@@ -66,6 +71,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	// Update returning nil promises durability: COMMIT must wait for
 	// the WAL flush whatever the server or role default says.
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	// Every query is a key lookup or a key range: an index serves it.
+	// A sequential scan, which the planner picks for small tables, would
+	// take a predicate lock on the whole table, so that every
+	// SERIALIZABLE Update conflicted with every other.
+	cfg.ConnConfig.RuntimeParams["enable_seqscan"] = "off"
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "coffer"
 	}

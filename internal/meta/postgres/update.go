@@ -58,6 +58,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx meta.Txn) error) error {
 		if !retryable(err) {
 			return err
 		}
+		s.retries.Add(1)
 		if attempt == maxAttempts {
 			break
 		}
