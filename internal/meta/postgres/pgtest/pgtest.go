@@ -53,13 +53,24 @@ var shared struct {
 // It does not return.
 func Main(m *testing.M) {
 	code := m.Run()
+	StopShared()
+	os.Exit(code)
+}
+
+// StopShared stops the shared server if one was started, for a TestMain
+// that cannot use Main (one that runs goleak.VerifyTestMain, with
+// IgnoreShared among its options and StopShared in its Cleanup).
+func StopShared() {
 	if shared.srv != nil {
 		if err := shared.srv.Stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "pgtest: stop: %v\n", err)
 		}
 	}
-	os.Exit(code)
 }
+
+// IgnoreShared names the goroutine that waits for the shared server's
+// process, which runs until StopShared: goleak.IgnoreAnyFunction(IgnoreShared).
+const IgnoreShared = "github.com/coffer-s3/coffer/internal/meta/postgres/pgtest.(*Server).start.func1"
 
 // Shared returns the test binary's server, starting it on first use. It
 // skips the test when PostgreSQL is not installed, and fails it instead
