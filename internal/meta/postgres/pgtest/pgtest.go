@@ -119,7 +119,13 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "coffer-pgtest-")
+	parent := ""
+	if cred != nil {
+		// The server's user must reach the directory: $TMPDIR may sit
+		// below a home directory that only root can enter.
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "coffer-pgtest-")
 	if err != nil {
 		return nil, err
 	}
