@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -22,6 +23,9 @@ type Options struct {
 	// MaxConns bounds the connection pool. Zero means the URL's
 	// pool_max_conns if it has one, else defaultMaxConns.
 	MaxConns int32
+
+	// tracer, if set (by tests), sees every query and batch sent.
+	tracer pgx.QueryTracer
 }
 
 // defaultMaxConns is the pool size when neither Options nor the URL set
@@ -78,6 +82,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	cfg.ConnConfig.RuntimeParams["enable_seqscan"] = "off"
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "coffer"
+	}
+	if opts.tracer != nil {
+		cfg.ConnConfig.Tracer = opts.tracer
 	}
 	log := opts.Logger
 	if log == nil {
