@@ -41,6 +41,9 @@ type Store struct {
 	// viewBegin starts a View's transaction: beginView; benchmarks
 	// compare it with other isolation levels.
 	viewBegin string
+	// viewEndSync makes View wait for its COMMIT, for the benchmark that
+	// compares it with sending the COMMIT after View returned.
+	viewEndSync bool
 
 	mu     sync.Mutex // guards closed and the Add side of ops
 	closed bool

@@ -22,6 +22,11 @@ func (s *Store) View(ctx context.Context, fn func(r meta.Reader) error) error {
 	sess := &session{ctx: ctx, conn: conn, begin: s.viewBegin}
 	defer func() {
 		sess.finish()
+		if s.viewEndSync && sess.sent {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "COMMIT")
+			conn.Release()
+			return
+		}
 		s.endAsync(sess, "COMMIT")
 	}()
 	return fn(reader{sess})
