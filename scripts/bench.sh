@@ -50,6 +50,11 @@
 #
 #   BENCH_PLAINTEXT=1 ./scripts/bench.sh small large
 #
+# and coffer with its metadata in PostgreSQL against the embedded store, in
+# the same run (a throwaway PostgreSQL on loopback, started here):
+#
+#   BENCH_META=postgres ./scripts/bench.sh small list
+#
 # Any other S3 endpoint, already running, is measured with the same settings
 # by naming it; nothing is started, built for it or downloaded:
 #
@@ -84,6 +89,10 @@
 #                     with BENCH_IAM_USER)
 #   BENCH_PLAINTEXT   1 to measure each workload on a plaintext coffer too
 #                     (local coffer only; not with BENCH_TLS or BENCH_IAM_USER)
+#   BENCH_META        postgres to measure each workload on a coffer whose
+#                     metadata is in PostgreSQL too (local coffer only; not
+#                     with BENCH_TLS, BENCH_IAM_USER or BENCH_PLAINTEXT);
+#                     needs PostgreSQL's server binaries (Debian: postgresql)
 #   BENCH_TLS_ENDPOINT, BENCH_CA_BUNDLE, BENCH_TLS_PID
 #                     with BENCH_ENDPOINT and BENCH_TLS: the https endpoint to
 #                     measure beside it, the CA file that signed its
@@ -148,6 +157,15 @@ if [[ -n $PLAIN && (-n $TLS || -n $IAM_USER || -n ${BENCH_ENDPOINT:-}) ]]; then
 	echo "BENCH_PLAINTEXT measures two local coffers; it cannot be combined with BENCH_TLS, BENCH_IAM_USER or BENCH_ENDPOINT" >&2
 	exit 2
 fi
+PG=${BENCH_META:-}
+[[ -z $PG || $PG == postgres ]] || {
+	echo "BENCH_META must be empty or postgres" >&2
+	exit 2
+}
+if [[ -n $PG && (-n $TLS || -n $IAM_USER || -n $PLAIN || -n ${BENCH_ENDPOINT:-}) ]]; then
+	echo "BENCH_META measures two local coffers; it cannot be combined with BENCH_TLS, BENCH_IAM_USER, BENCH_PLAINTEXT or BENCH_ENDPOINT" >&2
+	exit 2
+fi
 ROUNDS=${BENCH_ROUNDS:-1}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
 	echo "BENCH_ROUNDS must be a positive integer" >&2
@@ -170,15 +188,18 @@ TLS_SERVER_PID=""
 TLS_DATA_DIR=""
 PLAIN_SERVER_PID=""
 PLAIN_DATA_DIR=""
+PG_SERVER_PID=""
+PG_DATA_DIR=""
+PGDB_PID=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local p
-	for p in "$SERVER_PID" "$TLS_SERVER_PID" "$PLAIN_SERVER_PID"; do
+	for p in "$SERVER_PID" "$TLS_SERVER_PID" "$PLAIN_SERVER_PID" "$PG_SERVER_PID" "$PGDB_PID"; do
 		[[ -n $p ]] || continue
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
-	for p in "$DATA_DIR" "$TLS_DATA_DIR" "$PLAIN_DATA_DIR"; do
+	for p in "$DATA_DIR" "$TLS_DATA_DIR" "$PLAIN_DATA_DIR" "$PG_DATA_DIR"; do
 		[[ -z $p ]] || rm -rf "$p"
 	done
 }
@@ -256,6 +277,74 @@ start_coffer_tls() {
 	exit 1
 }
 
+# start_postgres initialises and starts a throwaway PostgreSQL on a free
+# loopback port, with fsync on (as the postgres user when run as root,
+# since PostgreSQL refuses root), and sets PG_URL.
+start_postgres() {
+	local bin
+	bin=$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n1)
+	[[ -n $bin && -x $bin/initdb ]] || bin=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+	[[ -x $bin/initdb ]] || {
+		echo "BENCH_META=postgres needs PostgreSQL's server binaries (apt-get install postgresql)" >&2
+		exit 1
+	}
+	PG_DATA_DIR=$(mktemp -d "${BENCH_DATA_PARENT:-${TMPDIR:-/tmp}}/coffer-bench-pg.XXXXXX")
+	local as=() port
+	if ((EUID == 0)); then
+		chown postgres: "$PG_DATA_DIR"
+		as=(runuser -u postgres --)
+	fi
+	"${as[@]}" "$bin/initdb" -D "$PG_DATA_DIR/db" -U coffer -A trust -E UTF8 --locale=C -N >"$RESULTS/postgres-initdb.log" 2>&1 || {
+		cat "$RESULTS/postgres-initdb.log" >&2
+		exit 1
+	}
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"${as[@]}" "$bin/postgres" -D "$PG_DATA_DIR/db" -p "$port" -k "$PG_DATA_DIR" -c listen_addresses=127.0.0.1 \
+		-c fsync=on -c synchronous_commit=on -c max_connections=200 >"$RESULTS/postgres.log" 2>&1 &
+	PGDB_PID=$!
+	PG_URL="postgres://coffer@127.0.0.1:$port/postgres?sslmode=disable"
+	local i
+	for ((i = 0; i < 300; i++)); do
+		if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+			return
+		fi
+		kill -0 "$PGDB_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "PostgreSQL did not start; its log:" >&2
+	cat "$RESULTS/postgres.log" >&2
+	exit 1
+}
+
+# start_coffer_pg starts a second local coffer, on its own data directory,
+# with its metadata in the PostgreSQL of start_postgres, and waits until
+# /health/ready answers.
+start_coffer_pg() {
+	start_postgres
+	local log="$RESULTS/coffer-server-postgres.log" addr="" i
+	: >"$log"
+	"$COFFER" server --address 127.0.0.1:0 --data "$PG_DATA_DIR/data" --meta "$PG_URL" >"$log" 2>&1 &
+	PG_SERVER_PID=$!
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$PG_SERVER_PID" 2>/dev/null || {
+			echo "the PostgreSQL coffer exited before becoming ready; its log:" >&2
+			cat "$log" >&2
+			exit 1
+		}
+		if [[ -z $addr ]]; then
+			addr=$(sed -n 's/.*msg="coffer started".* address=\([^ ]*\).*/\1/p' "$log" | head -n1)
+		fi
+		if [[ -n $addr ]] && curl -fsS -o /dev/null "http://$addr/health/ready" 2>/dev/null; then
+			PG_ENDPOINT="http://$addr"
+			return
+		fi
+		sleep 0.1
+	done
+	echo "the PostgreSQL coffer did not become ready in 30s; its log:" >&2
+	cat "$log" >&2
+	exit 1
+}
+
 # start_coffer_plain starts a second local coffer, on its own data
 # directory, that stores new objects in plaintext (--encrypt-at-rest=false),
 # and waits until /health/ready answers.
@@ -308,6 +397,8 @@ TLS_ENDPOINT=""
 TLS_PID=""
 CA_BUNDLE=""
 PLAIN_ENDPOINT=""
+PG_ENDPOINT=""
+PG_URL=""
 if [[ -n ${BENCH_ENDPOINT:-} ]]; then
 	if [[ -n $TLS ]]; then
 		TLS_ENDPOINT=${BENCH_TLS_ENDPOINT:?BENCH_TLS_ENDPOINT is required with BENCH_ENDPOINT and BENCH_TLS}
@@ -338,6 +429,9 @@ else
 	if [[ -n $PLAIN ]]; then
 		start_coffer_plain
 	fi
+	if [[ -n $PG ]]; then
+		start_coffer_pg
+	fi
 fi
 
 FAILED=0
@@ -360,6 +454,8 @@ run() {
 		[[ -z $CA_BUNDLE ]] || extra+=(--ca-bundle "$CA_BUNDLE")
 	elif [[ ${SCHEME:-http} == plain ]]; then
 		endpoint=$PLAIN_ENDPOINT pid=$PLAIN_SERVER_PID
+	elif [[ ${SCHEME:-http} == postgres ]]; then
+		endpoint=$PG_ENDPOINT pid=$PG_SERVER_PID
 	fi
 	[[ -z ${WITH_PID:-} ]] || extra+=(--server-pid "$pid")
 	local load ak=$ACCESS_KEY sk=$SECRET_KEY
@@ -393,6 +489,9 @@ run_both() {
 	fi
 	if [[ -n $PLAIN ]]; then
 		SCHEME=plain run "$label-plain" "$@"
+	fi
+	if [[ -n $PG ]]; then
+		SCHEME=postgres run "$label-postgres" "$@"
 	fi
 }
 
@@ -575,6 +674,20 @@ if [[ -n $PLAIN ]]; then
 			'[$l, $p[0].operations[0].ops_per_sec, $e[0].operations[0].ops_per_sec,
 			  $p[0].operations[0].mib_per_sec, $e[0].operations[0].mib_per_sec] | @tsv' |
 			awk -F'\t' '{printf "%-26s %12.0f %12.0f %8.3f %10.1f %10.1f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
+	done
+fi
+if [[ -n $PG ]]; then
+	echo
+	echo "Metadata in PostgreSQL vs embedded, same workloads interleaved (ratio < 1: PostgreSQL slower):"
+	printf '%-26s %12s %12s %8s %10s %10s\n' workload "pebble ops/s" "pg ops/s" pg/pebble "pebble p99" "pg p99"
+	for label in "${LABELS[@]}"; do
+		[[ $label == *-postgres ]] && continue
+		e="$RESULTS/$NAME-$label.json" p="$RESULTS/$NAME-$label-postgres.json"
+		[[ -e $e && -e $p ]] || continue
+		jq -rn --slurpfile e "$e" --slurpfile p "$p" --arg l "$label" \
+			'[$l, $e[0].operations[0].ops_per_sec, $p[0].operations[0].ops_per_sec,
+			  $e[0].operations[0].latency_ms.p99, $p[0].operations[0].latency_ms.p99] | @tsv' |
+			awk -F'\t' '{printf "%-26s %12.0f %12.0f %8.3f %10.2f %10.2f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
 	done
 fi
 exit "$FAILED"

@@ -89,6 +89,12 @@ apt_install() {
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" || return 1
 }
 
+# have_postgres reports whether PostgreSQL's server binaries are installed
+# where pgtest looks for them.
+have_postgres() {
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null
+}
+
 deps() {
 	command -v go >/dev/null || {
 		echo "go is not on PATH" >&2
@@ -108,6 +114,9 @@ deps() {
 	if wanted rclone || wanted tls; then command -v rclone >/dev/null || pkgs+=(rclone); fi
 	if wanted s3cmd || wanted tls; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
 	if wanted tls; then command -v openssl >/dev/null || pkgs+=(openssl); fi
+	# The PostgreSQL metadata store's tests start a throwaway server of
+	# their own (internal/meta/postgres/pgtest); they need its binaries.
+	if wanted unit && ! have_postgres; then pkgs+=(postgresql); fi
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}" || return 1
 	fi
@@ -123,6 +132,7 @@ deps() {
 	echo "aws:    $(aws --version 2>&1 | head -1 || echo missing)"
 	echo "rclone: $(rclone version 2>/dev/null | head -1 || echo missing)"
 	echo "s3cmd:  $(s3cmd --version 2>&1 || echo missing)"
+	echo "postgres: $(compgen -G '/usr/lib/postgresql/*/bin/postgres' | tail -1 || echo missing)"
 	if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
 		echo "boto3:  $(python3 -c 'import boto3; print(boto3.__version__)')"
 	else

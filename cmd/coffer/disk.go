@@ -32,11 +32,14 @@ const (
 
 // newSpaceGuard keeps cfg's reserve on the blob and metadata directories.
 func newSpaceGuard(cfg config.Config, reg prometheus.Registerer, log *slog.Logger) (*diskspace.Guard, error) {
+	dirs := []diskspace.Dir{{Name: "blobs", Path: cfg.BlobPath()}}
+	if !cfg.Meta.Postgres() {
+		// A metadata database keeps its own disk; only the embedded
+		// store's is ours to watch.
+		dirs = append(dirs, diskspace.Dir{Name: "meta", Path: cfg.MetaPath(), MinReserve: metaMinReserve})
+	}
 	return diskspace.New(diskspace.Options{
-		Dirs: []diskspace.Dir{
-			{Name: "blobs", Path: filepath.Join(cfg.DataDir, blobDir)},
-			{Name: "meta", Path: cfg.MetaPath(), MinReserve: metaMinReserve},
-		},
+		Dirs:       dirs,
 		Reserve:    uint64(cfg.DiskReserve),
 		Logger:     log.With("component", "diskspace"),
 		Registerer: reg,

@@ -334,7 +334,7 @@ func TestServe_blobDiskFullPastTheReserve(t *testing.T) {
 	}
 	t.Log(grepLine(scrape(t, f.addr), "coffer_disk_writes_refused_total "))
 	f.checkAll("disk full")
-	tmp, err := os.ReadDir(filepath.Join(disk, blobDir, "tmp"))
+	tmp, err := os.ReadDir(filepath.Join(disk, "blobs", "tmp"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		t.Fatal(err)
 	}

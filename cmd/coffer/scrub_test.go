@@ -78,7 +78,7 @@ func TestScrub_findsDamageThroughTheServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	blobs := blobFiles(t, filepath.Join(cfg.DataDir, blobDir))
+	blobs := blobFiles(t, cfg.BlobPath())
 	if len(blobs) != 2 {
 		t.Fatalf("%d blob files, want 2", len(blobs))
 	}

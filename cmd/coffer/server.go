@@ -27,7 +27,9 @@ import (
 	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
 	"github.com/coffer-s3/coffer/internal/lifecycle"
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
+	"github.com/coffer-s3/coffer/internal/meta/postgres"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
@@ -42,14 +44,19 @@ import (
 	"github.com/coffer-s3/coffer/internal/tlsreload"
 )
 
-// Subdirectories and files of the data directory.
+// Files of the data directory.
 const (
-	blobDir = "blobs"
 	// masterKeyFile holds the master keyring that seals secrets at rest
 	// (access-key secrets today, object data keys later). It is created
 	// on first start; without it nothing sealed can be read.
 	masterKeyFile = "master.key"
 )
+
+// sharedGCMargin is how much older than this start a blob must be for the
+// garbage collection at start to consider it, when nodes share their
+// metadata: far longer than the moment between an upload writing its blob
+// and committing the metadata that references it.
+const sharedGCMargin = time.Hour
 
 // runServer is `coffer server`: load the configuration, build every
 // component, serve until SIGTERM or SIGINT, shut down gracefully.
@@ -101,7 +108,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	bi := readBuildInfo()
 	log.Info("coffer started", "version", bi.Version, "commit", bi.Commit, "go", bi.Go,
-		"address", app.server.Addr().String(), "tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region,
+		"address", app.server.Addr().String(), "tls", cfg.TLS(), "data", cfg.DataDir, "meta", metaLocation(cfg),
+		"blobs", cfg.BlobPath(), "region", cfg.Region,
 		"root_access_key", root.AccessKey, "encrypt_at_rest", cfg.EncryptAtRest)
 	if !cfg.EncryptAtRest {
 		log.Warn("encryption at rest is off: new objects are stored in plaintext")
@@ -116,8 +124,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// touched.
 	gcCtx, stopGC := context.WithCancel(ctx)
 	var gc sync.WaitGroup
+	gcBefore := startedAt
+	if cfg.Meta.Postgres() {
+		// Other nodes sharing the metadata (and, with --blob-dir, the
+		// blobs) are writing meanwhile: a blob one of them wrote a
+		// moment ago may be about to be committed. Only blobs well
+		// older than any upload in flight are candidates.
+		gcBefore = startedAt.Add(-sharedGCMargin)
+	}
 	gc.Go(func() {
-		if err := app.objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
+		if err := app.objects.CollectGarbage(gcCtx, gcBefore); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("garbage collection at start failed", "err", err)
 			return
 		}
@@ -184,6 +200,11 @@ func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (con
 	}
 	switch src {
 	case config.RootGenerated:
+		if cfg.Meta.Postgres() {
+			log.Warn("root credentials were generated for this node alone: every node sharing a metadata database "+
+				"must start with the same ones ($COFFER_ROOT_ACCESS_KEY and $COFFER_ROOT_SECRET_KEY, or a copy of "+
+				config.RootCredentialsFile+"), or each start replaces the root key of the others", "root_access_key", root.AccessKey)
+		}
 		fmt.Fprintf(stdout, "Root credentials were generated and stored in %s.\nThey are shown only this once:\n\n  Access key: %s\n  Secret key: %s\n\n",
 			filepath.Join(cfg.DataDir, config.RootCredentialsFile), root.AccessKey, root.SecretKey)
 	case config.RootReplaced:
@@ -193,9 +214,39 @@ func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (con
 	return root, nil
 }
 
+// metaStore is the metadata store coffer runs on, embedded or shared,
+// with the check /health/ready follows.
+type metaStore interface {
+	meta.Store
+	// Health reports why the store cannot serve, or nil.
+	Health() error
+}
+
+// openMeta opens the metadata store cfg names: the PostgreSQL database of
+// --meta, shared by the nodes of a cluster, or else the embedded Pebble
+// store in the metadata directory.
+func openMeta(ctx context.Context, cfg config.Config, log *slog.Logger) (metaStore, error) {
+	if cfg.Meta.Postgres() {
+		s, err := postgres.Open(ctx, string(cfg.Meta), postgres.Options{Logger: log})
+		if err != nil {
+			// postgres.Open's errors never contain the password.
+			return nil, fmt.Errorf("open metadata database %s: %w", cfg.Meta.Redacted(), err)
+		}
+		return s, nil
+	}
+	if err := checkStartSpace(cfg.MetaPath()); err != nil {
+		return nil, err
+	}
+	s, err := pebble.Open(cfg.MetaPath(), pebble.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open metadata store: %w", err)
+	}
+	return s, nil
+}
+
 // app is a built coffer: its stores, service and server.
 type app struct {
-	meta    *pebble.Store
+	meta    metaStore
 	blob    *fs.Store
 	keyring *sse.Keyring
 	rekey   *rekey.Manager
@@ -223,13 +274,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 			err = errors.Join(err, a.close())
 		}
 	}()
-	if err := checkStartSpace(cfg.MetaPath()); err != nil {
+	if a.meta, err = openMeta(ctx, cfg, log); err != nil {
 		return nil, err
 	}
-	if a.meta, err = pebble.Open(cfg.MetaPath(), pebble.Options{Logger: log}); err != nil {
-		return nil, fmt.Errorf("open metadata store: %w", err)
-	}
-	if a.blob, err = fs.Open(filepath.Join(cfg.DataDir, blobDir), fs.Options{Logger: log.With("component", "blob")}); err != nil {
+	if a.blob, err = fs.Open(cfg.BlobPath(), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
 	reg := prometheus.NewRegistry()
@@ -503,4 +551,14 @@ func (a *app) close() error {
 		errs = append(errs, a.meta.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// metaLocation says where the metadata lives, for the start log line:
+// the database URL without its password, or the embedded store's
+// directory.
+func metaLocation(cfg config.Config) string {
+	if cfg.Meta.Postgres() {
+		return cfg.Meta.Redacted()
+	}
+	return cfg.MetaPath()
 }

@@ -35,7 +35,9 @@ import (
 	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
 	"github.com/coffer-s3/coffer/internal/lifecycle"
+	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
+	"github.com/coffer-s3/coffer/internal/meta/postgres"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
 	"github.com/coffer-s3/coffer/internal/operatorapi"
@@ -78,7 +80,7 @@ type Server struct {
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
 	srv     *server.Server
-	meta    *pebble.Store
+	meta    meta.Store
 	blob    *fs.Store
 	audit   *os.File
 	serveWG sync.WaitGroup
@@ -166,10 +168,18 @@ func Start(tb testing.TB, opts ...Option) *Server {
 // build constructs the components the way cmd/coffer does.
 func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)) (_ *object.Service, err error) {
 	log := st.logger
-	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
+	// A configured metadata database (WithConfig setting Meta) is
+	// used as coffer server uses it, so that tests can run several
+	// servers on one database and, with BlobDir, one blob directory.
+	if cfg.Meta.Postgres() {
+		s.meta, err = postgres.Open(context.Background(), string(cfg.Meta), postgres.Options{Logger: log})
+	} else {
+		s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log})
+	}
+	if err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
-	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
+	if s.blob, err = fs.Open(cfg.BlobPath(), fs.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
 	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))
@@ -273,13 +283,14 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 // directories, as coffer server does, so that tests meet the same refusal
 // of new data (503 SlowDown) near a full disk.
 func newSpaceGuard(cfg config.Config, reg prometheus.Registerer, log *slog.Logger) (*diskspace.Guard, error) {
+	dirs := []diskspace.Dir{{Name: "blobs", Path: cfg.BlobPath()}}
+	if cfg.Meta == "" {
+		// cmd/coffer's metaMinReserve: room for Pebble to write and
+		// flush a full memtable. A database keeps its own disk.
+		dirs = append(dirs, diskspace.Dir{Name: "meta", Path: cfg.MetaPath(), MinReserve: 2*pebble.DefaultMemTableSize + 8<<20})
+	}
 	return diskspace.New(diskspace.Options{
-		Dirs: []diskspace.Dir{
-			{Name: "blobs", Path: filepath.Join(cfg.DataDir, "blobs")},
-			// cmd/coffer's metaMinReserve: room for Pebble to write and
-			// flush a full memtable.
-			{Name: "meta", Path: filepath.Join(cfg.DataDir, "meta"), MinReserve: 2*pebble.DefaultMemTableSize + 8<<20},
-		},
+		Dirs:       dirs,
 		Reserve:    uint64(cfg.DiskReserve),
 		Logger:     log.With("component", "diskspace"),
 		Registerer: reg,

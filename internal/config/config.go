@@ -53,6 +53,13 @@ type Config struct {
 	// MetaDir, if set, holds the metadata database instead of
 	// <DataDir>/meta, so that it can live on a faster, smaller disk.
 	MetaDir string
+	// Meta, if set, is the PostgreSQL database that holds the metadata
+	// instead of the embedded store in MetaPath, so that several nodes
+	// can share it.
+	Meta MetaURL
+	// BlobDir, if set, holds the blobs instead of <DataDir>/blobs: a
+	// file system several nodes share (NFS, CephFS) for a cluster.
+	BlobDir string
 	// DiskReserve is the free space, in bytes, kept on the file systems
 	// of the blob and metadata directories: new writes are refused (503
 	// SlowDown) before free space falls below it, so that metadata
@@ -221,6 +228,14 @@ func (c Config) KMSAuditPath() string {
 	return filepath.Join(c.DataDir, "kms-audit.log")
 }
 
+// BlobPath returns the blob directory: BlobDir, or <DataDir>/blobs.
+func (c Config) BlobPath() string {
+	if c.BlobDir != "" {
+		return c.BlobDir
+	}
+	return filepath.Join(c.DataDir, "blobs")
+}
+
 // TLS reports whether the main listener serves HTTPS.
 func (c Config) TLS() bool { return c.TLSCertFile != "" }
 
@@ -263,6 +278,9 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		return bad("data directory is empty")
+	}
+	if err := c.Meta.Validate(); err != nil {
+		return bad("%v", err)
 	}
 	if !validRegion(c.Region) {
 		return bad("region %q: want lower-case letters, digits and dashes", c.Region)

@@ -50,6 +50,8 @@ func nonDefault() Config {
 	c.MaxInflightUploads = 50
 	c.MaxInflightDownloads = 70
 	c.MetaDir = "/fast/coffer-meta"
+	c.Meta = "postgres://coffer@db.example.com:5432/coffer?sslmode=verify-full"
+	c.BlobDir = "/mnt/shared/coffer-blobs"
 	c.DiskReserve = 512 << 20
 	return c
 }

@@ -22,6 +22,9 @@ var envVars = []envVar{
 	{"COFFER_ADDRESS", func(c *Config, v string) error { c.Address = v; return nil }},
 	{"COFFER_DATA", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"COFFER_META_DIR", func(c *Config, v string) error { c.MetaDir = v; return nil }},
+	// Never fails: Load's error would quote the value, password and all.
+	{"COFFER_META", func(c *Config, v string) error { c.Meta = MetaURL(v); return nil }},
+	{"COFFER_BLOB_DIR", func(c *Config, v string) error { c.BlobDir = v; return nil }},
 	{"COFFER_DISK_RESERVE", func(c *Config, v string) (err error) { c.DiskReserve, err = ParseSize(v); return err }},
 	{"COFFER_REGION", func(c *Config, v string) error { c.Region = v; return nil }},
 	{"COFFER_DOMAIN", func(c *Config, v string) error { c.Domains = splitList(v); return nil }},
@@ -162,6 +165,11 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `directory` for metadata, blobs and root credentials ($COFFER_DATA)")
 	fs.StringVar(&c.MetaDir, "meta-dir", c.MetaDir,
 		"metadata `directory`, e.g. on a faster disk; empty: <data>/meta ($COFFER_META_DIR)")
+	fs.Var(metaURLFlag{&c.Meta}, "meta",
+		"metadata database `URL`, postgres://user@host:port/db, shared by the nodes of a cluster; "+
+			"empty: the embedded store in --meta-dir; give the password in PGPASSWORD or ~/.pgpass ($COFFER_META)")
+	fs.StringVar(&c.BlobDir, "blob-dir", c.BlobDir,
+		"blob `directory`, e.g. a file system shared by the nodes of a cluster; empty: <data>/blobs ($COFFER_BLOB_DIR)")
 	fs.Var(sizeFlag{&c.DiskReserve}, "disk-reserve",
 		"free `bytes` kept on the blob and metadata disks, e.g. 512MiB; writes are refused (503 SlowDown) below it; "+
 			"0: 3% of each disk, at most 256MiB ($COFFER_DISK_RESERVE)")

@@ -71,6 +71,17 @@ func TestLoad(t *testing.T) {
 			want: withDefaults(func(c *Config) { c.KMSAuditLog = "/var/log/kms.log" }),
 		},
 		{
+			name: "metadata database and blob dir by env",
+			env:  map[string]string{"COFFER_META": "postgres://coffer@db/coffer", "COFFER_BLOB_DIR": "/mnt/blobs"},
+			want: withDefaults(func(c *Config) { c.Meta, c.BlobDir = "postgres://coffer@db/coffer", "/mnt/blobs" }),
+		},
+		{
+			name: "metadata database and blob dir flags win over env",
+			args: []string{"--meta", "postgresql://n2@db/coffer", "--blob-dir", "/b"},
+			env:  map[string]string{"COFFER_META": "postgres://coffer@db/coffer", "COFFER_BLOB_DIR": "/mnt/blobs"},
+			want: withDefaults(func(c *Config) { c.Meta, c.BlobDir = "postgresql://n2@db/coffer", "/b" }),
+		},
+		{
 			name: "meta dir and disk reserve by env",
 			env:  map[string]string{"COFFER_META_DIR": "/fast/meta", "COFFER_DISK_RESERVE": "512MiB"},
 			want: withDefaults(func(c *Config) { c.MetaDir, c.DiskReserve = "/fast/meta", 512<<20 }),
@@ -238,6 +249,8 @@ func TestLoad_errors(t *testing.T) {
 		{name: "negative max uploads", args: []string{"-max-inflight-uploads", "-1"}, want: ErrInvalid},
 		{name: "negative max downloads", args: []string{"-max-inflight-downloads", "-1"}, want: ErrInvalid},
 		{name: "bad env rate", env: map[string]string{"COFFER_MIN_BODY_RATE": "fast"}, want: ErrUsage},
+		{name: "metadata URL of another database", args: []string{"-meta", "mysql://u:pw@db/coffer"}, want: ErrInvalid},
+		{name: "metadata URL without scheme", env: map[string]string{"COFFER_META": "db.example.com"}, want: ErrInvalid},
 		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}
 	for _, tt := range tests {
@@ -272,5 +285,34 @@ func TestSecret_neverShown(t *testing.T) {
 	}
 	if Secret("").String() != "" {
 		t.Errorf("empty Secret prints %q", Secret("").String())
+	}
+}
+
+// A password in the metadata URL is never shown: not by -help, errors,
+// --print-config, fmt or slog.
+func TestMetaURL_passwordNeverShown(t *testing.T) {
+	const url = "postgres://coffer:do-not-show-me@db.example.com/coffer?sslmode=require"
+	c := Default()
+	c.Meta = url
+	var help, printed, logged strings.Builder
+	FlagSet("server", &c, &help).PrintDefaults()
+	if err := PrintConfig(&printed, c); err != nil {
+		t.Fatal(err)
+	}
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "meta", c.Meta, "config", c)
+	_, loadErr := Load([]string{"-meta", "mysql://coffer:do-not-show-me@db/x"}, env(nil), io.Discard)
+	_, loadErr2 := Load(nil, env(map[string]string{"COFFER_META": "postgres://coffer:do-not-show-me@db/%zz"}), io.Discard)
+	for _, got := range []string{help.String(), printed.String(), logged.String(), fmt.Sprint(c.Meta),
+		fmt.Sprintf("%q %x %#v %+v", c.Meta, c.Meta, c, c), fmt.Sprint(loadErr), fmt.Sprint(loadErr2),
+		MetaURL("postgres://u@h/db?password=do-not-show-me").Redacted()} {
+		if strings.Contains(got, "do-not-show-me") || strings.Contains(got, "646f2d") {
+			t.Errorf("password shown: %s", got)
+		}
+	}
+	if loadErr == nil || loadErr2 == nil {
+		t.Errorf("Load accepted a bad metadata URL: %v, %v", loadErr, loadErr2)
+	}
+	if want := `meta = "postgres://coffer:[redacted]@db.example.com/coffer?sslmode=require"`; !strings.Contains(printed.String(), want) {
+		t.Errorf("print-config lacks %s:\n%s", want, printed.String())
 	}
 }

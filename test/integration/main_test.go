@@ -1,9 +1,12 @@
 package integration_test
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/coffer-s3/coffer/internal/meta/postgres/pgtest"
 )
 
 // TestMain fails the suite if any goroutine outlives the servers the tests
@@ -13,5 +16,12 @@ func TestMain(m *testing.M) {
 		// Idle keep-alive connections of the clients end on their own.
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		// The PostgreSQL server of the tests on a shared metadata
+		// database runs until the end of the binary.
+		goleak.IgnoreAnyFunction(pgtest.IgnoreShared),
+		goleak.Cleanup(func(code int) {
+			pgtest.StopShared()
+			os.Exit(code)
+		}),
 	)
 }
