@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,6 +57,8 @@ type Syncer struct {
 	// failed is true after a Sync failed: the next good one calls every
 	// subscriber, since changes may have been missed.
 	failed bool
+	// syncs counts completed Syncs.
+	syncs atomic.Uint64
 }
 
 // New returns a Syncer. Subscribe the caches, then start Run.
@@ -132,8 +135,12 @@ func (s *Syncer) Sync(ctx context.Context) error {
 	}
 	s.seen, s.failed = cur, false
 	s.notify(changed)
+	s.syncs.Add(1)
 	return nil
 }
+
+// Syncs returns how many Syncs have succeeded.
+func (s *Syncer) Syncs() uint64 { return s.syncs.Load() }
 
 // allDomains returns every subscribed domain. Callers hold mu.
 func (s *Syncer) allDomains() map[string]bool {
