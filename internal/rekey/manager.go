@@ -6,10 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
@@ -48,6 +50,11 @@ type Options struct {
 	// Registerer receives the job's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	Logger     *slog.Logger
+	// Leases, when several nodes share the meta store and KeyFile,
+	// serializes their rotations and retirements (lease "master-key"),
+	// so that no two nodes rewrite the file from different views of it.
+	// Nil on a single node.
+	Leases *lease.Leases
 }
 
 // DefaultBatchSize keeps each re-wrap transaction short, so that it
@@ -62,6 +69,7 @@ const progressEvery = 10000
 // job. It is safe for concurrent use.
 type Manager struct {
 	meta    meta.Store
+	leases  *lease.Leases
 	keyring *sse.Keyring
 	keyFile string
 	sources []Source
@@ -73,6 +81,10 @@ type Manager struct {
 	// not save a pass for a version a rotation has just superseded.
 	mu   sync.Mutex
 	wake chan struct{}
+	// fileMu serializes this node's writes and reloads of the key file;
+	// reloadPending asks its holder to reload when done (KeyFileChanged).
+	fileMu        sync.Mutex
+	reloadPending atomic.Bool
 }
 
 // New returns a Manager. Start its job with Run.
@@ -80,7 +92,7 @@ func New(o Options) (*Manager, error) {
 	if o.Meta == nil || o.Keyring == nil || o.Keyring.Current() == 0 {
 		return nil, errors.New("rekey: Options.Meta and a Keyring with a key are required")
 	}
-	m := &Manager{meta: o.Meta, keyring: o.Keyring, keyFile: o.KeyFile, sources: o.Sources,
+	m := &Manager{meta: o.Meta, leases: o.Leases, keyring: o.Keyring, keyFile: o.KeyFile, sources: o.Sources,
 		batch: o.BatchSize, log: o.Logger, wake: make(chan struct{}, 1)}
 	if m.batch <= 0 {
 		m.batch = DefaultBatchSize
