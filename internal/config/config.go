@@ -28,6 +28,9 @@ const (
 	DefaultScrubRate = 4 << 20
 	// DefaultScrubInterval is how often a full scrub pass starts.
 	DefaultScrubInterval = 24 * time.Hour
+	// DefaultCacheSyncInterval is how often a node reads the change
+	// generations of the meta store (package cachesync).
+	DefaultCacheSyncInterval = time.Second
 	// DefaultBodyIdleTimeout cuts a request body that sends nothing, or a
 	// response the client stops reading, for this long.
 	DefaultBodyIdleTimeout = 30 * time.Second
@@ -132,6 +135,12 @@ type Config struct {
 	// ScrubInterval is how often a full scrub pass starts, counted from
 	// the start of the previous one.
 	ScrubInterval time.Duration
+	// CacheSyncInterval is how often this node reads the meta store's
+	// change generations and drops the caches (credentials, policies,
+	// buckets' access state, the master keyring) that another node
+	// sharing the store changed: the bound on how long such a change goes
+	// unseen here. Changes made through this node are seen at once.
+	CacheSyncInterval time.Duration
 	// BodyIdleTimeout cuts a request body that sends nothing for this
 	// long (answering 400 RequestTimeout), and a response whose client
 	// reads nothing for this long. It replaces a whole-request read or
@@ -208,6 +217,7 @@ func Default() Config {
 		DefaultObjectOwnership:   string(acl.BucketOwnerEnforced),
 		ScrubRate:                DefaultScrubRate,
 		ScrubInterval:            DefaultScrubInterval,
+		CacheSyncInterval:        DefaultCacheSyncInterval,
 	}
 }
 
@@ -296,6 +306,9 @@ func (c Config) Validate() error {
 	}
 	if c.ScrubInterval <= 0 {
 		return bad("scrub interval %v: want > 0", c.ScrubInterval)
+	}
+	if c.CacheSyncInterval < 10*time.Millisecond || c.CacheSyncInterval > time.Hour {
+		return bad("cache sync interval %v: want 10ms to 1h", c.CacheSyncInterval)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

@@ -39,6 +39,7 @@ func nonDefault() Config {
 	c.DefaultObjectOwnership = "ObjectWriter"
 	c.ScrubRate = 16 << 20
 	c.ScrubInterval = 12 * time.Hour
+	c.CacheSyncInterval = 250 * time.Millisecond
 	c.AllowInsecureSSEC = true
 	c.BodyIdleTimeout = time.Minute
 	c.MinBodyRate = 1024

@@ -49,6 +49,7 @@ var envVars = []envVar{
 	{"COFFER_DEFAULT_OBJECT_OWNERSHIP", func(c *Config, v string) error { c.DefaultObjectOwnership = v; return nil }},
 	{"COFFER_SCRUB_RATE", func(c *Config, v string) (err error) { c.ScrubRate, err = ParseRate(v); return err }},
 	{"COFFER_SCRUB_INTERVAL", func(c *Config, v string) error { return setDuration(&c.ScrubInterval, v) }},
+	{"COFFER_CACHE_SYNC_INTERVAL", func(c *Config, v string) error { return setDuration(&c.CacheSyncInterval, v) }},
 	{"COFFER_ALLOW_INSECURE_SSE_C", func(c *Config, v string) error { return setBool(&c.AllowInsecureSSEC, v) }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
@@ -194,6 +195,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"background scrubber read `rate` per second, e.g. 4MiB, 512KiB or bytes; 0: off ($COFFER_SCRUB_RATE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", c.ScrubInterval,
 		"how often a full scrub pass starts ($COFFER_SCRUB_INTERVAL)")
+	fs.DurationVar(&c.CacheSyncInterval, "cache-sync-interval", c.CacheSyncInterval,
+		"how often this node drops caches that another node sharing the metadata store changed; the bound on how long such a change goes unseen ($COFFER_CACHE_SYNC_INTERVAL)")
 	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", c.BodyIdleTimeout,
 		"cut a request body that sends nothing, or a response the client stops reading, for this long ($COFFER_BODY_IDLE_TIMEOUT)")
 	fs.Int64Var(&c.MinBodyRate, "min-body-rate", c.MinBodyRate,
