@@ -20,11 +20,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/coffer-s3/coffer/internal/blob/fs"
+	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
+	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/metrics"
 	"github.com/coffer-s3/coffer/internal/object"
@@ -99,7 +101,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	bi := readBuildInfo()
 	log.Info("coffer started", "version", bi.Version, "commit", bi.Commit, "go", bi.Go,
 		"address", app.server.Addr().String(), "tls", cfg.TLS(), "data", cfg.DataDir, "region", cfg.Region,
-		"root_access_key", root.AccessKey, "encrypt_at_rest", cfg.EncryptAtRest)
+		"root_access_key", root.AccessKey, "encrypt_at_rest", cfg.EncryptAtRest, "node_id", app.leases.Node())
 	if !cfg.EncryptAtRest {
 		log.Warn("encryption at rest is off: new objects are stored in plaintext")
 	}
@@ -107,34 +109,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		started(app.server.Addr())
 	}
 
-	// Collect the blobs an earlier run left behind (a crash between
-	// writing a blob and committing its metadata). Only blobs committed
-	// before this start are candidates, so nothing this run writes is
-	// touched.
+	// The background engines, each on one node of the cluster at a time
+	// (cluster.go), and the cache sync that keeps this node's caches
+	// coherent with changes made through other nodes.
 	gcCtx, stopGC := context.WithCancel(ctx)
 	var gc sync.WaitGroup
-	gc.Go(func() {
-		if err := app.objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
-			log.Warn("garbage collection at start failed", "err", err)
-			return
-		}
-		log.Debug("garbage collection at start done")
-	})
-	// Delete the records of STS sessions a day after they expire.
-	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
-	// Check stored objects at the configured rate; a requested pass
-	// (RunScrub) ends with the server too, so it cannot hold up the
-	// graceful shutdown.
+	app.runEngines(gcCtx, &gc, cfg, startedAt, log)
+	// A requested scrub pass (RunScrub) ends with the server too, so it
+	// cannot hold up the graceful shutdown.
 	stopScrub := context.AfterFunc(ctx, app.scrubber.Stop)
 	defer stopScrub()
-	gc.Go(func() {
-		if err := app.scrubber.Run(gcCtx); err != nil {
-			log.Warn("scrubber stopped", "err", err)
-		}
-	})
-	// Move keys and secrets to the current master key version after a
-	// rotation, resuming a pass an earlier run left unfinished.
-	gc.Go(func() { app.rekey.Run(gcCtx) })
 	if app.certs != nil {
 		// Serve renewed certificates as their files change.
 		gc.Go(func() { app.certs.Run(gcCtx) })
@@ -181,8 +165,12 @@ type app struct {
 	iam     *iam.Store
 	// scrubber checks stored objects in the background.
 	scrubber *scrub.Scrubber
-	certs    *tlsreload.Reloader // nil without TLS
-	server   *server.Server
+	// leases give each background engine one node of the cluster;
+	// cacheSync drops this node's caches that other nodes made stale.
+	leases    *lease.Leases
+	cacheSync *cachesync.Syncer
+	certs     *tlsreload.Reloader // nil without TLS
+	server    *server.Server
 }
 
 // build constructs every component for cfg. On error it closes what it
@@ -197,6 +185,9 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if err := checkStartSpace(cfg.MetaPath()); err != nil {
 		return nil, err
 	}
+	// Each process start is a new node; its id marks every log record.
+	node := lease.NewNodeID()
+	log = log.With("node_id", node)
 	if a.meta, err = pebble.Open(cfg.MetaPath(), pebble.Options{Logger: log}); err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
@@ -243,7 +234,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Metrics: sm, Rate: cfg.ScrubRate, Interval: cfg.ScrubInterval}); err != nil {
 		return nil, fmt.Errorf("scrubber: %w", err)
 	}
-	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
+	if err := a.buildCluster(cfg, node, clk, reg, log); err != nil {
+		return nil, err
+	}
+	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile, Leases: a.leases,
 		Sources: []rekey.Source{
 			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
 			{Name: "iam", Rewrap: a.iam.ResealSecrets, Count: a.iam.CountSealedSecrets},
@@ -251,6 +245,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Registerer: reg, Logger: log.With("component", "rekey")}); err != nil {
 		return nil, err
 	}
+	a.subscribeCaches()
 	limits, err := metrics.NewLimits(reg)
 	if err != nil {
 		return nil, err

@@ -90,9 +90,10 @@ func Check(r meta.Reader, ls Lease) error {
 }
 
 // acquire takes name for node until now+ttl if it is free, expired, or
-// already node's. taken reports a takeover of a lease another node held
-// and did not release.
-func acquire(ctx context.Context, m meta.Store, name, node string, now time.Time, ttl time.Duration) (ls Lease, taken bool, err error) {
+// already node's (or, when exclusive, held by anyone: see
+// Options.Exclusive). taken reports a takeover of a lease another node
+// held and did not release.
+func acquire(ctx context.Context, m meta.Store, name, node string, now time.Time, ttl time.Duration, exclusive bool) (ls Lease, taken bool, err error) {
 	err = m.Update(ctx, func(tx meta.Txn) error {
 		cur, err := read(tx, name)
 		if err != nil {
@@ -103,7 +104,7 @@ func acquire(ctx context.Context, m meta.Store, name, node string, now time.Time
 		case cur.Holder == node:
 			// Still ours (a lost Renew reply, or a restart of the same
 			// node id): keep the token.
-		case cur.Holder != "" && now.Before(cur.Expires):
+		case cur.Holder != "" && now.Before(cur.Expires) && !exclusive:
 			ls = cur
 			return ErrHeld
 		default:

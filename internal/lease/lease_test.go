@@ -155,3 +155,23 @@ func TestRenew_extendsByTTL(t *testing.T) {
 		t.Fatalf("renewed lease = %+v, want token 1 expiring at %v", la, clk.Now().Add(10*time.Second))
 	}
 }
+
+// TestAcquire_exclusiveStoreTakesAtOnce is a restart after a crash on an
+// embedded store: the dead process's lease is taken without waiting.
+func TestAcquire_exclusiveStoreTakesAtOnce(t *testing.T) {
+	ctx := context.Background()
+	m := openStore(t)
+	clk := clock.NewFake(epoch)
+	dead := newNode(t, m, clk, "dead", time.Minute)
+	if _, err := dead.Acquire(ctx, "gc"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := New(Options{Meta: m, Node: "restarted", Clock: clk, Exclusive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := l.Acquire(ctx, "gc")
+	if err != nil || ls.Token != 2 {
+		t.Fatalf("Acquire on an exclusive store = %+v, %v; want token 2 at once", ls, err)
+	}
+}

@@ -39,6 +39,11 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// Logger gets acquisitions and losses; nil discards.
 	Logger *slog.Logger
+	// Exclusive says no other process can use Meta (an embedded store
+	// that locks its directory): a lease held by another node id is then
+	// a dead process's, and is taken at once instead of after its expiry,
+	// so that a restart after a crash does not hold the engines back.
+	Exclusive bool
 }
 
 // Leases acquires, renews and releases the leases of one node. It is safe
@@ -49,6 +54,8 @@ type Leases struct {
 	clock clock.Clock
 	ttl   time.Duration
 	log   *slog.Logger
+	// exclusive: see Options.Exclusive.
+	exclusive bool
 
 	held      *prometheus.GaugeVec
 	takeovers *prometheus.CounterVec
@@ -67,7 +74,7 @@ func New(o Options) (*Leases, error) {
 	if o.Meta == nil {
 		return nil, errors.New("lease: Options.Meta is required")
 	}
-	l := &Leases{meta: o.Meta, node: o.Node, clock: o.Clock, ttl: o.TTL, log: o.Logger}
+	l := &Leases{meta: o.Meta, node: o.Node, clock: o.Clock, ttl: o.TTL, log: o.Logger, exclusive: o.Exclusive}
 	if l.node == "" {
 		l.node = NewNodeID()
 	}
@@ -107,7 +114,7 @@ func (l *Leases) TTL() time.Duration { return l.ttl }
 // another node holds it unexpired. Acquiring a lease the node already
 // holds renews it.
 func (l *Leases) Acquire(ctx context.Context, name string) (Lease, error) {
-	ls, taken, err := acquire(ctx, l.meta, name, l.node, l.clock.Now(), l.ttl)
+	ls, taken, err := acquire(ctx, l.meta, name, l.node, l.clock.Now(), l.ttl, l.exclusive)
 	if err != nil {
 		return ls, err
 	}
