@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/access"
+	"github.com/coffer-s3/coffer/internal/acl"
 	"github.com/coffer-s3/coffer/internal/blob/fs"
 	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/clock"
@@ -189,9 +190,16 @@ func TestCluster_bucketAccessState(t *testing.T) {
 	nodes := newCluster(t, 2)
 	a, b := nodes[0], nodes[1]
 	ak := userOn(t, a, "alice")
-	_, err := a.obj.CreateBucket(ctx, object.CreateBucketInput{Name: "photos", Owner: RootAccountID})
-	must(t, err)
+	// b caches that the bucket does not exist; a creates it.
 	ba, err := b.obj.BucketAccess(ctx, "photos")
+	must(t, err)
+	if ba.Exists {
+		t.Fatal("b sees a bucket nobody created")
+	}
+	_, err = a.obj.CreateBucket(ctx, object.CreateBucketInput{Name: "photos", Owner: RootAccountID})
+	must(t, err)
+	must(t, b.sync.Sync(ctx))
+	ba, err = b.obj.BucketAccess(ctx, "photos")
 	must(t, err)
 	if !ba.Exists || !allowed(t, b, ak, "s3:PutObject", "photos", "x") {
 		t.Fatalf("b sees bucket %+v, want it to exist and to allow PutObject", ba)
@@ -215,6 +223,13 @@ func TestCluster_bucketAccessState(t *testing.T) {
 	must(t, err)
 	if ba.AccountBlock == nil || *ba.AccountBlock != access.All {
 		t.Fatalf("b's account Block Public Access after sync = %+v, want all four flags", ba.AccountBlock)
+	}
+
+	// Object Ownership, changed on a.
+	must(t, a.obj.PutBucketOwnership(ctx, "photos", acl.ObjectWriter, ""))
+	must(t, b.sync.Sync(ctx))
+	if ba, err = b.obj.BucketAccess(ctx, "photos"); err != nil || ba.Ownership != acl.ObjectWriter {
+		t.Fatalf("b's Object Ownership after a changed it = %+v, %v; want ObjectWriter", ba, err)
 	}
 
 	// Bucket deletion on a.

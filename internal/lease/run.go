@@ -73,9 +73,10 @@ func (l *Leases) hold(ctx context.Context, ls Lease, tick <-chan time.Time, fn f
 		case fctx.Err() != nil:
 		default:
 			l.log.Warn("lease renewal failed", "lease", ls.Name, "err", err)
-			// Stop a third of the TTL before expiry: that leaves room
-			// for fn to notice and for the clocks' skew.
-			if !l.clock.Now().Before(ls.Expires.Add(-l.ttl / 3)) {
+			// Stop unless two thirds of the TTL remain: the next tick
+			// may come too late, and fn needs time to notice and the
+			// clocks' skew some room.
+			if ls.Expires.Sub(l.clock.Now()) < 2*l.ttl/3 {
 				cancel()
 			}
 		}

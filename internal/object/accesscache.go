@@ -14,10 +14,12 @@ import (
 )
 
 // DefaultAccessTTL is how long a node serves a bucket's access state from
-// its cache before reading it again. It bounds how long a change made
-// through another node sharing the meta store goes unseen here; changes
-// made through this node are seen by the next request. AWS documents the
-// same eventual propagation for policy changes.
+// its cache before reading it again. It is a second bound, by the
+// service's clock, on how long a change made through another node
+// sharing the meta store goes unseen here; the first is the cache sync
+// (InvalidateAccessCache). Changes made through this node are seen by the
+// next request. AWS documents the same eventual propagation for policy
+// changes.
 const DefaultAccessTTL = 5 * time.Second
 
 // accessCacheSize bounds the buckets whose access state a Service keeps;
