@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/coffer-s3/coffer/internal/blob/fs"
+	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	coffiam "github.com/coffer-s3/coffer/internal/iam"
@@ -61,14 +62,17 @@ type Server struct {
 	// policies and accounts directly.
 	Identity *coffiam.Store
 
-	tb      testing.TB
-	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
-	srv     *server.Server
-	meta    *pebble.Store
-	blob    *fs.Store
-	serveWG sync.WaitGroup
-	stopGC  context.CancelFunc
-	gcWG    sync.WaitGroup
+	tb    testing.TB
+	roots *x509.CertPool // trusts the server's certificate; nil without TLS
+	srv   *server.Server
+	meta  *pebble.Store
+	blob  *fs.Store
+	// borrowed: meta and blob belong to another Server (WithSharedStores).
+	borrowed  bool
+	cacheSync *cachesync.Syncer
+	serveWG   sync.WaitGroup
+	stopGC    context.CancelFunc
+	gcWG      sync.WaitGroup
 
 	mu       sync.Mutex
 	shutdown bool
@@ -82,6 +86,9 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	st := settings{clock: clock.Real{}}
 	for _, o := range opts {
 		o(&st)
+	}
+	if st.shared != nil {
+		st.dataDir = st.shared.DataDir
 	}
 	if st.dataDir == "" {
 		st.dataDir = tb.TempDir()
@@ -131,11 +138,16 @@ func Start(tb testing.TB, opts ...Option) *Server {
 			tb.Errorf("coffertest: serve: %v", err)
 		}
 	})
-	// As coffer server does: collect what an earlier run on this data
-	// directory left behind.
+	// As coffer server does: sync the caches with other nodes, and
+	// collect what an earlier run on this data directory left behind
+	// (another node of a cluster leaves that to the first).
 	gcCtx, stopGC := context.WithCancel(context.Background())
 	s.stopGC = stopGC
+	s.gcWG.Go(func() { s.cacheSync.Run(gcCtx) })
 	s.gcWG.Go(func() {
+		if st.shared != nil {
+			return
+		}
 		if err := objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
 			tb.Errorf("coffertest: garbage collection at start: %v", err)
 		}
@@ -151,11 +163,15 @@ func Start(tb testing.TB, opts ...Option) *Server {
 // build constructs the components the way cmd/coffer does.
 func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)) (_ *object.Service, err error) {
 	log := st.logger
-	if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
-		return nil, fmt.Errorf("open metadata store: %w", err)
-	}
-	if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
-		return nil, fmt.Errorf("open blob store: %w", err)
+	if st.shared != nil {
+		s.meta, s.blob, s.borrowed = st.shared.meta, st.shared.blob, true
+	} else {
+		if s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log}); err != nil {
+			return nil, fmt.Errorf("open metadata store: %w", err)
+		}
+		if s.blob, err = fs.Open(filepath.Join(cfg.DataDir, "blobs"), fs.Options{Logger: log}); err != nil {
+			return nil, fmt.Errorf("open blob store: %w", err)
+		}
 	}
 	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))
 	if err != nil {
@@ -178,6 +194,11 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		return nil, err
 	}
 	s.Registry = prometheus.NewRegistry()
+	if s.cacheSync, err = cachesync.New(cachesync.Options{Meta: s.meta, Interval: cfg.CacheSyncInterval, Registerer: s.Registry, Logger: log}); err != nil {
+		return nil, err
+	}
+	s.cacheSync.Subscribe(cachesync.DomainIAM, s.Identity.InvalidateCache)
+	s.cacheSync.Subscribe(cachesync.DomainAccess, objects.InvalidateAccessCache)
 	m, err := metrics.NewS3(s.Registry)
 	if err != nil {
 		return nil, err
@@ -249,6 +270,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) closeStores() error {
+	if s.borrowed {
+		return nil
+	}
 	var errs []error
 	if s.blob != nil {
 		errs = append(errs, s.blob.Close())

@@ -17,6 +17,7 @@ type settings struct {
 	configure   []func(*config.Config)
 	minPartSize int64
 	tls         bool
+	shared      *Server
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.
@@ -49,4 +50,15 @@ func WithConfig(f func(*config.Config)) Option {
 // as AWS's), for tests that need many parts without much data.
 func WithMinPartSize(n int64) Option {
 	return func(s *settings) { s.minPartSize = n }
+}
+
+// WithSharedStores runs the server as another node of from's cluster: it
+// shares from's metadata store, blob store, key file and root
+// credentials, as nodes sharing one database and one blob directory do,
+// and keeps its own caches coherent with from's through its cache syncer
+// (--cache-sync-interval). It leaves garbage collection to from, and the
+// stores to from to close, so it must be shut down first (t.Cleanup runs
+// in reverse order, which does that).
+func WithSharedStores(from *Server) Option {
+	return func(s *settings) { s.shared = from }
 }
