@@ -13,6 +13,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/lease"
+	"github.com/coffer-s3/coffer/internal/metrics"
 )
 
 // sharedMeta says whether other processes may use the metadata store at
@@ -43,8 +44,12 @@ func (a *app) buildCluster(cfg config.Config, node string, clk clock.Clock, reg 
 		Logger: log.With("component", "lease"), Exclusive: !sharedMeta}); err != nil {
 		return err
 	}
+	m, err := metrics.NewCacheSync(reg, cachesync.DomainIAM, cachesync.DomainAccess, cachesync.DomainKeyring)
+	if err != nil {
+		return err
+	}
 	a.cacheSync, err = cachesync.New(cachesync.Options{Meta: a.meta, Interval: cfg.CacheSyncInterval,
-		Registerer: reg, Logger: log.With("component", "cachesync")})
+		Invalidated: m.Invalidated, Failed: m.Failed, Logger: log.With("component", "cachesync")})
 	return err
 }
 

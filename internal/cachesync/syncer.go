@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
@@ -20,20 +18,18 @@ import (
 // goes unseen by this node's caches.
 const DefaultInterval = time.Second
 
-// Metric names. They are an interface for dashboards: never rename them.
-const (
-	NameInvalidations = "coffer_cache_invalidations_total"
-	NameSyncErrors    = "coffer_cache_sync_errors_total"
-)
-
 // Options configure a Syncer.
 type Options struct {
 	// Meta holds the generation records (required).
 	Meta meta.Store
 	// Interval is how often Run reads them (0 means DefaultInterval).
 	Interval time.Duration
-	// Registerer receives the metrics; nil registers none.
-	Registerer prometheus.Registerer
+	// Invalidated, if set, is called for each domain a Sync drops (for
+	// metrics: package metrics counts them; this package stays free of
+	// the metrics client so that the object service can import it).
+	Invalidated func(domain string)
+	// Failed, if set, is called after each failed Sync.
+	Failed func()
 	// Logger gets failed reads; nil discards.
 	Logger *slog.Logger
 }
@@ -46,17 +42,17 @@ type Syncer struct {
 	interval time.Duration
 	log      *slog.Logger
 
-	invalidations *prometheus.CounterVec
-	errs          prometheus.Counter
+	invalidated func(domain string)
+	failed      func()
 
 	mu   sync.Mutex
 	subs map[string][]func()
 	// seen is every generation record's value at the last Sync; nil
 	// before the first.
 	seen map[string][]byte
-	// failed is true after a Sync failed: the next good one calls every
+	// broken is true after a Sync failed: the next good one calls every
 	// subscriber, since changes may have been missed.
-	failed bool
+	broken bool
 	// syncs counts completed Syncs.
 	syncs atomic.Uint64
 }
@@ -69,24 +65,19 @@ func New(o Options) (*Syncer, error) {
 	if o.Interval < 0 {
 		return nil, fmt.Errorf("cachesync: negative interval %s", o.Interval)
 	}
-	s := &Syncer{meta: o.Meta, interval: o.Interval, log: o.Logger, subs: map[string][]func(){}}
+	s := &Syncer{meta: o.Meta, interval: o.Interval, log: o.Logger, subs: map[string][]func(){},
+		invalidated: o.Invalidated, failed: o.Failed}
 	if s.interval == 0 {
 		s.interval = DefaultInterval
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.invalidations = prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameInvalidations,
-		Help: "Cache domains dropped because the meta store's change generation of the domain moved (a change made through any node)."},
-		[]string{"domain"})
-	s.errs = prometheus.NewCounter(prometheus.CounterOpts{Name: NameSyncErrors,
-		Help: "Failed reads of the change generations; every cache is dropped after one."})
-	if o.Registerer != nil {
-		for _, c := range []prometheus.Collector{s.invalidations, s.errs} {
-			if err := o.Registerer.Register(c); err != nil {
-				return nil, err
-			}
-		}
+	if s.invalidated == nil {
+		s.invalidated = func(string) {}
+	}
+	if s.failed == nil {
+		s.failed = func() {}
 	}
 	return s, nil
 }
@@ -100,7 +91,6 @@ func (s *Syncer) Subscribe(domain string, fn func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.subs[domain] = append(s.subs[domain], fn)
-	s.invalidations.WithLabelValues(domain)
 }
 
 // Sync reads every generation record once and calls the subscribers of
@@ -114,13 +104,13 @@ func (s *Syncer) Sync(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
-		s.errs.Inc()
-		s.failed = true
+		s.failed()
+		s.broken = true
 		s.notify(s.allDomains())
 		return fmt.Errorf("cachesync: read generations: %w", err)
 	}
 	changed := map[string]bool{}
-	if s.seen == nil || s.failed {
+	if s.seen == nil || s.broken {
 		changed = s.allDomains()
 	}
 	for k, v := range cur {
@@ -133,7 +123,7 @@ func (s *Syncer) Sync(ctx context.Context) error {
 			changed[domainOf([]byte(k))] = true
 		}
 	}
-	s.seen, s.failed = cur, false
+	s.seen, s.broken = cur, false
 	s.notify(changed)
 	s.syncs.Add(1)
 	return nil
@@ -159,7 +149,7 @@ func (s *Syncer) notify(changed map[string]bool) {
 		if len(fns) == 0 {
 			continue
 		}
-		s.invalidations.WithLabelValues(d).Inc()
+		s.invalidated(d)
 		for _, fn := range fns {
 			fn()
 		}

@@ -194,7 +194,7 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		return nil, err
 	}
 	s.Registry = prometheus.NewRegistry()
-	if s.cacheSync, err = cachesync.New(cachesync.Options{Meta: s.meta, Interval: cfg.CacheSyncInterval, Registerer: s.Registry, Logger: log}); err != nil {
+	if s.cacheSync, err = cachesync.New(cachesync.Options{Meta: s.meta, Interval: cfg.CacheSyncInterval, Logger: log}); err != nil {
 		return nil, err
 	}
 	s.cacheSync.Subscribe(cachesync.DomainIAM, s.Identity.InvalidateCache)
