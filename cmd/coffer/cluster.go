@@ -71,10 +71,10 @@ func (a *app) runEngines(engineCtx context.Context, wg *sync.WaitGroup, cfg conf
 	// held runs fn under the lease name; fn that returns early keeps the
 	// lease until it is lost or the server stops, so that no other node
 	// starts the same work again.
-	held := func(name string, fn func(ctx context.Context)) {
+	held := func(name string, fn func(ctx context.Context, ls lease.Lease)) {
 		wg.Go(func() {
-			a.leases.Run(engineCtx, name, func(ctx context.Context, _ lease.Lease) {
-				fn(ctx)
+			a.leases.Run(engineCtx, name, func(ctx context.Context, ls lease.Lease) {
+				fn(ctx, ls)
 				<-ctx.Done()
 			})
 		})
@@ -84,7 +84,7 @@ func (a *app) runEngines(engineCtx context.Context, wg *sync.WaitGroup, cfg conf
 	// Only blobs committed before this start are candidates, so nothing
 	// this run writes is touched; on a shared store, only blobs older
 	// than blobCommitGrace, so nothing another node writes is touched.
-	held(leaseGC, func(ctx context.Context) {
+	held(leaseGC, func(ctx context.Context, _ lease.Lease) {
 		cutoff := startedAt
 		if grace := time.Now().Add(-blobCommitGrace); sharedMeta && grace.Before(cutoff) {
 			cutoff = grace
@@ -96,17 +96,18 @@ func (a *app) runEngines(engineCtx context.Context, wg *sync.WaitGroup, cfg conf
 		log.Debug("garbage collection done")
 	})
 	// Delete the records of STS sessions a day after they expire.
-	held(leaseSessions, func(ctx context.Context) { a.iam.CollectSessionsEvery(ctx, time.Hour) })
+	held(leaseSessions, func(ctx context.Context, _ lease.Lease) { a.iam.CollectSessionsEvery(ctx, time.Hour) })
 	// Check stored objects at the configured rate (Run returns at once
 	// when it is 0: no lease then).
 	if cfg.ScrubRate > 0 {
-		held(leaseScrub, func(ctx context.Context) {
+		held(leaseScrub, func(ctx context.Context, _ lease.Lease) {
 			if err := a.scrubber.Run(ctx); err != nil {
 				log.Warn("scrubber stopped", "err", err)
 			}
 		})
 	}
 	// Move keys and secrets to the current master key version after a
-	// rotation, resuming a pass an earlier run left unfinished.
-	held(leaseRekey, a.rekey.Run)
+	// rotation, resuming a pass an earlier run left unfinished; its
+	// cursor saves are fenced by the lease.
+	held(leaseRekey, a.rekey.RunFenced)
 }

@@ -2,10 +2,13 @@ package rekey
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/cachesync"
+	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
 	"github.com/coffer-s3/coffer/internal/sse"
@@ -96,5 +99,49 @@ func TestRotate_reachesOtherNodes(t *testing.T) {
 	}
 	if b.kr.Has(1) {
 		t.Fatal("b still holds version 1 after a retired it and b synced")
+	}
+}
+
+// TestStep_fencedByLease: a node whose job lease was taken over cannot
+// save the job's cursor.
+func TestStep_fencedByLease(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m, err := pebble.Open(filepath.Join(dir, "meta"), pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(dir, "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	a, err := lease.New(lease.Options{Meta: m, Node: "a", Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := lease.New(lease.Options{Meta: m, Node: "b", Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := a.Acquire(ctx, "rekey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := New(Options{Meta: m, Keyring: kr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr.fence = &ls
+	clk.Advance(a.TTL())
+	if _, err := b.Acquire(ctx, "rekey"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mgr.Step(ctx); !errors.Is(err, lease.ErrLost) {
+		t.Fatalf("Step after the lease was taken over = %v, want lease.ErrLost", err)
+	}
+	if _, found, err := loadState(ctx, m); err != nil || found {
+		t.Fatalf("job state after a fenced Step: found %v, %v; want nothing saved", found, err)
 	}
 }

@@ -85,6 +85,9 @@ type Manager struct {
 	// reloadPending asks its holder to reload when done (KeyFileChanged).
 	fileMu        sync.Mutex
 	reloadPending atomic.Bool
+	// fence, set by RunFenced and guarded by mu, is the lease every
+	// save of the job's state checks.
+	fence *lease.Lease
 }
 
 // New returns a Manager. Start its job with Run.
@@ -134,6 +137,21 @@ func (m *Manager) Run(ctx context.Context) {
 	}
 }
 
+// RunFenced is Run for the holder of ls, a lease that gives the job to
+// one node of a cluster: every save of the job's cursor commits only
+// while ls is still this node's.
+func (m *Manager) RunFenced(ctx context.Context, ls lease.Lease) {
+	m.mu.Lock()
+	m.fence = &ls
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		m.fence = nil
+		m.mu.Unlock()
+	}()
+	m.Run(ctx)
+}
+
 // Step does one batch of the job and saves its cursor. done is true when
 // nothing is left to do for the current master key version.
 func (m *Manager) Step(ctx context.Context) (done bool, err error) {
@@ -148,7 +166,7 @@ func (m *Manager) Step(ctx context.Context) (done bool, err error) {
 	case !found && len(m.keyring.Versions()) == 1:
 		// Nothing was ever rotated: every wrap is under the one version.
 		st = state{Target: current, Done: true}
-		return true, saveState(ctx, m.meta, st)
+		return true, saveState(ctx, m.meta, st, m.fence)
 	case st.Target != current:
 		m.log.Info("re-wrap job: new pass", "master_key_version", current)
 		st = state{Target: current}
@@ -182,12 +200,12 @@ func (m *Manager) Step(ctx context.Context) (done bool, err error) {
 	if st.Source >= len(m.sources) {
 		return m.finish(ctx, st)
 	}
-	return false, saveState(ctx, m.meta, st)
+	return false, saveState(ctx, m.meta, st, m.fence)
 }
 
 func (m *Manager) finish(ctx context.Context, st state) (bool, error) {
 	st.Done, st.Cursor = true, nil
-	if err := saveState(ctx, m.meta, st); err != nil {
+	if err := saveState(ctx, m.meta, st, m.fence); err != nil {
 		return false, err
 	}
 	m.metrics.pending.Set(0)
