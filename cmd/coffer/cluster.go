@@ -59,6 +59,10 @@ func (a *app) subscribeCaches() {
 	a.cacheSync.Subscribe(cachesync.DomainIAM, a.iam.InvalidateCache)
 	a.cacheSync.Subscribe(cachesync.DomainAccess, a.objects.InvalidateAccessCache)
 	a.cacheSync.Subscribe(cachesync.DomainKeyring, a.rekey.KeyFileChanged)
+	// A wrap under a version newer than this node's current one was made
+	// by a node that rotated: reload at once rather than fail until the
+	// next sync.
+	a.keyring.OnNewerVersion(a.rekey.KeyFileChanged)
 }
 
 // runEngines starts, in wg, the cache syncer and each background engine

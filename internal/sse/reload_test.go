@@ -88,3 +88,55 @@ func TestReloadKeyringFile(t *testing.T) {
 		t.Fatalf("reload of a file with another key under a held version = %v, want ErrKeyFile", err)
 	}
 }
+
+// TestOnNewerVersion: a node asked to open what another node wrapped or
+// sealed under a version it does not hold yet reloads the shared file
+// through its hook, and then opens it.
+func TestOnNewerVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "master.key")
+	if _, err := GenerateKeyringFile(path); err != nil {
+		t.Fatal(err)
+	}
+	a, err := LoadKeyringFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadKeyringFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloads := 0
+	b.OnNewerVersion(func() {
+		reloads++
+		if _, err := ReloadKeyringFile(path, b); err != nil {
+			t.Error(err)
+		}
+	})
+	if _, err := RotateKeyringFile(path, a); err != nil {
+		t.Fatal(err)
+	}
+	dk, err := NewDataKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := a.Wrap(dk, []byte("c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Unwrap(w, []byte("c")); err != nil {
+		t.Fatalf("b.Unwrap of a wrap under a's new version: %v", err)
+	}
+	if _, err := RotateKeyringFile(path, a); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := a.Seal([]byte("secret"), []byte("c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Open(sealed, []byte("c")); err != nil {
+		t.Fatalf("b.Open of a secret sealed under a's newer version: %v", err)
+	}
+	if reloads != 2 {
+		t.Errorf("%d reloads, want 2 (one per newer version)", reloads)
+	}
+}
