@@ -49,7 +49,9 @@ func (o *Options) Validate() error {
 // Store keeps accounts, users, groups, roles, access keys and policies in
 // meta. It looks up credentials (sigv4.Credentials) and authorizes
 // requests (Authorizer) from an in-memory cache that every mutation
-// invalidates before it returns. It is safe for concurrent use.
+// invalidates before it returns, and that a cache syncer invalidates when
+// another node sharing the meta store changed something
+// (InvalidateCache, docs/cluster.md). It is safe for concurrent use.
 type Store struct {
 	meta     meta.Store
 	keyring  *sse.Keyring
