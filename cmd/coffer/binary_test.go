@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-var listeningRE = regexp.MustCompile(`msg=listening address=(\S+)`)
+var listeningRE = regexp.MustCompile(`msg=listening .*?\baddress=(\S+)`)
 
 // TestBinary_sigterm builds the coffer binary, starts it, and checks that
 // SIGTERM shuts it down cleanly with exit status 0.

@@ -20,12 +20,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/coffer-s3/coffer/internal/blob/fs"
+	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/iam"
 	"github.com/coffer-s3/coffer/internal/iamapi"
 	"github.com/coffer-s3/coffer/internal/kms"
 	"github.com/coffer-s3/coffer/internal/kmsapi"
+	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/lifecycle"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
@@ -51,12 +53,6 @@ const (
 	// on first start; without it nothing sealed can be read.
 	masterKeyFile = "master.key"
 )
-
-// sharedGCMargin is how much older than this start a blob must be for the
-// garbage collection at start to consider it, when nodes share their
-// metadata: far longer than the moment between an upload writing its blob
-// and committing the metadata that references it.
-const sharedGCMargin = time.Hour
 
 // runServer is `coffer server`: load the configuration, build every
 // component, serve until SIGTERM or SIGINT, shut down gracefully.
@@ -110,7 +106,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	log.Info("coffer started", "version", bi.Version, "commit", bi.Commit, "go", bi.Go,
 		"address", app.server.Addr().String(), "tls", cfg.TLS(), "data", cfg.DataDir, "meta", metaLocation(cfg),
 		"blobs", cfg.BlobPath(), "region", cfg.Region,
-		"root_access_key", root.AccessKey, "encrypt_at_rest", cfg.EncryptAtRest)
+		"root_access_key", root.AccessKey, "encrypt_at_rest", cfg.EncryptAtRest, "node_id", app.leases.Node())
 	if !cfg.EncryptAtRest {
 		log.Warn("encryption at rest is off: new objects are stored in plaintext")
 	}
@@ -118,61 +114,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		started(app.server.Addr())
 	}
 
-	// Collect the blobs an earlier run left behind (a crash between
-	// writing a blob and committing its metadata). Only blobs committed
-	// before this start are candidates, so nothing this run writes is
-	// touched.
+	// The background engines, each on one node of the cluster at a time
+	// (cluster.go), and the cache sync that keeps this node's caches
+	// coherent with changes made through other nodes.
 	gcCtx, stopGC := context.WithCancel(ctx)
 	var gc sync.WaitGroup
-	gcBefore := startedAt
-	if cfg.Meta.Postgres() {
-		// Other nodes sharing the metadata (and, with --blob-dir, the
-		// blobs) are writing meanwhile: a blob one of them wrote a
-		// moment ago may be about to be committed. Only blobs well
-		// older than any upload in flight are candidates.
-		gcBefore = startedAt.Add(-sharedGCMargin)
-	}
-	gc.Go(func() {
-		if err := app.objects.CollectGarbage(gcCtx, gcBefore); err != nil && !errors.Is(err, context.Canceled) {
-			log.Warn("garbage collection at start failed", "err", err)
-			return
-		}
-		log.Debug("garbage collection at start done")
-	})
-	// Delete the records of STS sessions a day after they expire.
-	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
-	// Check stored objects at the configured rate; a requested pass
-	// (RunScrub) ends with the server too, so it cannot hold up the
-	// graceful shutdown.
+	app.runEngines(gcCtx, &gc, cfg, startedAt, log)
+	// A requested scrub pass (RunScrub) ends with the server too, so it
+	// cannot hold up the graceful shutdown.
 	stopScrub := context.AfterFunc(ctx, app.scrubber.Stop)
 	defer stopScrub()
 	stopReencrypt := context.AfterFunc(ctx, app.reencrypt.Stop)
 	defer stopReencrypt()
-	gc.Go(func() {
-		if err := app.scrubber.Run(gcCtx); err != nil {
-			log.Warn("scrubber stopped", "err", err)
+	if !cfg.EncryptAtRest {
+		// While encryption at rest is off, remember that a re-encryption
+		// pass will be owed.
+		if err := app.reencrypt.MarkPlaintextWrites(ctx); err != nil {
+			log.Warn("could not record that new objects are stored in plaintext", "err", err)
 		}
-	})
-	// Rotate KMS keys and delete those whose waiting period ended, as
-	// their schedules (kept in meta) fall due.
-	gc.Go(func() { app.kms.Run(gcCtx) })
-	// Apply the buckets' lifecycle rules, resuming a pass an earlier run
-	// left unfinished.
-	gc.Go(func() {
-		if err := app.lifecycle.Run(gcCtx); err != nil && !errors.Is(err, context.Canceled) {
-			log.Warn("lifecycle engine stopped", "err", err)
-		}
-	})
-	// Encrypt what is stored in plaintext while encryption at rest is
-	// on; while it is off, remember that a pass will be owed.
-	if cfg.EncryptAtRest {
-		gc.Go(func() { app.reencrypt.Run(gcCtx) })
-	} else if err := app.reencrypt.MarkPlaintextWrites(ctx); err != nil {
-		log.Warn("could not record that new objects are stored in plaintext", "err", err)
 	}
-	// Move keys and secrets to the current master key version after a
-	// rotation, resuming a pass an earlier run left unfinished.
-	gc.Go(func() { app.rekey.Run(gcCtx) })
 	if app.certs != nil {
 		// Serve renewed certificates as their files change.
 		gc.Go(func() { app.certs.Run(gcCtx) })
@@ -261,6 +221,10 @@ type app struct {
 	lifecycle *lifecycle.Engine
 	// reencrypt encrypts objects stored in plaintext in the background.
 	reencrypt *reencrypt.Job
+	// leases give each background engine one node of the cluster;
+	// cacheSync drops this node's caches that other nodes made stale.
+	leases    *lease.Leases
+	cacheSync *cachesync.Syncer
 	certs     *tlsreload.Reloader // nil without TLS
 	server    *server.Server
 }
@@ -277,6 +241,9 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.meta, err = openMeta(ctx, cfg, log); err != nil {
 		return nil, err
 	}
+	// Each process start is a new node; its id marks every log record.
+	node := lease.NewNodeID()
+	log = log.With("node_id", node)
 	if a.blob, err = fs.Open(cfg.BlobPath(), fs.Options{Logger: log.With("component", "blob")}); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
@@ -340,7 +307,10 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Rate: cfg.ReencryptRate, Registerer: reg, Logger: log.With("component", "reencrypt")}); err != nil {
 		return nil, fmt.Errorf("re-encryption job: %w", err)
 	}
-	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile,
+	if err := a.buildCluster(cfg, node, clk, reg, log); err != nil {
+		return nil, err
+	}
+	if a.rekey, err = rekey.New(rekey.Options{Meta: a.meta, Keyring: a.keyring, KeyFile: keyFile, Leases: a.leases,
 		Sources: []rekey.Source{
 			{Name: "objects", Rewrap: a.objects.RewrapKeys, Count: a.objects.CountWrappedKeys},
 			{Name: "iam", Rewrap: a.iam.ResealSecrets, Count: a.iam.CountSealedSecrets},
@@ -349,6 +319,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 		Registerer: reg, Logger: log.With("component", "rekey")}); err != nil {
 		return nil, err
 	}
+	a.subscribeCaches()
 	limits, err := metrics.NewLimits(reg)
 	if err != nil {
 		return nil, err

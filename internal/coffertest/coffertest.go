@@ -27,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/coffer-s3/coffer/internal/blob/fs"
+	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
 	"github.com/coffer-s3/coffer/internal/diskspace"
@@ -77,15 +78,18 @@ type Server struct {
 	// own: tests move the clock and call RunPass.
 	Lifecycle *lifecycle.Engine
 
-	tb      testing.TB
-	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
-	srv     *server.Server
-	meta    meta.Store
-	blob    *fs.Store
-	audit   *os.File
-	serveWG sync.WaitGroup
-	stopGC  context.CancelFunc
-	gcWG    sync.WaitGroup
+	tb    testing.TB
+	roots *x509.CertPool // trusts the server's certificate; nil without TLS
+	srv   *server.Server
+	meta  meta.Store
+	blob  *fs.Store
+	audit *os.File
+	// borrowed: meta and blob belong to another Server (WithSharedStores).
+	borrowed  bool
+	cacheSync *cachesync.Syncer
+	serveWG   sync.WaitGroup
+	stopGC    context.CancelFunc
+	gcWG      sync.WaitGroup
 
 	mu       sync.Mutex
 	shutdown bool
@@ -99,6 +103,9 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	st := settings{clock: clock.Real{}}
 	for _, o := range opts {
 		o(&st)
+	}
+	if st.shared != nil {
+		st.dataDir = st.shared.DataDir
 	}
 	if st.dataDir == "" {
 		st.dataDir = tb.TempDir()
@@ -148,11 +155,16 @@ func Start(tb testing.TB, opts ...Option) *Server {
 			tb.Errorf("coffertest: serve: %v", err)
 		}
 	})
-	// As coffer server does: collect what an earlier run on this data
-	// directory left behind.
+	// As coffer server does: sync the caches with other nodes, and
+	// collect what an earlier run on this data directory left behind
+	// (another node of a cluster leaves that to the first).
 	gcCtx, stopGC := context.WithCancel(context.Background())
 	s.stopGC = stopGC
+	s.gcWG.Go(func() { s.cacheSync.Run(gcCtx) })
 	s.gcWG.Go(func() {
+		if st.shared != nil {
+			return
+		}
 		if err := objects.CollectGarbage(gcCtx, startedAt); err != nil && !errors.Is(err, context.Canceled) {
 			tb.Errorf("coffertest: garbage collection at start: %v", err)
 		}
@@ -170,17 +182,23 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	log := st.logger
 	// A configured metadata database (WithConfig setting Meta) is
 	// used as coffer server uses it, so that tests can run several
-	// servers on one database and, with BlobDir, one blob directory.
-	if cfg.Meta.Postgres() {
+	// servers on one database and, with BlobDir, one blob directory;
+	// WithSharedStores shares another server's stores in this process.
+	switch {
+	case st.shared != nil:
+		s.meta, s.blob, s.borrowed = st.shared.meta, st.shared.blob, true
+	case cfg.Meta.Postgres():
 		s.meta, err = postgres.Open(context.Background(), string(cfg.Meta), postgres.Options{Logger: log})
-	} else {
+	default:
 		s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
-	if s.blob, err = fs.Open(cfg.BlobPath(), fs.Options{Logger: log}); err != nil {
-		return nil, fmt.Errorf("open blob store: %w", err)
+	if !s.borrowed {
+		if s.blob, err = fs.Open(cfg.BlobPath(), fs.Options{Logger: log}); err != nil {
+			return nil, fmt.Errorf("open blob store: %w", err)
+		}
 	}
 	kr, _, err := sse.LoadOrGenerateKeyringFile(filepath.Join(cfg.DataDir, "master.key"))
 	if err != nil {
@@ -216,6 +234,11 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	if err := s.Identity.Bootstrap(context.Background(), s.AccessKey, s.SecretKey); err != nil {
 		return nil, err
 	}
+	if s.cacheSync, err = cachesync.New(cachesync.Options{Meta: s.meta, Interval: cfg.CacheSyncInterval, Logger: log}); err != nil {
+		return nil, err
+	}
+	s.cacheSync.Subscribe(cachesync.DomainIAM, s.Identity.InvalidateCache)
+	s.cacheSync.Subscribe(cachesync.DomainAccess, objects.InvalidateAccessCache)
 	m, err := metrics.NewS3(s.Registry)
 	if err != nil {
 		return nil, err
@@ -321,6 +344,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) closeStores() error {
+	if s.borrowed {
+		return nil
+	}
 	var errs []error
 	if s.audit != nil {
 		errs = append(errs, s.audit.Close())

@@ -19,6 +19,7 @@ type settings struct {
 	minPartSize int64
 	tls         bool
 	keys        object.KeyService
+	shared      *Server
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.
@@ -57,4 +58,15 @@ func WithMinPartSize(n int64) Option {
 // (for example a *kmsfake.Service) instead of the server's own.
 func WithKeyService(ks object.KeyService) Option {
 	return func(s *settings) { s.keys = ks }
+}
+
+// WithSharedStores runs the server as another node of from's cluster: it
+// shares from's metadata store, blob store, key file and root
+// credentials, as nodes sharing one database and one blob directory do,
+// and keeps its own caches coherent with from's through its cache syncer
+// (--cache-sync-interval). It leaves garbage collection to from, and the
+// stores to from to close, so it must be shut down first (t.Cleanup runs
+// in reverse order, which does that).
+func WithSharedStores(from *Server) Option {
+	return func(s *settings) { s.shared = from }
 }

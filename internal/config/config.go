@@ -32,6 +32,9 @@ const (
 	// second (read, then written encrypted): 8 MiB/s encrypts about
 	// 700 GB of plaintext a day.
 	DefaultReencryptRate = 8 << 20
+	// DefaultCacheSyncInterval is how often a node reads the change
+	// generations of the meta store (package cachesync).
+	DefaultCacheSyncInterval = time.Second
 	// DefaultBodyIdleTimeout cuts a request body that sends nothing, or a
 	// response the client stops reading, for this long.
 	DefaultBodyIdleTimeout = 30 * time.Second
@@ -157,6 +160,12 @@ type Config struct {
 	// plaintext while encryption at rest is on; 0 turns the background
 	// job off (`coffer reencrypt run` still runs a pass on request).
 	ReencryptRate int64
+	// CacheSyncInterval is how often this node reads the meta store's
+	// change generations and drops the caches (credentials, policies,
+	// buckets' access state, the master keyring) that another node
+	// sharing the store changed: the bound on how long such a change goes
+	// unseen here. Changes made through this node are seen at once.
+	CacheSyncInterval time.Duration
 	// BodyIdleTimeout cuts a request body that sends nothing for this
 	// long (answering 400 RequestTimeout), and a response whose client
 	// reads nothing for this long. It replaces a whole-request read or
@@ -262,6 +271,7 @@ func Default() Config {
 		ScrubInterval:            DefaultScrubInterval,
 		LifecycleDay:             24 * time.Hour,
 		ReencryptRate:            DefaultReencryptRate,
+		CacheSyncInterval:        DefaultCacheSyncInterval,
 	}
 }
 
@@ -365,6 +375,9 @@ func (c Config) Validate() error {
 	}
 	if c.LifecycleRate < 0 {
 		return bad("lifecycle rate %d: want >= 0 actions per second (0: no bound)", c.LifecycleRate)
+	}
+	if c.CacheSyncInterval < 10*time.Millisecond || c.CacheSyncInterval > time.Hour {
+		return bad("cache sync interval %v: want 10ms to 1h", c.CacheSyncInterval)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

@@ -42,6 +42,7 @@ func nonDefault() Config {
 	c.LifecycleDay = 2 * time.Second
 	c.LifecycleRate = 200
 	c.ReencryptRate = 2 << 20
+	c.CacheSyncInterval = 250 * time.Millisecond
 	c.AllowInsecureSSEC = true
 	c.KMSAuditLog = "/var/log/coffer/kms-audit.log"
 	c.BodyIdleTimeout = time.Minute

@@ -55,6 +55,7 @@ var envVars = []envVar{
 	{"COFFER_LIFECYCLE_DAY", func(c *Config, v string) error { return setDuration(&c.LifecycleDay, v) }},
 	{"COFFER_LIFECYCLE_RATE", func(c *Config, v string) (err error) { c.LifecycleRate, err = strconv.ParseInt(v, 10, 64); return err }},
 	{"COFFER_REENCRYPT_RATE", func(c *Config, v string) (err error) { c.ReencryptRate, err = ParseRate(v); return err }},
+	{"COFFER_CACHE_SYNC_INTERVAL", func(c *Config, v string) error { return setDuration(&c.CacheSyncInterval, v) }},
 	{"COFFER_ALLOW_INSECURE_SSE_C", func(c *Config, v string) error { return setBool(&c.AllowInsecureSSEC, v) }},
 	{"COFFER_KMS_AUDIT_LOG", func(c *Config, v string) error { c.KMSAuditLog = v; return nil }},
 	{"COFFER_MAX_HEADER_BYTES", func(c *Config, v string) error {
@@ -213,6 +214,8 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"most lifecycle actions (expirations, aborts) per second; 0: no bound ($COFFER_LIFECYCLE_RATE)")
 	fs.Var(rateFlag{&c.ReencryptRate}, "reencrypt-rate",
 		"`rate` per second at which objects stored in plaintext are encrypted in the background while --encrypt-at-rest is on, e.g. 8MiB; 0: off ($COFFER_REENCRYPT_RATE)")
+	fs.DurationVar(&c.CacheSyncInterval, "cache-sync-interval", c.CacheSyncInterval,
+		"how often this node drops caches that another node sharing the metadata store changed; the bound on how long such a change goes unseen ($COFFER_CACHE_SYNC_INTERVAL)")
 	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", c.BodyIdleTimeout,
 		"cut a request body that sends nothing, or a response the client stops reading, for this long ($COFFER_BODY_IDLE_TIMEOUT)")
 	fs.Int64Var(&c.MinBodyRate, "min-body-rate", c.MinBodyRate,

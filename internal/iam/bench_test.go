@@ -37,3 +37,20 @@ func BenchmarkAuthorize(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLookup_warm is the credential lookup of every signed request,
+// served from the cache.
+func BenchmarkLookup_warm(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	ak, _ := e.newUser(b, RootAccountID, "alice")
+	if _, err := e.s.Lookup(ctx, ak); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.s.Lookup(ctx, ak); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sse"
@@ -48,7 +49,9 @@ func (o *Options) Validate() error {
 // Store keeps accounts, users, groups, roles, access keys and policies in
 // meta. It looks up credentials (sigv4.Credentials) and authorizes
 // requests (Authorizer) from an in-memory cache that every mutation
-// invalidates before it returns. It is safe for concurrent use.
+// invalidates before it returns, and that a cache syncer invalidates when
+// another node sharing the meta store changed something
+// (InvalidateCache, docs/cluster.md). It is safe for concurrent use.
 type Store struct {
 	meta     meta.Store
 	keyring  *sse.Keyring
@@ -90,14 +93,24 @@ func New(o Options) (*Store, error) {
 
 // update runs fn in one meta transaction and, whatever its outcome,
 // invalidates the cache before returning, so that a change is seen by the
-// next request once the caller is told it happened.
+// next request through this node once the caller is told it happened.
 //
-// With one node this is exact. Several nodes sharing one meta store will
-// need each cached entry to carry the version of the records it was built
-// from and a cheap version check (or change feed) per request.
+// The transaction also bumps the IAM change generation (cachesync), so
+// that every other node sharing the meta store drops its cache within its
+// sync interval (InvalidateCache).
 func (s *Store) update(ctx context.Context, fn func(tx meta.Txn) error) error {
 	defer s.cache.invalidate()
-	return s.meta.Update(ctx, fn)
+	return s.meta.Update(ctx, func(tx meta.Txn) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return cachesync.Bump(tx, cachesync.DomainIAM)
+	})
 }
+
+// InvalidateCache drops every cached credential and identity, and fences
+// off loads in flight. A cachesync.Syncer calls it when another node
+// changed an IAM record.
+func (s *Store) InvalidateCache() { s.cache.invalidate() }
 
 func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Second) }

@@ -96,3 +96,22 @@ type Txn interface {
 	// Delete removes key; deleting a missing key is not an error.
 	Delete(key []byte) error
 }
+
+// Notifier is an optional ability of a Store that several nodes share: it
+// tells this node soon after another node committed a write under a key
+// prefix, so that the node need not wait for its next poll. Callers find
+// it by type assertion.
+//
+// It is an accelerator, never the basis of correctness: a notification
+// may be lost (a dropped connection) or arrive late, and callers must
+// still poll what they watch at their own interval. A store that cannot
+// notify simply does not implement Notifier.
+type Notifier interface {
+	// Watch returns a channel that receives a value after a committed
+	// transaction wrote a key starting with prefix, until ctx ends (the
+	// channel is then closed). Notifications may be coalesced: one value
+	// can stand for many commits, so the receiver reads the keys again
+	// rather than trusting the count. A notification may also arrive for
+	// this node's own commits.
+	Watch(ctx context.Context, prefix []byte) (<-chan struct{}, error)
+}

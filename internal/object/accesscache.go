@@ -8,15 +8,18 @@ import (
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/access"
+	"github.com/coffer-s3/coffer/internal/cachesync"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/policy"
 )
 
 // DefaultAccessTTL is how long a node serves a bucket's access state from
-// its cache before reading it again. It bounds how long a change made
-// through another node sharing the meta store goes unseen here; changes
-// made through this node are seen by the next request. AWS documents the
-// same eventual propagation for policy changes.
+// its cache before reading it again. It is a second bound, by the
+// service's clock, on how long a change made through another node
+// sharing the meta store goes unseen here; the first is the cache sync
+// (InvalidateAccessCache). Changes made through this node are seen by the
+// next request. AWS documents the same eventual propagation for policy
+// changes.
 const DefaultAccessTTL = 5 * time.Second
 
 // accessCacheSize bounds the buckets whose access state a Service keeps;
@@ -79,11 +82,24 @@ func (c *accessCache) invalidate() {
 
 // updateAccess runs fn in one meta transaction that changes some bucket's
 // or account's access state, and then invalidates the access cache,
-// whatever the outcome, before it returns.
+// whatever the outcome, before it returns. The transaction bumps the
+// access change generation (cachesync), so that the other nodes sharing
+// the meta store drop theirs within their sync interval
+// (InvalidateAccessCache).
 func (s *Service) updateAccess(ctx context.Context, fn func(tx meta.Txn) error) error {
 	defer s.access.invalidate()
-	return s.meta.Update(ctx, fn)
+	return s.meta.Update(ctx, func(tx meta.Txn) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return cachesync.Bump(tx, cachesync.DomainAccess)
+	})
 }
+
+// InvalidateAccessCache drops every bucket's cached access state and
+// fences off loads in flight. A cachesync.Syncer calls it when another
+// node changed some bucket's access state.
+func (s *Service) InvalidateAccessCache() { s.access.invalidate() }
 
 // BucketAccess returns bucket's access state: whether it exists, its
 // owner, Object Ownership, policy and Block Public Access settings (the bucket's and its

@@ -137,8 +137,9 @@ func (o *Options) Validate() error {
 
 // Service implements S3's bucket and object semantics over a meta and a blob
 // store. It is safe for concurrent use; it keeps no state of its own besides
-// its options and a cache that cannot go stale, so several Services may
-// share the same stores.
+// its options, caches of decoded records that cannot go stale, and the
+// access cache, which a cache syncer keeps coherent with other Services
+// sharing the same stores (InvalidateAccessCache, docs/cluster.md).
 type Service struct {
 	meta        meta.Store
 	blob        blob.Store

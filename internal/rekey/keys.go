@@ -17,7 +17,11 @@ func (m *Manager) Rotate(ctx context.Context) (uint32, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	v, err := sse.RotateKeyringFile(m.keyFile, m.keyring)
+	var v uint32
+	err := m.changeKeyFile(ctx, func() (err error) {
+		v, err = sse.RotateKeyringFile(m.keyFile, m.keyring)
+		return err
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -93,20 +97,26 @@ func (m *Manager) Retire(ctx context.Context, version uint32) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	switch {
-	case !m.keyring.Has(version):
-		return ErrNoSuchVersion
-	case version == m.keyring.Current():
-		return ErrCurrentVersion
-	}
-	counts := map[uint32]int64{}
-	if err := m.count(ctx, counts); err != nil {
-		return err
-	}
-	if n := counts[version]; n > 0 {
-		return &InUseError{Version: version, Count: n}
-	}
-	if err := sse.RetireKeyringFile(m.keyFile, m.keyring, version); err != nil {
+	// Checked and counted after the keyring caught up with the file
+	// (changeKeyFile), so that a version another node made current is
+	// not retired.
+	err := m.changeKeyFile(ctx, func() error {
+		switch {
+		case !m.keyring.Has(version):
+			return ErrNoSuchVersion
+		case version == m.keyring.Current():
+			return ErrCurrentVersion
+		}
+		counts := map[uint32]int64{}
+		if err := m.count(ctx, counts); err != nil {
+			return err
+		}
+		if n := counts[version]; n > 0 {
+			return &InUseError{Version: version, Count: n}
+		}
+		return sse.RetireKeyringFile(m.keyFile, m.keyring, version)
+	})
+	if err != nil {
 		return err
 	}
 	m.log.InfoContext(ctx, "master key version retired; back up the key file", "master_key_version", version, "path", m.keyFile)

@@ -6,10 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
@@ -48,6 +50,11 @@ type Options struct {
 	// Registerer receives the job's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	Logger     *slog.Logger
+	// Leases, when several nodes share the meta store and KeyFile,
+	// serializes their rotations and retirements (lease "master-key"),
+	// so that no two nodes rewrite the file from different views of it.
+	// Nil on a single node.
+	Leases *lease.Leases
 }
 
 // DefaultBatchSize keeps each re-wrap transaction short, so that it
@@ -62,6 +69,7 @@ const progressEvery = 10000
 // job. It is safe for concurrent use.
 type Manager struct {
 	meta    meta.Store
+	leases  *lease.Leases
 	keyring *sse.Keyring
 	keyFile string
 	sources []Source
@@ -73,6 +81,13 @@ type Manager struct {
 	// not save a pass for a version a rotation has just superseded.
 	mu   sync.Mutex
 	wake chan struct{}
+	// fileMu serializes this node's writes and reloads of the key file;
+	// reloadPending asks its holder to reload when done (KeyFileChanged).
+	fileMu        sync.Mutex
+	reloadPending atomic.Bool
+	// fence, set by RunFenced and guarded by mu, is the lease every
+	// save of the job's state checks.
+	fence *lease.Lease
 }
 
 // New returns a Manager. Start its job with Run.
@@ -80,7 +95,7 @@ func New(o Options) (*Manager, error) {
 	if o.Meta == nil || o.Keyring == nil || o.Keyring.Current() == 0 {
 		return nil, errors.New("rekey: Options.Meta and a Keyring with a key are required")
 	}
-	m := &Manager{meta: o.Meta, keyring: o.Keyring, keyFile: o.KeyFile, sources: o.Sources,
+	m := &Manager{meta: o.Meta, leases: o.Leases, keyring: o.Keyring, keyFile: o.KeyFile, sources: o.Sources,
 		batch: o.BatchSize, log: o.Logger, wake: make(chan struct{}, 1)}
 	if m.batch <= 0 {
 		m.batch = DefaultBatchSize
@@ -122,6 +137,21 @@ func (m *Manager) Run(ctx context.Context) {
 	}
 }
 
+// RunFenced is Run for the holder of ls, a lease that gives the job to
+// one node of a cluster: every save of the job's cursor commits only
+// while ls is still this node's.
+func (m *Manager) RunFenced(ctx context.Context, ls lease.Lease) {
+	m.mu.Lock()
+	m.fence = &ls
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		m.fence = nil
+		m.mu.Unlock()
+	}()
+	m.Run(ctx)
+}
+
 // Step does one batch of the job and saves its cursor. done is true when
 // nothing is left to do for the current master key version.
 func (m *Manager) Step(ctx context.Context) (done bool, err error) {
@@ -136,7 +166,7 @@ func (m *Manager) Step(ctx context.Context) (done bool, err error) {
 	case !found && len(m.keyring.Versions()) == 1:
 		// Nothing was ever rotated: every wrap is under the one version.
 		st = state{Target: current, Done: true}
-		return true, saveState(ctx, m.meta, st)
+		return true, saveState(ctx, m.meta, st, m.fence)
 	case st.Target != current:
 		m.log.Info("re-wrap job: new pass", "master_key_version", current)
 		st = state{Target: current}
@@ -170,12 +200,12 @@ func (m *Manager) Step(ctx context.Context) (done bool, err error) {
 	if st.Source >= len(m.sources) {
 		return m.finish(ctx, st)
 	}
-	return false, saveState(ctx, m.meta, st)
+	return false, saveState(ctx, m.meta, st, m.fence)
 }
 
 func (m *Manager) finish(ctx context.Context, st state) (bool, error) {
 	st.Done, st.Cursor = true, nil
-	if err := saveState(ctx, m.meta, st); err != nil {
+	if err := saveState(ctx, m.meta, st, m.fence); err != nil {
 		return false, err
 	}
 	m.metrics.pending.Set(0)

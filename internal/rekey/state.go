@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/meta"
 )
 
@@ -51,13 +52,20 @@ func loadState(ctx context.Context, m meta.Store) (st state, found bool, err err
 	return st, found, err
 }
 
-// saveState writes the state durably.
-func saveState(ctx context.Context, m meta.Store, st state) error {
+// saveState writes the state durably; with a fence, only while that
+// lease is still the caller's (lease.Check), so that a node that lost the
+// job to another cannot move its cursor back.
+func saveState(ctx context.Context, m meta.Store, st state, fence *lease.Lease) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
 	return m.Update(ctx, func(tx meta.Txn) error {
+		if fence != nil {
+			if err := lease.Check(tx, *fence); err != nil {
+				return err
+			}
+		}
 		return tx.Set(stateKey, append([]byte{stateV1}, b...))
 	})
 }

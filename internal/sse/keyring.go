@@ -21,6 +21,8 @@ type Keyring struct {
 	masters map[uint32]*MasterKey
 	keks    map[uint32]cipher.AEAD
 	current uint32
+	// newer is the OnNewerVersion hook; nil when unset.
+	newer func()
 }
 
 // wrapPurpose is the HKDF info that derives a master key version's
@@ -129,13 +131,46 @@ func (r *Keyring) Versions() []uint32 {
 func (r *Keyring) versionsLocked() []uint32 { return slices.Sorted(maps.Keys(r.masters)) }
 
 func (r *Keyring) kek(version uint32) (cipher.AEAD, error) {
+	if kek, ok := r.lookupKEK(version); ok {
+		return kek, nil
+	}
+	if r.catchUp(version) {
+		if kek, ok := r.lookupKEK(version); ok {
+			return kek, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %d", ErrUnknownKeyVersion, version)
+}
+
+func (r *Keyring) lookupKEK(version uint32) (cipher.AEAD, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	kek, ok := r.keks[version]
-	if !ok {
-		return nil, fmt.Errorf("%w: %d", ErrUnknownKeyVersion, version)
+	return kek, ok
+}
+
+// OnNewerVersion sets fn, which Unwrap and Open call when asked for a
+// version above the current one before they give up: another node
+// sharing the key file rotated, and fn (a reload of the file) lets this
+// node read what that node wrote before the change notice reaches it.
+// fn runs without the keyring's lock; it may call ReloadKeyringFile.
+func (r *Keyring) OnNewerVersion(fn func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.newer = fn
+}
+
+// catchUp calls the OnNewerVersion hook for a version above the current
+// one, and reports whether it did.
+func (r *Keyring) catchUp(version uint32) bool {
+	r.mu.RLock()
+	fn, current := r.newer, r.current
+	r.mu.RUnlock()
+	if fn == nil || version <= current {
+		return false
 	}
-	return kek, nil
+	fn()
+	return true
 }
 
 // currentKEK returns the current version and its key-encryption key,

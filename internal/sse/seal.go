@@ -91,6 +91,15 @@ func (r *Keyring) Open(sealed, context []byte) ([]byte, error) {
 // rare (a secret is opened once and then cached by its user), so the key
 // is derived per call rather than kept.
 func (r *Keyring) sealer(version uint32) (cipher.AEAD, error) {
+	aead, err := r.sealerHeld(version)
+	if errors.Is(err, ErrUnknownKeyVersion) && r.catchUp(version) {
+		return r.sealerHeld(version)
+	}
+	return aead, err
+}
+
+// sealerHeld is sealer over the versions held now.
+func (r *Keyring) sealerHeld(version uint32) (cipher.AEAD, error) {
 	r.mu.RLock()
 	m, ok := r.masters[version]
 	var k secret
