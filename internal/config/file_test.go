@@ -46,6 +46,7 @@ func nonDefault() Config {
 	c.MaxInflightUploads = 50
 	c.MetaDir = "/fast/coffer-meta"
 	c.DiskReserve = 512 << 20
+	c.Tiers = []string{"STANDARD_IA=/mnt/cold", "GLACIER=s3://archive/coffer?endpoint=http://10.0.0.2:9000"}
 	return c
 }
 

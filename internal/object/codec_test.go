@@ -27,6 +27,9 @@ func TestObjectCodec_roundTrip(t *testing.T) {
 		{DataID: "d", Modified: testEpoch, Inline: true, SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{1, 2, 3}}},
 		{DataID: "d", Modified: testEpoch, PartsCount: 2, SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{}}},
 		{DataID: "d", Modified: testEpoch, SSE: &sseRecord{Alg: "KMS", Key: []byte("wrapped"), KeyID: "key-id"}},
+		{DataID: "d", Modified: testEpoch, StorageClass: StorageGlacier, Restore: &restoreRecord{Ready: testEpoch, Expiry: testEpoch.Add(48 * time.Hour)}},
+		{DataID: "d", Modified: testEpoch, StorageClass: StorageDeepArchive, Blob: "DEEP_ARCHIVE:0123",
+			SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{9}}, Restore: &restoreRecord{Ready: testEpoch.Add(time.Hour), Expiry: testEpoch.Add(49 * time.Hour)}},
 	}
 	for i, want := range tests {
 		if want.Modified.IsZero() {
@@ -87,7 +90,7 @@ func TestObjectCodec_corrupt(t *testing.T) {
 	if err := decodeObject(append(good, 0), &r); err == nil {
 		t.Errorf("decodeObject(trailing byte) succeeded")
 	}
-	if err := decodeObject([]byte{5}, &r); err == nil {
+	if err := decodeObject([]byte{6}, &r); err == nil {
 		t.Errorf("decodeObject(unknown version) succeeded")
 	}
 	// A V4 record must name its encryption algorithm.
@@ -101,6 +104,7 @@ func FuzzDecodeObject(f *testing.F) {
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", UserMeta: map[string]string{"a": "b"}}))
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", StorageClass: StorageDeepArchive}))
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", SSE: &sseRecord{Alg: sseAlgS3, Key: []byte("wrapped")}}))
+	f.Add(encodeObject(&objectRecord{DataID: "d", StorageClass: StorageGlacier, Restore: &restoreRecord{Ready: testEpoch, Expiry: testEpoch}}))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r objectRecord

@@ -58,6 +58,9 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 			if err := checkCopySourceConditions(cond, rec); err != nil {
 				return err
 			}
+			if !readable(rec, s.clock.Now()) {
+				return ErrInvalidObjectState
+			}
 			if start, length, err = pick(rec); err != nil {
 				return err
 			}

@@ -60,6 +60,10 @@ import (
 //	                                                scrubber's checks
 //	'Y' "scrub"                                   → ScrubState: the
 //	                                                scrubber's cursor
+//	'J' be64(expiry) dataID                       → restoreItem: the version
+//	                                                whose restored copy
+//	                                                expires then
+//	                                                (restoresweep.go)
 //
 // The table bytes 'I' (internal/iam) and 'W' (internal/rekey: the
 // re-wrap job's cursor) belong to other packages sharing the store.

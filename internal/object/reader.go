@@ -78,7 +78,7 @@ type objectReader struct {
 // record was read.
 func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64, ck *CustomerKey, what ...any) (*objectReader, error) {
 	r := &objectReader{pos: start, end: start + length, s: s, what: what, ckey: ck, open: func(id blob.ID) (blob.Reader, error) {
-		return s.blob.Open(ctx, id)
+		return s.openBlob(ctx, id)
 	}}
 	for _, p := range ps {
 		if p.offset+p.size <= start || p.offset >= start+length {
