@@ -36,12 +36,19 @@ import (
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
 	"github.com/coffer-s3/coffer/internal/stsapi"
+	"github.com/coffer-s3/coffer/internal/tier"
 	"github.com/coffer-s3/coffer/internal/tlsreload"
 )
 
 // Subdirectories and files of the data directory.
 const (
 	blobDir = "blobs"
+	// tierSpoolDir holds the bytes of a blob bound for an S3 tier until
+	// its upload.
+	tierSpoolDir = "tier-spool"
+	// restoreSweepInterval is how often expired restores of archived
+	// objects are cleared (reads check expiry themselves).
+	restoreSweepInterval = time.Minute
 	// masterKeyFile holds the master keyring that seals secrets at rest
 	// (access-key secrets today, object data keys later). It is created
 	// on first start; without it nothing sealed can be read.
@@ -120,6 +127,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 		log.Debug("garbage collection at start done")
 	})
+	// Clear the restores of archived objects whose days are over.
+	gc.Go(func() { app.objects.ExpireRestoresEvery(gcCtx, restoreSweepInterval) })
 	// Delete the records of STS sessions a day after they expire.
 	gc.Go(func() { app.iam.CollectSessionsEvery(gcCtx, time.Hour) })
 	// Check stored objects at the configured rate; a requested pass
@@ -175,6 +184,7 @@ func rootCredentials(cfg config.Config, log *slog.Logger, stdout io.Writer) (con
 type app struct {
 	meta    *pebble.Store
 	blob    *fs.Store
+	tiers   tier.Stores // storage class tiers (--tier)
 	keyring *sse.Keyring
 	rekey   *rekey.Manager
 	objects *object.Service
@@ -216,9 +226,16 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.keyring, keyFile, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
+	tierSpecs, err := cfg.TierSpecs()
+	if err != nil {
+		return nil, err
+	}
+	if a.tiers, err = tier.Open(tierSpecs, filepath.Join(cfg.DataDir, tierSpoolDir), log.With("component", "tier")); err != nil {
+		return nil, fmt.Errorf("open storage class tiers: %w", err)
+	}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
 		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA,
-		Space: space}); err != nil {
+		Space: space, Tiers: a.tiers}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
@@ -418,6 +435,7 @@ func (a *app) close() error {
 	if a.blob != nil {
 		errs = append(errs, a.blob.Close())
 	}
+	errs = append(errs, a.tiers.Close())
 	if a.meta != nil {
 		errs = append(errs, a.meta.Close())
 	}

@@ -38,6 +38,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
 	"github.com/coffer-s3/coffer/internal/stsapi"
+	"github.com/coffer-s3/coffer/internal/tier"
 )
 
 // Region is the region every test server serves and its clients use.
@@ -60,12 +61,16 @@ type Server struct {
 	// IAM is the server's identity store, for tests that set up users,
 	// policies and accounts directly.
 	Identity *coffiam.Store
+	// Objects is the server's object service, for tests that drive what
+	// background engines do (TransitionVersion, ExpireRestores).
+	Objects *object.Service
 
 	tb      testing.TB
 	roots   *x509.CertPool // trusts the server's certificate; nil without TLS
 	srv     *server.Server
 	meta    *pebble.Store
 	blob    *fs.Store
+	tiers   tier.Stores
 	serveWG sync.WaitGroup
 	stopGC  context.CancelFunc
 	gcWG    sync.WaitGroup
@@ -120,6 +125,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		s.closeStores()
 		tb.Fatalf("coffertest: %v", err)
 	}
+	s.Objects = objects
 	if err := s.srv.Start(); err != nil {
 		s.closeStores()
 		tb.Fatalf("coffertest: %v", err)
@@ -166,8 +172,16 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	rootMFA := object.MFAVerifierFunc(func(ctx context.Context, account, serial, code string) (bool, error) {
 		return s.Identity.VerifyRootMFA(ctx, account, serial, code)
 	})
+	specs, err := cfg.TierSpecs()
+	if err != nil {
+		return nil, err
+	}
+	if s.tiers, err = tier.Open(specs, filepath.Join(cfg.DataDir, "tier-spool"), log); err != nil {
+		return nil, err
+	}
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
-		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess})
+		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess,
+		Tiers: s.tiers, RestoreDelay: st.restoreDelay})
 	if err != nil {
 		return nil, err
 	}
@@ -253,6 +267,7 @@ func (s *Server) closeStores() error {
 	if s.blob != nil {
 		errs = append(errs, s.blob.Close())
 	}
+	errs = append(errs, s.tiers.Close())
 	if s.meta != nil {
 		errs = append(errs, s.meta.Close())
 	}

@@ -2,6 +2,7 @@ package coffertest
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
@@ -17,6 +18,8 @@ type settings struct {
 	configure   []func(*config.Config)
 	minPartSize int64
 	tls         bool
+	// restoreDelay is object.Options.RestoreDelay.
+	restoreDelay time.Duration
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.
@@ -49,4 +52,11 @@ func WithConfig(f func(*config.Config)) Option {
 // as AWS's), for tests that need many parts without much data.
 func WithMinPartSize(n int64) Option {
 	return func(s *settings) { s.minPartSize = n }
+}
+
+// WithRestoreDelay makes a RestoreObject of a GLACIER or DEEP_ARCHIVE
+// object complete d after it is asked (at once by default); with a fake
+// clock, a test moves time past it.
+func WithRestoreDelay(d time.Duration) Option {
+	return func(s *settings) { s.restoreDelay = d }
 }
