@@ -153,6 +153,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	got, err := s.receive(ctx, src.body, receiveOptions{
 		customer: in.CustomerKey,
 		size:     src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
+		tier: s.tierClass(class),
 	})
 	if err != nil {
 		return nil, err
@@ -241,7 +242,8 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 	}
 	length := src.body.end - src.body.pos
 	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs,
-		encrypt: up.partEncryption(in.UploadID, in.PartNumber), customer: in.CustomerKey, customerKeyID: up.SSEC})
+		encrypt: up.partEncryption(in.UploadID, in.PartNumber), customer: in.CustomerKey, customerKeyID: up.SSEC,
+		tier: s.tierClass(up.StorageClass)})
 	if err != nil {
 		return Part{}, "", err
 	}

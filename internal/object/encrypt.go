@@ -1,12 +1,10 @@
 package object
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
 
-	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
 
@@ -142,13 +140,4 @@ func (s *Service) dataKey(rec *sseRecord, context []byte, ck *CustomerKey) (*sse
 // what names a version in log records.
 func (o *ObjectInfo) what() []any {
 	return []any{"bucket", o.Bucket, "key", o.Key, "version", o.VersionID}
-}
-
-// createBlob starts a blob, flagged as encrypted when it is, on stores
-// that record flags.
-func (s *Service) createBlob(ctx context.Context, encrypted bool) (blob.Writer, error) {
-	if fc, ok := s.blob.(blob.FlagCreator); ok && encrypted {
-		return fc.CreateFlagged(ctx, blob.FlagEncrypted)
-	}
-	return s.blob.Create(ctx)
 }

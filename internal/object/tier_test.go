@@ -265,3 +265,46 @@ func putMultipart(t *testing.T, e *env, bucket, key string, parts []string) Obje
 	}
 	return info
 }
+
+// Writes that name a class with a tier store their bytes there at once:
+// PutObject, CopyObject (also onto itself to change the class) and the
+// parts of a multipart upload.
+func TestTier_writesGoToTheClassTier(t *testing.T) {
+	tierOpt, tier, _ := withDirTier(t, StorageOneZoneIA)
+	e := newEnv(t, tierOpt, noInline)
+	ctx := context.Background()
+	e.bucket(t, "bkt")
+	if _, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "put", Body: strings.NewReader("put body"), Size: 8,
+		StorageClass: StorageOneZoneIA}); err != nil {
+		t.Fatal(err)
+	}
+	up, done := e.startUpload(t, CreateUploadInput{Bucket: "bkt", Key: "mp", StorageClass: StorageOneZoneIA}, "part1-", "part2")
+	if n := countIn(t, tier); n != 3 {
+		t.Errorf("tier has %d blobs after a put and two parts, want 3", n)
+	}
+	if _, err := e.s.CompleteMultipartUpload(ctx, CompleteInput{Bucket: "bkt", Key: "mp", UploadID: up.UploadID, Parts: done}); err != nil {
+		t.Fatal(err)
+	}
+	e.put(t, "bkt", "std", "standard")
+	mainBefore := e.countBlobs(t)
+	if _, err := e.s.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "std", DstBucket: "bkt", DstKey: "std", StorageClass: StorageOneZoneIA}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countIn(t, tier); n != 4 {
+		t.Errorf("tier has %d blobs after the copy, want 4", n)
+	}
+	if n := e.countBlobs(t); n != mainBefore-1 {
+		t.Errorf("main store has %d blobs after the copy onto itself, want %d", n, mainBefore-1)
+	}
+	for key, want := range map[string]string{"put": "put body", "mp": "part1-part2", "std": "standard"} {
+		if got, err := e.read("bkt", key); err != nil || got != want {
+			t.Errorf("GetObject(%s) = %q, %v; want %q", key, got, err, want)
+		}
+	}
+	if err := e.s.CollectGarbage(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n := countIn(t, tier); n != 4 {
+		t.Errorf("garbage collection left %d tier blobs, want the 4 referenced", n)
+	}
+}
