@@ -3,6 +3,7 @@ package object
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -306,5 +307,41 @@ func TestTier_writesGoToTheClassTier(t *testing.T) {
 	}
 	if n := countIn(t, tier); n != 4 {
 		t.Errorf("garbage collection left %d tier blobs, want the 4 referenced", n)
+	}
+}
+
+// Concurrent transitions of one multipart version to two classes: each
+// either commits or is ErrVersionChanged, the object reads whole, and once
+// garbage is collected its parts exist exactly once across the stores.
+func TestTransitionVersion_concurrent(t *testing.T) {
+	optA, tierA, _ := withDirTier(t, StorageStandardIA)
+	optB, tierB, _ := withDirTier(t, StorageGlacierIR)
+	e := newEnv(t, optA, optB, noInline)
+	ctx := context.Background()
+	e.bucket(t, "bkt")
+	putMultipart(t, e, "bkt", "mp", []string{"aaaaa-", "bbbbb-", "ccccc"})
+	for round := 0; round < 5; round++ {
+		cur, err := e.s.HeadObject(ctx, GetInput{Bucket: "bkt", Key: "mp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for _, class := range []string{StorageStandardIA, StorageGlacierIR} {
+			go func() { errs <- e.s.TransitionVersion(ctx, "bkt", "mp", "", stateOf(cur.Info), class) }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil && !errors.Is(err, ErrVersionChanged) {
+				t.Fatalf("round %d: TransitionVersion: %v", round, err)
+			}
+		}
+		if got, err := e.read("bkt", "mp"); err != nil || got != "aaaaa-bbbbb-ccccc" {
+			t.Fatalf("round %d: GetObject = %q, %v", round, got, err)
+		}
+	}
+	if err := e.s.CollectGarbage(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.countBlobs(t) + countIn(t, tierA) + countIn(t, tierB); n != 3 {
+		t.Errorf("%d blobs across the stores after garbage collection, want the 3 parts", n)
 	}
 }

@@ -85,7 +85,7 @@ func (s *Service) transition(ctx context.Context, bucket, key, versionID string,
 		s.transitionHook()
 	}
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
-		return commitTransition(tx, bucket, key, versionID, rec, target, moved)
+		return commitTransition(tx, bucket, key, versionID, rec, target, tier, moved)
 	})
 	if err != nil {
 		// Nothing references the copies; a crash before this line leaves
@@ -192,7 +192,7 @@ func (s *Service) copyBlob(ctx context.Context, b dataBlob, tier string) (blob.I
 // commitTransition records a transition: the version must still be the
 // one copied (same data, class and blobs); it gets class target, its
 // moved blobs their new ids and references, and loses any restore.
-func commitTransition(tx meta.Txn, bucket, key, versionID string, was *objectRecord, target string, moved map[blob.ID]blob.ID) error {
+func commitTransition(tx meta.Txn, bucket, key, versionID string, was *objectRecord, target, tier string, moved map[blob.ID]blob.ID) error {
 	loc, err := readVersion(tx, bucket, key, versionID)
 	if err != nil {
 		return err
@@ -224,6 +224,13 @@ func commitTransition(tx meta.Txn, bucket, key, versionID string, was *objectRec
 			return err
 		}
 		for i := range segs {
+			// Every part must be one copied, or one already in place: a
+			// concurrent transition may have moved the others.
+			if _, ok := moved[segs[i].Blob]; !ok {
+				if c, _ := splitLocated(segs[i].Blob); c != tier {
+					return ErrVersionChanged
+				}
+			}
 			if segs[i].Blob, err = relink(segs[i].Blob); err != nil {
 				return err
 			}
