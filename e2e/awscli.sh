@@ -26,8 +26,9 @@ export COFFER_DOMAIN=localhost
 # The server is on loopback over plain HTTP, where S3 (and coffer by
 # default) refuses customer-provided keys; the SSE-C steps need them. A
 # lifecycle day of two seconds lets boto3_lifecycle.py watch rules act;
-# only buckets with lifecycle rules notice it.
-coffer_start --allow-insecure-sse-c --lifecycle-day 2s
+# only buckets with lifecycle rules notice it. STANDARD_IA bytes live in a
+# tier directory of their own (--tier).
+coffer_start --allow-insecure-sse-c --lifecycle-day 2s --tier "STANDARD_IA=$E2E_TMP/tier-ia"
 
 # Credentials and configuration come only from this script, never from the
 # user's files.
@@ -76,6 +77,26 @@ a s3 cp --storage-class STANDARD_IA "$W/small.txt" "s3://$B/small-ia.txt"
 check_eq "$(a s3api head-object --bucket "$B" --key small-ia.txt --query StorageClass --output text)" STANDARD_IA "head-object storage class"
 check_eq "$(a s3api head-object --bucket "$B" --key small.txt --query StorageClass --output text)" None "no storage class header for STANDARD"
 check_eq "$(a s3api list-objects-v2 --bucket "$B" --prefix small-ia --query 'Contents[0].StorageClass' --output text)" STANDARD_IA "listed storage class"
+
+step "s3 cp --storage-class STANDARD_IA stores the bytes in the class's tier"
+head -c 200000 /dev/urandom >"$W/ia.bin"
+a s3 cp --storage-class STANDARD_IA "$W/ia.bin" "s3://$B/ia.bin"
+check_eq "$(find "$E2E_TMP/tier-ia" -type f -size +190k | wc -l | tr -d ' ')" 1 "one blob in the STANDARD_IA tier directory"
+a s3api get-object --bucket "$B" --key ia.bin --range bytes=1000-1999 "$W/ia.range" >/dev/null
+dd if="$W/ia.bin" of="$W/ia.want" bs=1000 skip=1 count=1 status=none
+check_same_file "$W/ia.want" "$W/ia.range" "ranged read from the tier"
+
+step "GLACIER: get-object refused until restore-object"
+a s3 cp --storage-class GLACIER "$W/small.txt" "s3://$B/cold.txt"
+check_eq "$(a s3api head-object --bucket "$B" --key cold.txt --query StorageClass --output text)" GLACIER "head-object GLACIER"
+expect_fail "get-object of a GLACIER object before a restore" a s3api get-object --bucket "$B" --key cold.txt "$W/cold.back"
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" InvalidObjectState "get-object of a GLACIER object before restore"
+a s3api restore-object --bucket "$B" --key cold.txt --restore-request 'Days=1,GlacierJobParameters={Tier=Standard}'
+check_contains "$(a s3api head-object --bucket "$B" --key cold.txt --query Restore --output text)" 'ongoing-request="false", expiry-date=' "head-object Restore after restore-object"
+a s3api get-object --bucket "$B" --key cold.txt "$W/cold.back" >/dev/null
+check_same_file "$W/small.txt" "$W/cold.back" "GLACIER object read once restored"
+expect_fail "restore-object of a STANDARD object" a s3api restore-object --bucket "$B" --key small.txt --restore-request Days=1
+check_contains "$(cat "$E2E_TMP/expect_fail.out")" InvalidObjectState "restore-object of a STANDARD object"
 
 step "s3 cp of an empty file"
 : >"$W/empty"

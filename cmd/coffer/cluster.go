@@ -39,6 +39,7 @@ const (
 	leaseKMS       = "kms"
 	leaseLifecycle = "lifecycle"
 	leaseReencrypt = "reencrypt"
+	leaseRestores  = "restores"
 )
 
 // buildCluster makes the leases and the cache syncer of node.
@@ -127,6 +128,10 @@ func (a *app) runEngines(engineCtx context.Context, wg *sync.WaitGroup, cfg conf
 		if err := a.lifecycle.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("lifecycle engine stopped", "err", err)
 		}
+	})
+	// Clear the restores of archived objects whose days are over.
+	held(leaseRestores, func(ctx context.Context, _ lease.Lease) {
+		a.objects.ExpireRestoresEvery(ctx, restoreSweepInterval)
 	})
 	// Encrypt what is stored in plaintext while encryption at rest is on.
 	if cfg.EncryptAtRest {

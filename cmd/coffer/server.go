@@ -43,11 +43,18 @@ import (
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
 	"github.com/coffer-s3/coffer/internal/stsapi"
+	"github.com/coffer-s3/coffer/internal/tier"
 	"github.com/coffer-s3/coffer/internal/tlsreload"
 )
 
 // Files of the data directory.
 const (
+	// tierSpoolDir holds the bytes of a blob bound for an S3 tier until
+	// its upload.
+	tierSpoolDir = "tier-spool"
+	// restoreSweepInterval is how often expired restores of archived
+	// objects are cleared (reads check expiry themselves).
+	restoreSweepInterval = time.Minute
 	// masterKeyFile holds the master keyring that seals secrets at rest
 	// (access-key secrets today, object data keys later). It is created
 	// on first start; without it nothing sealed can be read.
@@ -208,6 +215,7 @@ func openMeta(ctx context.Context, cfg config.Config, log *slog.Logger) (metaSto
 type app struct {
 	meta    metaStore
 	blob    *fs.Store
+	tiers   tier.Stores // storage class tiers (--tier)
 	keyring *sse.Keyring
 	rekey   *rekey.Manager
 	objects *object.Service
@@ -260,12 +268,19 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	if a.keyring, keyFile, err = openKeyring(cfg, log); err != nil {
 		return nil, err
 	}
-	// SSE-KMS: Keys is a keyServiceLink connected to the key service
-	// once the identity store it authorizes through is built (object.KeyLink).
+	tierSpecs, err := cfg.TierSpecs()
+	if err != nil {
+		return nil, err
+	}
+	if a.tiers, err = tier.Open(tierSpecs, filepath.Join(cfg.DataDir, tierSpoolDir), log.With("component", "tier")); err != nil {
+		return nil, fmt.Errorf("open storage class tiers: %w", err)
+	}
+	// SSE-KMS: Keys is a link connected to the key service once the
+	// identity store it authorizes through is built (object.KeyLink).
 	keys := &object.KeyLink{}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
 		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA,
-		Space: space, Keys: keys}); err != nil {
+		Space: space, Keys: keys, Tiers: a.tiers}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {
@@ -518,6 +533,7 @@ func (a *app) close() error {
 	if a.blob != nil {
 		errs = append(errs, a.blob.Close())
 	}
+	errs = append(errs, a.tiers.Close())
 	if a.meta != nil {
 		errs = append(errs, a.meta.Close())
 	}

@@ -47,6 +47,7 @@ import (
 	"github.com/coffer-s3/coffer/internal/sigv4"
 	"github.com/coffer-s3/coffer/internal/sse"
 	"github.com/coffer-s3/coffer/internal/stsapi"
+	"github.com/coffer-s3/coffer/internal/tier"
 )
 
 // Region is the region every test server serves and its clients use.
@@ -84,12 +85,16 @@ type Server struct {
 	meta  meta.Store
 	blob  *fs.Store
 	audit *os.File
+	tiers tier.Stores
 	// borrowed: meta and blob belong to another Server (WithSharedStores).
 	borrowed  bool
 	cacheSync *cachesync.Syncer
 	serveWG   sync.WaitGroup
 	stopGC    context.CancelFunc
 	gcWG      sync.WaitGroup
+	// Objects is the server's object service, for tests that drive what
+	// background engines do (TransitionVersion, ExpireRestores).
+	Objects *object.Service
 
 	mu       sync.Mutex
 	shutdown bool
@@ -144,6 +149,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		s.closeStores()
 		tb.Fatalf("coffertest: %v", err)
 	}
+	s.Objects = objects
 	if err := s.srv.Start(); err != nil {
 		s.closeStores()
 		tb.Fatalf("coffertest: %v", err)
@@ -222,9 +228,16 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 		link = &object.KeyLink{}
 		keys = link
 	}
+	specs, err := cfg.TierSpecs()
+	if err != nil {
+		return nil, err
+	}
+	if s.tiers, err = tier.Open(specs, filepath.Join(cfg.DataDir, "tier-spool"), log); err != nil {
+		return nil, err
+	}
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
 		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess,
-		Keys: keys, Space: space})
+		Keys: keys, Space: space, Tiers: s.tiers, RestoreDelay: st.restoreDelay})
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +367,7 @@ func (s *Server) closeStores() error {
 	if s.blob != nil {
 		errs = append(errs, s.blob.Close())
 	}
+	errs = append(errs, s.tiers.Close())
 	if s.meta != nil {
 		errs = append(errs, s.meta.Close())
 	}

@@ -2,6 +2,7 @@ package coffertest
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/clock"
 	"github.com/coffer-s3/coffer/internal/config"
@@ -20,6 +21,8 @@ type settings struct {
 	tls         bool
 	keys        object.KeyService
 	shared      *Server
+	// restoreDelay is object.Options.RestoreDelay.
+	restoreDelay time.Duration
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.
@@ -69,4 +72,11 @@ func WithKeyService(ks object.KeyService) Option {
 // in reverse order, which does that).
 func WithSharedStores(from *Server) Option {
 	return func(s *settings) { s.shared = from }
+}
+
+// WithRestoreDelay makes a RestoreObject of a GLACIER or DEEP_ARCHIVE
+// object complete d after it is asked (at once by default); with a fake
+// clock, a test moves time past it.
+func WithRestoreDelay(d time.Duration) Option {
+	return func(s *settings) { s.restoreDelay = d }
 }

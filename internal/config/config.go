@@ -198,6 +198,24 @@ type Config struct {
 	// CloudTrail's field names) is appended: a file path, or "-" for
 	// standard error. Empty means <DataDir>/kms-audit.log.
 	KMSAuditLog string
+	// Tiers map storage classes to where their bytes live, each
+	// "CLASS=DEST" (see ParseTier). A class without a tier keeps its
+	// bytes in the main blob store.
+	Tiers []string
+	// TierAccessKey and TierSecretKey sign the requests of every S3 tier
+	// without credentials of its own in TierKeys; both come only from the
+	// environment (COFFER_TIER_ACCESS_KEY, COFFER_TIER_SECRET_KEY).
+	TierAccessKey string
+	TierSecretKey Secret
+	// TierKeys are per-class credentials of S3 tiers, from
+	// COFFER_TIER_<CLASS>_ACCESS_KEY and COFFER_TIER_<CLASS>_SECRET_KEY.
+	TierKeys map[string]TierKey
+}
+
+// TierKey is the key pair an S3 tier signs its requests with.
+type TierKey struct {
+	AccessKey string
+	SecretKey Secret
 }
 
 // Secret is a configuration value that must never be shown: it prints,
@@ -378,6 +396,9 @@ func (c Config) Validate() error {
 	}
 	if c.CacheSyncInterval < 10*time.Millisecond || c.CacheSyncInterval > time.Hour {
 		return bad("cache sync interval %v: want 10ms to 1h", c.CacheSyncInterval)
+	}
+	if _, err := c.TierSpecs(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if c.MaxHeaderBytes < 8<<10 {
 		return bad("max header bytes %d: want >= 8192 (S3 allows 8 KiB of headers)", c.MaxHeaderBytes)

@@ -103,6 +103,12 @@ func PrintConfig(w io.Writer, c Config) error {
 	b.WriteString("\n# Secrets come from the environment only and are never shown.\n")
 	fmt.Fprintf(&b, "# COFFER_ROOT_SECRET_KEY: %s\n", maskedState(c.RootSecretKey))
 	fmt.Fprintf(&b, "# COFFER_MASTER_KEY: %s\n", maskedState(string(c.MasterKey)))
+	if len(c.Tiers) > 0 {
+		fmt.Fprintf(&b, "# COFFER_TIER_SECRET_KEY: %s\n", maskedState(string(c.TierSecretKey)))
+		for _, class := range sortedKeys(c.TierKeys) {
+			fmt.Fprintf(&b, "# COFFER_TIER_%s_SECRET_KEY: %s\n", class, maskedState(string(c.TierKeys[class].SecretKey)))
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

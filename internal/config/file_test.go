@@ -54,6 +54,7 @@ func nonDefault() Config {
 	c.Meta = "postgres://coffer@db.example.com:5432/coffer?sslmode=verify-full"
 	c.BlobDir = "/mnt/shared/coffer-blobs"
 	c.DiskReserve = 512 << 20
+	c.Tiers = []string{"STANDARD_IA=/mnt/cold", "GLACIER=s3://archive/coffer?endpoint=http://10.0.0.2:9000"}
 	return c
 }
 

@@ -66,6 +66,10 @@ var envVars = []envVar{
 	{"COFFER_BODY_IDLE_TIMEOUT", func(c *Config, v string) error { return setDuration(&c.BodyIdleTimeout, v) }},
 	{"COFFER_MIN_BODY_RATE", func(c *Config, v string) (err error) { c.MinBodyRate, err = strconv.ParseInt(v, 10, 64); return err }},
 	{"COFFER_MAX_CONNECTIONS", func(c *Config, v string) (err error) { c.MaxConnections, err = strconv.Atoi(v); return err }},
+	{"COFFER_TIER", func(c *Config, v string) error { c.Tiers = splitList(v); return nil }},
+	{"COFFER_TIER_ACCESS_KEY", func(c *Config, v string) error { c.TierAccessKey = v; return nil }},
+	// Never fails: Load's error would quote the value.
+	{"COFFER_TIER_SECRET_KEY", func(c *Config, v string) error { c.TierSecretKey = Secret(v); return nil }},
 	{"COFFER_MAX_INFLIGHT_UPLOADS", func(c *Config, v string) (err error) { c.MaxInflightUploads, err = strconv.Atoi(v); return err }},
 	{"COFFER_MAX_INFLIGHT_DOWNLOADS", func(c *Config, v string) (err error) { c.MaxInflightDownloads, err = strconv.Atoi(v); return err }},
 }
@@ -135,6 +139,7 @@ func LoadCommand(args []string, getenv func(string) string, output io.Writer) (C
 	if fs.NArg() > 0 {
 		return Command{}, fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
 	}
+	c.TierKeys = tierKeys(c.Tiers, getenv)
 	if err := c.Validate(); err != nil {
 		return Command{}, err
 	}
@@ -226,6 +231,10 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 		"most requests with a body (uploads) and copies served at once; more are answered 503 SlowDown; 0: half of --max-connections ($COFFER_MAX_INFLIGHT_UPLOADS)")
 	fs.IntVar(&c.MaxInflightDownloads, "max-inflight-downloads", c.MaxInflightDownloads,
 		"most GET requests served at once; more are answered 503 SlowDown; 0: --max-connections ($COFFER_MAX_INFLIGHT_DOWNLOADS)")
+	fs.Var(&listFlag{dst: &c.Tiers}, "tier",
+		"keep the bytes of storage class CLASS in DEST: CLASS=/absolute/dir or CLASS=s3://BUCKET[/PREFIX]?endpoint=http://host:port; "+
+			"repeat or comma-separate; S3 credentials only from $COFFER_TIER_ACCESS_KEY and $COFFER_TIER_SECRET_KEY "+
+			"or $COFFER_TIER_<CLASS>_ACCESS_KEY and _SECRET_KEY ($COFFER_TIER)")
 	fs.BoolVar(&c.AllowInsecureSSEC, "allow-insecure-sse-c", c.AllowInsecureSSEC,
 		"accept customer-provided keys (SSE-C) over plain HTTP, which S3 refuses; for loopback tests only ($COFFER_ALLOW_INSECURE_SSE_C)")
 	fs.StringVar(&c.KMSAuditLog, "kms-audit-log", c.KMSAuditLog,

@@ -188,6 +188,23 @@ func TestLoad(t *testing.T) {
 			want: withDefaults(func(c *Config) { c.AllowInsecureSSEC = true }),
 		},
 		{
+			name: "tiers from env with credentials",
+			env: map[string]string{"COFFER_TIER": "STANDARD_IA=/mnt/cold, GLACIER=s3://arch/p?endpoint=http://h:9000",
+				"COFFER_TIER_ACCESS_KEY": "AK", "COFFER_TIER_SECRET_KEY": "sk-all",
+				"COFFER_TIER_GLACIER_ACCESS_KEY": "GAK", "COFFER_TIER_GLACIER_SECRET_KEY": "sk-glacier"},
+			want: withDefaults(func(c *Config) {
+				c.Tiers = []string{"STANDARD_IA=/mnt/cold", "GLACIER=s3://arch/p?endpoint=http://h:9000"}
+				c.TierAccessKey, c.TierSecretKey = "AK", "sk-all"
+				c.TierKeys = map[string]TierKey{"GLACIER": {AccessKey: "GAK", SecretKey: "sk-glacier"}}
+			}),
+		},
+		{
+			name: "tier flag repeated",
+			args: []string{"-tier", "ONEZONE_IA=/a", "--tier", "DEEP_ARCHIVE=/b"},
+			env:  map[string]string{"COFFER_TIER": "GLACIER=/c"},
+			want: withDefaults(func(c *Config) { c.Tiers = []string{"ONEZONE_IA=/a", "DEEP_ARCHIVE=/b"} }),
+		},
+		{
 			name: "insecure SSE-C flag",
 			args: []string{"-allow-insecure-sse-c"},
 			want: withDefaults(func(c *Config) { c.AllowInsecureSSEC = true }),
@@ -253,6 +270,16 @@ func TestLoad_errors(t *testing.T) {
 		{name: "bad env rate", env: map[string]string{"COFFER_MIN_BODY_RATE": "fast"}, want: ErrUsage},
 		{name: "metadata URL of another database", args: []string{"-meta", "mysql://u:pw@db/coffer"}, want: ErrInvalid},
 		{name: "metadata URL without scheme", env: map[string]string{"COFFER_META": "db.example.com"}, want: ErrInvalid},
+		{name: "tier without class", args: []string{"-tier", "/mnt/cold"}, want: ErrInvalid},
+		{name: "tier for STANDARD", args: []string{"-tier", "STANDARD=/mnt/cold"}, want: ErrInvalid},
+		{name: "tier unknown class", args: []string{"-tier", "COLD=/mnt/cold"}, want: ErrInvalid},
+		{name: "tier relative dir", args: []string{"-tier", "GLACIER=cold"}, want: ErrInvalid},
+		{name: "tier s3 without endpoint", args: []string{"-tier", "GLACIER=s3://b"}, want: ErrInvalid},
+		{name: "tier s3 bad endpoint", args: []string{"-tier", "GLACIER=s3://b?endpoint=ftp://h"}, want: ErrInvalid},
+		{name: "tier s3 credentials in URL", args: []string{"-tier", "GLACIER=s3://k:s@b?endpoint=http://h"}, want: ErrInvalid},
+		{name: "tier class twice", args: []string{"-tier", "GLACIER=/a,GLACIER=/b"}, want: ErrInvalid},
+		{name: "tier half a key pair", args: []string{"-tier", "GLACIER=s3://b?endpoint=http://h"},
+			env: map[string]string{"COFFER_TIER_ACCESS_KEY": "AK"}, want: ErrInvalid},
 		{name: "two master key sources", args: []string{"-master-key-file", "/k"}, env: map[string]string{"COFFER_MASTER_KEY": "1:00"}, want: ErrInvalid},
 	}
 	for _, tt := range tests {
@@ -316,5 +343,34 @@ func TestMetaURL_passwordNeverShown(t *testing.T) {
 	}
 	if want := `meta = "postgres://coffer:[redacted]@db.example.com/coffer?sslmode=require"`; !strings.Contains(printed.String(), want) {
 		t.Errorf("print-config lacks %s:\n%s", want, printed.String())
+	}
+}
+
+// A tier's secret keys never show in --print-config, only whether they are
+// set.
+func TestPrintConfig_tierSecretsMasked(t *testing.T) {
+	c, err := Load([]string{"-tier", "GLACIER=s3://b?endpoint=http://h:1"}, env(map[string]string{
+		"COFFER_TIER_ACCESS_KEY": "AK", "COFFER_TIER_SECRET_KEY": "tier-secret-all",
+		"COFFER_TIER_GLACIER_ACCESS_KEY": "GAK", "COFFER_TIER_GLACIER_SECRET_KEY": "tier-secret-glacier"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := PrintConfig(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, secret := range []string{"tier-secret-all", "tier-secret-glacier"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("PrintConfig shows a tier secret key:\n%s", out)
+		}
+	}
+	for _, want := range []string{"# COFFER_TIER_SECRET_KEY: set, [redacted]", "# COFFER_TIER_GLACIER_SECRET_KEY: set, [redacted]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("PrintConfig lacks %q:\n%s", want, out)
+		}
+	}
+	if got := fmt.Sprint(c); strings.Contains(got, "tier-secret") {
+		t.Errorf("fmt.Sprint(config) shows a tier secret key: %s", got)
 	}
 }

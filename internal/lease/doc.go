@@ -6,7 +6,7 @@
 // expires; when the holder dies, another node takes it over after expiry,
 // and the engine continues from the cursor it keeps in meta.
 //
-// It owns the meta table byte 'Q'. It knows no engine. Expiry compares
+// It owns the meta table byte 'H'. It knows no engine. Expiry compares
 // the clocks of different nodes, so their skew must stay well below the
 // lease's TTL (NTP keeps it to milliseconds; the default TTL is 15 s).
 package lease

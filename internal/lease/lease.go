@@ -22,10 +22,10 @@ var (
 
 // tableLease is the meta table byte of lease records:
 //
-//	'Q' name → leaseV1 and a JSON record
+//	'H' name → leaseV1 and a JSON record
 //
 // It and the layout must never change.
-const tableLease = 'Q'
+const tableLease = 'H'
 
 // leaseV1 starts every lease value. Its encoding must never change.
 const leaseV1 byte = 1

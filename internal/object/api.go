@@ -130,6 +130,19 @@ type ObjectInfo struct {
 	LockMode    LockMode
 	RetainUntil time.Time
 	LegalHold   bool
+
+	// Restore is the state of a RestoreObject of a GLACIER or
+	// DEEP_ARCHIVE version (nil: none, or one that expired).
+	Restore *RestoreStatus
+}
+
+// RestoreStatus is the state of a restore of an archived version, as
+// x-amz-restore shows it.
+type RestoreStatus struct {
+	// Ongoing: the restore has not completed yet.
+	Ongoing bool
+	// Expiry is when the restored copy expires (zero while Ongoing).
+	Expiry time.Time
 }
 
 // Conditions are the HTTP preconditions on a read (or on a copy source).

@@ -60,6 +60,17 @@ const objectFormatV3 byte = 3
 // (see sseRecord).
 const objectFormatV4 byte = 4
 
+// objectFormatV5 is objectFormatV3 followed by the encryption fields of
+// objectFormatV4 (an empty Alg, with empty Key and KeyID, for plaintext)
+// and the state of a restore of an archived version (restoreRecord):
+//
+//	Restore Ready int (Unix ns), Restore Expiry int (Unix ns, never 0)
+//
+// Only versions with a restore are written as V5; every other record is
+// still V3 or V4, byte for byte as before. This encoding must never
+// change; new fields need a new version.
+const objectFormatV5 byte = 5
+
 const (
 	objFlagInline       = 1 << 0
 	objFlagChecksum     = 1 << 1
@@ -72,9 +83,12 @@ const (
 // bytes are encrypted, else in objectFormatV3.
 func encodeObject(r *objectRecord) []byte {
 	e := encoder{buf: make([]byte, 0, 160)}
-	if r.SSE != nil {
+	switch {
+	case r.Restore != nil:
+		e.buf = append(e.buf, objectFormatV5)
+	case r.SSE != nil:
 		e.buf = append(e.buf, objectFormatV4)
-	} else {
+	default:
 		e.buf = append(e.buf, objectFormatV3)
 	}
 	var flags uint64
@@ -138,13 +152,21 @@ func encodeObject(r *objectRecord) []byte {
 		e.str(k.Alg)
 		e.str(string(k.Key))
 		e.str(k.KeyID)
+	} else if r.Restore != nil {
+		e.str("")
+		e.str("")
+		e.str("")
+	}
+	if rs := r.Restore; rs != nil {
+		e.int(rs.Ready.UnixNano())
+		e.int(rs.Expiry.UnixNano())
 	}
 	return e.buf
 }
 
 // decodeObject parses a record written by encodeObject.
 func decodeObject(b []byte, r *objectRecord) error {
-	if len(b) == 0 || b[0] < objectFormatV1 || b[0] > objectFormatV4 {
+	if len(b) == 0 || b[0] < objectFormatV1 || b[0] > objectFormatV5 {
 		return fmt.Errorf("%w: object record format %v", errBadRecord, b[:min(len(b), 1)])
 	}
 	d := decoder{buf: b[1:]}
@@ -204,9 +226,23 @@ func decodeObject(b []byte, r *objectRecord) error {
 	r.SSE = nil
 	if b[0] >= objectFormatV4 {
 		r.SSE = &sseRecord{Alg: d.str(), Key: []byte(d.str()), KeyID: d.str()}
-		if r.SSE.Alg == "" && d.err == nil {
+		switch {
+		case r.SSE.Alg != "" || d.err != nil:
+		case b[0] == objectFormatV4:
 			d.err = errors.New("V4 record without an encryption algorithm")
+		case len(r.SSE.Key) != 0 || r.SSE.KeyID != "":
+			d.err = errors.New("V5 record with a key but no encryption algorithm")
+		default:
+			r.SSE = nil
 		}
+	}
+	r.Restore = nil
+	if b[0] >= objectFormatV5 {
+		ready, expiry := d.int(), d.int()
+		if expiry == 0 && d.err == nil {
+			d.err = errors.New("V5 record without a restore expiry")
+		}
+		r.Restore = &restoreRecord{Ready: time.Unix(0, ready).UTC(), Expiry: time.Unix(0, expiry).UTC()}
 	}
 	if d.err != nil {
 		return fmt.Errorf("%w: object record: %v", errBadRecord, d.err)

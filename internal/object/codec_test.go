@@ -27,6 +27,9 @@ func TestObjectCodec_roundTrip(t *testing.T) {
 		{DataID: "d", Modified: testEpoch, Inline: true, SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{1, 2, 3}}},
 		{DataID: "d", Modified: testEpoch, PartsCount: 2, SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{}}},
 		{DataID: "d", Modified: testEpoch, SSE: &sseRecord{Alg: "KMS", Key: []byte("wrapped"), KeyID: "key-id"}},
+		{DataID: "d", Modified: testEpoch, StorageClass: StorageGlacier, Restore: &restoreRecord{Ready: testEpoch, Expiry: testEpoch.Add(48 * time.Hour)}},
+		{DataID: "d", Modified: testEpoch, StorageClass: StorageDeepArchive, Blob: "DEEP_ARCHIVE:0123",
+			SSE: &sseRecord{Alg: sseAlgS3, Key: []byte{9}}, Restore: &restoreRecord{Ready: testEpoch.Add(time.Hour), Expiry: testEpoch.Add(49 * time.Hour)}},
 	}
 	for i, want := range tests {
 		if want.Modified.IsZero() {
@@ -61,10 +64,18 @@ func TestObjectCodec_fixture(t *testing.T) {
 	if got := string(encodeObject(&recV3)); got != fixtureV3 {
 		t.Errorf("encodeObject = %q, want %q", got, fixtureV3)
 	}
+	// objectFormatV5: a GLACIER version in a tier, restored.
+	recV5 := recV3
+	recV5.StorageClass, recV5.Blob = StorageGlacier, "GLACIER:b"
+	recV5.Restore = &restoreRecord{Ready: time.Unix(4, 0).UTC(), Expiry: time.Unix(86400, 0).UTC()}
+	const fixtureV5 = "\x05\x0a\x00\x02d1\x0a\x01e\x84\xa8\xd6\xb9\x07\x01t\x00\x00\x00\x00\x00\x01\x01m\x01v\x01\x01k\x01v\x05CRC32\x0bFULL_OBJECT\x04\x01\x02\x03\x04\x00\x01o\x09GLACIER:b\x100123456789abcdef\x0aGOVERNANCE\x80\xf8\x82\xad\x16\x07GLACIER\x00\x00\x00\x80\xa0\xd9\xe6\x1d\x80\x80\xf8\x94\x92\xa5'"
+	if got := string(encodeObject(&recV5)); got != fixtureV5 {
+		t.Errorf("encodeObject(restored) = %q, want %q", got, fixtureV5)
+	}
 	for _, tt := range []struct {
 		fixture string
 		want    objectRecord
-	}{{fixtureV1, rec}, {fixtureV2, recV2}, {fixtureV3, recV3}} {
+	}{{fixtureV1, rec}, {fixtureV2, recV2}, {fixtureV3, recV3}, {fixtureV5, recV5}} {
 		var got objectRecord
 		if err := decodeObject([]byte(tt.fixture), &got); err != nil {
 			t.Fatalf("decodeObject(%q): %v", tt.fixture, err)
@@ -87,7 +98,7 @@ func TestObjectCodec_corrupt(t *testing.T) {
 	if err := decodeObject(append(good, 0), &r); err == nil {
 		t.Errorf("decodeObject(trailing byte) succeeded")
 	}
-	if err := decodeObject([]byte{5}, &r); err == nil {
+	if err := decodeObject([]byte{6}, &r); err == nil {
 		t.Errorf("decodeObject(unknown version) succeeded")
 	}
 	// A V4 record must name its encryption algorithm.
@@ -101,6 +112,7 @@ func FuzzDecodeObject(f *testing.F) {
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", UserMeta: map[string]string{"a": "b"}}))
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", StorageClass: StorageDeepArchive}))
 	f.Add(encodeObject(&objectRecord{DataID: "d", ETag: "e", SSE: &sseRecord{Alg: sseAlgS3, Key: []byte("wrapped")}}))
+	f.Add(encodeObject(&objectRecord{DataID: "d", StorageClass: StorageGlacier, Restore: &restoreRecord{Ready: testEpoch, Expiry: testEpoch}}))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r objectRecord

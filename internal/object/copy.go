@@ -58,6 +58,9 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 			if err := checkCopySourceConditions(cond, rec); err != nil {
 				return err
 			}
+			if !readable(rec, s.clock.Now()) {
+				return ErrInvalidObjectState
+			}
 			if start, length, err = pick(rec); err != nil {
 				return err
 			}
@@ -156,6 +159,7 @@ func (s *Service) copyObject(ctx context.Context, in CopyInput) (*CopyOutput, er
 	got, err := s.receive(ctx, src.body, receiveOptions{
 		customer: in.CustomerKey, kms: plan,
 		size: src.rec.Size, algs: []checksum.Algorithm{alg}, inline: true, encrypt: encrypt,
+		tier: s.tierClass(class),
 	})
 	if err != nil {
 		return nil, err
@@ -245,7 +249,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, in UploadPartCopyInput) (P
 	length := src.body.end - src.body.pos
 	got, err := s.receive(ctx, src.body, receiveOptions{size: length, algs: algs,
 		encrypt: up.partEncryption(in.UploadID, in.PartNumber), customer: in.CustomerKey, customerKeyID: up.SSEC,
-		kms: up.partKMS(in.KMSCaller)})
+		kms: up.partKMS(in.KMSCaller), tier: s.tierClass(up.StorageClass)})
 	if err != nil {
 		return Part{}, "", err
 	}

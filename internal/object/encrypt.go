@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/coffer-s3/coffer/internal/blob"
 	"github.com/coffer-s3/coffer/internal/datakey"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
@@ -162,13 +161,4 @@ func (s *Service) readKey(ctx context.Context, rec *sseRecord, wctx []byte, rk r
 // what names a version in log records.
 func (o *ObjectInfo) what() []any {
 	return []any{"bucket", o.Bucket, "key", o.Key, "version", o.VersionID}
-}
-
-// createBlob starts a blob, flagged as encrypted when it is, on stores
-// that record flags.
-func (s *Service) createBlob(ctx context.Context, encrypted bool) (blob.Writer, error) {
-	if fc, ok := s.blob.(blob.FlagCreator); ok && encrypted {
-		return fc.CreateFlagged(ctx, blob.FlagEncrypted)
-	}
-	return s.blob.Create(ctx)
 }

@@ -37,6 +37,15 @@ var (
 	ErrMalformedChecksum        = errors.New("object: malformed checksum")
 	ErrInvalidChecksumAlgorithm = errors.New("object: checksum algorithm not valid here")
 	ErrMethodNotAllowed         = errors.New("object: method not allowed on a delete marker")
+	// ErrInvalidObjectState: the version's storage class does not allow
+	// the operation (a GLACIER or DEEP_ARCHIVE version read before a
+	// restore, or a restore of a version of another class).
+	ErrInvalidObjectState = errors.New("object: operation not valid for the object's storage class")
+	// ErrRestoreInProgress: a restore of the version is still going on.
+	ErrRestoreInProgress = errors.New("object: restore already in progress")
+	// ErrVersionChanged: the version is no longer in the state a caller
+	// judged (TransitionVersion); nothing was changed.
+	ErrVersionChanged = errors.New("object: version changed since it was judged")
 )
 
 // Further sentinel errors, added after the first contract.

@@ -93,6 +93,10 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 		}
 		out = &GetOutput{Info: rec.infoIn(in.Bucket, in.Key, b.versioned()), Length: rec.Size}
 		out.Info.IsLatest = loc.current
+		out.Info.Restore = rec.Restore.statusAt(s.clock.Now())
+		if withBody && !readable(rec, s.clock.Now()) {
+			return ErrInvalidObjectState
+		}
 		var part *segmentRecord
 		switch {
 		case in.PartNumber > 0:

@@ -62,11 +62,16 @@ import (
 //	                                                scrubber's checks
 //	'Y' "scrub"                                   → ScrubState: the
 //	                                                scrubber's cursor
+//	'J' be64(expiry) dataID                       → restoreItem: the version
+//	                                                whose restored copy
+//	                                                expires then
+//	                                                (restoresweep.go)
 //
 // The table bytes 'I' (internal/iam), 'W' (internal/rekey: the re-wrap
-// job's cursor), 'Q' (internal/queue: background engines' cursors) and
-// 'E' (internal/reencrypt: the re-encryption job's cursor) belong to other
-// packages sharing the store.
+// job's cursor), 'Q' (internal/queue: background engines' cursors), 'E'
+// (internal/reencrypt: the re-encryption job's cursor), 'K'
+// (internal/kms), 'S' (internal/cachesync: change generations) and 'H'
+// (internal/lease) belong to other packages sharing the store.
 //
 // esc(key) escapes 0x00 as 0x00 0xFF and the key is terminated by 0x00 0x01,
 // so that a key never is a prefix of another key's encoding and the byte order

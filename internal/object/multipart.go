@@ -288,7 +288,8 @@ func (s *Service) uploadPart(ctx context.Context, in UploadPartInput) (Part, err
 		size: in.Size, contentMD5: in.ContentMD5, expected: in.Checksum, algs: algs,
 		encrypt:  up.partEncryption(in.UploadID, in.PartNumber),
 		customer: in.CustomerKey, customerKeyID: up.SSEC,
-		kms: up.partKMS(in.KMSCaller),
+		kms:  up.partKMS(in.KMSCaller),
+		tier: s.tierClass(up.StorageClass),
 	})
 	if err != nil {
 		return Part{}, err

@@ -80,6 +80,7 @@ func (s *Service) putObject(ctx context.Context, in PutInput) (ObjectInfo, error
 		algs:       []checksum.Algorithm{alg},
 		inline:     true,
 		encrypt:    encrypt,
+		tier:       s.tierClass(class),
 	})
 	if err != nil {
 		if small && ctx.Err() == nil {

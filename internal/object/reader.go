@@ -79,7 +79,7 @@ type objectReader struct {
 // record was read.
 func (s *Service) openPieces(ctx context.Context, ps []piece, start, length int64, rk readKeys, what ...any) (*objectReader, error) {
 	r := &objectReader{pos: start, end: start + length, s: s, what: what, open: func(id blob.ID) (blob.Reader, error) {
-		return s.blob.Open(ctx, id)
+		return s.openBlob(ctx, id)
 	}, unwrap: func(rec *sseRecord, wctx []byte) (*sse.DataKey, error) {
 		return s.readKey(ctx, rec, wctx, rk)
 	}}

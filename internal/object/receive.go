@@ -49,6 +49,9 @@ type receiveOptions struct {
 	// kms, with encrypt, wraps the data key under a key from the key
 	// service (SSE-KMS).
 	kms *kmsPlan
+	// tier is the class whose tier a blob goes to ("" for the main
+	// store); the received blob id is then a located id.
+	tier string
 }
 
 // receive streams body into a new blob (or memory) while computing MD5 and
@@ -145,7 +148,11 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 		stored = buf
 		dst = io.MultiWriter(h, buf)
 	} else {
-		w, err := s.createBlob(ctx, key != nil)
+		var flags blob.Flags
+		if key != nil {
+			flags = blob.FlagEncrypted
+		}
+		w, err := s.createIn(ctx, o.tier, flags)
 		if err != nil {
 			return nil, fmt.Errorf("create blob: %w", err)
 		}
@@ -205,7 +212,7 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 	if err != nil {
 		return nil, fmt.Errorf("commit blob: %w", err)
 	}
-	got.blob = id
+	got.blob = locatedID(o.tier, id)
 	return got, nil
 }
 

@@ -127,6 +127,17 @@ type objectRecord struct {
 	// A multipart version's parts each have their own (segmentRecord),
 	// and SSE then holds what they share, with no Key.
 	SSE *sseRecord `json:"-"`
+	// Restore is the state of a RestoreObject of a GLACIER or
+	// DEEP_ARCHIVE version (nil: never restored, or its restore expired
+	// and was cleared); encoded from objectFormatV5 on.
+	Restore *restoreRecord `json:"-"`
+}
+
+// restoreRecord is when a restore of an archived version completes and
+// when its restored copy expires. The version reads between the two.
+type restoreRecord struct {
+	Ready  time.Time
+	Expiry time.Time
 }
 
 // info converts a current record into the API's ObjectInfo.
@@ -158,6 +169,7 @@ func (r *objectRecord) infoIn(bucket, key string, versioned bool) ObjectInfo {
 		Owner:        r.Owner,
 
 		ServerSideEncryption: r.SSE.info(),
+		Restore:              r.Restore.status(),
 	}
 	info.SSEKMSKeyID, info.BucketKeyEnabled = r.SSE.kmsInfo()
 	return info

@@ -229,7 +229,10 @@ func (s *Service) sealPiece(c *check, p piece, keyCtx, md5 []byte) (*sealedPiece
 		buf = bytes.NewBuffer(make([]byte, 0, sse.EncryptedSize(p.size)))
 		dst = buf
 	} else {
-		if w, err = s.createBlob(c.ctx, true); err != nil {
+		// The sealed copy goes to the store (main or tier) that holds
+		// the plaintext.
+		tier, _ := splitLocated(p.blob)
+		if w, err = s.createIn(c.ctx, tier, blob.FlagEncrypted); err != nil {
 			return nil, nil, fmt.Errorf("create blob: %w", err)
 		}
 		defer w.Abort() // no-op after Commit
@@ -252,9 +255,12 @@ func (s *Service) sealPiece(c *check, p piece, keyCtx, md5 []byte) (*sealedPiece
 		sp.inline = buf.Bytes()
 		return sp, nil, nil
 	}
-	if sp.blob, err = w.Commit(c.ctx); err != nil {
+	id, err := w.Commit(c.ctx)
+	if err != nil {
 		return nil, nil, spaceError(fmt.Errorf("commit blob: %w", err))
 	}
+	tier, _ := splitLocated(p.blob)
+	sp.blob = locatedID(tier, id)
 	return sp, nil, nil
 }
 

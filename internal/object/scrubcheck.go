@@ -193,7 +193,7 @@ func (c *check) piece(p piece, md5 []byte) (*Finding, error) {
 
 // openBlob opens a piece's blob and checks its size and encryption flag.
 func (c *check) openBlob(p piece) (blob.Reader, *Finding, error) {
-	br, err := c.s.blob.Open(c.ctx, p.blob)
+	br, err := c.s.openBlob(c.ctx, p.blob)
 	switch {
 	case errors.Is(err, blob.ErrNotFound):
 		return nil, &Finding{Blob: string(p.blob), Problem: "blob missing"}, nil

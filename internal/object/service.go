@@ -84,6 +84,14 @@ type Options struct {
 	// before the key service is asked again (0 means
 	// DefaultBucketKeyTTL).
 	BucketKeyTTL time.Duration
+	// Tiers keep the bytes of storage classes elsewhere than Blob, by
+	// class (STANDARD_IA, GLACIER…; never STANDARD). A class without a
+	// tier keeps its bytes in Blob. TransitionVersion moves a version's
+	// bytes into its new class's tier; reads follow the record.
+	Tiers map[string]blob.Store
+	// RestoreDelay is how long a RestoreObject of a GLACIER or
+	// DEEP_ARCHIVE version takes to complete (0: at once).
+	RestoreDelay time.Duration
 }
 
 // SpaceGuard decides whether a write of n bytes may start (package
@@ -129,6 +137,12 @@ func (o *Options) Validate() error {
 	if o.EncryptAtRest && o.Keyring == nil {
 		return errNoKeyring
 	}
+	if err := validateTiers(o.Tiers); err != nil {
+		return err
+	}
+	if o.RestoreDelay < 0 {
+		return fmt.Errorf("object: negative RestoreDelay %v", o.RestoreDelay)
+	}
 	if o.InlineLimit > MaxInlineLimit {
 		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
 	}
@@ -172,6 +186,12 @@ type Service struct {
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
+	// tiers and restoreDelay are Options.Tiers and Options.RestoreDelay.
+	tiers        map[string]blob.Store
+	restoreDelay time.Duration
+	// transitionHook, if set, runs between a transition's copy and its
+	// commit; tests use it to stop a transition there.
+	transitionHook func()
 }
 
 // New returns a Service over the stores in opts.
@@ -197,6 +217,8 @@ func New(opts Options) (*Service, error) {
 		kmsCache:      kmsCache{ttl: opts.BucketKeyTTL},
 
 		bucketDeleteBatch: bucketDeleteBatch,
+		tiers:             opts.Tiers,
+		restoreDelay:      opts.RestoreDelay,
 	}, nil
 }
 
@@ -216,7 +238,7 @@ func randomID(n int) string {
 func (s *Service) deleteBlobs(ctx context.Context, ids []blob.ID) {
 	ctx = context.WithoutCancel(ctx)
 	for _, id := range ids {
-		if err := s.blob.Delete(ctx, id); err != nil {
+		if err := s.deleteBlob(ctx, id); err != nil {
 			s.log.WarnContext(ctx, "delete unreferenced blob", "blob", string(id), "err", err)
 		}
 	}

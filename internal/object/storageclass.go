@@ -3,9 +3,10 @@ package object
 import "fmt"
 
 // The storage classes a general purpose bucket accepts, as S3 spells them
-// on the wire. coffer keeps every object's bytes the same way whatever its
-// class: the class is a label that is stored, listed and returned, and
-// that later engines (lifecycle) may act on.
+// on the wire. A class is stored, listed and returned; its bytes live in
+// the class's tier when Options.Tiers has one (tier.go), else in the main
+// store; GLACIER and DEEP_ARCHIVE versions read only while restored
+// (restore.go).
 const (
 	StorageStandard           = "STANDARD"
 	StorageReducedRedundancy  = "REDUCED_REDUNDANCY"

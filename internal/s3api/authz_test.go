@@ -148,6 +148,8 @@ func TestAuthorize_RequestPerOperation(t *testing.T) {
 			want: []authCall{{"s3:PutObjectRetention", "arn:aws:s3:::b/k", common(map[string][]string{
 				"s3:object-lock-mode": {"GOVERNANCE"}, "s3:object-lock-retain-until-date": {"2026-03-14T00:00:00.000Z"},
 				"s3:object-lock-remaining-retention-days": {"10"}})}}},
+		{name: "RestoreObject", method: "POST", target: "/b/k?restore&versionId=v1", body: `<RestoreRequest><Days>1</Days></RestoreRequest>`,
+			want: []authCall{{"s3:RestoreObject", "arn:aws:s3:::b/k", common(nil)}}},
 		{name: "GetObjectLegalHold", method: "GET", target: "/b/k?legal-hold",
 			want: []authCall{{"s3:GetObjectLegalHold", "arn:aws:s3:::b/k", common(nil)}}},
 		{name: "PutObjectLegalHold", method: "PUT", target: "/b/k?legal-hold", body: `<LegalHold><Status>ON</Status></LegalHold>`,

@@ -133,6 +133,11 @@ var errorTable = []errorRow{
 	{is(object.ErrCopySourceTooLarge), apiError{"InvalidRequest", 400, "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120"}},
 	{is(object.ErrInvalidDigest), apiError{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."}},
 	{is(object.ErrMethodNotAllowed), apiError{"MethodNotAllowed", 405, "The specified method is not allowed against this resource."}},
+	{is(object.ErrInvalidObjectState), apiError{"InvalidObjectState", 403, "The operation is not valid for the object's storage class"}},
+	{is(object.ErrRestoreInProgress), apiError{"RestoreAlreadyInProgress", 409, "Object restore is already in progress"}},
+	// Only the lifecycle engine transitions versions; a request never
+	// sees it, but a row keeps the table whole.
+	{is(object.ErrVersionChanged), apiError{"OperationAborted", 409, "A conflicting conditional operation is currently in progress against this resource. Please try again."}},
 	{is(object.ErrIllegalVersioningConfiguration), apiError{"IllegalVersioningConfigurationException", 400, "The Versioning element must be specified"}},
 	{is(object.ErrInvalidBucketState), apiError{"InvalidBucketState", 409, "The request is not valid with the current state of the bucket."}},
 	{is(object.ErrObjectLocked), apiError{"AccessDenied", 403, "Access Denied because object protected by object lock."}},

@@ -58,6 +58,7 @@ type fakeObjects struct {
 	lock        object.Lock
 	upload      object.Upload
 	part        object.Part
+	restore     object.RestoreOutput
 	parts       *object.ListPartsOutput
 	uploads     *object.ListUploadsOutput
 	trailerSeen []byte
@@ -318,6 +319,11 @@ func (f *fakeObjects) ListParts(_ context.Context, in object.ListPartsInput) (*o
 func (f *fakeObjects) ListMultipartUploads(_ context.Context, in object.ListUploadsInput) (*object.ListUploadsOutput, error) {
 	f.record(in)
 	return f.uploads, f.err
+}
+
+func (f *fakeObjects) RestoreObject(_ context.Context, in object.RestoreInput) (object.RestoreOutput, error) {
+	f.record(in)
+	return f.restore, f.err
 }
 
 var _ Objects = (*fakeObjects)(nil)

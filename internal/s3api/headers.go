@@ -310,6 +310,9 @@ func setObjectHeaders(hs *headerSet, info *object.ObjectInfo) {
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
 		hs.set("X-Amz-Storage-Class", info.StorageClass)
 	}
+	if info.Restore != nil {
+		hs.set("X-Amz-Restore", restoreHeader(info.Restore))
+	}
 	// An SSE-C version's headers echo the request's key (setSSEHeader).
 	switch info.ServerSideEncryption {
 	case object.SSES3:

@@ -125,4 +125,6 @@ var ops = map[Operation]opSpec{
 	OpListMultipartUploads:    {action: "s3:ListBucketMultipartUploads", serve: (*Handler).listMultipartUploads},
 
 	OpSelectObjectContent: {action: "s3:GetObject", serve: (*Handler).selectObjectContent},
+	// RestoreObject is s3:RestoreObject with or without a versionId.
+	OpRestoreObject: {action: "s3:RestoreObject", serve: (*Handler).restoreObject},
 }

@@ -80,6 +80,9 @@ const (
 	// OpSelectObjectContent is answered as AWS answers an account S3
 	// Select is closed to (select.go).
 	OpSelectObjectContent Operation = "SelectObjectContent"
+	// OpRestoreObject restores a temporary copy of a GLACIER or
+	// DEEP_ARCHIVE object.
+	OpRestoreObject Operation = "RestoreObject"
 	// OpMethodNotAllowed is a method the addressed resource does not take.
 	OpMethodNotAllowed Operation = "MethodNotAllowed"
 )
@@ -174,6 +177,7 @@ var routes = []route{
 	{method: http.MethodPost, target: targetObject, query: []string{"uploads"}, op: OpCreateMultipartUpload},
 	{method: http.MethodPost, target: targetObject, query: []string{"uploadId"}, op: OpCompleteMultipartUpload},
 	{method: http.MethodPost, target: targetObject, query: []string{"select"}, op: OpSelectObjectContent},
+	{method: http.MethodPost, target: targetObject, query: []string{"restore"}, op: OpRestoreObject},
 }
 
 // unimplemented lists the sub-resources coffer recognises but does not
@@ -208,7 +212,6 @@ var unimplemented = []struct {
 	{sub: "publicAccessBlock", bucketStem: "PublicAccessBlock", bucketServed: []string{http.MethodGet, http.MethodPut, http.MethodDelete}},
 	{sub: "replication", bucketStem: "BucketReplication"},
 	{sub: "requestPayment", bucketStem: "BucketRequestPayment"},
-	{sub: "restore", objectOp: "RestoreObject"},
 	{sub: "torrent", objectStem: "ObjectTorrent"},
 	{sub: "website", bucketStem: "BucketWebsite"},
 }

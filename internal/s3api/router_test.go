@@ -100,7 +100,7 @@ func TestRouterAWSExamples(t *testing.T) {
 		{doc: "GetObjectAttributes", method: "GET", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "GetObjectAttributes"},
 		// Only GET is an operation on ?attributes: a PUT must never become a PutObject.
 		{doc: "PUT ?attributes", method: "PUT", target: "/example-object?attributes", bucket: "examplebucket", key: "example-object", op: "PutObjectAttributes", missing: true},
-		{doc: "RestoreObject", method: "POST", target: "/archived.jpg?restore", bucket: "examplebucket", key: "archived.jpg", op: "RestoreObject", missing: true},
+		{doc: "RestoreObject", method: "POST", target: "/archived.jpg?restore", bucket: "examplebucket", key: "archived.jpg", op: OpRestoreObject},
 		{doc: "SelectObjectContent", method: "POST", target: "/exampleobject.csv?select&select-type=2", bucket: "examplebucket", key: "exampleobject.csv", op: OpSelectObjectContent},
 
 		// Methods a resource does not take.
@@ -238,6 +238,7 @@ func TestOperationActions(t *testing.T) {
 		OpListParts:               "s3:ListMultipartUploadParts",
 		OpListMultipartUploads:    "s3:ListBucketMultipartUploads",
 		OpSelectObjectContent:     "s3:GetObject",
+		OpRestoreObject:           "s3:RestoreObject",
 		OpGetBucketPolicy:         "s3:GetBucketPolicy",
 		OpPutBucketPolicy:         "s3:PutBucketPolicy",
 		OpDeleteBucketPolicy:      "s3:DeleteBucketPolicy",

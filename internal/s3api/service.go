@@ -43,6 +43,7 @@ type Objects interface {
 	GetObjectRetention(ctx context.Context, bucket, key, versionID string) (object.Lock, error)
 	PutObjectLegalHold(ctx context.Context, bucket, key, versionID string, on bool) (string, error)
 	GetObjectLegalHold(ctx context.Context, bucket, key, versionID string) (bool, error)
+	RestoreObject(ctx context.Context, in object.RestoreInput) (object.RestoreOutput, error)
 
 	CreateMultipartUpload(ctx context.Context, in object.CreateUploadInput) (object.Upload, error)
 	UploadPart(ctx context.Context, in object.UploadPartInput) (object.Part, error)

@@ -68,10 +68,18 @@ func TestBucketEncryption_putGetDelete(t *testing.T) {
 	}
 	check("after put", unblocked)
 
+	// SSE-KMS defaults are served by coffer's own key service.
+	kmsRule := sseRule(types.ServerSideEncryptionAwsKms, true, types.EncryptionTypeNone)
+	if err := e.putBucketEncryption(t, kmsRule); err != nil {
+		t.Fatalf("PutBucketEncryption(aws:kms): %v", err)
+	}
+	check("after aws:kms put", kmsRule)
+	if err := e.putBucketEncryption(t, unblocked); err != nil {
+		t.Fatalf("PutBucketEncryption: %v", err)
+	}
+
 	// Refused configurations change nothing.
-	err := e.putBucketEncryption(t, sseRule(types.ServerSideEncryptionAwsKms, true))
-	wantCode(t, "PutBucketEncryption(aws:kms)", err, "NotImplemented", 501)
-	err = e.putBucketEncryption(t, sseRule(types.ServerSideEncryptionAwsKmsDsse, false))
+	err := e.putBucketEncryption(t, sseRule(types.ServerSideEncryptionAwsKmsDsse, false))
 	wantCode(t, "PutBucketEncryption(aws:kms:dsse)", err, "NotImplemented", 501)
 	withKey := sseRule(types.ServerSideEncryptionAes256, false)
 	withKey.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = aws.String("arn:aws:kms:us-east-1:111122223333:key/k")

@@ -55,9 +55,12 @@ func TestStorageClass_putHeadGetList(t *testing.T) {
 			t.Errorf("HeadObject(%s) StorageClass = %q, want %q", key, got, wantHeader)
 		}
 		out, err := e.s3.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key)})
+		if sc == types.StorageClassGlacier || sc == types.StorageClassDeepArchive {
+			// Archived until restored (restore_test.go).
+			wantCode(t, "GetObject("+key+")", err, "InvalidObjectState", 403)
+			continue
+		}
 		if err != nil {
-			// GLACIER and DEEP_ARCHIVE stay readable: coffer keeps every
-			// class's bytes online (docs/compatibility.md).
 			t.Fatalf("GetObject(%s): %v", key, err)
 		}
 		out.Body.Close()
