@@ -31,7 +31,8 @@ func versionsOf(ctx context.Context, objects *object.Service, cfg *rules.Config,
 	needTags := cfg.NeedsTags()
 	vs := make([]rules.Version, len(group))
 	for i, v := range group {
-		vs[i] = rules.Version{ID: v.VersionID, DeleteMarker: v.DeleteMarker, Created: v.LastModified, Size: v.Size}
+		vs[i] = rules.Version{ID: v.VersionID, DeleteMarker: v.DeleteMarker, Created: v.LastModified, Size: v.Size,
+			StorageClass: v.StorageClass}
 		if !needTags || v.DeleteMarker || v.TagCount == 0 {
 			continue
 		}
@@ -74,6 +75,10 @@ func (p *pass) key(ctx context.Context, bucket string, cfg *rules.Config, group 
 // act performs one action; its failure is logged and counted, and the
 // action is judged again on the next pass.
 func (p *pass) act(ctx context.Context, a rules.Action, v object.ObjectInfo) {
+	if a.Kind == rules.MoveClass {
+		p.transition(ctx, a, v)
+		return
+	}
 	in := object.ExpireInput{Bucket: v.Bucket, Key: v.Key, VersionID: versionParam(v), Modified: v.LastModified}
 	switch a.Kind {
 	case rules.ExpireCurrent:
@@ -141,4 +146,25 @@ func (p *pass) upload(ctx context.Context, cfg *rules.Config, u object.Upload) e
 		log.InfoContext(ctx, "lifecycle aborted an incomplete multipart upload")
 	}
 	return nil
+}
+
+// transition moves v to the class a names, conditional on v being still
+// the version judged (its ETag, modification time and class).
+func (p *pass) transition(ctx context.Context, a rules.Action, v object.ObjectInfo) {
+	log := p.e.o.Logger.With("bucket", v.Bucket, "key", v.Key, "version_id", v.VersionID, "rule_id", a.RuleID,
+		"action", a.Kind.String(), "storage_class", a.StorageClass)
+	state := object.VersionState{ETag: v.ETag, LastModified: v.LastModified, StorageClass: v.StorageClass}
+	err := p.e.o.Objects.TransitionVersion(ctx, v.Bucket, v.Key, versionParam(v), state, a.StorageClass)
+	switch {
+	case isGone(err) || errors.Is(err, object.ErrVersionChanged):
+		return // judged again on the next pass
+	case err != nil:
+		p.stats.Errors++
+		p.e.o.Metrics.Error()
+		log.WarnContext(ctx, "lifecycle transition failed", "err", err)
+		return
+	}
+	p.stats.Transitioned++
+	p.e.o.Metrics.Transitioned(v.Size)
+	log.InfoContext(ctx, "lifecycle moved an object version to another storage class", "size", v.Size)
 }

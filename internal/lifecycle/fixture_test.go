@@ -50,7 +50,7 @@ func (s *syncBuffer) String() string {
 // the next midnight shows.
 var start = time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, mods ...func(*object.Options)) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{t: t, ctx: context.Background(), clock: clock.NewFake(start), logs: &syncBuffer{}}
@@ -62,7 +62,11 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.meta.Close(); f.blob.Close() })
-	f.objs, err = object.New(object.Options{Meta: f.meta, Blob: f.blob, Clock: f.clock, MinPartSize: 5})
+	o := object.Options{Meta: f.meta, Blob: f.blob, Clock: f.clock, MinPartSize: 5}
+	for _, m := range mods {
+		m(&o)
+	}
+	f.objs, err = object.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,7 @@ type Stats struct {
 	MarkersAdded   int
 	MarkersRemoved int
 	Aborted        int
+	Transitioned   int
 	Blocked        int
 	Errors         int
 }

@@ -47,8 +47,9 @@ type Rule struct {
 	// AbortDays is AbortIncompleteMultipartUpload's DaysAfterInitiation
 	// (0: the rule has no such action).
 	AbortDays int `json:"ab,omitempty"`
-	// Transitions and NoncurrentTransitions are stored and validated;
-	// the lifecycle engine does not act on them.
+	// Transitions and NoncurrentTransitions move versions to colder
+	// storage classes (the engine calls the object service's
+	// TransitionVersion, which moves the bytes to the class's tier).
 	Transitions           []Transition           `json:"t,omitempty"`
 	NoncurrentTransitions []NoncurrentTransition `json:"nt,omitempty"`
 }

@@ -14,6 +14,8 @@ type Version struct {
 	DeleteMarker bool
 	Created      time.Time
 	Size         int64
+	// StorageClass is the version's class ("" for STANDARD).
+	StorageClass string
 	// Tags are the version's tags; only needed when NeedsTags.
 	Tags []Tag
 }
@@ -32,6 +34,8 @@ const (
 	// RemoveDeleteMarker removes a delete marker that is the only
 	// version of its key.
 	RemoveDeleteMarker
+	// MoveClass transitions a version to Action.StorageClass.
+	MoveClass
 )
 
 func (k Kind) String() string {
@@ -42,6 +46,8 @@ func (k Kind) String() string {
 		return "expire-noncurrent"
 	case RemoveDeleteMarker:
 		return "remove-expired-delete-marker"
+	case MoveClass:
+		return "transition"
 	}
 	return "unknown"
 }
@@ -53,6 +59,8 @@ type Action struct {
 	Index  int
 	RuleID string
 	Due    time.Time
+	// StorageClass is the class a MoveClass action moves the version to.
+	StorageClass string
 }
 
 // Schedule returns the actions the enabled rules schedule for key, whose
@@ -125,7 +133,61 @@ func (c *Config) latest(key string, vs []Version, day time.Duration) (best Actio
 			earliest(&best, &ok, Action{Kind: ExpireCurrent, RuleID: r.ID, Due: due})
 		}
 	}
+	if v.DeleteMarker {
+		return best, ok
+	}
+	// A transition is scheduled only when it falls due before any
+	// expiration: S3 expires rather than transitions a version both
+	// actions are due for.
+	var t Action
+	var tok bool
+	for _, r := range c.Rules {
+		if !r.Enabled || !r.Filter.Matches(key, v.Size, v.Tags) {
+			continue
+		}
+		for _, tr := range r.Transitions {
+			if !c.transitions(v, tr.StorageClass) {
+				continue
+			}
+			due := tr.Date
+			if tr.Days > 0 || due.IsZero() {
+				due = Due(v.Created, tr.Days, day)
+			}
+			earliest(&t, &tok, Action{Kind: MoveClass, RuleID: r.ID, Due: due, StorageClass: tr.StorageClass})
+		}
+	}
+	if tok && (!ok || t.Due.Before(best.Due)) {
+		return t, true
+	}
 	return best, ok
+}
+
+// classRank orders the storage classes lifecycle transitions move
+// versions down through (S3's transition waterfall): a transition only
+// goes to a class of higher rank.
+var classRank = map[string]int{
+	"": 0, "STANDARD": 0, "REDUCED_REDUNDANCY": 0,
+	"STANDARD_IA": 1, "INTELLIGENT_TIERING": 2, "ONEZONE_IA": 3,
+	"GLACIER_IR": 4, "GLACIER": 5, "DEEP_ARCHIVE": 6,
+}
+
+// transitionMinSize is the size below which S3 does not transition an
+// object (128 KiB), to every class by default (all_storage_classes_128K)
+// and, with varies_by_storage_class, to the classes other than GLACIER
+// and DEEP_ARCHIVE.
+const transitionMinSize = 128 << 10
+
+// transitions reports whether v may be transitioned to class: a colder
+// class than its own, and a size the configuration lets move.
+func (c *Config) transitions(v Version, class string) bool {
+	to, known := classRank[class]
+	if !known || to <= classRank[v.StorageClass] {
+		return false
+	}
+	if v.Size >= transitionMinSize {
+		return true
+	}
+	return c.TransitionMinSize == MinSizeVaries && (class == "GLACIER" || class == "DEEP_ARCHIVE")
 }
 
 // due is when e expires a current version created at created.
@@ -153,6 +215,25 @@ func (c *Config) noncurrent(key string, vs []Version, i int, day time.Duration) 
 			continue
 		}
 		earliest(&best, &ok, Action{Kind: ExpireNoncurrent, Index: i, RuleID: r.ID, Due: Due(since, ne.Days, day)})
+	}
+	if v.DeleteMarker {
+		return best, ok
+	}
+	var t Action
+	var tok bool
+	for _, r := range c.Rules {
+		if !r.Enabled || !r.Filter.Matches(key, v.Size, v.Tags) {
+			continue
+		}
+		for _, nt := range r.NoncurrentTransitions {
+			if newer < nt.Newer || !c.transitions(v, nt.StorageClass) {
+				continue
+			}
+			earliest(&t, &tok, Action{Kind: MoveClass, Index: i, RuleID: r.ID, Due: Due(since, nt.Days, day), StorageClass: nt.StorageClass})
+		}
+	}
+	if tok && (!ok || t.Due.Before(best.Due)) {
+		return t, true
 	}
 	return best, ok
 }
@@ -191,7 +272,8 @@ func (c *Config) ScanPrefixes(uploads bool) []string {
 		if !r.Enabled {
 			continue
 		}
-		acts := r.Expiration != nil || r.NoncurrentExpiration != nil
+		acts := r.Expiration != nil || r.NoncurrentExpiration != nil ||
+			len(r.Transitions) > 0 || len(r.NoncurrentTransitions) > 0
 		if uploads {
 			acts = r.AbortDays > 0 && !r.Filter.HasTags()
 		}
