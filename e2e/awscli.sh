@@ -847,10 +847,12 @@ check_eq "$(a kms list-key-rotations --key-id "$KEY_ID" --query 'Rotations[0].Ro
 a kms decrypt --ciphertext-blob "fileb://$W/kms.blob" --encryption-context purpose=e2e,team=blue \
 	--query Plaintext --output text | base64 -d >"$W/kms.back2"
 check_same_file "$W/kms.plain" "$W/kms.back2" "a ciphertext made before the rotation still decrypts"
-a s3 cp "$W/small.txt" "s3://$B/sse-kms.txt" --sse aws:kms --sse-kms-key-id alias/e2e >/dev/null
-check_contains "$(a s3api head-object --bucket "$B" --key sse-kms.txt --query SSEKMSKeyId --output text)" "key/$KEY_ID" \
+KB=e2e-kms-cli
+a s3 mb "s3://$KB" >/dev/null
+a s3 cp "$W/small.txt" "s3://$KB/sse-kms.txt" --sse aws:kms --sse-kms-key-id alias/e2e >/dev/null
+check_contains "$(a s3api head-object --bucket "$KB" --key sse-kms.txt --query SSEKMSKeyId --output text)" "key/$KEY_ID" \
 	"s3 cp --sse aws:kms --sse-kms-key-id alias/e2e stores the object under the key, named by ARN"
-a s3 cp "s3://$B/sse-kms.txt" "$W/sse-kms.back" >/dev/null
+a s3 cp "s3://$KB/sse-kms.txt" "$W/sse-kms.back" >/dev/null
 check_same_file "$W/small.txt" "$W/sse-kms.back" "the SSE-KMS object reads back"
 cat >"$W/kms-policy.json" <<'JSON'
 {"Version":"2012-10-17","Statement":[
@@ -866,10 +868,10 @@ expect_fail "decrypt under a key pending deletion" a kms decrypt --ciphertext-bl
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "KMSInvalidStateException" "a key pending deletion cannot decrypt"
 a kms cancel-key-deletion --key-id "$KEY_ID" >/dev/null
 check_eq "$(a kms describe-key --key-id "$KEY_ID" --query KeyMetadata.KeyState --output text)" Disabled "a cancelled deletion leaves the key disabled"
-expect_fail "get-object under a disabled key" a s3 cp "s3://$B/sse-kms.txt" "$W/sse-kms.back2"
+expect_fail "get-object under a disabled key" a s3 cp "s3://$KB/sse-kms.txt" "$W/sse-kms.back2"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "KMS.DisabledException" "S3 reads fail with KMS.DisabledException while the key is disabled"
 a kms enable-key --key-id "$KEY_ID"
-a s3 cp "s3://$B/sse-kms.txt" "$W/sse-kms.back2" >/dev/null
+a s3 cp "s3://$KB/sse-kms.txt" "$W/sse-kms.back2" >/dev/null
 check_same_file "$W/small.txt" "$W/sse-kms.back2" "enabling the key restores S3 reads"
-a s3 rm "s3://$B/sse-kms.txt" >/dev/null
+a s3 rb --force "s3://$KB" >/dev/null
 check_contains "$(cat "$E2E_TMP/data/kms-audit.log")" '"eventName":"Decrypt"' "KMS calls are in the audit log"
