@@ -19,7 +19,7 @@ import (
 // PostgreSQL (the shared test server, on loopback), so that one run gives
 // both figures:
 //
-//	go test -run XXX -bench . -benchtime 2000x ./internal/meta/postgres
+//	go test -run '^$' -bench . -benchtime 2000x ./internal/meta/postgres
 
 // benchStores opens one store of each kind.
 func benchStores(b *testing.B) []struct {
