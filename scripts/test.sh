@@ -40,6 +40,7 @@ GOTESTSUM_VERSION=v1.13.0
 GOTESTSUM=${XDG_CACHE_HOME:-$HOME/.cache}/coffer-tools/gotestsum-$GOTESTSUM_VERSION/gotestsum
 SUMMARY=()
 FAILED=0
+FAILED_STAGES=()
 T0=$SECONDS
 
 banner() { printf '\n==== %s ====\n' "$*"; }
@@ -52,12 +53,16 @@ stage() {
 	local name=$1 t=$SECONDS rc=0
 	shift
 	banner "$name"
-	"$@" || rc=$?
+	# The stage runs in this shell (not a pipeline's subshell) so that what
+	# it sets stays set; a copy of its output is kept for the summary.
+	"$@" > >(tee "$LOG_DIR/stage-$name.log") 2>&1 || rc=$?
+	wait $! 2>/dev/null || true
 	local took=$((SECONDS - t))
 	if ((rc == 0)); then
 		SUMMARY+=("$(printf 'PASS  %-9s %4ds' "$name" "$took")")
 	else
 		SUMMARY+=("$(printf 'FAIL  %-9s %4ds  (exit %d)' "$name" "$took" "$rc")")
+		FAILED_STAGES+=("$name")
 		FAILED=1
 	fi
 	return 0
@@ -283,6 +288,12 @@ if [[ -s $LOG_DIR/slowest.txt ]]; then
 	echo "slowest Go packages:"
 	cat "$LOG_DIR/slowest.txt"
 fi
+# The end of each failed stage's output is repeated here, so that a log
+# cut to its last lines still says why.
+for s in "${FAILED_STAGES[@]}"; do
+	echo "--- last lines of $s (full: $LOG_DIR/stage-$s.log) ---"
+	tail -n 40 "$LOG_DIR/stage-$s.log"
+done
 if ((FAILED)); then
 	echo "RESULT: FAIL"
 	exit 1
