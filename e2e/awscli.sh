@@ -792,21 +792,25 @@ check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "listing outsi
 expect_fail "list-buckets without MFA" dave s3 ls
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a policy requiring MFA refuses long-term keys"
 # A virtual MFA device, enabled with two consecutive TOTP codes computed
-# here (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits).
+# here (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits). totp OFFSET [TIME]
+# gives the code OFFSET steps from TIME (default now); the two enabling
+# codes share one TIME, so a step boundary between the two calls cannot
+# make them non-consecutive.
 a iam create-virtual-mfa-device --virtual-mfa-device-name dave-phone \
 	--outfile "$W/dave.seed" --bootstrap-method Base32StringSeed >/dev/null
 totp() {
-	python3 - "$W/dave.seed" "$1" <<'PY'
-import base64, hashlib, hmac, struct, sys, time
+	python3 - "$W/dave.seed" "$1" "${2:-$(date +%s)}" <<'PY'
+import base64, hashlib, hmac, struct, sys
 seed = base64.b32decode(open(sys.argv[1]).read().strip())
-step = int(time.time()) // 30 + int(sys.argv[2])
+step = int(sys.argv[3]) // 30 + int(sys.argv[2])
 d = hmac.new(seed, struct.pack(">Q", step), hashlib.sha1).digest()
 o = d[-1] & 15
 print("%06d" % ((struct.unpack(">I", d[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
 PY
 }
 serial=arn:aws:iam::000000000000:mfa/dave-phone
-a iam enable-mfa-device --user-name dave --serial-number "$serial" --authentication-code1 "$(totp -2)" --authentication-code2 "$(totp -1)"
+now=$(date +%s)
+a iam enable-mfa-device --user-name dave --serial-number "$serial" --authentication-code1 "$(totp -2 "$now")" --authentication-code2 "$(totp -1 "$now")"
 check_eq "$(a iam list-mfa-devices --user-name dave --query 'MFADevices[0].SerialNumber' --output text)" "$serial" "the device is enabled for the user"
 expect_fail "get-session-token with a wrong code" dave sts get-session-token --serial-number "$serial" --token-code 000000
 read -r MAK MSK MTOK < <(dave sts get-session-token --serial-number "$serial" --token-code "$(totp 0)" \
