@@ -240,3 +240,36 @@ func TestCluster_bucketAccessState(t *testing.T) {
 		t.Fatalf("b's BucketAccess after the bucket was deleted on a = %+v, %v; want it gone", ba, err)
 	}
 }
+
+// TestCluster_sessionsKeepCachesWarm: issuing temporary credentials adds
+// records no cache can hold, so it must not empty other nodes' caches
+// (every AssumeRole would otherwise cost every node a cold cache), and
+// the new credentials work on another node at once, before any sync.
+func TestCluster_sessionsKeepCachesWarm(t *testing.T) {
+	ctx := context.Background()
+	nodes := newCluster(t, 2)
+	a, b := nodes[0], nodes[1]
+	ak := userOn(t, a, "alice")
+	_, err := a.iam.CreateRole(ctx, CreateRoleInput{Account: RootAccountID, Name: "app", AssumeRolePolicyDocument: trustAccount})
+	must(t, err)
+	must(t, b.sync.Sync(ctx))
+	_, err = b.iam.Lookup(ctx, ak) // warms b's credential cache
+	must(t, err)
+	genA, genB := a.iam.cache.generation(), b.iam.cache.generation()
+
+	sess, err := a.iam.CreateSession(ctx, SessionInput{Account: RootAccountID, RoleName: "app", SessionName: "s", Duration: time.Hour})
+	must(t, err)
+	if _, err := b.iam.Lookup(ctx, sess.AccessKeyID); err != nil {
+		t.Fatalf("the new session's key on another node before its sync = %v, want it found", err)
+	}
+	must(t, b.sync.Sync(ctx))
+	if g := a.iam.cache.generation(); g != genA {
+		t.Errorf("the issuing node's cache generation moved %d -> %d: its cache was emptied", genA, g)
+	}
+	if g := b.iam.cache.generation(); g != genB {
+		t.Errorf("another node's cache generation moved %d -> %d after its sync: its cache was emptied", genB, g)
+	}
+	if _, ok := b.iam.cache.cred(ak); !ok {
+		t.Error("another node's cached credential is gone after a session was issued")
+	}
+}

@@ -167,7 +167,12 @@ func (s *Store) CreateSession(ctx context.Context, in SessionInput) (Session, er
 	}
 	now := s.now()
 	var out Session
-	err = s.update(ctx, func(tx meta.Txn) error {
+	// A session only adds records under a fresh random key, and misses are
+	// never cached, so no cache anywhere can hold something this changes:
+	// a plain transaction, without Store.update's invalidation and
+	// cluster-wide generation bump (which would make every AssumeRole
+	// empty every node's credential cache).
+	err = s.meta.Update(ctx, func(tx meta.Txn) error {
 		out = Session{}
 		rec := sessionRecord{Account: in.Account, Name: in.SessionName, Secret: sealedSecret, Token: sealedToken,
 			Issued: now, Expires: now.Add(in.Duration), Policy: in.Policy, PolicyARNs: in.PolicyARNs,
