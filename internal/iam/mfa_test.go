@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/coffer-s3/coffer/internal/sigv4"
+	"github.com/coffer-s3/coffer/internal/sse"
 )
 
 // codeAt is what an authenticator app holding seed shows at t.
@@ -479,8 +481,8 @@ func TestMFADevice_followsRenamedUser(t *testing.T) {
 }
 
 // TestVerifyMFA_guessingLimit: after ten wrong codes in five minutes even
-// the right code is refused until the window ends; others' devices are
-// not affected.
+// the right code is refused until the window ends, on every node sharing
+// the meta store; others' devices are not affected.
 func TestVerifyMFA_guessingLimit(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -493,10 +495,22 @@ func TestVerifyMFA_guessingLimit(t *testing.T) {
 	// Start at the beginning of a five-minute window.
 	e.clock.Set(time.Unix((totpStep(e.clock.Now())/mfaFailureWindow+1)*mfaFailureWindow*totpPeriod, 0))
 	right := codeAt(t, d.Base32StringSeed, e.steps(0))
-	for range mfaMaxFailures {
-		wantErr(t, "wrong code", e.s.VerifyMFA(ctx, alice, d.SerialNumber, wrong(right)), ErrMFAFailed)
+	// Half the wrong codes go to this store, half to another on the same
+	// meta store (another node, or this one after a restart): the count
+	// is one.
+	kr, err := sse.LoadKeyringFile(filepath.Join(e.dir, "master.key"))
+	must(t, err)
+	other, err := New(Options{Meta: e.meta, Keyring: kr, Clock: e.clock, Region: "us-east-1"})
+	must(t, err)
+	for i := range mfaMaxFailures {
+		s := e.s
+		if i%2 == 1 {
+			s = other
+		}
+		wantErr(t, "wrong code", s.VerifyMFA(ctx, alice, d.SerialNumber, wrong(right)), ErrMFAFailed)
 	}
 	wantErr(t, "right code after ten wrong ones", e.s.VerifyMFA(ctx, alice, d.SerialNumber, right), ErrMFAFailed)
+	wantErr(t, "right code after ten wrong ones, on the other node", other.VerifyMFA(ctx, alice, d.SerialNumber, right), ErrMFAFailed)
 	must(t, e.s.VerifyMFA(ctx, bob, bd.SerialNumber, codeAt(t, bd.Base32StringSeed, e.steps(0))))
 	e.clock.Advance(mfaFailureWindow * totpPeriod * time.Second)
 	must(t, e.s.VerifyMFA(ctx, alice, d.SerialNumber, codeAt(t, d.Base32StringSeed, e.steps(0))))

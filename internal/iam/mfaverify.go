@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sigv4"
@@ -42,12 +41,14 @@ func (s *Store) VerifyMFA(ctx context.Context, caller sigv4.Principal, serial, c
 		user = ""
 	}
 	now := totpStep(s.clock.Now())
-	// The accepted step is replay state, not something a cache derives
-	// from, so this bypasses s.update and its cache invalidation: logins
-	// with MFA do not empty the credential cache.
-	var failed string // the limiter key of a device given a wrong code
+	// The accepted step and the failure count are replay and guessing
+	// state, not something a cache derives from, so this bypasses
+	// s.update and its cache invalidation: logins with MFA do not empty
+	// the credential cache. A wrong code is committed too (its count),
+	// so the transaction succeeds and the refusal is returned after it.
+	var refusal error
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		failed = ""
+		refusal = nil
 		rec, id, err := readDevice(tx, caller.AccountID, serial)
 		if err != nil || !rec.assigned() || rec.User != user {
 			if err != nil && !errors.Is(err, ErrNoSuchEntity) {
@@ -55,8 +56,7 @@ func (s *Store) VerifyMFA(ctx context.Context, caller sigv4.Principal, serial, c
 			}
 			return errorf(ErrMFAFailed, msgMFABadSerial)
 		}
-		limitKey := caller.AccountID + "\x00" + id
-		if s.mfaLimit.blocked(limitKey, now) {
+		if rec.guessingBlocked(now) {
 			s.log.Warn("iam: MFA code refused: too many wrong codes", "serial", serial, "principal", caller.ARN)
 			return errorf(ErrMFAFailed, msgMFABadCode)
 		}
@@ -67,18 +67,18 @@ func (s *Store) VerifyMFA(ctx context.Context, caller sigv4.Principal, serial, c
 		defer clear(seed)
 		at := now + rec.Drift
 		step, ok := findStep(seed, max(at-totpSkew, rec.LastStep+1), at+totpSkew, code)
-		if !ok {
-			failed = limitKey
-			return errorf(ErrMFAFailed, msgMFABadCode)
+		if ok {
+			rec.LastStep = step
+		} else {
+			rec.countFailure(now)
+			refusal = errorf(ErrMFAFailed, msgMFABadCode)
 		}
-		rec.LastStep = step
 		return put(tx, key(subMFA, caller.AccountID, id), &rec)
 	})
-	// Counted here, not in fn, which runs again after a conflict.
-	if failed != "" {
-		s.mfaLimit.fail(failed, now)
+	if err != nil {
+		return err
 	}
-	return err
+	return refusal
 }
 
 // Guessing limits. A wrong code is a one in 333,333 chance of a right one
@@ -86,49 +86,25 @@ func (s *Store) VerifyMFA(ctx context.Context, caller sigv4.Principal, serial, c
 // could find a code in hours. After mfaMaxFailures wrong codes for one
 // device within one window of mfaFailureWindow steps, every code for it is
 // refused until the window ends. Only the device's owner can make its
-// codes fail, so the limit locks out no one else.
+// codes fail, so the limit locks out no one else. The count is kept in
+// the device's record, so it holds across nodes and restarts.
 const (
 	mfaMaxFailures   = 10
 	mfaFailureWindow = 10 // five minutes
-	// mfaMaxTracked bounds the failure table; it starts over when full.
-	mfaMaxTracked = 10_000
 )
 
-// mfaLimiter counts recent wrong codes per device, in memory: a restart
-// forgets them, which gives a guesser one more window, not more.
-type mfaLimiter struct {
-	mu    sync.Mutex
-	fails map[string]mfaFailures
+// guessingBlocked reports whether the device has had too many wrong codes
+// in the window of step.
+func (r *mfaRecord) guessingBlocked(step int64) bool {
+	return r.FailWindow == step/mfaFailureWindow && r.Fails >= mfaMaxFailures
 }
 
-type mfaFailures struct {
-	window int64
-	n      int
-}
-
-// blocked reports whether device has had too many wrong codes in the
-// window of step.
-func (l *mfaLimiter) blocked(device string, step int64) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.fails[device]
-	return f.window == step/mfaFailureWindow && f.n >= mfaMaxFailures
-}
-
-// fail records a wrong code for device at step.
-func (l *mfaLimiter) fail(device string, step int64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.fails == nil || len(l.fails) >= mfaMaxTracked {
-		l.fails = map[string]mfaFailures{}
+// countFailure records a wrong code at step.
+func (r *mfaRecord) countFailure(step int64) {
+	if w := step / mfaFailureWindow; r.FailWindow != w {
+		r.FailWindow, r.Fails = w, 0
 	}
-	w := step / mfaFailureWindow
-	f := l.fails[device]
-	if f.window != w {
-		f = mfaFailures{window: w}
-	}
-	f.n++
-	l.fails[device] = f
+	r.Fails++
 }
 
 // VerifyRootMFA checks an x-amz-mfa code for S3's MFA Delete: serial must

@@ -201,4 +201,10 @@ type mfaRecord struct {
 	// LastStep is the last time step whose code was accepted: no code of
 	// it or an earlier step is accepted again.
 	LastStep int64 `json:"l,omitempty"`
+	// FailWindow and Fails count wrong codes in the guessing limit's
+	// current window (see mfaMaxFailures). They live in the record, not
+	// in a node's memory, so that every node sharing the meta store and
+	// every restart see the same count.
+	FailWindow int64 `json:"fw,omitempty"`
+	Fails      int   `json:"fc,omitempty"`
 }

@@ -66,8 +66,6 @@ type Store struct {
 
 	usedMu sync.Mutex
 	used   map[string]keyUse
-
-	mfaLimit mfaLimiter
 }
 
 // New returns a Store. Call Bootstrap before serving requests.
