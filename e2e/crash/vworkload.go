@@ -83,7 +83,17 @@ func versionedKey(w, round, i int) string {
 // mostly a new version, sometimes a delete of one of its versions by id or
 // a plain DELETE, which leaves a delete marker.
 func (l *load) versionedStep(ctx context.Context, ws *wstate, rng *rand.Rand) {
+	r := rng.Float64()
 	i := rng.IntN(versionedKeys)
+	if r >= 0.5 && r < 0.75 {
+		// A version delete goes to a key that has a version to delete.
+		for j := range versionedKeys {
+			if k := (i + j) % versionedKeys; len(ws.live[k]) > 0 && !ws.done[k] {
+				i = k
+				break
+			}
+		}
+	}
 	if ws.done[i] {
 		return
 	}
@@ -92,7 +102,7 @@ func (l *load) versionedStep(ctx context.Context, ws *wstate, rng *rand.Rand) {
 	octx, cancel := l.opContext(ctx)
 	defer cancel()
 	in := &s3.DeleteObjectInput{Bucket: aws.String(l.vbucket), Key: aws.String(key)}
-	switch r := rng.Float64(); {
+	switch {
 	case r < 0.5 || (r < 0.75 && len(ws.live[i]) == 0):
 		p := payload{seed: rng.Uint64(), size: rng.Int64N(64 * 1024)}
 		st := state{present: true, size: p.size, sum: p.digest()}
