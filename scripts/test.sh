@@ -249,7 +249,11 @@ e2e() {
 	COFFER_BIN=$ROOT/bin/coffer bash "$ROOT/e2e/$1.sh"
 }
 
-# crash runs the kill -9 driver: 3 rounds by default; COFFER_SOAK=1 runs
+# crash runs the kill -9 driver (e2e/crash): each round mixes PUTs, multipart
+# uploads, CopyObject and deletes in one bucket with version PUTs, deletes by
+# version id and delete markers in a versioned one, on keys unique to the
+# round where it matters, then kills the server and checks every acknowledged
+# operation after the restart. 3 rounds by default; COFFER_SOAK=1 runs
 # 1,000 with kills 0.3 s to 3 s into each round's load (more, and earlier,
 # kill points per hour). COFFER_CRASH_ROUNDS overrides the count either way;
 # COFFER_SOAK_STOP_AFTER (a Go duration) time-boxes a soak: no round starts

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 type options struct {
@@ -88,9 +89,9 @@ func run(o options) error {
 	defer cancel()
 	started := time.Now()
 	violations, t, err := rounds(ctx, o, binary, dataDir, logPath)
-	fmt.Printf("crash: %d kill -9 cycles in %s: %d writes acknowledged (%d put, %d multipart complete, %d delete), "+
-		"%d key checks after restarts, %d violations\n",
-		t.kills, time.Since(started).Round(time.Second), t.puts+t.completes+t.deletes, t.puts, t.completes, t.deletes,
+	fmt.Printf("crash: %d kill -9 cycles in %s: %d writes acknowledged (%s), "+
+		"%d key and version checks after restarts, %d violations\n",
+		t.kills, time.Since(started).Round(time.Second), t.acked.total(), t.acked.kinds(),
 		t.checked, len(violations))
 	for _, v := range violations {
 		fmt.Fprintf(os.Stderr, "crash: VIOLATION: %s\n", v)
@@ -111,14 +112,14 @@ func run(o options) error {
 
 // totals sums what a whole run did, for its last line.
 type totals struct {
-	kills, checked           int
-	puts, completes, deletes int64
+	kills, checked int
+	acked          tally
 }
 
 func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]string, totals, error) {
 	rng := rand.New(rand.NewPCG(o.seed, 0x636f66666572))
-	m := newModel()
-	const bucket = "crash"
+	m, vm := newModel(), newVModel()
+	const bucket, vbucket = "crash", "crash-versions"
 	var violations []string
 	var t totals
 	began := time.Now()
@@ -128,21 +129,33 @@ func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]
 		if err != nil {
 			return violations, t, fmt.Errorf("round %d: %w", round, err)
 		}
-		client := newClient(srv.endpoint)
+		client, raw := newClient(srv.endpoint), newRawClient(srv.endpoint)
 		if round == 0 {
-			if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+			if err := createBuckets(ctx, client, bucket, vbucket); err != nil {
 				srv.kill()
-				return violations, t, fmt.Errorf("create bucket: %w", err)
+				return violations, t, err
 			}
 		} else {
-			v, n, err := verify(ctx, client, bucket, m, fmt.Sprintf("after kill %d", round))
+			label := fmt.Sprintf("after kill %d", round)
+			v, n, err := verify(ctx, client, bucket, m, label)
 			violations = append(violations, v...)
+			if err == nil {
+				var vv []string
+				var vn int
+				vv, vn, err = verifyVersions(ctx, client, raw, vbucket, vm, label)
+				violations = append(violations, vv...)
+				fmt.Printf("crash: after kill %d: restarted, %d keys and %d versions checked, %d violations\n",
+					round, n, vn, len(v)+len(vv))
+				n += vn
+			}
+			if err == nil {
+				err = retire(ctx, client, raw, bucket, vbucket, m, vm)
+			}
 			if err != nil {
 				srv.kill()
 				return violations, t, err
 			}
 			t.checked += n
-			fmt.Printf("crash: after kill %d: restarted, %d keys checked, %d violations\n", round, n, len(v))
 		}
 		last := round == o.rounds
 		if !last && o.stopAfter > 0 && time.Since(began) >= o.stopAfter {
@@ -157,7 +170,7 @@ func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]
 		}
 
 		l := &load{
-			client: client, bucket: bucket, model: m, rng: rng,
+			client: client, bucket: bucket, model: m, vbucket: vbucket, vmodel: vm, rng: rng,
 			workers: o.workers, keys: o.keys, round: round + 1, opTimout: 60 * time.Second,
 		}
 		loadCtx, stopLoad := context.WithCancel(ctx)
@@ -178,18 +191,33 @@ func rounds(ctx context.Context, o options, binary, dataDir, logPath string) ([]
 		<-done
 		violations = append(violations, l.violations...)
 		t.kills++
-		t.puts += l.stats.puts.Load()
-		t.completes += l.stats.completes.Load()
-		t.deletes += l.stats.deletes.Load()
+		t.acked.add(l.stats.tally())
 		fmt.Printf("crash: round %d: kill -9 after %s: %s\n", round+1, after.Round(time.Millisecond), &l.stats)
 		if ctx.Err() != nil {
 			return violations, t, fmt.Errorf("run exceeded %s", o.timeout)
 		}
 	}
-	if t.puts+t.completes+t.deletes == 0 {
+	if t.acked.total() == 0 {
 		return violations, t, errors.New("no operation was acknowledged in any round; the test checked nothing")
 	}
 	return violations, t, nil
+}
+
+// createBuckets creates the plain bucket and the versioned one.
+func createBuckets(ctx context.Context, client *s3.Client, bucket, vbucket string) error {
+	for _, b := range []string{bucket, vbucket} {
+		if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			return fmt.Errorf("create bucket %s: %w", b, err)
+		}
+	}
+	_, err := client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{
+		Bucket:                  aws.String(vbucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
+	})
+	if err != nil {
+		return fmt.Errorf("enable versioning on %s: %w", vbucket, err)
+	}
+	return nil
 }
 
 func newClient(endpoint string) *s3.Client {

@@ -10,11 +10,13 @@ import (
 )
 
 // state is one thing a key can hold: nothing, or content of a given size
-// and SHA-256.
+// and SHA-256. etag, when set, is the ETag the content must be served with;
+// it is empty where the driver cannot know it (an unacknowledged write).
 type state struct {
 	present bool
 	size    int64
 	sum     [sha256.Size]byte
+	etag    string
 }
 
 var absent = state{}
@@ -23,7 +25,23 @@ func (s state) String() string {
 	if !s.present {
 		return "absent"
 	}
+	if s.etag != "" {
+		return fmt.Sprintf("%d bytes sha256 %s etag %s", s.size, hex.EncodeToString(s.sum[:8]), s.etag)
+	}
 	return fmt.Sprintf("%d bytes sha256 %s", s.size, hex.EncodeToString(s.sum[:8]))
+}
+
+// matches reports whether got, as read from the store, is what want allows:
+// the same presence, size and bytes, and want's ETag if it names one.
+func (want state) matches(got state) bool {
+	return want.present == got.present && want.size == got.size && want.sum == got.sum &&
+		(want.etag == "" || want.etag == got.etag)
+}
+
+// withoutETag returns s with no ETag requirement.
+func (s state) withoutETag() state {
+	s.etag = ""
+	return s
 }
 
 // model records, for every key the driver ever touched, the states the
@@ -72,6 +90,14 @@ func (m *model) uncertain(key string, s state) {
 		}
 	}
 	m.keys[key] = append(p, s)
+}
+
+// forget drops key from the model, once the driver has removed it from the
+// store.
+func (m *model) forget(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.keys, key)
 }
 
 // known reports whether the driver ever wrote key.

@@ -53,7 +53,7 @@ func verify(ctx context.Context, client *s3.Client, bucket string, m *model, lab
 
 func contains(states []state, s state) bool {
 	for _, q := range states {
-		if q == s {
+		if q.matches(s) {
 			return true
 		}
 	}
@@ -62,7 +62,18 @@ func contains(states []state, s state) bool {
 
 // read returns what the store holds for key.
 func read(ctx context.Context, client *s3.Client, bucket, key string) (state, error) {
-	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	return readVersion(ctx, client, bucket, key, "")
+}
+
+// readVersion returns what the store holds for one version of key (the
+// current one if versionID is empty). A missing version is an error
+// (NoSuchVersion); a missing key is absent.
+func readVersion(ctx context.Context, client *s3.Client, bucket, key, versionID string) (state, error) {
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	if versionID != "" {
+		in.VersionId = aws.String(versionID)
+	}
+	out, err := client.GetObject(ctx, in)
 	if err != nil {
 		var nsk *types.NoSuchKey
 		if errors.As(err, &nsk) {
@@ -76,7 +87,7 @@ func read(ctx context.Context, client *s3.Client, bucket, key string) (state, er
 	if err != nil {
 		return state{}, fmt.Errorf("read body: %w", err)
 	}
-	s := state{present: true, size: n}
+	s := state{present: true, size: n, etag: aws.ToString(out.ETag)}
 	copy(s.sum[:], h.Sum(nil))
 	return s, nil
 }

@@ -24,12 +24,45 @@ const (
 
 // counters tallies acknowledged operations in one round.
 type counters struct {
-	puts, completes, deletes, failed, inflight atomic.Int64
+	puts, completes, copies, deletes atomic.Int64
+	vputs, vdeletes, markers         atomic.Int64
+	failed                           atomic.Int64
 }
 
 func (c *counters) String() string {
-	return fmt.Sprintf("%d put, %d multipart complete, %d delete acknowledged; %d unacknowledged",
-		c.puts.Load(), c.completes.Load(), c.deletes.Load(), c.failed.Load())
+	return fmt.Sprintf("%s acknowledged; %d unacknowledged", c.tally().kinds(), c.failed.Load())
+}
+
+// tally is a plain copy of the acknowledged counts, to add up over rounds.
+type tally struct {
+	puts, completes, copies, deletes, vputs, vdeletes, markers int64
+}
+
+func (c *counters) tally() tally {
+	return tally{
+		puts: c.puts.Load(), completes: c.completes.Load(), copies: c.copies.Load(),
+		deletes: c.deletes.Load(), vputs: c.vputs.Load(), vdeletes: c.vdeletes.Load(),
+		markers: c.markers.Load(),
+	}
+}
+
+func (t *tally) add(u tally) {
+	t.puts += u.puts
+	t.completes += u.completes
+	t.copies += u.copies
+	t.deletes += u.deletes
+	t.vputs += u.vputs
+	t.vdeletes += u.vdeletes
+	t.markers += u.markers
+}
+
+func (t tally) total() int64 {
+	return t.puts + t.completes + t.copies + t.deletes + t.vputs + t.vdeletes + t.markers
+}
+
+func (t tally) kinds() string {
+	return fmt.Sprintf("%d put, %d multipart complete, %d copy, %d delete, %d version put, %d version delete, %d delete marker",
+		t.puts, t.completes, t.copies, t.deletes, t.vputs, t.vdeletes, t.markers)
 }
 
 // load runs the workers of one round until ctx is cancelled.
@@ -37,6 +70,8 @@ type load struct {
 	client   *s3.Client
 	bucket   string
 	model    *model
+	vbucket  string // versioning Enabled
+	vmodel   *vmodel
 	rng      *rand.Rand // used only before workers start, to seed them
 	workers  int
 	keys     int
@@ -69,14 +104,19 @@ func (l *load) run(ctx context.Context) {
 }
 
 func (l *load) worker(ctx context.Context, w int, rng *rand.Rand) {
+	ws := &wstate{w: w}
 	for ctx.Err() == nil {
-		key := fmt.Sprintf("w%02d/%s/k%03d", w, []string{"a", "b/c", "d e"}[rng.IntN(3)], rng.IntN(l.keys))
+		key := l.ownKey(w, rng)
 		switch r := rng.Float64(); {
-		case r < 0.55:
+		case r < 0.40:
 			l.put(ctx, key, payload{seed: rng.Uint64(), size: pickSize(rng)})
-		case r < 0.70:
+		case r < 0.50:
 			l.multipart(ctx, key, rng)
-		case r < 0.90:
+		case r < 0.58:
+			l.copyOne(ctx, ws, l.copySourceKey(w, rng))
+		case r < 0.78:
+			l.versionedStep(ctx, ws, rng)
+		case r < 0.92:
 			l.deleteOne(ctx, key)
 		default:
 			batch := []string{key}
@@ -89,6 +129,24 @@ func (l *load) worker(ctx context.Context, w int, rng *rand.Rand) {
 			l.deleteMany(ctx, batch)
 		}
 	}
+}
+
+// ownKey picks one of worker w's keys in the plain bucket.
+func (l *load) ownKey(w int, rng *rand.Rand) string {
+	return fmt.Sprintf("w%02d/%s/k%03d", w, []string{"a", "b/c", "d e"}[rng.IntN(3)], rng.IntN(l.keys))
+}
+
+// copySourceKey picks one of worker w's keys that holds known content, if
+// a few tries find one.
+func (l *load) copySourceKey(w int, rng *rand.Rand) string {
+	key := l.ownKey(w, rng)
+	for try := 0; try < 8; try++ {
+		if p := l.model.current(key); len(p) == 1 && p[0].present {
+			break
+		}
+		key = l.ownKey(w, rng)
+	}
+	return key
 }
 
 // pickSize returns an object size: mostly small, some multi-MiB.
@@ -142,7 +200,7 @@ func (l *load) put(ctx context.Context, key string, p payload) {
 	s := state{present: true, size: p.size, sum: p.digest()}
 	octx, cancel := l.opContext(ctx)
 	defer cancel()
-	_, err := l.client.PutObject(octx, &s3.PutObjectInput{
+	out, err := l.client.PutObject(octx, &s3.PutObjectInput{
 		Bucket:        aws.String(l.bucket),
 		Key:           aws.String(key),
 		Body:          p.reader(),
@@ -150,6 +208,7 @@ func (l *load) put(ctx context.Context, key string, p payload) {
 	})
 	if err == nil {
 		l.stats.puts.Add(1)
+		s.etag = aws.ToString(out.ETag)
 	}
 	l.settle(ctx, "PutObject", key, s, err, started)
 	if err == nil && p.seed%8 == 0 {
@@ -168,7 +227,7 @@ func (l *load) readBack(ctx context.Context, key string, want state) {
 		l.checkFailure(ctx, "GetObject after PutObject", key, err, time.Now())
 		return
 	}
-	if got != want {
+	if !want.matches(got) {
 		l.violate("round %d: read-after-write: %q holds %s right after a PUT of %s was acknowledged", l.round, key, got, want)
 	}
 }
@@ -212,7 +271,7 @@ func (l *load) multipart(ctx context.Context, key string, rng *rand.Rand) {
 		}
 		completed = append(completed, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
 	}
-	_, err = l.client.CompleteMultipartUpload(octx, &s3.CompleteMultipartUploadInput{
+	out, err := l.client.CompleteMultipartUpload(octx, &s3.CompleteMultipartUploadInput{
 		Bucket:          aws.String(l.bucket),
 		Key:             aws.String(key),
 		UploadId:        up.UploadId,
@@ -220,6 +279,7 @@ func (l *load) multipart(ctx context.Context, key string, rng *rand.Rand) {
 	})
 	if err == nil {
 		l.stats.completes.Add(1)
+		s.etag = aws.ToString(out.ETag)
 	}
 	l.settle(ctx, "CompleteMultipartUpload", key, s, err, started)
 }
