@@ -117,6 +117,8 @@ func masterKeyErrors(err error) (*queryapi.Error, bool) {
 		return answer(http.StatusNotFound, "NoSuchEntity")
 	case errors.Is(err, rekey.ErrCurrentVersion):
 		return answer(http.StatusConflict, "CurrentVersion")
+	case errors.Is(err, rekey.ErrKeyFileBusy):
+		return answer(http.StatusConflict, "ConcurrentModification")
 	}
 	return nil, false
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/coffer-s3/coffer/internal/cachesync"
+	"github.com/coffer-s3/coffer/internal/lease"
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
@@ -25,8 +26,11 @@ func (m *Manager) changeKeyFile(ctx context.Context, change func() error) error 
 	defer m.unlockFile()
 	if m.leases != nil {
 		ls, err := m.leases.Acquire(ctx, keyFileLease)
+		if errors.Is(err, lease.ErrHeld) {
+			return ErrKeyFileBusy
+		}
 		if err != nil {
-			return fmt.Errorf("rekey: another node is changing the master key file: %w", err)
+			return fmt.Errorf("rekey: take the master key lease: %w", err)
 		}
 		defer func() {
 			if err := m.leases.Release(context.WithoutCancel(ctx), ls); err != nil {

@@ -145,3 +145,52 @@ func TestStep_fencedByLease(t *testing.T) {
 		t.Fatalf("job state after a fenced Step: found %v, %v; want nothing saved", found, err)
 	}
 }
+
+// TestRotate_whileAnotherNodeHoldsTheLease: a rotation asked while another
+// node changes the key file is refused with ErrKeyFileBusy (the operator
+// API's 409 ConcurrentModification) and changes nothing.
+func TestRotate_whileAnotherNodeHoldsTheLease(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m, err := pebble.Open(filepath.Join(dir, "meta"), pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	keyFile := filepath.Join(dir, "master.key")
+	if _, err := sse.GenerateKeyringFile(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	other, err := lease.New(lease.Options{Meta: m, Node: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := other.Acquire(ctx, keyFileLease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr, err := sse.LoadKeyringFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := lease.New(lease.Options{Meta: m, Node: "this"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := New(Options{Meta: m, Keyring: kr, KeyFile: keyFile, Leases: ls})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := mgr.Rotate(ctx); !errors.Is(err, ErrKeyFileBusy) {
+		t.Fatalf("Rotate while another node holds the lease = %d, %v; want ErrKeyFileBusy", v, err)
+	}
+	if kr.Current() != 1 {
+		t.Fatalf("current version after a refused rotation = %d, want 1", kr.Current())
+	}
+	if err := other.Release(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := mgr.Rotate(ctx); err != nil || v != 2 {
+		t.Fatalf("Rotate after the lease was released = %d, %v; want 2", v, err)
+	}
+}

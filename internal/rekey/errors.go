@@ -14,6 +14,10 @@ var (
 	ErrNoSuchVersion = errors.New("rekey: no such master key version")
 	// ErrCurrentVersion reports an attempt to retire the current version.
 	ErrCurrentVersion = errors.New("rekey: the current master key version cannot be retired")
+	// ErrKeyFileBusy reports a rotation or retirement asked while another
+	// node sharing the meta store holds the lease under which the key file
+	// is changed: nothing was changed, and the caller may try again.
+	ErrKeyFileBusy = errors.New("rekey: another node is changing the master key file; try again when it is done")
 	// ErrVersionInUse is the sentinel of InUseError.
 	ErrVersionInUse = errors.New("rekey: master key version still in use")
 )
