@@ -12,7 +12,8 @@
 # (bucket and account level through `aws s3control`), with anonymous
 # requests from curl, and Object Ownership and ACLs (a public-read object
 # fetched anonymously with curl), `aws kms` (keys, aliases, encryption
-# contexts, rotation, key policies, scheduled deletion), and lifecycle rules
+# contexts, rotation, key policies, scheduled deletion) and boto3's KMS and
+# SSE-KMS calls (boto3_kms.py), and lifecycle rules
 # (put, get, delete, and boto3 watching them act on a two-second lifecycle day).
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
@@ -879,3 +880,14 @@ a s3 cp "s3://$KB/sse-kms.txt" "$W/sse-kms.back2" >/dev/null
 check_same_file "$W/small.txt" "$W/sse-kms.back2" "enabling the key restores S3 reads"
 a s3 rb --force "s3://$KB" >/dev/null
 check_contains "$(cat "$E2E_TMP/data/kms-audit.log")" '"eventName":"Decrypt"' "KMS calls are in the audit log"
+
+step "boto3 kms and SSE-KMS: keys, contexts, data keys, rotation, key policy, bucket keys, bucket default, copy, multipart, key states"
+if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+	if python3 "$E2E_DIR/boto3_kms.py" "$COFFER_ENDPOINT" e2e-kms-boto3; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "boto3_kms.py reported failures (see [boto3-kms] lines above)"
+	fi
+else
+	skip "boto3 is not installed for python3; the boto3 KMS checks did not run"
+fi
