@@ -18,7 +18,7 @@ import (
 )
 
 // opTimeout bounds one call; a call that runs out is of unknown outcome.
-const opTimeout = 10 * time.Second
+const opTimeout = 30 * time.Second
 
 // history records every call the clients made, with its call and return
 // instants on one monotonic clock.
