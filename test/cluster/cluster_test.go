@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/coffer-s3/coffer/internal/meta/postgres/pgtest"
+	"github.com/coffer-s3/coffer/internal/object"
 )
 
 // The load: workers spread over the nodes, on a few keys so that every
@@ -113,6 +114,11 @@ func TestCluster_linearizableUnderKill(t *testing.T) {
 		t.Errorf("unexpected: %s", u)
 	}
 	logFigures(t, ops, killedAt)
+	if n := blobReads(ops); n == 0 {
+		t.Errorf("no GET returned an object larger than the inline limit (%d bytes): the shared blob directory went untested", inlineLimit)
+	} else {
+		t.Logf("%d GETs returned objects kept in the shared blob directory", n)
+	}
 	checkLinearizable(t, ops, keep)
 }
 
@@ -254,6 +260,22 @@ func lostWrites(ops []porcupine.Operation, final map[string]string) []string {
 		}
 	}
 	return lost
+}
+
+// inlineLimit is the size above which coffer keeps an object's bytes in
+// the blob directory rather than inside its metadata record.
+const inlineLimit = object.DefaultInlineLimit
+
+// blobReads counts the GETs that returned an object above inlineLimit.
+func blobReads(ops []porcupine.Operation) int {
+	n := 0
+	for _, op := range ops {
+		in, out := op.Input.(regInput), op.Output.(regOutput)
+		if in.kind == opGet && out.out == outOK && len(bodyOf(out.val)) > inlineLimit {
+			n++
+		}
+	}
+	return n
 }
 
 // ts renders a history time.

@@ -155,25 +155,25 @@ func (c *cluster) step(w *worker) {
 	switch r := w.rng.IntN(100); {
 	case r < 30:
 		in.kind = opGet
-	case r < 70:
+	case r < 80:
 		in.kind = opPut
 		switch {
-		case r < 50 && seen != "":
+		case r < 55 && seen != "":
 			in.cond, in.match = condIfMatch, seen
-		case r < 60:
+		case r < 67:
 			in.cond = condIfNoneMatch
 		}
-		// A third of the objects are larger than the inline limit
-		// (32 KiB), so their bytes go through the shared blob directory.
+		// A third of the objects are larger than the inline limit, so
+		// that their bytes go through the shared blob directory.
 		size := 64 + w.rng.IntN(512)
 		if w.rng.IntN(3) == 0 {
-			size = 40<<10 + w.rng.IntN(16<<10)
+			size = inlineLimit + 8<<10 + w.rng.IntN(16<<10)
 		}
 		w.seq++
 		in.val = objectName(w.id, w.seq, size)
 	default:
 		in.kind = opDelete
-		if r < 90 && seen != "" {
+		if r < 92 && seen != "" {
 			in.cond, in.match = condIfMatch, seen
 		}
 	}
