@@ -281,24 +281,33 @@ func blobReads(ops []porcupine.Operation) int {
 // ts renders a history time.
 func ts(t int64) string { return time.Duration(t).String() }
 
-// checkLinearizable runs porcupine over the whole history, key by key; an
-// illegal history is written as porcupine's HTML visualization into keep.
+// checkLinearizable fails the test unless the history is linearizable.
 func checkLinearizable(t *testing.T, ops []porcupine.Operation, keep string) {
 	t.Helper()
 	start := time.Now()
-	res, info := porcupine.CheckOperationsVerbose(registerModel, ops, 30*time.Second)
-	t.Logf("porcupine: %s for %d calls in %s", res, len(ops), time.Since(start).Round(time.Millisecond))
+	if err := linearizable(ops, keep, 30*time.Second); err != nil {
+		t.Error(err)
+	}
+	t.Logf("porcupine checked %d calls in %s", len(ops), time.Since(start).Round(time.Millisecond))
+}
+
+// linearizable runs porcupine over the history, key by key. An illegal
+// history is written as porcupine's HTML visualization into dir, whose
+// path the error names; a check that does not finish within timeout is an
+// error too, since it proved nothing.
+func linearizable(ops []porcupine.Operation, dir string, timeout time.Duration) error {
+	res, info := porcupine.CheckOperationsVerbose(registerModel, ops, timeout)
 	switch res {
 	case porcupine.Ok:
+		return nil
 	case porcupine.Illegal:
-		path := filepath.Join(keep, "linearizability.html")
+		path := filepath.Join(dir, "linearizability.html")
 		if err := porcupine.VisualizePath(registerModel, info, path); err != nil {
-			t.Errorf("write visualization: %v", err)
+			return fmt.Errorf("the history is not linearizable (and its visualization could not be written: %v)", err)
 		}
-		t.Errorf("the history is not linearizable; see %s", path)
-	default:
-		t.Errorf("porcupine could not decide within its timeout (%s)", res)
+		return fmt.Errorf("the history is not linearizable; see %s", path)
 	}
+	return fmt.Errorf("porcupine could not decide within %s (%s)", timeout, res)
 }
 
 // logFigures sums the history up: what the clients were answered.

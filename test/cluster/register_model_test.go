@@ -1,7 +1,11 @@
 package cluster_test
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/anishathalye/porcupine"
 )
@@ -201,5 +205,31 @@ func TestLostWrites(t *testing.T) {
 				t.Errorf("lostWrites = %q, want %d reports", got, tt.lost)
 			}
 		})
+	}
+}
+
+// TestLinearizable_writesVisualization: an illegal history is reported with
+// the path of porcupine's visualization, which names the calls.
+func TestLinearizable_writesVisualization(t *testing.T) {
+	dir := t.TempDir()
+	history := []porcupine.Operation{
+		call(0, 0, 10, put("k", "a"), ok),
+		call(1, 20, 30, put("k", "b"), ok),
+		call(2, 40, 50, get("k"), read("a")),
+	}
+	err := linearizable(history, dir, time.Minute)
+	path := filepath.Join(dir, "linearizability.html")
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("linearizable = %v, want an error naming %s", err, path)
+	}
+	html, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "PUT k b") {
+		t.Errorf("the visualization does not describe the calls:\n%.500s", html)
+	}
+	if err := linearizable(history[:2], dir, time.Minute); err != nil {
+		t.Errorf("linearizable(legal history) = %v", err)
 	}
 }
