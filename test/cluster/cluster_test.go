@@ -39,7 +39,7 @@ var clusterKeys = []string{"k0", "k1", "k2", "k3"}
 // restarted one, must form a linearizable history of each key.
 func TestCluster_linearizableUnderKill(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds coffer and runs three coffer processes on PostgreSQL")
+		t.Skip("skipped in -short mode: builds coffer and runs three coffer processes on PostgreSQL")
 	}
 	db := pgtest.URL(t) // skips without PostgreSQL
 	keep := keptOnFailure(t)
