@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,4 +271,33 @@ func TestPayload(t *testing.T) {
 			t.Errorf("overlaps(%q, %q) = %v", tc.watched, tc.notified, got)
 		}
 	}
+}
+
+// FuzzParsePayload: any payload on the channel (anyone who may connect
+// to the database can NOTIFY on it) parses without panicking, and what
+// parses names non-empty prefixes that format back to the payload.
+func FuzzParsePayload(f *testing.F) {
+	for _, s := range []string{"53", "53,54", "516162,00ff", "", "marker", "53,", ",", "zz", "5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, payload string) {
+		prefixes, ok := parsePayload(payload)
+		if !ok {
+			return
+		}
+		var all uint64
+		for i, p := range prefixes {
+			if len(p) == 0 {
+				t.Fatalf("parsePayload(%q) gave an empty prefix", payload)
+			}
+			if i < maxNotifyPrefixes {
+				all |= 1 << i
+			}
+		}
+		if len(prefixes) <= maxNotifyPrefixes {
+			if got := notifyPayload(prefixes, all); !strings.EqualFold(got, payload) {
+				t.Fatalf("parsePayload(%q) = %q, which formats as %q", payload, prefixes, got)
+			}
+		}
+	})
 }
