@@ -55,6 +55,14 @@
 #
 #   BENCH_META=postgres ./scripts/bench.sh small list
 #
+# and a cluster of several coffers on that one PostgreSQL and one blob
+# directory, the load generator spreading its clients over the nodes
+# (`coffer bench --also-endpoint`), beside the embedded store; with several
+# node counts, each workload runs on 1, 2 and 3 nodes in turn (labels ending
+# in -postgres-1n, -2n, -3n) and the summary compares them:
+#
+#   BENCH_META=postgres BENCH_NODES="1 2 3" ./scripts/bench.sh small
+#
 # Any other S3 endpoint, already running, is measured with the same settings
 # by naming it; nothing is started, built for it or downloaded:
 #
@@ -93,6 +101,12 @@
 #                     metadata is in PostgreSQL too (local coffer only; not
 #                     with BENCH_TLS, BENCH_IAM_USER or BENCH_PLAINTEXT);
 #                     needs PostgreSQL's server binaries (Debian: postgresql)
+#   BENCH_NODES       with BENCH_META=postgres: how many coffer nodes share
+#                     the PostgreSQL and the blob directory, 1 to 9, or
+#                     several counts ("1 2 3"), each workload then running on
+#                     each count in turn (default 1). The nodes share the
+#                     first one's master key file and the root key pair; the
+#                     workload's --concurrency is the total over the nodes
 #   BENCH_TLS_ENDPOINT, BENCH_CA_BUNDLE, BENCH_TLS_PID
 #                     with BENCH_ENDPOINT and BENCH_TLS: the https endpoint to
 #                     measure beside it, the CA file that signed its
@@ -166,6 +180,20 @@ if [[ -n $PG && (-n $TLS || -n $IAM_USER || -n $PLAIN || -n ${BENCH_ENDPOINT:-})
 	echo "BENCH_META measures two local coffers; it cannot be combined with BENCH_TLS, BENCH_IAM_USER, BENCH_PLAINTEXT or BENCH_ENDPOINT" >&2
 	exit 2
 fi
+read -r -a NODES <<<"${BENCH_NODES:-1}"
+MAX_NODES=0
+for n in "${NODES[@]}"; do
+	[[ $n =~ ^[1-9]$ ]] || {
+		echo "BENCH_NODES must list node counts from 1 to 9, e.g. \"1 2 3\"" >&2
+		exit 2
+	}
+	((n > MAX_NODES)) && MAX_NODES=$n
+done
+((${#NODES[@]} > 0)) || NODES=(1) MAX_NODES=1
+if [[ ${NODES[*]} != 1 && -z $PG ]]; then
+	echo "BENCH_NODES needs BENCH_META=postgres: the nodes share a PostgreSQL" >&2
+	exit 2
+fi
 ROUNDS=${BENCH_ROUNDS:-1}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
 	echo "BENCH_ROUNDS must be a positive integer" >&2
@@ -189,12 +217,16 @@ TLS_DATA_DIR=""
 PLAIN_SERVER_PID=""
 PLAIN_DATA_DIR=""
 PG_SERVER_PID=""
+# PG_SERVER_PIDS and PG_ENDPOINTS list every node on the PostgreSQL; the
+# first is PG_SERVER_PID and PG_ENDPOINT.
+PG_SERVER_PIDS=()
+PG_ENDPOINTS=()
 PG_DATA_DIR=""
 PGDB_PID=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local p
-	for p in "$SERVER_PID" "$TLS_SERVER_PID" "$PLAIN_SERVER_PID" "$PG_SERVER_PID" "$PGDB_PID"; do
+	for p in "$SERVER_PID" "$TLS_SERVER_PID" "$PLAIN_SERVER_PID" "${PG_SERVER_PIDS[@]}" "$PGDB_PID"; do
 		[[ -n $p ]] || continue
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
@@ -316,18 +348,37 @@ start_postgres() {
 	exit 1
 }
 
-# start_coffer_pg starts a second local coffer, on its own data directory,
-# with its metadata in the PostgreSQL of start_postgres, and waits until
-# /health/ready answers.
+# start_coffer_pg starts MAX_NODES more local coffers with their metadata
+# in the PostgreSQL of start_postgres and their objects in one blob
+# directory, each on its own data directory, as README "Running several
+# nodes" describes: the first makes the master key file, the others read
+# it. It waits until each answers /health/ready.
 start_coffer_pg() {
 	start_postgres
-	local log="$RESULTS/coffer-server-postgres.log" addr="" i
+	local k
+	for ((k = 1; k <= MAX_NODES; k++)); do
+		start_pg_node "$k"
+	done
+	PG_SERVER_PID=${PG_SERVER_PIDS[0]}
+	PG_ENDPOINT=${PG_ENDPOINTS[0]}
+}
+
+# start_pg_node K starts node K of start_coffer_pg and waits until it is
+# ready.
+start_pg_node() {
+	local k=$1 log="$RESULTS/coffer-server-postgres.log" addr="" i pid key=()
+	((k == 1)) || {
+		log="$RESULTS/coffer-server-postgres-$k.log"
+		key=(--master-key-file "$PG_DATA_DIR/data/master.key")
+	}
 	: >"$log"
-	"$COFFER" server --address 127.0.0.1:0 --data "$PG_DATA_DIR/data" --meta "$PG_URL" >"$log" 2>&1 &
-	PG_SERVER_PID=$!
+	"$COFFER" server --address 127.0.0.1:0 --data "$PG_DATA_DIR/data${k#1}" --blob-dir "$PG_DATA_DIR/blobs" \
+		--meta "$PG_URL" "${key[@]}" >"$log" 2>&1 &
+	pid=$!
+	PG_SERVER_PIDS+=("$pid")
 	for ((i = 0; i < 300; i++)); do
-		kill -0 "$PG_SERVER_PID" 2>/dev/null || {
-			echo "the PostgreSQL coffer exited before becoming ready; its log:" >&2
+		kill -0 "$pid" 2>/dev/null || {
+			echo "PostgreSQL coffer node $k exited before becoming ready; its log:" >&2
 			cat "$log" >&2
 			exit 1
 		}
@@ -335,12 +386,12 @@ start_coffer_pg() {
 			addr=$(sed -n 's/.*msg="coffer started".* address=\([^ ]*\).*/\1/p' "$log" | head -n1)
 		fi
 		if [[ -n $addr ]] && curl -fsS -o /dev/null "http://$addr/health/ready" 2>/dev/null; then
-			PG_ENDPOINT="http://$addr"
+			PG_ENDPOINTS+=("http://$addr")
 			return
 		fi
 		sleep 0.1
 	done
-	echo "the PostgreSQL coffer did not become ready in 30s; its log:" >&2
+	echo "PostgreSQL coffer node $k did not become ready in 30s; its log:" >&2
 	cat "$log" >&2
 	exit 1
 }
@@ -456,6 +507,10 @@ run() {
 		endpoint=$PLAIN_ENDPOINT pid=$PLAIN_SERVER_PID
 	elif [[ ${SCHEME:-http} == postgres ]]; then
 		endpoint=$PG_ENDPOINT pid=$PG_SERVER_PID
+		local k
+		for ((k = 1; k < ${PG_NODES:-1}; k++)); do
+			extra+=(--also-endpoint "${PG_ENDPOINTS[k]}")
+		done
 	fi
 	[[ -z ${WITH_PID:-} ]] || extra+=(--server-pid "$pid")
 	local load ak=$ACCESS_KEY sk=$SECRET_KEY
@@ -491,7 +546,20 @@ run_both() {
 		SCHEME=plain run "$label-plain" "$@"
 	fi
 	if [[ -n $PG ]]; then
-		SCHEME=postgres run "$label-postgres" "$@"
+		local n
+		for n in "${NODES[@]}"; do
+			PG_NODES=$n SCHEME=postgres run "$label-$(pg_label "$n")" "$@"
+		done
+	fi
+}
+
+# pg_label N names the PostgreSQL runs on N nodes: postgres, or postgres-Nn
+# when BENCH_NODES names other counts than 1.
+pg_label() {
+	if [[ ${NODES[*]} == 1 ]]; then
+		echo postgres
+	else
+		echo "postgres-$1n"
 	fi
 }
 
@@ -681,13 +749,33 @@ if [[ -n $PG ]]; then
 	echo "Metadata in PostgreSQL vs embedded, same workloads interleaved (ratio < 1: PostgreSQL slower):"
 	printf '%-26s %12s %12s %8s %10s %10s\n' workload "pebble ops/s" "pg ops/s" pg/pebble "pebble p99" "pg p99"
 	for label in "${LABELS[@]}"; do
-		[[ $label == *-postgres ]] && continue
-		e="$RESULTS/$NAME-$label.json" p="$RESULTS/$NAME-$label-postgres.json"
+		[[ $label == *-postgres* ]] && continue
+		e="$RESULTS/$NAME-$label.json" p="$RESULTS/$NAME-$label-$(pg_label "${NODES[0]}").json"
 		[[ -e $e && -e $p ]] || continue
 		jq -rn --slurpfile e "$e" --slurpfile p "$p" --arg l "$label" \
 			'[$l, $e[0].operations[0].ops_per_sec, $p[0].operations[0].ops_per_sec,
 			  $e[0].operations[0].latency_ms.p99, $p[0].operations[0].latency_ms.p99] | @tsv' |
 			awk -F'\t' '{printf "%-26s %12.0f %12.0f %8.3f %10.2f %10.2f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
+	done
+fi
+if [[ -n $PG && ${NODES[*]} != 1 ]]; then
+	echo
+	echo "Nodes on one PostgreSQL and one blob directory, clients spread over them (ops/s; ratio to the first count):"
+	printf '%-26s' workload
+	for n in "${NODES[@]}"; do printf ' %10s' "${n}n ops/s"; done
+	for n in "${NODES[@]:1}"; do printf ' %8s' "${n}n/${NODES[0]}n"; done
+	echo
+	for label in "${LABELS[@]}"; do
+		[[ $label == *-postgres* ]] && continue
+		ops=()
+		for n in "${NODES[@]}"; do
+			f="$RESULTS/$NAME-$label-postgres-${n}n.json"
+			if [[ -e $f ]]; then ops+=("$(jq -r '.operations[0].ops_per_sec' "$f")"); else ops+=(0); fi
+		done
+		printf '%-26s' "$label"
+		for o in "${ops[@]}"; do printf ' %10.0f' "$o"; done
+		for o in "${ops[@]:1}"; do awk -v o="$o" -v b="${ops[0]}" 'BEGIN {printf " %8.3f", (b > 0 ? o / b : 0)}'; done
+		echo
 	done
 fi
 exit "$FAILED"

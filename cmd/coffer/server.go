@@ -194,7 +194,11 @@ type metaStore interface {
 // store in the metadata directory.
 func openMeta(ctx context.Context, cfg config.Config, log *slog.Logger) (metaStore, error) {
 	if cfg.Meta.Postgres() {
-		s, err := postgres.Open(ctx, string(cfg.Meta), postgres.Options{Logger: log})
+		// Every node notifies the others of its changes to the cache
+		// generations, so that they drop their caches at once rather
+		// than at their next sync.
+		s, err := postgres.Open(ctx, string(cfg.Meta), postgres.Options{Logger: log,
+			NotifyPrefixes: [][]byte{cachesync.Prefix()}})
 		if err != nil {
 			// postgres.Open's errors never contain the password.
 			return nil, fmt.Errorf("open metadata database %s: %w", cfg.Meta.Redacted(), err)

@@ -19,12 +19,14 @@ import (
 // connection setup after the first requests. It ignores proxy settings on
 // purpose: a proxy in the path would be measured too.
 func newTransport(cfg *Config) *http.Transport {
+	// Every worker may hold a connection to each endpoint.
+	conns := cfg.Concurrency * len(cfg.endpoints())
 	return &http.Transport{
 		DialContext: (&net.Dialer{
 			Timeout:   10 * time.Second,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
-		MaxIdleConns:          2 * cfg.Concurrency,
+		MaxIdleConns:          2 * conns,
 		MaxIdleConnsPerHost:   cfg.Concurrency,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
@@ -39,13 +41,13 @@ func newTransport(cfg *Config) *http.Transport {
 	}
 }
 
-// newClient returns a path-style S3 client for cfg. retries selects the SDK's
+// newClient returns a path-style S3 client of endpoint for cfg. retries selects the SDK's
 // standard retryer; the measured client has none, so every failure is
 // counted instead of hidden behind a retry.
-func newClient(cfg *Config, httpClient *http.Client, retries bool) *s3.Client {
+func newClient(cfg *Config, endpoint string, httpClient *http.Client, retries bool) *s3.Client {
 	return s3.New(s3.Options{
 		Region:       cfg.Region,
-		BaseEndpoint: aws.String(cfg.Endpoint),
+		BaseEndpoint: aws.String(endpoint),
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, ""),
 		HTTPClient:   httpClient,

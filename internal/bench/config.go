@@ -35,6 +35,11 @@ const maxParts = 10000
 type Config struct {
 	// Endpoint is the S3 endpoint URL, for example http://127.0.0.1:9000.
 	Endpoint string
+	// MoreEndpoints are further endpoints of the same store (the other
+	// nodes of a cluster). The measured workers are spread over Endpoint
+	// and these, worker i on endpoint i mod their number; the bucket,
+	// the uploads before measuring and the cleanup go through Endpoint.
+	MoreEndpoints []string
 	// AccessKey and SecretKey sign every request (SigV4).
 	AccessKey string
 	SecretKey string
@@ -99,9 +104,11 @@ func (c *Config) Validate() error {
 	if c.Endpoint == "" {
 		return fmt.Errorf("%w: an endpoint is required", ErrConfig)
 	}
-	u, err := url.Parse(c.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%w: endpoint %q is not an http or https URL", ErrConfig, c.Endpoint)
+	for _, e := range c.endpoints() {
+		u, err := url.Parse(e)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: endpoint %q is not an http or https URL", ErrConfig, e)
+		}
 	}
 	if c.AccessKey == "" || c.SecretKey == "" {
 		return fmt.Errorf("%w: an access key and a secret key are required", ErrConfig)
@@ -112,6 +119,9 @@ func (c *Config) Validate() error {
 	switch c.Workload {
 	case WorkloadPut, WorkloadGet, WorkloadHead, WorkloadDelete, WorkloadList, WorkloadMultipart:
 	case WorkloadIdle:
+		if len(c.MoreEndpoints) > 0 {
+			return fmt.Errorf("%w: the idle workload holds its connections to --endpoint only", ErrConfig)
+		}
 		if c.Count > 0 || c.Warmup > 0 {
 			return fmt.Errorf("%w: the idle workload holds --concurrency connections for --duration; it takes no --count or --warmup", ErrConfig)
 		}
@@ -171,4 +181,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: server pid must be positive", ErrConfig)
 	}
 	return nil
+}
+
+// endpoints returns Endpoint and MoreEndpoints.
+func (c *Config) endpoints() []string {
+	return append([]string{c.Endpoint}, c.MoreEndpoints...)
 }

@@ -71,6 +71,11 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	c.PartSize = 5 << 20
 	c.Mix = DefaultMix()
 	fs.StringVar(&c.Endpoint, "endpoint", "", "S3 endpoint `URL`, for example http://127.0.0.1:9000 (required)")
+	fs.Func("also-endpoint", "another endpoint `URL` of the same store (a node of a cluster); repeat it for each: the measured operations are spread over --endpoint and these, while the bucket, the uploads before measuring and the cleanup go through --endpoint",
+		func(u string) error {
+			c.MoreEndpoints = append(c.MoreEndpoints, u)
+			return nil
+		})
 	fs.StringVar(&c.AccessKey, "access-key", "", "access key `id` (default $AWS_ACCESS_KEY_ID)")
 	fs.StringVar(&c.SecretKey, "secret-key", "", "secret `key` (default $AWS_SECRET_ACCESS_KEY; prefer the variable, a command line is visible to other users)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "SigV4 signing `region`")
@@ -124,6 +129,7 @@ Examples:
   coffer bench --endpoint https://127.0.0.1:9000 --ca-bundle coffer-tls/ca.pem --workload get
   coffer bench --endpoint http://127.0.0.1:9000 --workload put --server-pid $(pidof coffer)
   coffer bench --endpoint http://127.0.0.1:9000 --workload idle --concurrency 10000 --server-pid $(pidof coffer)
+  coffer bench --endpoint http://127.0.0.1:9000 --also-endpoint http://127.0.0.1:9001 --workload get --concurrency 32
 
 Credentials default to $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY.
 

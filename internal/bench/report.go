@@ -99,10 +99,13 @@ type OpReport struct {
 // Report is the outcome of a run. Its JSON form is what --json prints.
 type Report struct {
 	// Workload, Endpoint, Bucket and Concurrency repeat the configuration.
-	Workload    string `json:"workload"`
-	Endpoint    string `json:"endpoint"`
-	Bucket      string `json:"bucket"`
-	Concurrency int    `json:"concurrency"`
+	Workload string `json:"workload"`
+	Endpoint string `json:"endpoint"`
+	// MoreEndpoints are the endpoints the workers were spread over
+	// besides Endpoint.
+	MoreEndpoints []string `json:"more_endpoints,omitempty"`
+	Bucket        string   `json:"bucket"`
+	Concurrency   int      `json:"concurrency"`
 	// Size is the object size in bytes; PartSize the multipart part size,
 	// for the multipart workload only.
 	Size     int64 `json:"size"`
@@ -123,12 +126,13 @@ type Report struct {
 func (b *bench) report(stats *[numOps]opStats, elapsed time.Duration) *Report {
 	cfg := b.cfg
 	r := &Report{
-		Workload:    cfg.Workload,
-		Endpoint:    cfg.Endpoint,
-		Bucket:      b.bucket,
-		Size:        cfg.Size,
-		Concurrency: cfg.Concurrency,
-		Duration:    elapsed.Seconds(),
+		Workload:      cfg.Workload,
+		Endpoint:      cfg.Endpoint,
+		MoreEndpoints: cfg.MoreEndpoints,
+		Bucket:        b.bucket,
+		Size:          cfg.Size,
+		Concurrency:   cfg.Concurrency,
+		Duration:      elapsed.Seconds(),
 	}
 	if cfg.Workload == WorkloadMultipart {
 		r.PartSize = cfg.PartSize
@@ -198,7 +202,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 func (r *Report) WriteTable(w io.Writer) error {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s of %s x%d for %.2fs against %s (bucket %s)\n",
-		r.Workload, FormatSize(r.Size), r.Concurrency, r.Duration, r.Endpoint, r.Bucket)
+		r.Workload, FormatSize(r.Size), r.Concurrency, r.Duration, strings.Join(append([]string{r.Endpoint}, r.MoreEndpoints...), ", "), r.Bucket)
 	if r.PartSize > 0 {
 		fmt.Fprintf(&sb, "parts of %s\n", FormatSize(r.PartSize))
 	}

@@ -29,10 +29,6 @@ type bench struct {
 	// prefix holds every key of this run, so cleanup and the list workload
 	// never touch other objects in a bucket given with --bucket.
 	prefix string
-	// lister is the measured client for listings: like the measured
-	// client, but it reads each page whole before the SDK decodes it, so
-	// that a page's latency ends with its last byte.
-	lister *s3.Client
 	// preloaded is the number of objects uploaded before measuring; they
 	// have indexes [0, preloaded).
 	preloaded int64
@@ -98,9 +94,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	transport := newTransport(&cfg)
 	defer transport.CloseIdleConnections()
 	httpClient := &http.Client{Transport: transport}
-	measured := newClient(&cfg, httpClient, false)
-	setup := newClient(&cfg, httpClient, true)
-	b.lister = newClient(&cfg, &http.Client{Transport: bufferingTransport{next: transport}}, false)
+	// The measured clients, one per endpoint, have listers beside them:
+	// like them, but reading each page whole before the SDK decodes it,
+	// so that a page's latency ends with its last byte.
+	var measured, listers []*s3.Client
+	for _, e := range cfg.endpoints() {
+		measured = append(measured, newClient(&cfg, e, httpClient, false))
+		listers = append(listers, newClient(&cfg, e, &http.Client{Transport: bufferingTransport{next: transport}}, false))
+	}
+	setup := newClient(&cfg, cfg.Endpoint, httpClient, true)
 
 	created := false
 	if b.bucket == "" {
@@ -111,7 +113,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		created = true
 	}
 
-	report, runErr := b.measure(ctx, measured, setup, sampler)
+	report, runErr := b.measure(ctx, measured, listers, setup, sampler)
 	if !cfg.Keep {
 		b.status("removing the objects of this run")
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
@@ -126,7 +128,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // measure uploads the workload's objects, runs the warmup and the measured
 // window, and builds the report.
-func (b *bench) measure(ctx context.Context, measured, setup *s3.Client, sampler *rssSampler) (*Report, error) {
+func (b *bench) measure(ctx context.Context, measured, listers []*s3.Client, setup *s3.Client, sampler *rssSampler) (*Report, error) {
 	cfg := b.cfg
 	switch cfg.Workload {
 	case WorkloadIdle:
@@ -146,7 +148,8 @@ func (b *bench) measure(ctx context.Context, measured, setup *s3.Client, sampler
 
 	workers := make([]*worker, cfg.Concurrency)
 	for i := range workers {
-		workers[i] = newWorker(b, i, measured, setup)
+		n := i % len(measured)
+		workers[i] = newWorker(b, i, measured[n], listers[n], setup)
 	}
 	if cfg.Warmup > 0 {
 		b.runPhase(ctx, workers, &phase{deadline: time.Now().Add(cfg.Warmup)}, "warmup")

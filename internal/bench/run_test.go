@@ -3,6 +3,11 @@ package bench
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -325,6 +330,10 @@ func TestConfigValidate(t *testing.T) {
 		{name: "negative count", edit: func(c *Config) { c.Count = -1 }},
 		{name: "max keys above S3's limit", edit: func(c *Config) { c.MaxKeys = 1001 }},
 		{name: "idle with a count", edit: func(c *Config) { c.Workload = WorkloadIdle }},
+		{name: "idle over two endpoints", edit: func(c *Config) {
+			c.Workload, c.Count, c.MoreEndpoints = WorkloadIdle, 0, []string{"http://127.0.0.1:9001"}
+		}},
+		{name: "second endpoint not a url", edit: func(c *Config) { c.MoreEndpoints = []string{"127.0.0.1:9001"} }},
 		{name: "idle with a warmup", edit: func(c *Config) { c.Workload, c.Count, c.Warmup = WorkloadIdle, 0, time.Second }},
 	}
 	for _, tt := range tests {
@@ -335,5 +344,42 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("Validate() = %v, want an ErrConfig", err)
 			}
 		})
+	}
+}
+
+// TestRun_spreadsOverEndpoints serves one fake store on two addresses: a
+// get run spreads its workers over both without errors, and sets up and
+// cleans up through the first.
+func TestRun_spreadsOverEndpoints(t *testing.T) {
+	fake := &fakeS3{}
+	first := startFakeS3(t, fake)
+	var second atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			t.Errorf("%s %s through the second endpoint; only the measured GETs belong there", r.Method, r.URL)
+		}
+		second.Add(1)
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := fakeConfig(first, WorkloadGet)
+	cfg.MoreEndpoints = []string{srv.URL}
+	r, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.ErrorCount(); n != 0 {
+		t.Errorf("%d errors", n)
+	}
+	if n := second.Load(); n == 0 || n >= cfg.Count {
+		t.Errorf("%d of %d GETs went to the second endpoint, want some but not all", n, cfg.Count)
+	}
+	if fake.bucketCount() != 0 {
+		t.Error("the bucket was not removed")
+	}
+	var o options
+	if err := newFlagSet(&o, io.Discard).Parse([]string{"--endpoint", first, "--also-endpoint", srv.URL, "--also-endpoint", "http://x:1"}); err != nil ||
+		!slices.Equal(o.cfg.MoreEndpoints, []string{srv.URL, "http://x:1"}) {
+		t.Errorf("--also-endpoint twice: %v, %q", err, o.cfg.MoreEndpoints)
 	}
 }

@@ -36,6 +36,7 @@ func (p *phase) claim() bool {
 type worker struct {
 	b      *bench
 	client *s3.Client // no retries: what is measured
+	lister *s3.Client // client's twin for listings (see Run)
 	setup  *s3.Client // with retries: aborts after failures
 	rng    *rand.Rand
 	buf    []byte // scratch for verifying GET bodies
@@ -54,10 +55,11 @@ type worker struct {
 	lastByte time.Time
 }
 
-func newWorker(b *bench, id int, client, setup *s3.Client) *worker {
+func newWorker(b *bench, id int, client, lister, setup *s3.Client) *worker {
 	w := &worker{
 		b:      b,
 		client: client,
+		lister: lister,
 		setup:  setup,
 		rng:    rand.New(rand.NewPCG(uint64(id), rand.Uint64())),
 		buf:    make([]byte, 64<<10),

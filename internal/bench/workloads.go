@@ -168,7 +168,7 @@ func (w *worker) del(ctx context.Context, idx int64) error {
 // under the prefix, in ascending order, and all of them by the last page.
 func (w *worker) listPage(ctx context.Context) error {
 	b := w.b
-	out, err := b.lister.ListObjectsV2(withLastByte(ctx, &w.lastByte), &s3.ListObjectsV2Input{
+	out, err := w.lister.ListObjectsV2(withLastByte(ctx, &w.lastByte), &s3.ListObjectsV2Input{
 		Bucket:            &b.bucket,
 		Prefix:            &b.prefix,
 		MaxKeys:           aws.Int32(int32(b.cfg.MaxKeys)),

@@ -61,6 +61,12 @@ func genKey(domain string, shard uint16) []byte {
 // prefix is where every generation record lives.
 var prefix = []byte{tableGen}
 
+// Prefix returns the key prefix of every generation record: what a
+// Syncer watches (meta.Notifier), so a store that notifies only for
+// configured prefixes must be given it (postgres Options.NotifyPrefixes)
+// on every node.
+func Prefix() []byte { return []byte{tableGen} }
+
 // domainOf returns the domain of a generation key, or "" for a key that
 // is not one.
 func domainOf(k []byte) string {

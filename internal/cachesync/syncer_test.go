@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/meta"
 	"github.com/coffer-s3/coffer/internal/meta/pebble"
@@ -132,5 +133,57 @@ func TestGenKey_domainRoundTrip(t *testing.T) {
 	}
 	if got := domainOf([]byte("Sx")); got != "" {
 		t.Errorf(`domainOf("Sx") = %q, want ""`, got)
+	}
+}
+
+// notifyingStore is a store whose Watch hands out a channel the test
+// sends on.
+type notifyingStore struct {
+	meta.Store
+	notes chan struct{}
+}
+
+func (n *notifyingStore) Watch(ctx context.Context, prefix []byte) (<-chan struct{}, error) {
+	if string(prefix) != string(Prefix()) {
+		return nil, errors.New("unexpected prefix")
+	}
+	return n.notes, nil
+}
+
+// TestRun_syncsOnNotification: with an interval of an hour, only a
+// notification can make Run sync again after its first Sync.
+func TestRun_syncsOnNotification(t *testing.T) {
+	m := &notifyingStore{Store: openStore(t), notes: make(chan struct{})}
+	s, err := New(Options{Meta: m, Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iam := counter(s, DomainIAM)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	// Run takes a send only while it waits, after a Sync: the first
+	// send returns after the first Sync (which calls every subscriber),
+	// the second after the Sync the first one caused, which found
+	// nothing changed or already saw the bump; the one the second causes sees
+	// it in any case.
+	notify := func() {
+		t.Helper()
+		select {
+		case m.notes <- struct{}{}:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run does not read the notifications")
+		}
+	}
+	notify()
+	bump(t, m, DomainIAM)
+	notify()
+	deadline := time.Now().Add(10 * time.Second)
+	for iam.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("iam subscriber called %d times after a notification, want 2", iam.Load())
+		}
+		time.Sleep(time.Millisecond) // Run syncs on its own goroutine
 	}
 }

@@ -194,7 +194,8 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	case st.shared != nil:
 		s.meta, s.blob, s.borrowed = st.shared.meta, st.shared.blob, true
 	case cfg.Meta.Postgres():
-		s.meta, err = postgres.Open(context.Background(), string(cfg.Meta), postgres.Options{Logger: log})
+		s.meta, err = postgres.Open(context.Background(), string(cfg.Meta), postgres.Options{Logger: log,
+			NotifyPrefixes: [][]byte{cachesync.Prefix()}})
 	default:
 		s.meta, err = pebble.Open(filepath.Join(cfg.DataDir, "meta"), pebble.Options{Logger: log})
 	}

@@ -138,6 +138,11 @@ func BenchmarkUpdateSmall(b *testing.B) {
 var benchRun atomic.Int64
 
 func benchUpdates(b *testing.B, s meta.Store, committers int) {
+	benchUpdatesUnder(b, s, committers, "obj/")
+}
+
+// benchUpdatesUnder runs benchUpdates with keys starting with prefix.
+func benchUpdatesUnder(b *testing.B, s meta.Store, committers int, prefix string) {
 	ctx := context.Background()
 	value := make([]byte, 200)
 	base := benchRun.Add(1) << 40 // fresh keys in every run
@@ -152,7 +157,7 @@ func benchUpdates(b *testing.B, s meta.Store, committers int) {
 				if n > int64(b.N) {
 					return
 				}
-				key := benchKey(int(base + n))
+				key := binary.BigEndian.AppendUint64([]byte(prefix), uint64(base+n))
 				err := s.Update(ctx, func(tx meta.Txn) error {
 					if _, err := tx.Get(key); !errors.Is(err, meta.ErrNotFound) {
 						return err
@@ -234,5 +239,36 @@ func BenchmarkGetViewEnd(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkUpdateNotify compares the conditional PUT of
+// BenchmarkUpdateSmall on a store without notify prefixes, on one with
+// the prefix S whose keys it does not write (an object PUT on a coffer
+// node: the write path only checks the prefix), and on one whose every
+// Update writes under S and so sends a NOTIFY with its COMMIT (a cache
+// generation bump).
+func BenchmarkUpdateNotify(b *testing.B) {
+	url := pgtest.URL(b)
+	off, err := Open(context.Background(), url, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer off.Close()
+	on, err := Open(context.Background(), url, Options{NotifyPrefixes: [][]byte{[]byte("S")}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer on.Close()
+	for _, committers := range []int{1, 16} {
+		for _, c := range []struct {
+			name string
+			s    *Store
+			key  string
+		}{{"notify=off", off, "obj/"}, {"notify=S/key=obj", on, "obj/"}, {"notify=S/key=S", on, "S"}} {
+			b.Run(fmt.Sprintf("%s/committers=%d", c.name, committers), func(b *testing.B) {
+				benchUpdatesUnder(b, c.s, committers, c.key)
+			})
+		}
 	}
 }

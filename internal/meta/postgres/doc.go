@@ -25,4 +25,9 @@
 //
 // Open creates and migrates the schema (migrate.go) under an advisory
 // lock, so several nodes may start at once.
+//
+// The store implements meta.Notifier with LISTEN/NOTIFY (notify.go,
+// listener.go): an Update that wrote under one of Options.NotifyPrefixes
+// sends one pg_notify with its COMMIT, and one listening connection per
+// store wakes the watchers. Other Updates send nothing.
 package postgres

@@ -36,6 +36,10 @@ type session struct {
 	// serial makes the transaction take the advisory lock that
 	// serializes Updates that lost too often (serialAfter).
 	serial bool
+	// notify are the store's notify prefixes; touched has bit i set once
+	// the transaction wrote under notify[i] (notify.go).
+	notify  [][]byte
+	touched uint64
 
 	// pending holds the writes not yet sent, by key; a nil value with
 	// deleted set is a Delete.
@@ -141,6 +145,9 @@ func (s *session) set(key, value []byte, deleted bool) error {
 	}
 	if s.pending == nil {
 		s.pending = make(map[string]write)
+	}
+	if len(s.notify) > 0 {
+		s.touched |= touched(s.notify, key)
 	}
 	var v []byte
 	if !deleted {

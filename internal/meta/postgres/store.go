@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,13 @@ type Options struct {
 	// MaxConns bounds the connection pool. Zero means the URL's
 	// pool_max_conns if it has one, else defaultMaxConns.
 	MaxConns int32
+	// NotifyPrefixes are the key prefixes whose writes notify watchers
+	// (meta.Notifier, on this and every other store on the database):
+	// a committing Update that wrote under one sends a NOTIFY with its
+	// COMMIT. Every store sharing a database must be given the same
+	// ones. Keep them to rarely written keys: a notifying commit takes a
+	// database-wide lock. Nil: no commit notifies and Watch fails.
+	NotifyPrefixes [][]byte
 
 	// tracer, if set (by tests), sees every query and batch sent.
 	tracer pgx.QueryTracer
@@ -45,8 +53,15 @@ type Store struct {
 	// compares it with sending the COMMIT after View returned.
 	viewEndSync bool
 
+	// notifyPrefixes are Options.NotifyPrefixes; channel is the
+	// NOTIFY channel of the store's table (notify.go).
+	notifyPrefixes [][]byte
+	channel        string
+
 	mu     sync.Mutex // guards closed and the Add side of ops
 	closed bool
+	// listener holds the LISTEN connection, from the first Watch on.
+	listener *listener
 	// retries counts Update attempts lost to a serialization failure or
 	// deadlock, for benchmarks and tests.
 	retries atomic.Int64
@@ -64,6 +79,9 @@ var _ meta.Store = (*Store)(nil)
 //
 // Errors never contain url's password.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	if err := checkNotifyPrefixes(opts.NotifyPrefixes); err != nil {
+		return nil, err
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx redacts the password in its parse errors.
@@ -101,7 +119,19 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, log: log, viewBegin: beginView}, nil
+	s := &Store{pool: pool, log: log, viewBegin: beginView}
+	if len(opts.NotifyPrefixes) > 0 {
+		var oid uint32
+		if err := pool.QueryRow(ctx, sqlTableOID).Scan(&oid); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("meta/postgres: find the notification channel: %w", err)
+		}
+		s.channel = notifyChannel(oid)
+		for _, p := range opts.NotifyPrefixes {
+			s.notifyPrefixes = append(s.notifyPrefixes, bytes.Clone(p))
+		}
+	}
+	return s, nil
 }
 
 // begin registers a running call, or fails if ctx is done or the store is
@@ -119,8 +149,9 @@ func (s *Store) begin(ctx context.Context) error {
 	return nil
 }
 
-// Close waits for running calls, then closes the pool. Calls made after
-// Close starts return meta.ErrClosed.
+// Close stops the listener, which closes every Watch's channel, waits for
+// running calls, then closes the pool. Calls made after Close starts
+// return meta.ErrClosed.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -128,7 +159,11 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	l := s.listener
 	s.mu.Unlock()
+	if l != nil {
+		l.stop()
+	}
 	s.ops.Wait()
 	s.pool.Close()
 	return nil

@@ -81,7 +81,7 @@ func (s *Store) updateOnce(ctx context.Context, fn func(tx meta.Txn) error, seri
 	if err != nil {
 		return fmt.Errorf("meta/postgres: %w", err)
 	}
-	sess := &session{ctx: ctx, conn: conn, begin: beginUpdate, serial: serial}
+	sess := &session{ctx: ctx, conn: conn, begin: beginUpdate, serial: serial, notify: s.notifyPrefixes}
 	committed := false
 	defer func() {
 		// Also when fn panics: an open transaction is rolled back before
@@ -114,6 +114,11 @@ func (s *Store) updateOnce(ctx context.Context, fn func(tx meta.Txn) error, seri
 	defer cancel()
 	var b pgx.Batch
 	sess.queue(&b)
+	if sess.touched != 0 {
+		// Delivered only if the COMMIT succeeds, and one per
+		// transaction however many keys it wrote.
+		b.Queue(sqlNotify, s.channel, notifyPayload(s.notifyPrefixes, sess.touched))
+	}
 	var tag string
 	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct.String(); return nil })
 	if err := sess.send(cctx, &b); err != nil {
