@@ -12,8 +12,10 @@
 # (bucket and account level through `aws s3control`), with anonymous
 # requests from curl, and Object Ownership and ACLs (a public-read object
 # fetched anonymously with curl), `aws kms` (keys, aliases, encryption
-# contexts, rotation, key policies, scheduled deletion), and lifecycle rules
-# (put, get, delete, and boto3 watching them act on a two-second lifecycle day).
+# contexts, rotation, key policies, scheduled deletion), lifecycle rules
+# (put, get, delete, and boto3 watching them act on a two-second lifecycle day),
+# and client-side encryption (`coffer cse` against cse_interop.py, an
+# independent Python implementation of the S3 Encryption Client v2 format).
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -875,3 +877,16 @@ a s3 cp "s3://$KB/sse-kms.txt" "$W/sse-kms.back2" >/dev/null
 check_same_file "$W/small.txt" "$W/sse-kms.back2" "enabling the key restores S3 reads"
 a s3 rb --force "s3://$KB" >/dev/null
 check_contains "$(cat "$E2E_TMP/data/kms-audit.log")" '"eventName":"Decrypt"' "KMS calls are in the audit log"
+
+step "client-side encryption: coffer cse against an independent Python implementation of the S3 Encryption Client v2 format"
+if command -v python3 >/dev/null && python3 -c 'import boto3, cryptography.hazmat.primitives.ciphers.aead' 2>/dev/null; then
+	CSE_KEY=$(a kms create-key --description "e2e client-side encryption" --query KeyMetadata.KeyId --output text)
+	a kms create-alias --alias-name alias/e2e-cse --target-key-id "$CSE_KEY"
+	if python3 "$E2E_DIR/cse_interop.py" "$COFFER_BIN" "$COFFER_ENDPOINT" e2e-cse-interop alias/e2e-cse "$W"; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "cse_interop.py reported failures (see [cse-interop] lines above)"
+	fi
+else
+	skip "boto3 or python3-cryptography is not installed for python3; the client-side encryption interoperability checks did not run"
+fi

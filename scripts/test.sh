@@ -115,6 +115,10 @@ deps() {
 		command -v aws >/dev/null || pkgs+=(awscli)
 		# boto3 drives the aws-chunked trailer checks in e2e/awscli.sh.
 		{ command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; } || pkgs+=(python3-boto3)
+		# python3-cryptography's AES-GCM is the independent implementation
+		# of the S3 Encryption Client format in e2e/cse_interop.py.
+		{ command -v python3 >/dev/null && python3 -c 'import cryptography.hazmat.primitives.ciphers.aead' 2>/dev/null; } ||
+			pkgs+=(python3-cryptography)
 	fi
 	if wanted rclone || wanted tls; then command -v rclone >/dev/null || pkgs+=(rclone); fi
 	if wanted s3cmd || wanted tls; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
@@ -142,6 +146,11 @@ deps() {
 		echo "boto3:  $(python3 -c 'import boto3; print(boto3.__version__)')"
 	else
 		echo "boto3:  not installed (the awscli stage will skip its boto3 checks)"
+	fi
+	if command -v python3 >/dev/null && python3 -c 'import cryptography' 2>/dev/null; then
+		echo "python3-cryptography: $(python3 -c 'import cryptography; print(cryptography.__version__)')"
+	else
+		echo "python3-cryptography: not installed (the awscli stage will skip its client-side encryption interoperability checks)"
 	fi
 }
 
