@@ -15,7 +15,9 @@
 # contexts, rotation, key policies, scheduled deletion), lifecycle rules
 # (put, get, delete, and boto3 watching them act on a two-second lifecycle day),
 # and client-side encryption (`coffer cse` against cse_interop.py, an
-# independent Python implementation of the S3 Encryption Client v2 format).
+# independent Python implementation of the S3 Encryption Client v2 format,
+# and s3crypto against the AWS SDK for Go v1's encryption client in
+# cse_awsgo/ when its module is in the cache).
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -886,6 +888,17 @@ if command -v python3 >/dev/null && python3 -c 'import boto3, cryptography.hazma
 		E2E_CHECKS=$((E2E_CHECKS + 1))
 	else
 		check_failed "cse_interop.py reported failures (see [cse-interop] lines above)"
+	fi
+	# AWS's own Go client (SDK v1 s3crypto), from the module cache only:
+	# this script downloads nothing.
+	if command -v go >/dev/null && (cd "$E2E_DIR/cse_awsgo" && GOPROXY=off GOFLAGS=-mod=readonly go build -o "$E2E_TMP/cse_awsgo" .) >"$E2E_TMP/cse_awsgo.build" 2>&1; then
+		if "$E2E_TMP/cse_awsgo" "$COFFER_ENDPOINT" e2e-cse-awsgo alias/e2e-cse; then
+			E2E_CHECKS=$((E2E_CHECKS + 1))
+		else
+			check_failed "cse_awsgo reported failures (see [cse-awsgo] lines above)"
+		fi
+	else
+		skip "e2e/cse_awsgo (the AWS SDK for Go v1's encryption client) does not build from the module cache; run 'cd e2e/cse_awsgo && go mod download' to include it"
 	fi
 else
 	skip "boto3 or python3-cryptography is not installed for python3; the client-side encryption interoperability checks did not run"
