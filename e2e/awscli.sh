@@ -13,8 +13,12 @@
 # requests from curl, and Object Ownership and ACLs (a public-read object
 # fetched anonymously with curl), `aws kms` (keys, aliases, encryption
 # contexts, rotation, key policies, scheduled deletion) and boto3's KMS and
-# SSE-KMS calls (boto3_kms.py), and lifecycle rules
-# (put, get, delete, and boto3 watching them act on a two-second lifecycle day).
+# SSE-KMS calls (boto3_kms.py), lifecycle rules
+# (put, get, delete, and boto3 watching them act on a two-second lifecycle day),
+# and client-side encryption (`coffer cse` against cse_interop.py, an
+# independent Python implementation of the S3 Encryption Client v2 format,
+# and s3crypto against the AWS SDK for Go v1's encryption client in
+# cse_awsgo/ when its module is in the cache).
 set -euo pipefail
 # shellcheck source=e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -899,4 +903,28 @@ if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
 	fi
 else
 	skip "boto3 is not installed for python3; the boto3 KMS checks did not run"
+fi
+
+step "client-side encryption: coffer cse against an independent Python implementation of the S3 Encryption Client v2 format"
+if command -v python3 >/dev/null && python3 -c 'import boto3, cryptography.hazmat.primitives.ciphers.aead' 2>/dev/null; then
+	CSE_KEY=$(a kms create-key --description "e2e client-side encryption" --query KeyMetadata.KeyId --output text)
+	a kms create-alias --alias-name alias/e2e-cse --target-key-id "$CSE_KEY"
+	if python3 "$E2E_DIR/cse_interop.py" "$COFFER_BIN" "$COFFER_ENDPOINT" e2e-cse-interop alias/e2e-cse "$W"; then
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+	else
+		check_failed "cse_interop.py reported failures (see [cse-interop] lines above)"
+	fi
+	# AWS's own Go client (SDK v1 s3crypto), from the module cache only:
+	# this script downloads nothing.
+	if command -v go >/dev/null && (cd "$E2E_DIR/cse_awsgo" && GOPROXY=off GOFLAGS=-mod=readonly go build -o "$E2E_TMP/cse_awsgo" .) >"$E2E_TMP/cse_awsgo.build" 2>&1; then
+		if "$E2E_TMP/cse_awsgo" "$COFFER_ENDPOINT" e2e-cse-awsgo alias/e2e-cse; then
+			E2E_CHECKS=$((E2E_CHECKS + 1))
+		else
+			check_failed "cse_awsgo reported failures (see [cse-awsgo] lines above)"
+		fi
+	else
+		skip "e2e/cse_awsgo (the AWS SDK for Go v1's encryption client) does not build from the module cache; run 'cd e2e/cse_awsgo && go mod download' to include it"
+	fi
+else
+	skip "boto3 or python3-cryptography is not installed for python3; the client-side encryption interoperability checks did not run"
 fi

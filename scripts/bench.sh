@@ -10,7 +10,10 @@
 # put/get at concurrency 4), list (10,000 keys, pages of 1,000), memory
 # (the server's peak RSS during: 10,000 idle connections held open, 1,000
 # concurrent 4 KiB PUTs, 64 concurrent 64 MiB PUTs, and 64 concurrent PUTs of
-# BENCH_MEMORY_SIZE, default 5 GiB, streamed from a generator).
+# BENCH_MEMORY_SIZE, default 5 GiB, streamed from a generator), sse (4 KiB
+# and 1 MiB PUT and GET with SSE-KMS under the account's aws/s3 key, without
+# and with S3 Bucket Keys, beside the same workloads with no encryption
+# header, which coffer stores SSE-S3 by default; see BENCH_SSE).
 #
 # The large memory workload writes 64 x BENCH_MEMORY_SIZE to the data disk
 # (320 GiB at the default) and removes it afterwards. When the disk under
@@ -107,6 +110,11 @@
 #                     each count in turn (default 1). The nodes share the
 #                     first one's master key file and the root key pair; the
 #                     workload's --concurrency is the total over the nodes
+#   BENCH_SSE         the sse group's variants, separated by spaces or commas
+#                     (default "none kms kms-bucket-key"): none sends no
+#                     encryption header, kms sends aws:kms with
+#                     bucket-key-enabled false, kms-bucket-key aws:kms with
+#                     bucket-key-enabled true
 #   BENCH_TLS_ENDPOINT, BENCH_CA_BUNDLE, BENCH_TLS_PID
 #                     with BENCH_ENDPOINT and BENCH_TLS: the https endpoint to
 #                     measure beside it, the CA file that signed its
@@ -121,7 +129,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-ALL_GROUPS=(small large list memory)
+ALL_GROUPS=(small large list sse memory)
 if (($# > 0)); then
 	GROUPS_WANTED=("$@")
 else
@@ -194,6 +202,18 @@ if [[ ${NODES[*]} != 1 && -z $PG ]]; then
 	echo "BENCH_NODES needs BENCH_META=postgres: the nodes share a PostgreSQL" >&2
 	exit 2
 fi
+SSE_VARIANTS=()
+SSE_LIST=${BENCH_SSE:-}
+for v in ${SSE_LIST//,/ }; do
+	case $v in
+	none | kms | kms-bucket-key) SSE_VARIANTS+=("$v") ;;
+	*)
+		echo "BENCH_SSE: unknown variant '$v'; variants: none kms kms-bucket-key" >&2
+		exit 2
+		;;
+	esac
+done
+((${#SSE_VARIANTS[@]} > 0)) || SSE_VARIANTS=(none kms kms-bucket-key)
 ROUNDS=${BENCH_ROUNDS:-1}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
 	echo "BENCH_ROUNDS must be a positive integer" >&2
@@ -658,6 +678,25 @@ fi
 if wanted list; then
 	run_both list-10k --workload list --objects 10000 --max-keys 1000 --concurrency 1 --duration "$DURATION"
 fi
+if wanted sse; then
+	for size in 4KiB 1MiB; do
+		c=16
+		[[ $size == 1MiB ]] && c=4
+		for w in put get; do
+			objects=()
+			[[ $w == get ]] && objects=(--objects 200)
+			for v in "${SSE_VARIANTS[@]}"; do
+				sse=()
+				case $v in
+				kms) sse=(--sse aws:kms) ;;
+				kms-bucket-key) sse=(--sse aws:kms --bucket-key) ;;
+				esac
+				run_both "sse-$v-$w-$size-c$c" --workload "$w" --size "$size" --concurrency "$c" \
+					--duration "$DURATION" --warmup "$WARMUP" "${objects[@]}" "${sse[@]}"
+			done
+		done
+	done
+fi
 if wanted memory; then
 	if [[ -n $PID && ( -z $TLS || -n $TLS_PID ) ]]; then
 		memory_group
@@ -668,7 +707,7 @@ fi
 
 echo
 echo "results in $RESULTS"
-printf '%-8s %-22s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n' \
+printf '%-8s %-32s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n' \
 	target workload ops/s MiB/s p50ms p99ms maxms errors rss0MiB rssMiB load
 for label in "${LABELS[@]}"; do
 	f="$RESULTS/$NAME-$label.json"
@@ -683,7 +722,7 @@ for label in "${LABELS[@]}"; do
 		(if .server_memory then (.server_memory.start_rss_mib // 0 | floor) else "-" end),
 		(if .server_memory then (.server_memory.peak_rss_mib | floor) else "-" end),
 		.loadavg] | @tsv' "$f" |
-		awk -F'\t' '{printf "%-8s %-22s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
+		awk -F'\t' '{printf "%-8s %-32s %10s %9s %9s %9s %9s %8s %9s %9s  %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
 done
 
 # median prints the median of its numeric arguments.
@@ -716,6 +755,22 @@ if [[ -n $IAM_USER && ${#SMALL_BASES[@]} -gt 0 ]]; then
 	done
 fi
 
+if wanted sse; then
+	echo
+	echo "Server-side encryption, same server, against no encryption header (SSE-S3, coffer's default):"
+	printf '%-32s %12s %12s %8s %10s %10s\n' workload "none ops/s" "ops/s" ratio "none p99" "p99"
+	for label in "${LABELS[@]}"; do
+		[[ $label == sse-* && $label != sse-none-* && $label != *-https && $label != *-plain && $label != *-postgres ]] || continue
+		base=${label#sse-kms-bucket-key-}
+		base=${base#sse-kms-}
+		n="$RESULTS/$NAME-sse-none-$base.json" e="$RESULTS/$NAME-$label.json"
+		[[ -e $n && -e $e ]] || continue
+		jq -rn --slurpfile n "$n" --slurpfile e "$e" --arg l "$label" \
+			'[$l, $n[0].operations[0].ops_per_sec, $e[0].operations[0].ops_per_sec,
+			  $n[0].operations[0].latency_ms.p99, $e[0].operations[0].latency_ms.p99] | @tsv' |
+			awk -F'\t' '{printf "%-32s %12.0f %12.0f %8.3f %10.2f %10.2f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5}'
+	done
+fi
 if [[ -n $TLS ]]; then
 	echo
 	echo "HTTPS vs HTTP, same workloads interleaved (ratio > 1: HTTPS faster):"

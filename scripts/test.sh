@@ -115,6 +115,10 @@ deps() {
 		command -v aws >/dev/null || pkgs+=(awscli)
 		# boto3 drives the aws-chunked trailer checks in e2e/awscli.sh.
 		{ command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; } || pkgs+=(python3-boto3)
+		# python3-cryptography's AES-GCM is the independent implementation
+		# of the S3 Encryption Client format in e2e/cse_interop.py.
+		{ command -v python3 >/dev/null && python3 -c 'import cryptography.hazmat.primitives.ciphers.aead' 2>/dev/null; } ||
+			pkgs+=(python3-cryptography)
 	fi
 	if wanted rclone || wanted tls; then command -v rclone >/dev/null || pkgs+=(rclone); fi
 	if wanted s3cmd || wanted tls; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
@@ -124,6 +128,13 @@ deps() {
 	if wanted unit && ! have_postgres; then pkgs+=(postgresql); fi
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}" || return 1
+	fi
+	# e2e/cse_awsgo (the AWS SDK for Go v1's encryption client against
+	# s3crypto) is a module of its own; awscli.sh builds it from the
+	# module cache only.
+	if wanted awscli; then
+		(cd e2e/cse_awsgo && go mod download) ||
+			echo "e2e/cse_awsgo's modules could not be downloaded; the awscli stage will skip that check"
 	fi
 	if wanted unit && [[ ! -x $GOTESTSUM ]]; then
 		echo "go install gotest.tools/gotestsum@$GOTESTSUM_VERSION"
@@ -142,6 +153,11 @@ deps() {
 		echo "boto3:  $(python3 -c 'import boto3; print(boto3.__version__)')"
 	else
 		echo "boto3:  not installed (the awscli stage will skip its boto3 checks)"
+	fi
+	if command -v python3 >/dev/null && python3 -c 'import cryptography' 2>/dev/null; then
+		echo "python3-cryptography: $(python3 -c 'import cryptography; print(cryptography.__version__)')"
+	else
+		echo "python3-cryptography: not installed (the awscli stage will skip its client-side encryption interoperability checks)"
 	fi
 }
 

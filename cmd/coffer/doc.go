@@ -14,6 +14,11 @@
 //	coffer reencrypt status|run --endpoint URL [--json]
 //	                        show, or run now, the encryption of objects
 //	                        stored in plaintext
+//	coffer cse put --key-id KEY FILE s3://BUCKET/KEY
+//	coffer cse get s3://BUCKET/KEY FILE
+//	                        encrypt or decrypt on this machine, in the AWS
+//	                        S3 Encryption Client's v2 format (see coffer
+//	                        cse -help)
 //	coffer tls init --dir DIR [--name HOST]... [--ip ADDR]... [--days N]
 //	                        create a local CA and a server certificate for
 //	                        --tls-cert/--tls-key (see coffer tls init -help)

@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"server":     {"serve the S3 API", runServer},
 		"account":    {"create and list accounts of a running coffer", runAccount},
 		"bench":      {"measure an S3 endpoint (coffer or another server)", runBench},
+		"cse":        {"put and get files with client-side encryption (S3 Encryption Client v2 format)", runCSE},
 		"meta":       {"copy the embedded metadata store into PostgreSQL (coffer meta copy)", runMeta},
 		"master-key": {"generate a master key file, or list a key file's versions", runMasterKey},
 		"scrub":      {"list damaged objects of a running coffer, or run a scrub pass now", runScrub},

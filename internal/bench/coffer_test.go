@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/coffer-s3/coffer/internal/certgen"
 	"github.com/coffer-s3/coffer/internal/coffertest"
 )
@@ -79,6 +82,41 @@ func TestCABundleFlag(t *testing.T) {
 	for _, p := range []string{bad, filepath.Join(dir, "missing.pem")} {
 		if err := newFlagSet(&o, io.Discard).Parse([]string{"--ca-bundle", p}); err == nil {
 			t.Errorf("--ca-bundle %s accepted", p)
+		}
+	}
+}
+
+// TestRun_sseKMS runs put and get with SSE-KMS, with and without bucket
+// keys, against a real coffer and checks how the objects are stored.
+func TestRun_sseKMS(t *testing.T) {
+	for _, bucketKey := range []bool{false, true} {
+		srv := coffertest.Start(t)
+		client := srv.S3()
+		if _, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("sse")}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{WorkloadPut, WorkloadGet} {
+			cfg := fakeConfig(srv.Endpoint, w)
+			cfg.AccessKey, cfg.SecretKey, cfg.Region = srv.AccessKey, srv.SecretKey, coffertest.Region
+			cfg.Bucket, cfg.Keep, cfg.SSE, cfg.BucketKey = "sse", true, SSEKMS, bucketKey
+			r, err := Run(t.Context(), cfg)
+			if err != nil {
+				t.Fatalf("Run %s (bucket key %v): %v", w, bucketKey, err)
+			}
+			if n := r.ErrorCount(); n != 0 || r.SSE != SSEKMS || r.BucketKey != bucketKey {
+				t.Errorf("%s (bucket key %v): %d errors, report sse %q bucket key %v", w, bucketKey, n, r.SSE, r.BucketKey)
+			}
+		}
+		list, err := client.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("sse"), MaxKeys: aws.Int32(1)})
+		if err != nil || len(list.Contents) == 0 {
+			t.Fatalf("ListObjectsV2: %v, %d objects", err, len(list.Contents))
+		}
+		head, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("sse"), Key: list.Contents[0].Key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head.ServerSideEncryption != "aws:kms" || aws.ToBool(head.BucketKeyEnabled) != bucketKey {
+			t.Errorf("stored object: encryption %q, bucket key %v; want aws:kms, %v", head.ServerSideEncryption, aws.ToBool(head.BucketKeyEnabled), bucketKey)
 		}
 	}
 }

@@ -26,6 +26,12 @@ const (
 	WorkloadIdle = "idle"
 )
 
+// Server-side encryption accepted by Config.SSE.
+const (
+	SSEAES256 = "AES256"
+	SSEKMS    = "aws:kms"
+)
+
 // maxParts is S3's limit on parts in one multipart upload.
 const maxParts = 10000
 
@@ -87,6 +93,17 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// Checksum sends a CRC32 checksum with every upload.
 	Checksum bool
+	// SSE asks for server-side encryption on every upload (PutObject and
+	// CreateMultipartUpload): empty sends no header (the bucket's default
+	// applies), SSEAES256 or SSEKMS.
+	SSE string
+	// SSEKMSKeyID is the KMS key of SSEKMS uploads (key id, ARN or alias);
+	// empty means the account's aws/s3 key.
+	SSEKMSKeyID string
+	// BucketKey is sent as x-amz-server-side-encryption-bucket-key-enabled
+	// with every SSEKMS upload, true or false, so that the bucket's own
+	// setting does not decide.
+	BucketKey bool
 	// SignPayload signs upload bodies with their SHA-256 instead of sending
 	// UNSIGNED-PAYLOAD. It costs client CPU on plain HTTP.
 	SignPayload bool
@@ -131,6 +148,14 @@ func (c *Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("%w: unknown workload %q", ErrConfig, c.Workload)
+	}
+	switch c.SSE {
+	case "", SSEAES256, SSEKMS:
+	default:
+		return fmt.Errorf("%w: unknown server-side encryption %q (want %s or %s)", ErrConfig, c.SSE, SSEAES256, SSEKMS)
+	}
+	if c.SSE != SSEKMS && (c.SSEKMSKeyID != "" || c.BucketKey) {
+		return fmt.Errorf("%w: a KMS key id and bucket keys apply only to %s", ErrConfig, SSEKMS)
 	}
 	if c.Size < 0 {
 		return fmt.Errorf("%w: size must not be negative", ErrConfig)

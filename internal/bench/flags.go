@@ -101,6 +101,9 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 			return err
 		})
 	fs.BoolVar(&c.Checksum, "checksum", false, "send a CRC32 checksum with every upload (computed by the client)")
+	fs.StringVar(&c.SSE, "sse", "", "server-side encryption `algorithm` of every upload: AES256 or aws:kms (default: none sent, the bucket's default applies)")
+	fs.StringVar(&c.SSEKMSKeyID, "sse-kms-key-id", "", "KMS `key` (id, ARN or alias) of --sse aws:kms uploads (default: the account's aws/s3 key)")
+	fs.BoolVar(&c.BucketKey, "bucket-key", false, "with --sse aws:kms, ask for an S3 Bucket Key (otherwise bucket-key-enabled: false is sent)")
 	fs.BoolVar(&c.SignPayload, "sign-payload", false, "sign upload bodies with SHA-256 instead of UNSIGNED-PAYLOAD (costs client CPU on http)")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "sample VmRSS and VmHWM of local process `PID` during the run and report its peak memory")
 	return fs
@@ -128,6 +131,7 @@ Examples:
   coffer bench --endpoint https://s3.local --insecure --workload mixed --mix put=20,get=70,delete=10
   coffer bench --endpoint https://127.0.0.1:9000 --ca-bundle coffer-tls/ca.pem --workload get
   coffer bench --endpoint http://127.0.0.1:9000 --workload put --server-pid $(pidof coffer)
+  coffer bench --endpoint http://127.0.0.1:9000 --workload get --sse aws:kms --bucket-key
   coffer bench --endpoint http://127.0.0.1:9000 --workload idle --concurrency 10000 --server-pid $(pidof coffer)
   coffer bench --endpoint http://127.0.0.1:9000 --also-endpoint http://127.0.0.1:9001 --workload get --concurrency 32
 

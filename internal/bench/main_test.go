@@ -141,6 +141,12 @@ func TestParseArgs(t *testing.T) {
 		{name: "mixed default mix", args: []string{"--workload", "mixed"}, check: func(c *Config) bool {
 			return FormatMix(c.Mix) == "put=20,get=70,delete=10"
 		}},
+		{name: "no encryption asked", check: func(c *Config) bool {
+			return c.SSE == "" && c.SSEKMSKeyID == "" && !c.BucketKey
+		}},
+		{name: "sse-kms with a bucket key", args: []string{"--sse", "aws:kms", "--sse-kms-key-id", "alias/b", "--bucket-key"}, check: func(c *Config) bool {
+			return c.SSE == SSEKMS && c.SSEKMSKeyID == "alias/b" && c.BucketKey
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -110,6 +110,10 @@ type Report struct {
 	// for the multipart workload only.
 	Size     int64 `json:"size"`
 	PartSize int64 `json:"part_size,omitempty"`
+	// SSE and BucketKey repeat the server-side encryption asked for on
+	// uploads, when any.
+	SSE       string `json:"sse,omitempty"`
+	BucketKey bool   `json:"bucket_key,omitempty"`
 	// Mix is the mixed workload's weights, as --mix takes them.
 	Mix string `json:"mix,omitempty"`
 	// Duration is the measured window in seconds: from the first operation
@@ -132,6 +136,8 @@ func (b *bench) report(stats *[numOps]opStats, elapsed time.Duration) *Report {
 		Bucket:        b.bucket,
 		Size:          cfg.Size,
 		Concurrency:   cfg.Concurrency,
+		SSE:           cfg.SSE,
+		BucketKey:     cfg.BucketKey,
 		Duration:      elapsed.Seconds(),
 	}
 	if cfg.Workload == WorkloadMultipart {
@@ -208,6 +214,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	if r.Mix != "" {
 		fmt.Fprintf(&sb, "mix %s\n", r.Mix)
+	}
+	if r.SSE != "" {
+		fmt.Fprintf(&sb, "uploads with server-side encryption %s", r.SSE)
+		if r.SSE == SSEKMS {
+			fmt.Fprintf(&sb, ", bucket key %v", r.BucketKey)
+		}
+		sb.WriteString("\n")
 	}
 	sb.WriteString("\n")
 	const header = "%-10s %10s %10s %9s %9s %9s %9s %9s %8s\n"

@@ -335,6 +335,9 @@ func TestConfigValidate(t *testing.T) {
 		}},
 		{name: "second endpoint not a url", edit: func(c *Config) { c.MoreEndpoints = []string{"127.0.0.1:9001"} }},
 		{name: "idle with a warmup", edit: func(c *Config) { c.Workload, c.Count, c.Warmup = WorkloadIdle, 0, time.Second }},
+		{name: "unknown encryption", edit: func(c *Config) { c.SSE = "aws:kms:dsse" }},
+		{name: "bucket key without aws:kms", edit: func(c *Config) { c.SSE, c.BucketKey = SSEAES256, true }},
+		{name: "kms key without aws:kms", edit: func(c *Config) { c.SSEKMSKeyID = "alias/x" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -105,16 +105,35 @@ func (b *bench) checksumAlgorithm() types.ChecksumAlgorithm {
 	return ""
 }
 
+// sse returns the server-side encryption fields of an upload.
+func (b *bench) sse() (types.ServerSideEncryption, *string, *bool) {
+	switch b.cfg.SSE {
+	case "":
+		return "", nil, nil
+	case SSEKMS:
+		var keyID *string
+		if b.cfg.SSEKMSKeyID != "" {
+			keyID = &b.cfg.SSEKMSKeyID
+		}
+		return types.ServerSideEncryptionAwsKms, keyID, &b.cfg.BucketKey
+	}
+	return types.ServerSideEncryption(b.cfg.SSE), nil, nil
+}
+
 // put uploads the object with index idx in one PutObject.
 func (b *bench) put(ctx context.Context, c *s3.Client, idx int64) (int64, error) {
 	key := b.key(idx)
 	size := b.cfg.Size
+	sse, kmsKey, bucketKey := b.sse()
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:            &b.bucket,
-		Key:               &key,
-		Body:              &patternReader{block: b.block, start: contentStart(key), size: size},
-		ContentLength:     &size,
-		ChecksumAlgorithm: b.checksumAlgorithm(),
+		Bucket:               &b.bucket,
+		Key:                  &key,
+		Body:                 &patternReader{block: b.block, start: contentStart(key), size: size},
+		ContentLength:        &size,
+		ChecksumAlgorithm:    b.checksumAlgorithm(),
+		ServerSideEncryption: sse,
+		SSEKMSKeyId:          kmsKey,
+		BucketKeyEnabled:     bucketKey,
 	}, b.uploadOptions()...)
 	if err != nil {
 		return 0, fmt.Errorf("put %s: %w", key, err)
@@ -214,10 +233,14 @@ func (w *worker) checkPage(out *s3.ListObjectsV2Output) error {
 func (w *worker) multipart(ctx context.Context, idx int64) (int64, error) {
 	b := w.b
 	key := b.key(idx)
+	sse, kmsKey, bucketKey := b.sse()
 	created, err := w.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
-		Bucket:            &b.bucket,
-		Key:               &key,
-		ChecksumAlgorithm: b.checksumAlgorithm(),
+		Bucket:               &b.bucket,
+		Key:                  &key,
+		ChecksumAlgorithm:    b.checksumAlgorithm(),
+		ServerSideEncryption: sse,
+		SSEKMSKeyId:          kmsKey,
+		BucketKeyEnabled:     bucketKey,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create multipart upload %s: %w", key, err)

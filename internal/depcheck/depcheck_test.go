@@ -130,6 +130,10 @@ var rules = []rule{
 		},
 		tree("internal/server")},
 	{"nothing outside cmd imports cmd", func(pkg string) bool { return !under(pkg, "cmd") }, tree("cmd")},
+	// The public client package is imported by other modules: it may
+	// not reach into coffer's internals (which it could, being in the
+	// same module) nor pull the server into its users' builds.
+	{"the public s3crypto package imports nothing of ours", tree("s3crypto"), ours},
 	{"only tests import the test harness", func(pkg string) bool { return !under(pkg, "internal/coffertest") },
 		tree("internal/coffertest")},
 }
@@ -182,6 +186,8 @@ func TestRulesCatchViolations(t *testing.T) {
 		{module + "/internal/tlsreload", module + "/internal/server", true},
 		{module + "/internal/tlsreload", module + "/internal/clock", false},
 		{module + "/internal/certgen", module + "/internal/clock", true},
+		{module + "/s3crypto", module + "/internal/kms", true},
+		{module + "/s3crypto", "github.com/aws/aws-sdk-go-v2/service/kms", false},
 	}
 	for _, tt := range tests {
 		got := false

@@ -23,12 +23,12 @@ func moduleDir(t *testing.T) string {
 	return strings.TrimSpace(string(out))
 }
 
-// TestPackageDoc checks that every package under internal/ and cmd/ has a
-// package comment that names it, as STYLE.md asks.
+// TestPackageDoc checks that every package under internal/, cmd/ and the
+// public s3crypto/ has a package comment that names it, as STYLE.md asks.
 func TestPackageDoc(t *testing.T) {
 	root := moduleDir(t)
 	var checked int
-	for _, top := range []string{"internal", "cmd"} {
+	for _, top := range []string{"internal", "cmd", "s3crypto"} {
 		if _, err := os.Stat(filepath.Join(root, top)); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
