@@ -184,13 +184,14 @@ func httpStatus(md middleware.Metadata) int {
 	return 0
 }
 
-// TestRestoreObject_glacier takes a GLACIER object through RestoreObject
-// with a delay, on a fake clock: InvalidObjectState before, 202 then 409
-// while in progress, readable with x-amz-restore once done, 200 on an
-// extension, and InvalidObjectState again once the sweep expired it.
+// TestRestoreObject_glacier takes a GLACIER object through an Expedited
+// RestoreObject on S3's 24-hour day (5 minutes), on a fake clock:
+// InvalidObjectState before, 202 then 409 while in progress, readable with
+// x-amz-restore once done, 200 on an extension, and InvalidObjectState
+// again once the sweep expired it.
 func TestRestoreObject_glacier(t *testing.T) {
 	fc := clock.NewFake(time.Now())
-	e := newEnv(t, coffertest.WithClock(fc), coffertest.WithRestoreDelay(5*time.Minute))
+	e := newEnv(t, coffertest.WithClock(fc), coffertest.WithRestoreDay(24*time.Hour))
 	body := randBytes(t, 100<<10)
 	e.put(t, "cold", body, func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassGlacier })
 	e.put(t, "warm", []byte("x"))
@@ -202,10 +203,14 @@ func TestRestoreObject_glacier(t *testing.T) {
 
 	restore := func(key string, days int32) (*s3.RestoreObjectOutput, error) {
 		return e.s3.RestoreObject(ctx(t), &s3.RestoreObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key),
-			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(days), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierStandard}}})
+			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(days), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierExpedited}}})
 	}
 	_, err = restore("warm", 1)
 	wantCode(t, "RestoreObject(STANDARD)", err, "InvalidObjectState", 403)
+	// S3 offers no Expedited retrieval from DEEP_ARCHIVE.
+	e.put(t, "deep", []byte("d"), func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassDeepArchive })
+	_, err = restore("deep", 1)
+	wantCode(t, "RestoreObject(DEEP_ARCHIVE, Expedited)", err, "InvalidArgument", 400)
 	out, err := restore("cold", 1)
 	if err != nil {
 		t.Fatalf("RestoreObject: %v", err)
@@ -223,7 +228,15 @@ func TestRestoreObject_glacier(t *testing.T) {
 		t.Errorf("HeadObject Restore = %q while in progress", got)
 	}
 
-	fc.Advance(5 * time.Minute)
+	fc.Advance(5*time.Minute - time.Second)
+	head, err = e.s3.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("cold")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(head.Restore); got != `ongoing-request="true"` {
+		t.Errorf("HeadObject Restore = %q a second before the 5 minutes of Expedited", got)
+	}
+	fc.Advance(time.Second)
 	done := fc.Now()
 	wantExpiry := done.UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(24 * time.Hour)
 	head, err = e.s3.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("cold")})
