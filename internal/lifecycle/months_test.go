@@ -24,12 +24,13 @@ import (
 //   - a delete marker is removed only once it is the only version left;
 //   - an upload is aborted on the midnight after its seventh day;
 //   - a log moves to GLACIER on the midnight after its 90th day; its GET
-//     is then InvalidObjectState until a RestoreObject, reads while the
-//     restored copy lasts (Days after the restore, rounded up to
-//     midnight), and is InvalidObjectState again once it expired.
+//     is then InvalidObjectState until a Standard RestoreObject completes
+//     (5 hours after it), reads while the restored copy lasts (Days after
+//     the restore completed, rounded up to midnight), and is
+//     InvalidObjectState again once it expired.
 func TestTypicalRules_overMonths(t *testing.T) {
 	tier, glacier := withTier(t, object.StorageGlacier)
-	f := newFixture(t, tier)
+	f := newFixture(t, tier, func(o *object.Options) { o.RestoreDay = 24 * time.Hour })
 	jan1 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.clock.Set(jan1)
 	f.bucket("typical", object.VersioningEnabled, rules.Config{Rules: []rules.Rule{
@@ -64,10 +65,12 @@ func TestTypicalRules_overMonths(t *testing.T) {
 		9: func() { f.del(b, "gone") },
 		// Mar 1: k is deleted; its current version becomes noncurrent.
 		59: func() { f.del(b, "k") },
-		// Apr 6: the archived log is restored for 3 days: its copy
-		// expires Apr 9 10:00, rounded up to Apr 10 00:00.
+		// Apr 6: the archived log is restored for 3 days at the Standard
+		// tier: ready at 15:00 (5 hours), its copy expires Apr 9 15:00,
+		// rounded up to Apr 10 00:00.
 		95: func() {
-			if _, err := f.objs.RestoreObject(f.ctx, object.RestoreInput{Bucket: b, Key: "logs/app.log", Days: 3}); err != nil {
+			in := object.RestoreInput{Bucket: b, Key: "logs/app.log", Days: 3, Tier: object.RestoreStandard}
+			if _, err := f.objs.RestoreObject(f.ctx, in); err != nil {
 				t.Fatalf("RestoreObject: %v", err)
 			}
 		},
@@ -127,7 +130,9 @@ func TestTypicalRules_overMonths(t *testing.T) {
 			ev()
 		}
 		if d == 95 {
-			f.clock.Set(day(d).Add(11 * time.Hour))
+			f.clock.Set(day(d).Add(15*time.Hour - time.Second))
+			f.checkLog(b, "logs/app.log", d, false, logData)
+			f.clock.Set(day(d).Add(15 * time.Hour))
 			f.checkLog(b, "logs/app.log", d, true, logData)
 		}
 		if d == 4 {
