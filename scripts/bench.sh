@@ -664,6 +664,12 @@ XML
 			--duration "$DURATION" --warmup "$WARMUP" --objects 1000
 	done
 	LIFECYCLE_DONE=$(metric coffer_lifecycle_objects_expired_total)
+	# The groups after this one meet a coffer with the normal day and the
+	# engine idle again.
+	s3 DELETE "/$bucket?lifecycle="
+	stop_coffer
+	LOCAL_FLAGS=()
+	start_coffer
 }
 
 PRELOAD_SECONDS=""
