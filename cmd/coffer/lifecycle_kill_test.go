@@ -166,7 +166,7 @@ func TestLifecycle_killMidPass(t *testing.T) {
 	for i := range killLocked {
 		want[fmt.Sprintf("exp/locked-%02d", i)] = "dm,22,1"
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		plainLeft, verState := listVersions(t, c, plain, "exp/"), versionsByKey(t, c, ver, "exp/")
 		if plainLeft == "" && mapsEqual(verState, want) {
@@ -317,7 +317,7 @@ func (s *killServer) metric(t *testing.T, name string) float64 {
 // waitMetric polls name until it reaches at least atLeast, and returns it.
 func (s *killServer) waitMetric(t *testing.T, name string, atLeast float64) float64 {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	for {
 		if v := s.metric(t, name); v >= atLeast {
