@@ -15,6 +15,25 @@
 # and with S3 Bucket Keys, beside the same workloads with no encryption
 # header, which coffer stores SSE-S3 by default; see BENCH_SSE).
 #
+# The lifecycle group (run only when named) measures 4 KiB PUT and GET at
+# concurrency 16 with the lifecycle engine idle and then busy, in the same
+# run on the same local coffer: the coffer restarts with --lifecycle-day 1s,
+# BENCH_LIFECYCLE_BUSY tiny objects (default 1,000,000) are written to a
+# bucket of their own in parallel, PUT and GET are measured (idle: no rules),
+# then an Expiration rule of one day goes on that bucket, every object is
+# due at once, and PUT and GET are measured again while the engine expires
+# them (busy). Each workload's report carries the objects the engine
+# expired during it (lifecycle_expired); the summary flags a busy workload
+# during which the engine expired nothing. With too few objects the engine
+# finishes before the busy workloads end: the count shows it.
+# The figure for docs/performance.md, on a quiet machine:
+#
+#   BENCH_LIFECYCLE_BUSY=1000000 BENCH_DURATION=10s ./scripts/bench.sh lifecycle
+#
+# and a quick check that it works (about a minute):
+#
+#   BENCH_LIFECYCLE_BUSY=20000 BENCH_DURATION=3s ./scripts/bench.sh lifecycle
+#
 # The large memory workload writes 64 x BENCH_MEMORY_SIZE to the data disk
 # (320 GiB at the default) and removes it afterwards. When the disk under
 # BENCH_DATA_PARENT has less than twice that free, the size is lowered to the
@@ -90,6 +109,9 @@
 #   BENCH_RESULTS     directory for the JSON reports (default a new temp dir)
 #   BENCH_DATA_PARENT where the local coffer's data directory is made
 #                     (default $TMPDIR or /tmp; keep it on the disk under test)
+#   BENCH_LIFECYCLE_BUSY
+#                     objects the lifecycle group expires while it measures
+#                     (default 1000000; local coffer only)
 #   BENCH_IAM_USER    1 to run the small group as root and as an IAM user
 #   BENCH_USER_ACCESS_KEY, BENCH_USER_SECRET_KEY
 #                     the IAM user's keys (required with BENCH_ENDPOINT and
@@ -130,14 +152,16 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 ALL_GROUPS=(small large list sse memory)
+# Groups that run only when named.
+EXTRA_GROUPS=(lifecycle)
 if (($# > 0)); then
 	GROUPS_WANTED=("$@")
 else
 	GROUPS_WANTED=("${ALL_GROUPS[@]}")
 fi
 for g in "${GROUPS_WANTED[@]}"; do
-	[[ " ${ALL_GROUPS[*]} " == *" $g "* ]] || {
-		echo "unknown group '$g'; groups: ${ALL_GROUPS[*]}" >&2
+	[[ " ${ALL_GROUPS[*]} ${EXTRA_GROUPS[*]} " == *" $g "* ]] || {
+		echo "unknown group '$g'; groups: ${ALL_GROUPS[*]} ${EXTRA_GROUPS[*]}" >&2
 		exit 2
 	}
 done
@@ -231,6 +255,8 @@ SERVER_FLAGS=()
 if wanted memory; then
 	SERVER_FLAGS=(--max-connections 12000)
 fi
+# Flags of the local coffer only (the lifecycle group's day).
+LOCAL_FLAGS=()
 DATA_DIR=""
 TLS_SERVER_PID=""
 TLS_DATA_DIR=""
@@ -270,7 +296,7 @@ start_coffer() {
 	# The log exists before the server starts: the child opens it for
 	# the redirection only once it runs, and the loop below reads it.
 	: >"$log"
-	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" "${SERVER_FLAGS[@]}" >"$log" 2>&1 &
+	"$COFFER" server --address 127.0.0.1:0 --data "$DATA_DIR/data" "${SERVER_FLAGS[@]}" ${LOCAL_FLAGS[@]+"${LOCAL_FLAGS[@]}"} >"$log" 2>&1 &
 	SERVER_PID=$!
 	local addr="" i
 	for ((i = 0; i < 300; i++)); do
@@ -647,6 +673,94 @@ fresh_coffer() {
 	start_coffer
 }
 
+# s3 METHOD PATH [BODY-FILE] sends one signed S3 request to the local
+# coffer as root with curl; a body is sent with its Content-MD5, which
+# PutBucketLifecycleConfiguration requires. curl signs the payload hash it
+# is given but does not compute one, and signs a subresource only when
+# written with its "=" (?lifecycle=).
+s3() {
+	local args=(-fsS -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$ACCESS_KEY:$SECRET_KEY"
+		-H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X "$1")
+	if [[ -n ${3:-} ]]; then
+		args+=(--data-binary "@$3" -H "Content-MD5: $(openssl dgst -md5 -binary "$3" | base64)")
+	fi
+	curl "${args[@]}" "$ENDPOINT$2"
+}
+
+# metric NAME prints the local coffer's unlabelled metric NAME.
+metric() {
+	curl -fsS "$ENDPOINT/metrics" | awk -v n="$1" '$1 == n {v = $2} END {print v}'
+}
+
+# lifecycle_run LABEL ARGS... runs a workload like run, and adds to its
+# report how many objects the lifecycle engine expired meanwhile
+# (lifecycle_expired) and in all so far (lifecycle_expired_total).
+lifecycle_run() {
+	local label=$1 before after
+	shift
+	before=$(metric coffer_lifecycle_objects_expired_total)
+	run "$label" "$@"
+	after=$(metric coffer_lifecycle_objects_expired_total)
+	awk -v a="$after" -v b="$before" -v l="$label" \
+		'BEGIN {printf "   the lifecycle engine expired %d objects during %s (%d in all)\n", a - b, l, a}' >&2
+	local f="$RESULTS/$NAME-$label.json"
+	[[ -e $f ]] || return 0
+	jq --argjson a "$(awk -v a="$after" 'BEGIN {printf "%d", a}')" --argjson e "$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%d", a - b}')" \
+		'. + {lifecycle_expired: $e, lifecycle_expired_total: $a}' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+}
+
+# lifecycle_group measures 4 KiB PUT and GET with the lifecycle engine
+# idle and busy expiring BENCH_LIFECYCLE_BUSY objects (see the header).
+lifecycle_group() {
+	local n=${BENCH_LIFECYCLE_BUSY:-1000000} bucket=bench-lifecycle t0 t1 w
+	[[ $n =~ ^[1-9][0-9]*$ ]] || {
+		echo "BENCH_LIFECYCLE_BUSY must be a positive integer" >&2
+		exit 2
+	}
+	if [[ -n ${BENCH_ENDPOINT:-} ]]; then
+		echo "== $NAME lifecycle skipped: it restarts the local coffer with --lifecycle-day" >&2
+		return 0
+	fi
+	stop_coffer
+	LOCAL_FLAGS=(--lifecycle-day 1s)
+	start_coffer
+	s3 PUT "/$bucket"
+	echo "== preloading $n objects of 1 byte into $bucket" >&2
+	t0=$(date +%s.%N)
+	AWS_ACCESS_KEY_ID=$ACCESS_KEY AWS_SECRET_ACCESS_KEY=$SECRET_KEY "$COFFER" bench --endpoint "$ENDPOINT" \
+		--bucket "$bucket" --keep --workload put --size 1B --concurrency 64 --count "$n" --json >"$RESULTS/$NAME-lifecycle-preload.json"
+	t1=$(date +%s.%N)
+	PRELOAD_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+	echo "   preloaded $n objects in ${PRELOAD_SECONDS}s" >&2
+	for w in put get; do
+		lifecycle_run "lc-idle-$w-4KiB-c16" --workload "$w" --size 4KiB --concurrency 16 \
+			--duration "$DURATION" --warmup "$WARMUP" --objects 1000
+	done
+	local rule="$RESULTS/lifecycle-rule.xml"
+	cat >"$rule" <<'XML'
+<LifecycleConfiguration><Rule><ID>bench-expire</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>
+XML
+	s3 PUT "/$bucket?lifecycle=" "$rule"
+	# The engine starts on its next pass (a tenth of the day).
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ $(metric coffer_lifecycle_objects_expired_total) == 0 ]] || break
+		sleep 0.1
+	done
+	for w in put get; do
+		lifecycle_run "lc-busy-$w-4KiB-c16" --workload "$w" --size 4KiB --concurrency 16 \
+			--duration "$DURATION" --warmup "$WARMUP" --objects 1000
+	done
+	LIFECYCLE_DONE=$(metric coffer_lifecycle_objects_expired_total)
+	# The groups after this one meet a coffer with the normal day and the
+	# engine idle again.
+	s3 DELETE "/$bucket?lifecycle="
+	stop_coffer
+	LOCAL_FLAGS=()
+	start_coffer
+}
+
+PRELOAD_SECONDS=""
 SMALL_BASES=()
 if wanted small; then
 	for c in 16 64; do
@@ -696,6 +810,9 @@ if wanted sse; then
 			done
 		done
 	done
+fi
+if wanted lifecycle; then
+	lifecycle_group
 fi
 if wanted memory; then
 	if [[ -n $PID && ( -z $TLS || -n $TLS_PID ) ]]; then
@@ -831,6 +948,20 @@ if [[ -n $PG && ${NODES[*]} != 1 ]]; then
 		for o in "${ops[@]}"; do printf ' %10.0f' "$o"; done
 		for o in "${ops[@]:1}"; do awk -v o="$o" -v b="${ops[0]}" 'BEGIN {printf " %8.3f", (b > 0 ? o / b : 0)}'; done
 		echo
+	done
+fi
+if [[ -n $PRELOAD_SECONDS ]]; then
+	echo
+	echo "Lifecycle engine busy vs idle (${BENCH_LIFECYCLE_BUSY:-1000000} expiring objects preloaded in ${PRELOAD_SECONDS}s; expired when the last busy workload ended: ${LIFECYCLE_DONE:-?}):"
+	printf '%-12s %12s %12s %8s %10s %10s %10s\n' workload "idle ops/s" "busy ops/s" busy/idle "idle p99" "busy p99" expired
+	for w in put get; do
+		i="$RESULTS/$NAME-lc-idle-$w-4KiB-c16.json" b="$RESULTS/$NAME-lc-busy-$w-4KiB-c16.json"
+		[[ -e $i && -e $b ]] || continue
+		jq -rn --slurpfile i "$i" --slurpfile b "$b" --arg l "$w-4KiB-c16" \
+			'[$l, $i[0].operations[0].ops_per_sec, $b[0].operations[0].ops_per_sec,
+			  $i[0].operations[0].latency_ms.p99, $b[0].operations[0].latency_ms.p99, $b[0].lifecycle_expired] | @tsv' |
+			awk -F'\t' '{printf "%-12s %12.0f %12.0f %8.3f %10.2f %10.2f %10d%s\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4, $5, $6,
+				($6 > 0 ? "" : "  (engine not busy: nothing expired in the window)")}'
 	done
 fi
 exit "$FAILED"

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,8 +24,16 @@ import (
 	"github.com/coffer-s3/coffer/internal/meta/postgres/pgtest"
 )
 
-// TestMain stops the PostgreSQL server that tests of --meta start.
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain stops the PostgreSQL server that tests of --meta start. Run
+// with runAsCoffer set, the test binary is the coffer command instead,
+// so that tests can run it as a process without building it.
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsCoffer) == "1" {
+		main()
+		return
+	}
+	pgtest.Main(m)
+}
 
 // fakePassword is put into metadata URLs to check that it never shows.
 // The test server trusts loopback connections, so it is not checked.

@@ -284,7 +284,7 @@ func build(ctx context.Context, cfg config.Config, root config.RootCredentials, 
 	keys := &object.KeyLink{}
 	if a.objects, err = object.New(object.Options{Meta: a.meta, Blob: a.blob, Clock: clk, Logger: log.With("component", "object"),
 		Keyring: a.keyring, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess, MFA: rootMFA,
-		Space: space, Keys: keys, Tiers: a.tiers}); err != nil {
+		Space: space, Keys: keys, Tiers: a.tiers, RestoreDay: cfg.LifecycleDay}); err != nil {
 		return nil, fmt.Errorf("object service: %w", err)
 	}
 	if a.iam, err = openIAM(ctx, cfg, a, root, clk, log); err != nil {

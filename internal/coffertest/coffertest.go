@@ -238,7 +238,7 @@ func (s *Server) build(cfg config.Config, st settings, getCert func(*tls.ClientH
 	}
 	objects, err := object.New(object.Options{Meta: s.meta, Blob: s.blob, Clock: st.clock, Logger: log, MinPartSize: st.minPartSize,
 		MFA: rootMFA, Keyring: kr, EncryptAtRest: cfg.EncryptAtRest, BlockPublicAccess: cfg.DefaultBlockPublicAccess,
-		Keys: keys, Space: space, Tiers: s.tiers, RestoreDelay: st.restoreDelay})
+		Keys: keys, Space: space, Tiers: s.tiers, RestoreDay: st.restoreDay})
 	if err != nil {
 		return nil, err
 	}

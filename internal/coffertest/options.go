@@ -21,8 +21,8 @@ type settings struct {
 	tls         bool
 	keys        object.KeyService
 	shared      *Server
-	// restoreDelay is object.Options.RestoreDelay.
-	restoreDelay time.Duration
+	// restoreDay is object.Options.RestoreDay.
+	restoreDay time.Duration
 }
 
 // WithClock makes the server read time from c, for example a *clock.Fake.
@@ -74,9 +74,10 @@ func WithSharedStores(from *Server) Option {
 	return func(s *settings) { s.shared = from }
 }
 
-// WithRestoreDelay makes a RestoreObject of a GLACIER or DEEP_ARCHIVE
-// object complete d after it is asked (at once by default); with a fake
-// clock, a test moves time past it.
-func WithRestoreDelay(d time.Duration) Option {
-	return func(s *settings) { s.restoreDelay = d }
+// WithRestoreDay makes a RestoreObject of a GLACIER or DEEP_ARCHIVE
+// object take its retrieval tier's time in S3 scaled to a day of d (at
+// once by default; object.Options.RestoreDay); with a fake clock, a test
+// moves time past it.
+func WithRestoreDay(d time.Duration) Option {
+	return func(s *settings) { s.restoreDay = d }
 }

@@ -150,7 +150,8 @@ type Config struct {
 	// S3). A shorter day compresses every lifecycle schedule, and the
 	// engine then passes often enough (a tenth of a day, at most an hour
 	// apart) that actions happen soon after they are due: for testing
-	// rules without waiting days.
+	// rules without waiting days. Restores of archived objects take
+	// their retrieval tier's time in S3 scaled to the same day.
 	LifecycleDay time.Duration
 	// LifecycleRate bounds the lifecycle actions (deletes, markers,
 	// aborts) performed per second; 0: no bound.

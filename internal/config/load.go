@@ -214,7 +214,7 @@ func FlagSet(name string, c *Config, output io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", c.ScrubInterval,
 		"how often a full scrub pass starts ($COFFER_SCRUB_INTERVAL)")
 	fs.DurationVar(&c.LifecycleDay, "lifecycle-day", c.LifecycleDay,
-		"length of one lifecycle day; shorter compresses lifecycle schedules, for testing rules ($COFFER_LIFECYCLE_DAY)")
+		"length of one lifecycle day; shorter compresses lifecycle schedules and archive restore times, for testing rules ($COFFER_LIFECYCLE_DAY)")
 	fs.Int64Var(&c.LifecycleRate, "lifecycle-rate", c.LifecycleRate,
 		"most lifecycle actions (expirations, aborts) per second; 0: no bound ($COFFER_LIFECYCLE_RATE)")
 	fs.Var(rateFlag{&c.ReencryptRate}, "reencrypt-rate",

@@ -1,6 +1,9 @@
 package lifecycle
 
 import (
+	"errors"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,17 +13,24 @@ import (
 
 // TestTypicalRules_overMonths runs the rule set most versioned buckets
 // use (expire noncurrent versions after 30 days keeping the 3 newest,
-// remove expired object delete markers, abort uploads after 7 days) with
-// one pass a day at 01:00 UTC over four simulated months, and checks the
+// remove expired object delete markers, abort uploads after 7 days, move
+// logs/ to GLACIER after 90 days, with a GLACIER tier configured) with one
+// pass a day at 01:00 UTC over four simulated months, and checks the
 // bucket against what the S3 User Guide says of each rule:
 //   - a noncurrent version's 30 days count from when it became
 //     noncurrent, rounded up to the next midnight UTC, and the 3 newest
 //     noncurrent versions are kept whatever their age
 //     (NewerNoncurrentVersions);
 //   - a delete marker is removed only once it is the only version left;
-//   - an upload is aborted on the midnight after its seventh day.
+//   - an upload is aborted on the midnight after its seventh day;
+//   - a log moves to GLACIER on the midnight after its 90th day; its GET
+//     is then InvalidObjectState until a Standard RestoreObject completes
+//     (5 hours after it), reads while the restored copy lasts (Days after
+//     the restore completed, rounded up to midnight), and is
+//     InvalidObjectState again once it expired.
 func TestTypicalRules_overMonths(t *testing.T) {
-	f := newFixture(t)
+	tier, glacier := withTier(t, object.StorageGlacier)
+	f := newFixture(t, tier, func(o *object.Options) { o.RestoreDay = 24 * time.Hour })
 	jan1 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.clock.Set(jan1)
 	f.bucket("typical", object.VersioningEnabled, rules.Config{Rules: []rules.Rule{
@@ -29,13 +39,17 @@ func TestTypicalRules_overMonths(t *testing.T) {
 		{ID: "markers", Enabled: true, Filter: rules.Filter{Form: rules.FormNone},
 			Expiration: &rules.Expiration{DeleteMarker: true, DeleteMarkerSet: true}},
 		{ID: "uploads", Enabled: true, Filter: rules.Filter{Form: rules.FormNone}, AbortDays: 7},
+		{ID: "logs-to-glacier", Enabled: true, Filter: rules.Filter{Prefix: "logs/", Form: rules.FormSingle},
+			Transitions: []rules.Transition{{Days: 90, StorageClass: object.StorageGlacier}}},
 	}})
 	e := f.engine()
 	day := func(d int) time.Time { return jan1.AddDate(0, 0, d) } // d=0: Jan 1
 	const b = "typical"
+	logData := strings.Repeat("L", 200<<10) // above the 128 KiB floor
 	// Writes happen at 10:00 UTC of their day.
 	events := map[int]func(){
 		0: func() {
+			f.put(b, "logs/app.log", logData)
 			f.put(b, "k", v(1))
 			f.put(b, "gone", v(1))
 			f.put(b, "churn", v(1))
@@ -51,7 +65,19 @@ func TestTypicalRules_overMonths(t *testing.T) {
 		9: func() { f.del(b, "gone") },
 		// Mar 1: k is deleted; its current version becomes noncurrent.
 		59: func() { f.del(b, "k") },
+		// Apr 6: the archived log is restored for 3 days at the Standard
+		// tier: ready at 15:00 (5 hours), its copy expires Apr 9 15:00,
+		// rounded up to Apr 10 00:00.
+		95: func() {
+			in := object.RestoreInput{Bucket: b, Key: "logs/app.log", Days: 3, Tier: object.RestoreStandard}
+			if _, err := f.objs.RestoreObject(f.ctx, in); err != nil {
+				t.Fatalf("RestoreObject: %v", err)
+			}
+		},
 	}
+	// Whether GET of the log reads after the 01:00 pass of a day: created
+	// Jan 1 10:00, due Apr 1 10:00 → Apr 2 00:00 (day 91).
+	logReadable := func(d int) bool { return d <= 90 || d >= 96 && d <= 98 }
 	// State after the 01:00 pass of a day.
 	checks := map[int]string{
 		4: "churn=v4,v3,v2,v1 gone=v1 k=v4,v3,v2,v1 upload",
@@ -81,6 +107,14 @@ func TestTypicalRules_overMonths(t *testing.T) {
 		119: "churn=v6,v5,v4,v3 gone=dm,v1 k=dm,v5,v4,v3",
 	}
 	for d := 0; d <= 119; d++ {
+		if d == 99 {
+			// The sweep clears the expired restore (reads already
+			// check the expiry against the clock).
+			f.clock.Set(day(d))
+			if n, err := f.objs.ExpireRestores(f.ctx); err != nil || n != 1 {
+				t.Errorf("Apr 10: ExpireRestores = %d, %v; want 1", n, err)
+			}
+		}
 		f.clock.Set(day(d).Add(time.Hour))
 		f.pass(e)
 		if want, ok := checks[d]; ok {
@@ -88,9 +122,18 @@ func TestTypicalRules_overMonths(t *testing.T) {
 				t.Errorf("%s after the pass: %s\nwant %s", day(d).Format("Jan 2"), got, want)
 			}
 		}
+		if d > 0 {
+			f.checkLog(b, "logs/app.log", d, logReadable(d), logData)
+		}
 		if ev, ok := events[d]; ok {
 			f.clock.Set(day(d).Add(10 * time.Hour))
 			ev()
+		}
+		if d == 95 {
+			f.clock.Set(day(d).Add(15*time.Hour - time.Second))
+			f.checkLog(b, "logs/app.log", d, false, logData)
+			f.clock.Set(day(d).Add(15 * time.Hour))
+			f.checkLog(b, "logs/app.log", d, true, logData)
 		}
 		if d == 4 {
 			// The marker of a key that never existed is there until the
@@ -100,13 +143,48 @@ func TestTypicalRules_overMonths(t *testing.T) {
 			}
 		}
 	}
+	if n := blobsIn(t, glacier); n != 1 {
+		t.Errorf("%d blobs in the GLACIER tier, want 1", n)
+	}
 }
 
-// state is describe of the bucket's versions followed by the keys of its
-// uploads.
+// checkLog checks, on day d, that GET of key reads data when readable,
+// and answers ErrInvalidObjectState otherwise.
+func (f *fixture) checkLog(bucket, key string, d int, readable bool, data string) {
+	f.t.Helper()
+	when := f.clock.Now().Format("Jan 2 15:04")
+	out, err := f.objs.GetObject(f.ctx, object.GetInput{Bucket: bucket, Key: key})
+	if !readable {
+		if !errors.Is(err, object.ErrInvalidObjectState) {
+			f.t.Errorf("%s (day %d): GET %s = %v, want ErrInvalidObjectState", when, d, key, err)
+		}
+		if err == nil {
+			out.Body.Close()
+		}
+		return
+	}
+	if err != nil {
+		f.t.Errorf("%s (day %d): GET %s = %v, want the object", when, d, key, err)
+		return
+	}
+	defer out.Body.Close()
+	got, err := io.ReadAll(out.Body)
+	if err != nil || string(got) != data {
+		f.t.Errorf("%s (day %d): GET %s read %d bytes (%v), want %d", when, d, key, len(got), err, len(data))
+	}
+}
+
+// state is describe of the bucket's versions outside logs/ followed by
+// the keys of its uploads.
 func (f *fixture) state(bucket string) string {
 	f.t.Helper()
-	s := describe(f.versions(bucket))
+	var vs []object.ObjectInfo
+	for _, v := range f.versions(bucket) {
+		if !strings.HasPrefix(v.Key, "logs/") {
+			vs = append(vs, v)
+		}
+	}
+	s := describe(vs)
 	out, err := f.objs.ListMultipartUploads(f.ctx, object.ListUploadsInput{Bucket: bucket})
 	if err != nil {
 		f.t.Fatal(err)

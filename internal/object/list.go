@@ -125,6 +125,7 @@ func (s *Service) listObjects(ctx context.Context, in ListInput) (*ListOutput, e
 		}
 	}
 	end := prefixEnd(objectKey(in.Bucket, in.Prefix))
+	now := s.clock.Now() // restores are shown as of now
 
 	var out *ListOutput
 	err := s.meta.View(ctx, func(r meta.Reader) error {
@@ -166,7 +167,9 @@ func (s *Service) listObjects(ctx context.Context, in ListInput) (*ListOutput, e
 			if err := decodeObject(c.it.Value(), &rec); err != nil {
 				return fmt.Errorf("object %s: %w", key, err)
 			}
-			out.Objects = append(out.Objects, rec.info(in.Bucket, key))
+			info := rec.info(in.Bucket, key)
+			info.Restore = rec.Restore.statusAt(now)
+			out.Objects = append(out.Objects, info)
 			out.Next = key
 			count++
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/coffer-s3/coffer/internal/meta"
 )
@@ -37,6 +38,8 @@ type versionScan struct {
 	// same key is not the latest version.
 	prevKey  string
 	havePrev bool
+	// now is the listing's time, against which restores are shown.
+	now time.Time
 }
 
 func (s *Service) listVersions(ctx context.Context, in ListVersionsInput) (*ListVersionsOutput, error) {
@@ -67,6 +70,7 @@ func (s *Service) listVersions(ctx context.Context, in ListVersionsInput) (*List
 			return err
 		}
 		defer sc.close()
+		sc.now = s.clock.Now()
 		if err := sc.page(out, limit); err != nil {
 			return err
 		}
@@ -200,6 +204,7 @@ func (sc *versionScan) page(out *ListVersionsOutput, limit int) error {
 			return fmt.Errorf("version of %s: %w", key, err)
 		}
 		info := rec.infoIn(sc.bucket, key, true)
+		info.Restore = rec.Restore.statusAt(sc.now)
 		info.IsLatest = fromO || !(sc.havePrev && sc.prevKey == key)
 		sc.prevKey, sc.havePrev = key, true
 		out.Versions = append(out.Versions, info)

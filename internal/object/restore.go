@@ -67,12 +67,56 @@ func restoreExpiry(t time.Time, days int) time.Time {
 // this keeps the expiry far from time.Time's range.
 const MaxRestoreDays = 100000
 
+// Retrieval tiers of a restore (RestoreInput.Tier).
+const (
+	RestoreExpedited = "Expedited"
+	RestoreStandard  = "Standard"
+	RestoreBulk      = "Bulk"
+)
+
+// restoreTime is how long a restore of a class's version at a retrieval
+// tier takes in S3: the upper end of the time AWS documents, in 24-hour
+// days. GLACIER: Expedited 1–5 minutes, Standard 3–5 hours, Bulk 5–12
+// hours; DEEP_ARCHIVE: Standard within 12 hours, Bulk within 48 hours, and
+// no Expedited (ErrInvalidArgument). "" is Standard, S3's default.
+func restoreTime(class, tier string) (time.Duration, error) {
+	deep := class == StorageDeepArchive
+	switch tier {
+	case RestoreExpedited:
+		if deep {
+			return 0, fmt.Errorf("%w: Expedited retrievals are not available for %s objects", ErrInvalidArgument, class)
+		}
+		return 5 * time.Minute, nil
+	case RestoreStandard, "":
+		if deep {
+			return 12 * time.Hour, nil
+		}
+		return 5 * time.Hour, nil
+	case RestoreBulk:
+		if deep {
+			return 48 * time.Hour, nil
+		}
+		return 12 * time.Hour, nil
+	}
+	return 0, fmt.Errorf("%w: restore tier %q", ErrInvalidArgument, tier)
+}
+
+// restoreDelay is how long a restore of class at tier takes on this
+// server: restoreTime scaled by Options.RestoreDay.
+func (s *Service) restoreDelay(class, tier string) (time.Duration, error) {
+	d, err := restoreTime(class, tier)
+	if err != nil || s.restoreDay == 0 {
+		return 0, err
+	}
+	return time.Duration(float64(d) / float64(24*time.Hour) * float64(s.restoreDay)), nil
+}
+
 // RestoreInput is a RestoreObject request: restore a copy of an archived
-// version for Days days. The retrieval tier (Expedited, Standard, Bulk)
-// is the wire's to check; every tier takes Options.RestoreDelay.
+// version for Days days, at retrieval tier Tier ("": Standard).
 type RestoreInput struct {
 	Bucket, Key, VersionID string
 	Days                   int
+	Tier                   string
 }
 
 // RestoreOutput says how RestoreObject went.
@@ -88,9 +132,11 @@ type RestoreOutput struct {
 // version for in.Days days, counted from the restore's completion (or,
 // for a restored version, from now: a second request extends it), with
 // the expiry rounded up to midnight UTC. A version of another class is
-// ErrInvalidObjectState, a restore not yet complete ErrRestoreInProgress.
-// The restore completes Options.RestoreDelay after the request; the copy
-// expires by itself (ExpireRestores clears the state).
+// ErrInvalidObjectState, a restore not yet complete ErrRestoreInProgress
+// (whatever the tier: S3's speed upgrade of a restore in progress is not
+// offered). The restore completes its tier's time after the request (see
+// Options.RestoreDay); the copy expires by itself (ExpireRestores clears
+// the state).
 func (s *Service) RestoreObject(ctx context.Context, in RestoreInput) (RestoreOutput, error) {
 	out, err := s.restore(ctx, in)
 	if err != nil {
@@ -127,7 +173,11 @@ func (s *Service) restore(ctx context.Context, in RestoreInput) (RestoreOutput, 
 		out = RestoreOutput{VersionID: displayVersion(rec, b.versioned())}
 		switch st := rec.Restore.statusAt(now); {
 		case st == nil:
-			ready := now.Add(s.restoreDelay)
+			delay, err := s.restoreDelay(rec.StorageClass, in.Tier)
+			if err != nil {
+				return err
+			}
+			ready := now.Add(delay)
 			rec.Restore = &restoreRecord{Ready: ready.UTC(), Expiry: restoreExpiry(ready, in.Days)}
 			out.Started = true
 		case st.Ongoing:

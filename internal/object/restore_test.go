@@ -2,6 +2,7 @@ package object
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +28,88 @@ func TestRestoreExpiry(t *testing.T) {
 	}
 }
 
+// TestRestoreTime: each retrieval tier takes the upper end of the time
+// AWS documents for the class, scaled by the restore day, and Expedited
+// is refused for DEEP_ARCHIVE.
+func TestRestoreTime(t *testing.T) {
+	const day = 24 * time.Hour
+	tests := []struct {
+		class, tier string
+		restoreDay  time.Duration
+		want        time.Duration
+		err         error
+	}{
+		{StorageGlacier, RestoreExpedited, day, 5 * time.Minute, nil},
+		{StorageGlacier, RestoreStandard, day, 5 * time.Hour, nil},
+		{StorageGlacier, "", day, 5 * time.Hour, nil},
+		{StorageGlacier, RestoreBulk, day, 12 * time.Hour, nil},
+		{StorageDeepArchive, RestoreStandard, day, 12 * time.Hour, nil},
+		{StorageDeepArchive, "", day, 12 * time.Hour, nil},
+		{StorageDeepArchive, RestoreBulk, day, 48 * time.Hour, nil},
+		{StorageDeepArchive, RestoreExpedited, day, 0, ErrInvalidArgument},
+		{StorageGlacier, "Fast", day, 0, ErrInvalidArgument},
+		// A two-second lifecycle day: Bulk from GLACIER takes half a day.
+		{StorageGlacier, RestoreBulk, 2 * time.Second, time.Second, nil},
+		{StorageDeepArchive, RestoreBulk, 2 * time.Second, 4 * time.Second, nil},
+		{StorageGlacier, RestoreExpedited, 2 * time.Second, 2 * time.Second * 5 / (24 * 60), nil},
+		// No restore day: at once, but the tier is still checked.
+		{StorageDeepArchive, RestoreBulk, 0, 0, nil},
+		{StorageDeepArchive, RestoreExpedited, 0, 0, ErrInvalidArgument},
+	}
+	for _, tt := range tests {
+		s := &Service{restoreDay: tt.restoreDay}
+		got, err := s.restoreDelay(tt.class, tt.tier)
+		if got != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("restoreDelay(%s, %q) with a %v day = %v, %v; want %v, %v", tt.class, tt.tier, tt.restoreDay, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+// TestRestoreObject_tiers: on a 24-hour day, a Bulk restore of a
+// DEEP_ARCHIVE version is in progress (unreadable, x-amz-restore
+// ongoing) until 48 hours after the request; an Expedited one is refused
+// and starts nothing.
+func TestRestoreObject_tiers(t *testing.T) {
+	e := newEnv(t, noInline, func(o *Options) { o.RestoreDay = 24 * time.Hour })
+	ctx := context.Background()
+	e.bucket(t, "bkt")
+	_, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "deep", Body: strings.NewReader("archived"), Size: 8, StorageClass: StorageDeepArchive})
+	checkErr(t, "PutObject(DEEP_ARCHIVE)", err, nil)
+	_, err = e.s.RestoreObject(ctx, RestoreInput{Bucket: "bkt", Key: "deep", Days: 1, Tier: RestoreExpedited})
+	checkErr(t, "RestoreObject(Expedited)", err, ErrInvalidArgument)
+	head, _ := e.s.HeadObject(ctx, GetInput{Bucket: "bkt", Key: "deep"})
+	if head.Info.Restore != nil {
+		t.Errorf("HeadObject Restore = %+v after a refused restore, want none", head.Info.Restore)
+	}
+	start := e.clock.Now()
+	out, err := e.s.RestoreObject(ctx, RestoreInput{Bucket: "bkt", Key: "deep", Days: 1, Tier: RestoreBulk})
+	checkErr(t, "RestoreObject(Bulk)", err, nil)
+	if !out.Started {
+		t.Error("RestoreObject(Bulk) Started = false")
+	}
+	e.clock.Set(start.Add(48*time.Hour - time.Second))
+	head, _ = e.s.HeadObject(ctx, GetInput{Bucket: "bkt", Key: "deep"})
+	if r := head.Info.Restore; r == nil || !r.Ongoing {
+		t.Errorf("HeadObject Restore = %+v a second before 48 hours, want ongoing", r)
+	}
+	_, err = e.read("bkt", "deep")
+	checkErr(t, "GetObject while ongoing", err, ErrInvalidObjectState)
+	e.clock.Set(start.Add(48 * time.Hour))
+	head, _ = e.s.HeadObject(ctx, GetInput{Bucket: "bkt", Key: "deep"})
+	if r := head.Info.Restore; r == nil || r.Ongoing {
+		t.Errorf("HeadObject Restore = %+v at 48 hours, want done", r)
+	}
+	if got, err := e.read("bkt", "deep"); err != nil || got != "archived" {
+		t.Errorf("GetObject once restored = %q, %v", got, err)
+	}
+}
+
 // TestRestoreObject_flow takes a GLACIER object through a restore with a
 // delay: unreadable, in progress (409 on a second request), readable with
 // its expiry, extended, then expired by the sweep and unreadable again.
 func TestRestoreObject_flow(t *testing.T) {
-	e := newEnv(t, noInline, func(o *Options) { o.RestoreDelay = time.Hour })
+	// A fifth of a day: a Standard restore of GLACIER (5 hours) takes 1.
+	e := newEnv(t, noInline, func(o *Options) { o.RestoreDay = 24 * time.Hour / 5 })
 	ctx := context.Background()
 	e.bucket(t, "bkt")
 	_, err := e.s.PutObject(ctx, PutInput{Bucket: "bkt", Key: "cold", Body: strings.NewReader("archived"), Size: 8, StorageClass: StorageGlacier})

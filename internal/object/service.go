@@ -89,9 +89,12 @@ type Options struct {
 	// tier keeps its bytes in Blob. TransitionVersion moves a version's
 	// bytes into its new class's tier; reads follow the record.
 	Tiers map[string]blob.Store
-	// RestoreDelay is how long a RestoreObject of a GLACIER or
-	// DEEP_ARCHIVE version takes to complete (0: at once).
-	RestoreDelay time.Duration
+	// RestoreDay scales how long a RestoreObject of a GLACIER or
+	// DEEP_ARCHIVE version takes: its retrieval tier's time in S3
+	// (restoreTime) times RestoreDay / 24 hours, so that a shortened
+	// lifecycle day shortens restores alike. 0: restores complete at
+	// once.
+	RestoreDay time.Duration
 }
 
 // SpaceGuard decides whether a write of n bytes may start (package
@@ -140,8 +143,8 @@ func (o *Options) Validate() error {
 	if err := validateTiers(o.Tiers); err != nil {
 		return err
 	}
-	if o.RestoreDelay < 0 {
-		return fmt.Errorf("object: negative RestoreDelay %v", o.RestoreDelay)
+	if o.RestoreDay < 0 {
+		return fmt.Errorf("object: negative RestoreDay %v", o.RestoreDay)
 	}
 	if o.InlineLimit > MaxInlineLimit {
 		return fmt.Errorf("object: InlineLimit %d exceeds %d", o.InlineLimit, MaxInlineLimit)
@@ -186,9 +189,9 @@ type Service struct {
 	// bucketDeleteBatch bounds each DeleteBucket transaction (see the
 	// constant of that name); tests lower it.
 	bucketDeleteBatch int
-	// tiers and restoreDelay are Options.Tiers and Options.RestoreDelay.
-	tiers        map[string]blob.Store
-	restoreDelay time.Duration
+	// tiers and restoreDay are Options.Tiers and Options.RestoreDay.
+	tiers      map[string]blob.Store
+	restoreDay time.Duration
 	// transitionHook, if set, runs between a transition's copy and its
 	// commit; tests use it to stop a transition there.
 	transitionHook func()
@@ -218,7 +221,7 @@ func New(opts Options) (*Service, error) {
 
 		bucketDeleteBatch: bucketDeleteBatch,
 		tiers:             opts.Tiers,
-		restoreDelay:      opts.RestoreDelay,
+		restoreDay:        opts.RestoreDay,
 	}, nil
 }
 

@@ -1,8 +1,10 @@
 package s3api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/coffer-s3/coffer/internal/object"
 )
@@ -12,6 +14,58 @@ type listParams struct {
 	prefix, delimiter string
 	maxKeys           int
 	encodeURL         bool
+	// restoreStatus: x-amz-optional-object-attributes asks for each
+	// archived object's RestoreStatus.
+	restoreStatus bool
+}
+
+// headerOptionalAttributes asks a listing for optional object attributes.
+const headerOptionalAttributes = "X-Amz-Optional-Object-Attributes"
+
+// parseOptionalAttributes reads x-amz-optional-object-attributes, a
+// comma-separated list whose only value S3 defines is RestoreStatus.
+func parseOptionalAttributes(h http.Header) (restoreStatus bool, err error) {
+	for _, v := range h.Values(headerOptionalAttributes) {
+		for a := range strings.SplitSeq(v, ",") {
+			switch a = strings.TrimSpace(a); a {
+			case "RestoreStatus":
+				restoreStatus = true
+			case "":
+			default:
+				return false, withMessage(errInvalidArgument, fmt.Sprintf("Invalid attribute name specified: %s", a))
+			}
+		}
+	}
+	return restoreStatus, nil
+}
+
+// listRequestParams is parseListParams of the query with the optional
+// attributes of the headers.
+func listRequestParams(req *request) (listParams, error) {
+	p, err := parseListParams(req.query)
+	if err != nil {
+		return p, err
+	}
+	p.restoreStatus, err = parseOptionalAttributes(req.r.Header)
+	return p, err
+}
+
+// restoreStatusXML is a listed object's RestoreStatus: shown only for an
+// object restored or being restored, with its expiry once restored.
+type restoreStatusXML struct {
+	IsRestoreInProgress bool   `xml:"IsRestoreInProgress"`
+	RestoreExpiryDate   string `xml:"RestoreExpiryDate,omitempty"`
+}
+
+// restoreStatusOf is o's RestoreStatus if p asks for it and o has one.
+func (p listParams) restoreStatusOf(o object.ObjectInfo) *restoreStatusXML {
+	if !p.restoreStatus || o.Restore == nil {
+		return nil
+	}
+	if o.Restore.Ongoing {
+		return &restoreStatusXML{IsRestoreInProgress: true}
+	}
+	return &restoreStatusXML{RestoreExpiryDate: isoTime(o.Restore.Expiry)}
 }
 
 func parseListParams(q url.Values) (listParams, error) {
@@ -99,6 +153,7 @@ func (p listParams) contents(objs []object.ObjectInfo, owners *ownerNames) []obj
 			ETag:         quoteETag(o.ETag),
 			Size:         o.Size,
 			StorageClass: storageClass(o.StorageClass),
+			Restore:      p.restoreStatusOf(o),
 		}
 		if o.Checksum != nil && o.Checksum.Algorithm != "" {
 			x.ChecksumAlgorithm = string(o.Checksum.Algorithm)
@@ -128,7 +183,7 @@ func storageClass(sc string) string {
 }
 
 func (h *Handler) listObjectsV1(w http.ResponseWriter, req *request) error {
-	p, err := parseListParams(req.query)
+	p, err := listRequestParams(req)
 	if err != nil {
 		return err
 	}
@@ -159,7 +214,7 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, req *request) error {
 }
 
 func (h *Handler) listObjectsV2(w http.ResponseWriter, req *request) error {
-	p, err := parseListParams(req.query)
+	p, err := listRequestParams(req)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package s3api
 
 import (
+	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,4 +70,46 @@ func TestEncodeKey(t *testing.T) {
 			t.Errorf("enc(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+func TestParseOptionalAttributes(t *testing.T) {
+	tests := []struct {
+		values  []string
+		want    bool
+		wantErr bool
+	}{
+		{nil, false, false},
+		{[]string{"RestoreStatus"}, true, false},
+		{[]string{" RestoreStatus ,"}, true, false},
+		{[]string{"", "RestoreStatus"}, true, false},
+		{[]string{"RestoreStatus,Owner"}, false, true},
+		{[]string{"restorestatus"}, false, true},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		for _, v := range tt.values {
+			h.Add(headerOptionalAttributes, v)
+		}
+		got, err := parseOptionalAttributes(h)
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("parseOptionalAttributes(%q) = %v, %v; want %v, error %v", tt.values, got, err, tt.want, tt.wantErr)
+		}
+		if err != nil && !errors.Is(err, errInvalidArgument) {
+			t.Errorf("parseOptionalAttributes(%q) error %v, want InvalidArgument", tt.values, err)
+		}
+	}
+}
+
+func FuzzParseOptionalAttributes(f *testing.F) {
+	for _, s := range []string{"RestoreStatus", "RestoreStatus,RestoreStatus", ",", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		h := http.Header{}
+		h.Set(headerOptionalAttributes, v)
+		got, err := parseOptionalAttributes(h)
+		if err == nil && got != strings.Contains(v, "RestoreStatus") {
+			t.Fatalf("parseOptionalAttributes(%q) = %v without an error", v, got)
+		}
+	})
 }

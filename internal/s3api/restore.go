@@ -25,33 +25,44 @@ type restoreRequestXML struct {
 	OutputLocation   *struct{} `xml:"OutputLocation"`
 }
 
-// parseRestoreRequest returns the days of an archive restore. Tiers
-// (Expedited, Standard, Bulk) are checked and otherwise ignored: every
-// tier takes the server's restore delay.
-func parseRestoreRequest(data []byte) (int, error) {
+// restoreRequest is what an archive restore asks for.
+type restoreRequest struct {
+	days int
+	// tier is the retrieval tier, "" when none is named (Standard).
+	tier string
+}
+
+// parseRestoreRequest returns the days and the retrieval tier of an
+// archive restore. The tier is GlacierJobParameters' (the element S3
+// documents for an archive restore), else the top-level Tier's.
+func parseRestoreRequest(data []byte) (restoreRequest, error) {
 	var doc restoreRequestXML
 	if err := unmarshalXML(data, &doc); err != nil {
-		return 0, err
+		return restoreRequest{}, err
 	}
 	if doc.Type != "" || doc.SelectParameters != nil || doc.OutputLocation != nil {
-		return 0, fmt.Errorf("%w: SELECT restore requests", errNotImplemented)
+		return restoreRequest{}, fmt.Errorf("%w: SELECT restore requests", errNotImplemented)
 	}
 	for _, tier := range []string{doc.Tier, jobTier(doc)} {
 		switch tier {
-		case "", "Expedited", "Standard", "Bulk":
+		case "", object.RestoreExpedited, object.RestoreStandard, object.RestoreBulk:
 		default:
-			return 0, errMalformedXML
+			return restoreRequest{}, errMalformedXML
 		}
 	}
 	if doc.Days == nil {
 		// S3 requires Days for GLACIER and DEEP_ARCHIVE objects, the only
 		// archives coffer has.
-		return 0, fmt.Errorf("%w: restore without Days", object.ErrInvalidArgument)
+		return restoreRequest{}, fmt.Errorf("%w: restore without Days", object.ErrInvalidArgument)
 	}
 	if *doc.Days < 1 || *doc.Days > object.MaxRestoreDays {
-		return 0, fmt.Errorf("%w: Days %d", object.ErrInvalidArgument, *doc.Days)
+		return restoreRequest{}, fmt.Errorf("%w: Days %d", object.ErrInvalidArgument, *doc.Days)
 	}
-	return *doc.Days, nil
+	tier := jobTier(doc)
+	if tier == "" {
+		tier = doc.Tier
+	}
+	return restoreRequest{days: *doc.Days, tier: tier}, nil
 }
 
 func jobTier(doc restoreRequestXML) string {
@@ -74,12 +85,12 @@ func (h *Handler) restoreObject(w http.ResponseWriter, req *request) error {
 	if err != nil {
 		return err
 	}
-	days, err := parseRestoreRequest(data)
+	rr, err := parseRestoreRequest(data)
 	if err != nil {
 		return err
 	}
 	out, err := h.objects.RestoreObject(req.r.Context(), object.RestoreInput{Bucket: req.route.Bucket, Key: req.route.Key,
-		VersionID: vid, Days: days})
+		VersionID: vid, Days: rr.days, Tier: rr.tier})
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,17 @@ func TestRestoreObject(t *testing.T) {
 	runHandlerCases(t, []handlerCase{
 		{name: "started", method: "POST", target: "/b/k?restore", body: restoreStandard,
 			setup:  func(env *testEnv) { env.obj.restore = object.RestoreOutput{Started: true} },
-			status: 202, call: object.RestoreInput{Bucket: "b", Key: "k", Days: 2}},
+			status: 202, call: object.RestoreInput{Bucket: "b", Key: "k", Days: 2, Tier: "Standard"}},
+		{name: "bulk", method: "POST", target: "/b/k?restore",
+			body:   `<RestoreRequest><Days>1</Days><GlacierJobParameters><Tier>Bulk</Tier></GlacierJobParameters></RestoreRequest>`,
+			status: 200, call: object.RestoreInput{Bucket: "b", Key: "k", Days: 1, Tier: "Bulk"}},
+		{name: "top-level tier", method: "POST", target: "/b/k?restore",
+			body:   `<RestoreRequest><Days>1</Days><Tier>Expedited</Tier></RestoreRequest>`,
+			status: 200, call: object.RestoreInput{Bucket: "b", Key: "k", Days: 1, Tier: "Expedited"}},
+		{name: "expedited from DEEP_ARCHIVE", method: "POST", target: "/b/k?restore",
+			body:   `<RestoreRequest><Days>1</Days><GlacierJobParameters><Tier>Expedited</Tier></GlacierJobParameters></RestoreRequest>`,
+			setup:  func(env *testEnv) { env.obj.err = object.ErrInvalidArgument },
+			status: 400, code: "InvalidArgument"},
 		{name: "extended, with a version", method: "POST", target: "/b/k?restore&versionId=v1", body: restoreDaysOnly,
 			status: 200, call: object.RestoreInput{Bucket: "b", Key: "k", VersionID: "v1", Days: 5}},
 		{name: "in progress", method: "POST", target: "/b/k?restore", body: restoreDaysOnly,
@@ -66,9 +76,17 @@ func FuzzParseRestoreRequest(f *testing.F) {
 	f.Add([]byte(`<RestoreRequest><Days>-1</Days><Tier>Bulk</Tier></RestoreRequest>`))
 	f.Add([]byte(`<RestoreRequest><Type>SELECT</Type><OutputLocation/></RestoreRequest>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		days, err := parseRestoreRequest(data)
-		if err == nil && (days < 1 || days > object.MaxRestoreDays) {
-			t.Fatalf("parseRestoreRequest(%q) = %d days without an error", data, days)
+		rr, err := parseRestoreRequest(data)
+		if err != nil {
+			return
+		}
+		if rr.days < 1 || rr.days > object.MaxRestoreDays {
+			t.Fatalf("parseRestoreRequest(%q) = %d days without an error", data, rr.days)
+		}
+		switch rr.tier {
+		case "", object.RestoreExpedited, object.RestoreStandard, object.RestoreBulk:
+		default:
+			t.Fatalf("parseRestoreRequest(%q) = tier %q without an error", data, rr.tier)
 		}
 	})
 }

@@ -59,7 +59,7 @@ func parseVersioningXML(data []byte) (object.VersioningInput, error) {
 }
 
 func (h *Handler) listObjectVersions(w http.ResponseWriter, req *request) error {
-	p, err := parseListParams(req.query)
+	p, err := listRequestParams(req)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, req *request) error 
 		}
 		x := &versionXML{Key: p.enc(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
 			LastModified: isoTime(v.LastModified), ETag: quoteETag(v.ETag), Size: v.Size,
-			StorageClass: storageClass(v.StorageClass), Owner: names.ptr(v.Owner)}
+			StorageClass: storageClass(v.StorageClass), Owner: names.ptr(v.Owner), Restore: p.restoreStatusOf(v)}
 		if v.Checksum != nil && v.Checksum.Algorithm != "" {
 			x.ChecksumAlgorithm, x.ChecksumType = string(v.Checksum.Algorithm), string(v.Checksum.Type)
 		}

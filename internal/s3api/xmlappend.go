@@ -183,6 +183,12 @@ func (o *objectXML) appendXML(b []byte) []byte {
 		b = append(b, "</Owner>"...)
 	}
 	b = appendElem(b, "StorageClass", o.StorageClass)
+	if r := o.Restore; r != nil {
+		b = append(b, "<RestoreStatus>"...)
+		b = appendBoolElem(b, "IsRestoreInProgress", r.IsRestoreInProgress)
+		b = appendElemOmitEmpty(b, "RestoreExpiryDate", r.RestoreExpiryDate)
+		b = append(b, "</RestoreStatus>"...)
+	}
 	return append(b, "</Contents>"...)
 }
 

@@ -30,8 +30,13 @@ func listResults(key, prefix, token string, size int64, truncated, withOwner boo
 	}
 	if withOwner {
 		obj.Owner = &owner{ID: prefix, DisplayName: key}
+		obj.Restore = &restoreStatusXML{RestoreExpiryDate: token}
 	}
-	contents := []objectXML{obj, {Key: xmlText(prefix + key), ETag: token, StorageClass: "DEEP_ARCHIVE"}}
+	archived := objectXML{Key: xmlText(prefix + key), ETag: token, StorageClass: "DEEP_ARCHIVE"}
+	if truncated {
+		archived.Restore = &restoreStatusXML{IsRestoreInProgress: true}
+	}
+	contents := []objectXML{obj, archived}
 	prefixes := []commonPrefix{{Prefix: xmlText(prefix)}, {Prefix: xmlText(key + "/")}}
 	return []xmlAppender{
 		&listBucketResultV2{

@@ -87,6 +87,8 @@ type objectXML struct {
 	Size              int64   `xml:"Size"`
 	Owner             *owner  `xml:"Owner,omitempty"`
 	StorageClass      string  `xml:"StorageClass"`
+	// Restore is sent when x-amz-optional-object-attributes asks.
+	Restore *restoreStatusXML `xml:"RestoreStatus,omitempty"`
 }
 
 type commonPrefix struct {
@@ -296,6 +298,8 @@ type versionXML struct {
 	Size              int64    `xml:"Size"`
 	StorageClass      string   `xml:"StorageClass"`
 	Owner             *owner   `xml:"Owner,omitempty"`
+	// Restore is sent when x-amz-optional-object-attributes asks.
+	Restore *restoreStatusXML `xml:"RestoreStatus,omitempty"`
 }
 
 type deleteMarkerXML struct {

@@ -184,13 +184,14 @@ func httpStatus(md middleware.Metadata) int {
 	return 0
 }
 
-// TestRestoreObject_glacier takes a GLACIER object through RestoreObject
-// with a delay, on a fake clock: InvalidObjectState before, 202 then 409
-// while in progress, readable with x-amz-restore once done, 200 on an
-// extension, and InvalidObjectState again once the sweep expired it.
+// TestRestoreObject_glacier takes a GLACIER object through an Expedited
+// RestoreObject on S3's 24-hour day (5 minutes), on a fake clock:
+// InvalidObjectState before, 202 then 409 while in progress, readable with
+// x-amz-restore once done, 200 on an extension, and InvalidObjectState
+// again once the sweep expired it.
 func TestRestoreObject_glacier(t *testing.T) {
 	fc := clock.NewFake(time.Now())
-	e := newEnv(t, coffertest.WithClock(fc), coffertest.WithRestoreDelay(5*time.Minute))
+	e := newEnv(t, coffertest.WithClock(fc), coffertest.WithRestoreDay(24*time.Hour))
 	body := randBytes(t, 100<<10)
 	e.put(t, "cold", body, func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassGlacier })
 	e.put(t, "warm", []byte("x"))
@@ -202,10 +203,14 @@ func TestRestoreObject_glacier(t *testing.T) {
 
 	restore := func(key string, days int32) (*s3.RestoreObjectOutput, error) {
 		return e.s3.RestoreObject(ctx(t), &s3.RestoreObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key),
-			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(days), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierStandard}}})
+			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(days), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierExpedited}}})
 	}
 	_, err = restore("warm", 1)
 	wantCode(t, "RestoreObject(STANDARD)", err, "InvalidObjectState", 403)
+	// S3 offers no Expedited retrieval from DEEP_ARCHIVE.
+	e.put(t, "deep", []byte("d"), func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassDeepArchive })
+	_, err = restore("deep", 1)
+	wantCode(t, "RestoreObject(DEEP_ARCHIVE, Expedited)", err, "InvalidArgument", 400)
 	out, err := restore("cold", 1)
 	if err != nil {
 		t.Fatalf("RestoreObject: %v", err)
@@ -223,7 +228,15 @@ func TestRestoreObject_glacier(t *testing.T) {
 		t.Errorf("HeadObject Restore = %q while in progress", got)
 	}
 
-	fc.Advance(5 * time.Minute)
+	fc.Advance(5*time.Minute - time.Second)
+	head, err = e.s3.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("cold")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(head.Restore); got != `ongoing-request="true"` {
+		t.Errorf("HeadObject Restore = %q a second before the 5 minutes of Expedited", got)
+	}
+	fc.Advance(time.Second)
 	done := fc.Now()
 	wantExpiry := done.UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(24 * time.Hour)
 	head, err = e.s3.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("cold")})
@@ -266,3 +279,71 @@ func TestRestoreObject_glacier(t *testing.T) {
 
 // http1123 is the format of HTTP dates, x-amz-restore's expiry-date.
 const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// TestList_restoreStatus: ListObjectsV2 and ListObjectVersions with
+// x-amz-optional-object-attributes: RestoreStatus show each archived object
+// being restored (IsRestoreInProgress true, no expiry) or restored
+// (IsRestoreInProgress false and RestoreExpiryDate), and nothing for
+// objects never restored or of other classes, or when not asked.
+func TestList_restoreStatus(t *testing.T) {
+	fc := clock.NewFake(time.Now())
+	e := newEnv(t, coffertest.WithClock(fc), coffertest.WithRestoreDay(24*time.Hour))
+	glacier := func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassGlacier }
+	e.put(t, "restored", []byte("r"), glacier)
+	e.put(t, "restoring", []byte("o"), glacier)
+	e.put(t, "archived", []byte("a"), glacier)
+	e.put(t, "warm", []byte("w"))
+	restore := func(key string, tier types.Tier) {
+		t.Helper()
+		if _, err := e.s3.RestoreObject(ctx(t), &s3.RestoreObjectInput{Bucket: aws.String(e.bucket), Key: aws.String(key),
+			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(1), GlacierJobParameters: &types.GlacierJobParameters{Tier: tier}}}); err != nil {
+			t.Fatalf("RestoreObject(%s): %v", key, err)
+		}
+	}
+	restore("restored", types.TierExpedited)
+	fc.Advance(5 * time.Minute) // Expedited is done, Standard (5 hours) is not
+	restore("restoring", types.TierStandard)
+	wantExpiry := fc.Now().UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	show := func(key string, rs *types.RestoreStatus) string {
+		switch {
+		case rs == nil:
+			return key + ":-"
+		case rs.RestoreExpiryDate != nil:
+			return fmt.Sprintf("%s:%v,%s", key, aws.ToBool(rs.IsRestoreInProgress), rs.RestoreExpiryDate.UTC().Format(time.RFC3339))
+		}
+		return fmt.Sprintf("%s:%v", key, aws.ToBool(rs.IsRestoreInProgress))
+	}
+	want := "archived:- restored:false," + wantExpiry.Format(time.RFC3339) + " restoring:true warm:-"
+	for _, ask := range []bool{true, false} {
+		var attrs []types.OptionalObjectAttributes
+		if ask {
+			attrs = []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}
+		}
+		v2, err := e.s3.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(e.bucket), OptionalObjectAttributes: attrs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, o := range v2.Contents {
+			got = append(got, show(aws.ToString(o.Key), o.RestoreStatus))
+		}
+		vs, err := e.s3.ListObjectVersions(ctx(t), &s3.ListObjectVersionsInput{Bucket: aws.String(e.bucket), OptionalObjectAttributes: attrs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotV []string
+		for _, v := range vs.Versions {
+			gotV = append(gotV, show(aws.ToString(v.Key), v.RestoreStatus))
+		}
+		w := want
+		if !ask {
+			w = "archived:- restored:- restoring:- warm:-"
+		}
+		if g := strings.Join(got, " "); g != w {
+			t.Errorf("ListObjectsV2 (RestoreStatus asked: %v) = %s\nwant %s", ask, g, w)
+		}
+		if g := strings.Join(gotV, " "); g != w {
+			t.Errorf("ListObjectVersions (RestoreStatus asked: %v) = %s\nwant %s", ask, g, w)
+		}
+	}
+}
