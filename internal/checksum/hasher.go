@@ -44,26 +44,6 @@ func (h *Hasher) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// WriteAlongside adds p to every checksum, as Write does, and runs also on
-// the caller while a shared lane hashes p's MD5 (see md5lanes), returning
-// when both are done. Work that only reads p, such as encrypting it, then
-// overlaps the hashing instead of following it, and the stream spends
-// more of its time in a lane, where other uploads share the cost. Without
-// the lanes (or with no other stream being hashed) also runs after the
-// hashing, as it would after Write.
-func (h *Hasher) WriteAlongside(p []byte, also func()) {
-	if d, ok := h.md5.(*md5lanes.Digest); ok {
-		d.WriteAlongside(p, func() {
-			also()
-			h.writeSums(p)
-		})
-		return
-	}
-	h.md5.Write(p)
-	h.writeSums(p)
-	also()
-}
-
 func (h *Hasher) writeSums(p []byte) {
 	for _, s := range h.sums {
 		s.Write(p)

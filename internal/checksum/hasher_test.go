@@ -114,37 +114,3 @@ func BenchmarkHasher(b *testing.B) {
 		h.Write(buf)
 	}
 }
-
-// TestHasherWriteAlongside: the sums are those of Write, and also runs
-// exactly once per call, for writes small and large enough for the lanes.
-func TestHasherWriteAlongside(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	data := make([]byte, 3<<20+77)
-	for i := range data {
-		data[i] = byte(rng.Uint32())
-	}
-	plain := NewHasher(Algorithms...)
-	plain.Write(data)
-	along := NewHasher(Algorithms...)
-	calls := 0
-	for rest := data; len(rest) > 0; {
-		n := min(len(rest), 1+rng.IntN(1<<20))
-		along.WriteAlongside(rest[:n], func() { calls++ })
-		rest = rest[n:]
-		if calls == 0 {
-			t.Fatal("also did not run")
-		}
-		calls--
-		if calls != 0 {
-			t.Fatal("also ran more than once")
-		}
-	}
-	if !bytes.Equal(plain.MD5(), along.MD5()) {
-		t.Errorf("MD5 = %x, want %x", along.MD5(), plain.MD5())
-	}
-	for _, a := range Algorithms {
-		if !bytes.Equal(plain.Sum(a), along.Sum(a)) {
-			t.Errorf("%s = %x, want %x", a, along.Sum(a), plain.Sum(a))
-		}
-	}
-}

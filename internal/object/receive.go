@@ -166,7 +166,7 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 		if enc, err = sse.NewWriter(stored, key); err != nil {
 			return nil, err
 		}
-		dst = sealingWriter{h: h, w: enc, size: o.size}
+		dst = sealingWriter{h: h, w: enc}
 	}
 
 	if err := copyExactly(dst, body, o.size); err != nil {
@@ -278,76 +278,26 @@ func (hw hashingWriter) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{hw}, r)
 }
 
-// sealBuffers and sealBuffersSmall are the buffers sealingWriter reads
-// bodies through: sixteen or four packages of plaintext, so that the
-// encrypting writer seals whole packages straight from them. A large body
-// takes the larger ones: each hand-off to a shared MD5 lane is then long
-// enough for other uploads' writes to join it. A small body takes the
-// smaller ones, so that many small uploads at once hold little memory.
-var (
-	sealBuffers      = sync.Pool{New: func() any { b := make([]byte, 16*sse.ChunkSize); return &b }}
-	sealBuffersSmall = sync.Pool{New: func() any { b := make([]byte, 4*sse.ChunkSize); return &b }}
-)
+// sealBuffers are the buffers sealingWriter reads bodies through: four
+// packages of plaintext, so that the encrypting writer seals whole
+// packages straight from them.
+var sealBuffers = sync.Pool{New: func() any { b := make([]byte, 4*sse.ChunkSize); return &b }}
 
 // sealingWriter hashes the plaintext and hands it to the encrypting
 // writer w. Its ReadFrom reads the body through a pooled buffer instead of
-// one allocated per request, and encrypts each buffer while its MD5 is
-// computed rather than after.
+// one allocated per request.
 type sealingWriter struct {
 	h *checksum.Hasher
 	w io.Writer
-	// size is the body's length, which chooses the buffer.
-	size int64
 }
 
 func (sw sealingWriter) Write(p []byte) (int, error) {
-	var err error
-	sw.h.WriteAlongside(p, func() { _, err = sw.w.Write(p) })
-	if err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	sw.h.Write(p)
+	return sw.w.Write(p)
 }
 
-// ReadFrom fills the buffer before each write, so that the hashing and
-// the encryption work on large pieces whatever sizes the body's reads
-// return.
 func (sw sealingWriter) ReadFrom(r io.Reader) (int64, error) {
-	pool := &sealBuffersSmall
-	if sw.size > 4*sse.ChunkSize {
-		pool = &sealBuffers
-	}
-	bp := pool.Get().(*[]byte)
-	defer pool.Put(bp)
-	var total int64
-	for {
-		n, rerr := fill(r, *bp)
-		if n > 0 {
-			if _, err := sw.Write((*bp)[:n]); err != nil {
-				return total, err
-			}
-			total += int64(n)
-		}
-		if rerr == io.EOF {
-			return total, nil
-		}
-		if rerr != nil {
-			return total, rerr
-		}
-	}
-}
-
-// fill reads r into p until p is full or r fails, and returns r's error as
-// it is (io.EOF at the end), unlike io.ReadFull, which would turn a body
-// cut short into the same error as a buffer only partly filled at its end.
-func fill(r io.Reader, p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		m, err := r.Read(p[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	bp := sealBuffers.Get().(*[]byte)
+	defer sealBuffers.Put(bp)
+	return io.CopyBuffer(struct{ io.Writer }{sw}, r, *bp)
 }
