@@ -28,7 +28,8 @@ const accessCacheSize = 4096
 
 // accessCache keeps each bucket's access state (owner, policy, Block
 // Public Access of the bucket and its account) so that authorizing a
-// request reads no meta once warm.
+// request reads no meta once warm, and with it the bucket's default
+// encryption, which every new object's write consults (writeKMS).
 //
 // Every write of that state goes through Service.updateAccess, which
 // commits and then invalidates. A load takes the generation before it
@@ -41,24 +42,29 @@ type accessCache struct {
 }
 
 type accessEntry struct {
-	b      *access.Bucket
+	b *access.Bucket
+	// enc is the default encryption of an existing bucket, and encErr
+	// the error reading it (a damaged record fails only the writes that
+	// need it, not every request to the bucket).
+	enc    BucketEncryption
+	encErr error
 	loaded time.Time
 }
 
 // get returns bucket's cached state if it was loaded after notBefore.
-func (c *accessCache) get(bucket string, notBefore time.Time) (*access.Bucket, uint64, bool) {
+func (c *accessCache) get(bucket string, notBefore time.Time) (accessEntry, uint64, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.m[bucket]
 	if ok && e.loaded.After(notBefore) {
-		return e.b, c.gen, true
+		return e, c.gen, true
 	}
-	return nil, c.gen, false
+	return accessEntry{}, c.gen, false
 }
 
-// put stores b, loaded at now, unless the cache was invalidated after gen
+// put stores e, loaded at now, unless the cache was invalidated after gen
 // was read.
-func (c *accessCache) put(bucket string, b *access.Bucket, gen uint64, now time.Time) {
+func (c *accessCache) put(bucket string, e accessEntry, gen uint64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
@@ -67,7 +73,8 @@ func (c *accessCache) put(bucket string, b *access.Bucket, gen uint64, now time.
 	if c.m == nil || len(c.m) >= accessCacheSize {
 		c.m = make(map[string]accessEntry)
 	}
-	c.m[bucket] = accessEntry{b: b, loaded: now}
+	e.loaded = now
+	c.m[bucket] = e
 }
 
 // invalidate forgets every entry and fences off loads in flight. Writes of
@@ -108,24 +115,52 @@ func (s *Service) InvalidateAccessCache() { s.access.invalidate() }
 // at most AccessTTL old for changes made through another. The result is
 // shared and must not be changed.
 func (s *Service) BucketAccess(ctx context.Context, bucket string) (*access.Bucket, error) {
-	now := s.clock.Now()
-	b, gen, ok := s.access.get(bucket, now.Add(-s.accessTTL))
-	if ok {
-		return b, nil
-	}
-	b, err := s.loadAccess(ctx, bucket)
+	e, err := s.accessState(ctx, bucket)
 	if err != nil {
-		return nil, fmt.Errorf("bucket access %s: %w", bucket, err)
+		return nil, err
 	}
-	s.access.put(bucket, b, gen, now)
-	return b, nil
+	return e.b, nil
+}
+
+// accessState returns bucket's cache entry, loading it on a miss.
+func (s *Service) accessState(ctx context.Context, bucket string) (accessEntry, error) {
+	now := s.clock.Now()
+	e, gen, ok := s.access.get(bucket, now.Add(-s.accessTTL))
+	if ok {
+		return e, nil
+	}
+	e, err := s.loadAccess(ctx, bucket)
+	if err != nil {
+		return accessEntry{}, fmt.Errorf("bucket access %s: %w", bucket, err)
+	}
+	s.access.put(bucket, e, gen, now)
+	return e, nil
+}
+
+// writeEncryption is the default encryption of bucket for a new object's
+// write, from the access cache: a plain PUT then costs no meta read for
+// it. It is as fresh as the access state (every change goes through
+// updateAccess); GetBucketEncryption reads the stored record.
+func (s *Service) writeEncryption(ctx context.Context, bucket string) (BucketEncryption, error) {
+	if err := checkBucketName(bucket); err != nil {
+		return BucketEncryption{}, err
+	}
+	e, err := s.accessState(ctx, bucket)
+	if err != nil {
+		return BucketEncryption{}, err
+	}
+	if !e.b.Exists {
+		return BucketEncryption{}, ErrNoSuchBucket
+	}
+	return e.enc, e.encErr
 }
 
 // loadAccess reads bucket's access state from meta, in one snapshot.
-func (s *Service) loadAccess(ctx context.Context, bucket string) (*access.Bucket, error) {
+func (s *Service) loadAccess(ctx context.Context, bucket string) (accessEntry, error) {
+	var e accessEntry
 	b := &access.Bucket{}
 	if checkBucketName(bucket) != nil {
-		return b, nil
+		return accessEntry{b: b}, nil
 	}
 	err := s.meta.View(ctx, func(r meta.Reader) error {
 		*b = access.Bucket{}
@@ -156,11 +191,15 @@ func (s *Service) loadAccess(ctx context.Context, bucket string) (*access.Bucket
 		if b.Block, err = readBlock(r, bucketConfigKey(bucket, configPublicAccessBlock)); err != nil {
 			return err
 		}
-		b.AccountBlock, err = readBlock(r, accountConfigKey(rec.Owner, configPublicAccessBlock))
-		return err
+		if b.AccountBlock, err = readBlock(r, accountConfigKey(rec.Owner, configPublicAccessBlock)); err != nil {
+			return err
+		}
+		e.enc, e.encErr = readEncryption(r, bucket)
+		return nil
 	})
 	if err != nil {
-		return nil, err
+		return accessEntry{}, err
 	}
-	return b, nil
+	e.b = b
+	return e, nil
 }

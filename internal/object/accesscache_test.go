@@ -139,12 +139,12 @@ func TestAccessCache_generation(t *testing.T) {
 	now := time.Unix(1000, 0)
 	_, gen, _ := c.get("b", now)
 	c.invalidate() // a write committed while the load read meta
-	c.put("b", &access.Bucket{Exists: true, Owner: "stale"}, gen, now)
+	c.put("b", accessEntry{b: &access.Bucket{Exists: true, Owner: "stale"}}, gen, now)
 	if b, _, ok := c.get("b", now.Add(-time.Second)); ok {
 		t.Fatalf("a load that raced a write stored %+v", b)
 	}
 	_, gen, _ = c.get("b", now)
-	c.put("b", &access.Bucket{Exists: true}, gen, now)
+	c.put("b", accessEntry{b: &access.Bucket{Exists: true}}, gen, now)
 	if _, _, ok := c.get("b", now.Add(-time.Second)); !ok {
 		t.Fatal("an undisturbed load was not stored")
 	}

@@ -41,6 +41,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 			start, length int64
 			versioned     bool
 		)
+		checkDamage := s.damageMayExist(ctx)
 		err := s.meta.View(ctx, func(r meta.Reader) error {
 			b, err := getBucket(r, bucket)
 			if err != nil {
@@ -64,7 +65,7 @@ func (s *Service) openSource(ctx context.Context, bucket, key, versionID string,
 			if start, length, err = pick(rec); err != nil {
 				return err
 			}
-			pieces, err = readPieces(r, rec, nil)
+			pieces, err = readPieces(r, rec, nil, checkDamage)
 			return err
 		})
 		if err != nil {

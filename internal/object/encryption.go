@@ -134,7 +134,9 @@ func (s *Service) PutBucketEncryption(ctx context.Context, bucket string, cfg Bu
 	if err := cfg.Validate(); err != nil && !s.acceptsKMS(cfg, err) {
 		return fmt.Errorf("put bucket encryption %s: %w", bucket, err)
 	}
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+	// Through updateAccess: the access cache holds the configuration
+	// for writes (writeEncryption).
+	err := s.updateAccess(ctx, func(tx meta.Txn) error {
 		if _, err := getBucket(tx, bucket); err != nil {
 			return err
 		}
@@ -173,7 +175,7 @@ func (s *Service) GetBucketEncryption(ctx context.Context, bucket string) (Bucke
 // DeleteBucketEncryption resets a bucket's default encryption to
 // DefaultBucketEncryption.
 func (s *Service) DeleteBucketEncryption(ctx context.Context, bucket string) error {
-	if err := s.putBucketConfig(ctx, bucket, configEncryption, nil); err != nil {
+	if err := s.putAccessConfig(ctx, bucket, configEncryption, nil); err != nil {
 		return fmt.Errorf("delete bucket encryption %s: %w", bucket, err)
 	}
 	return nil

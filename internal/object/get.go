@@ -75,6 +75,7 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 		out    *GetOutput
 		pieces []piece
 	)
+	checkDamage := withBody && s.damageMayExist(ctx)
 	err := s.meta.View(ctx, func(r meta.Reader) error {
 		b, err := s.bucket(r, in.Bucket)
 		if err != nil {
@@ -109,7 +110,7 @@ func (s *Service) resolveRead(ctx context.Context, in GetInput, withBody bool) (
 			}
 		}
 		if withBody {
-			pieces, err = readPieces(r, rec, part)
+			pieces, err = readPieces(r, rec, part, checkDamage)
 		}
 		return err
 	})
@@ -169,14 +170,17 @@ func selectRange(rg Range, size int64, out *GetOutput) error {
 }
 
 // readPieces lists where an object's bytes are; part, if set, restricts
-// the pieces to that part of a multipart object. A version marked damaged
-// by the scrubber is refused whole (errDamaged).
-func readPieces(r meta.Reader, rec *objectRecord, part *segmentRecord) ([]piece, error) {
-	if damaged, err := isDamaged(r, rec.DataID); err != nil || damaged {
-		if err == nil {
-			err = errDamaged
+// the pieces to that part of a multipart object. With checkDamage
+// (Service.damageMayExist), a version marked damaged by the scrubber is
+// refused whole (errDamaged).
+func readPieces(r meta.Reader, rec *objectRecord, part *segmentRecord, checkDamage bool) ([]piece, error) {
+	if checkDamage {
+		if damaged, err := isDamaged(r, rec.DataID); err != nil || damaged {
+			if err == nil {
+				err = errDamaged
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	switch {
 	case rec.Inline:

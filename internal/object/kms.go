@@ -263,8 +263,9 @@ func kmsSummary(part *sseRecord) *sseRecord {
 // the request (in), or by the bucket's default encryption when the
 // request asks for no encryption (sseS3 is x-amz-server-side-encryption:
 // AES256, ck an SSE-C key). A nil plan means not SSE-KMS. The bucket's
-// configuration is read only when the request asks for SSE-KMS or a key
-// service is configured.
+// configuration is looked up only when the request asks for SSE-KMS or a
+// key service is configured, and then in the access cache, which the
+// request's authorization has just filled: no meta read once warm.
 func (s *Service) writeKMS(ctx context.Context, bucket, key string, in *KMSEncryption, sseS3 bool, ck *CustomerKey, caller *datakey.Caller) (*kmsPlan, error) {
 	if in != nil && (sseS3 || ck != nil) {
 		return nil, fmt.Errorf("%w: sse-kms with another server-side encryption", ErrInvalidArgument)
@@ -272,7 +273,7 @@ func (s *Service) writeKMS(ctx context.Context, bucket, key string, in *KMSEncry
 	if sseS3 || ck != nil || in == nil && s.keys == nil {
 		return nil, nil
 	}
-	def, err := s.bucketEncryption(ctx, bucket)
+	def, err := s.writeEncryption(ctx, bucket)
 	if err != nil {
 		return nil, err
 	}

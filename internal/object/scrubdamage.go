@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/coffer-s3/coffer/internal/meta"
@@ -51,6 +52,72 @@ func isDamaged(r meta.Reader, dataID string) (bool, error) {
 	return false, fmt.Errorf("damage record of %s: %w", dataID, err)
 }
 
+// damageHintTTL bounds how long a node trusts that the meta store holds
+// no damage mark: marks made through this Service are seen at once, marks
+// made through another node sharing the store within this.
+const damageHintTTL = time.Second
+
+// damageHint remembers that the meta store held no damage mark at all,
+// the common case, so that reads skip looking up their version's mark
+// (a meta read per GET otherwise). It works as accessCache does: a mark
+// made here invalidates it after its commit, and a scan stores what it
+// found only if no invalidation happened since it took the generation.
+type damageHint struct {
+	mu      sync.Mutex
+	gen     uint64
+	none    bool      // no mark was stored...
+	checked time.Time // ...when this scan ran
+}
+
+// get reports whether a scan since notBefore found no mark, whether one
+// ran since notBefore at all, and the generation to store a new one with.
+func (h *damageHint) get(notBefore time.Time) (none, fresh bool, gen uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.checked.After(notBefore) {
+		return h.none, true, h.gen
+	}
+	return false, false, h.gen
+}
+
+func (h *damageHint) put(none bool, gen uint64, now time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.gen == gen {
+		h.none, h.checked = none, now
+	}
+}
+
+func (h *damageHint) invalidate() {
+	h.mu.Lock()
+	h.gen++
+	h.none, h.checked = false, time.Time{}
+	h.mu.Unlock()
+}
+
+// damageMayExist reports whether reads must look up damage marks: false
+// only when the store held none within damageHintTTL. It scans for one
+// at most once per damageHintTTL; if the scan fails, reads look.
+func (s *Service) damageMayExist(ctx context.Context) bool {
+	now := s.clock.Now()
+	none, fresh, gen := s.damage.get(now.Add(-damageHintTTL))
+	if fresh {
+		return !none
+	}
+	found := true
+	err := s.meta.View(ctx, func(r meta.Reader) error {
+		it := r.Scan([]byte{tableDamage}, []byte{tableDamage + 1}, meta.ScanOptions{})
+		defer it.Close()
+		found = it.Next()
+		return it.Err()
+	})
+	if err != nil {
+		return true
+	}
+	s.damage.put(!found, gen, now)
+	return found
+}
+
 // MarkDamaged records f against v, so reads of v fail and ListDamaged
 // shows it. It records nothing and returns false when v is no longer
 // stored (overwritten or deleted since it was walked: the check then saw
@@ -58,6 +125,9 @@ func isDamaged(r meta.Reader, dataID string) (bool, error) {
 // first Found time.
 func (s *Service) MarkDamaged(ctx context.Context, v *ScrubVersion, f Finding) (bool, error) {
 	stored := false
+	// After the commit, whatever its outcome: reads must look for marks
+	// from now on (damageHint).
+	defer s.damage.invalidate()
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		var err error
 		if stored, err = stillStored(tx, v); err != nil || !stored {

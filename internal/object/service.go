@@ -177,8 +177,10 @@ type Service struct {
 	lifecycleRules lifecycleCache
 	// access holds buckets' access state for authorization; only
 	// updateAccess writes what it caches (see accessCache).
-	access      accessCache
-	accessTTL   time.Duration
+	access    accessCache
+	accessTTL time.Duration
+	// damage tells reads whether any version is marked damaged.
+	damage      damageHint
 	blockPublic bool
 	mfa         MFAVerifier
 	space       SpaceGuard
