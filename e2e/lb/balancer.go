@@ -65,8 +65,31 @@ func New(backends []string) (*Balancer, error) {
 
 // ServeHTTP proxies r to the next backend.
 func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b.proxy.ServeHTTP(w, r)
+	b.proxy.ServeHTTP(metaCase{w}, r)
 }
+
+// metaCase writes the names of user metadata headers in lower case, as
+// coffer and S3 send them. Go's client canonicalises the names of the
+// headers it reads ("x-amz-meta-colour" becomes "X-Amz-Meta-Colour"), and
+// botocore reports a metadata key with the case its header arrived in, so
+// without this the aws CLI would read the key "Colour" through the
+// balancer and "colour" from a node. Every other name keeps the canonical
+// form that coffer sends too.
+type metaCase struct{ http.ResponseWriter }
+
+func (w metaCase) WriteHeader(code int) {
+	h := w.Header()
+	for k, v := range h {
+		if strings.HasPrefix(k, "X-Amz-Meta-") {
+			delete(h, k)
+			h[strings.ToLower(k)] = v
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap gives http.ResponseController (flushes) the writer underneath.
+func (w metaCase) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // rewrite points the outgoing request at the next backend and changes
 // nothing else: the request URI (path as the client escaped it, query),

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -276,5 +277,36 @@ func TestNew_rejects(t *testing.T) {
 	}
 	if _, err := New([]string{"127.0.0.1:1", "http://127.0.0.1:2/", "https://h:3"}); err != nil {
 		t.Errorf("New of valid backends: %v", err)
+	}
+}
+
+// TestBalancer_metadataHeaderCase: user metadata header names reach the
+// client in lower case, as the backend wrote them, and the other names in
+// the backend's canonical form.
+func TestBalancer_metadataHeaderCase(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["x-amz-meta-colour"] = []string{"blue"}
+		w.Header()["x-amz-meta-owner"] = []string{"e2e"}
+		w.Header().Set("X-Amz-Request-Id", "R1")
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("body"))
+	}))
+	t.Cleanup(srv.Close)
+	_, lb := startBalancer(t, []string{srv.Listener.Addr().String()})
+	for _, method := range []string{"GET", "HEAD"} {
+		c, err := net.Dial("tcp", lb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, method+" /b/k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		raw, _ := io.ReadAll(c)
+		c.Close()
+		head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+		for _, want := range []string{"\r\nx-amz-meta-colour: blue", "\r\nx-amz-meta-owner: e2e", "\r\nX-Amz-Request-Id: R1", "\r\nContent-Type: text/plain"} {
+			if !strings.Contains(head, want) {
+				t.Errorf("%s response header block lacks %q:\n%s", method, want[2:], head)
+			}
+		}
 	}
 }
