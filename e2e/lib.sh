@@ -26,7 +26,8 @@
 # COFFER_ENDPOINT and COFFER_ADDRESS name it. Every node logs to $E2E_LOG.
 # The exit stops the balancer, the nodes and PostgreSQL. It needs
 # PostgreSQL's server binaries (COFFER_PG_BIN, /usr/lib/postgresql/N/bin,
-# or initdb on the PATH); e2e_have_postgres says whether they are there.
+# or initdb on the PATH). After a change to identities or to a bucket's
+# access state, e2e_caches_synced waits until every node has seen it.
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO=$(cd "$E2E_DIR/.." && pwd)
@@ -247,6 +248,44 @@ e2e_start_cluster() {
 	say "$E2E_NODES nodes behind the balancer at $COFFER_ENDPOINT"
 }
 
+# e2e_caches_synced waits, on a cluster, until every node has seen the
+# changes made so far to identities (users, keys, policies, roles) and to
+# buckets' access state (policies, Block Public Access, Object Ownership).
+# A node sees its own changes at once and another node's after its next
+# cache sync (README "Running several nodes": within
+# --cache-sync-interval), as AWS, too, propagates IAM and bucket policy
+# changes eventually; a script calls this after such a change and before a
+# check that depends on it. Each node counts its completed syncs in
+# coffer_cache_syncs_total; the second sync that ends after this call
+# began after it, so it read every change committed before the call. It
+# fails after 10 seconds, ten times the default interval. On one node it
+# returns at once.
+e2e_caches_synced() {
+	((E2E_NODES > 1)) || return 0
+	local t0=$SECONDS i n want=()
+	for i in "${!E2E_ADDRS[@]}"; do
+		n=$(e2e_cache_syncs "${E2E_ADDRS[i]}") || fail "no coffer_cache_syncs_total from node $i"
+		want[i]=$((n + 2))
+	done
+	while ((SECONDS - t0 < 10)); do
+		for i in "${!want[@]}"; do
+			n=$(e2e_cache_syncs "${E2E_ADDRS[i]}") || fail "no coffer_cache_syncs_total from node $i"
+			((n < want[i])) || unset "want[$i]"
+		done
+		((${#want[@]} > 0)) || return 0
+		sleep 0.05
+	done
+	fail "nodes ${!want[*]} did not complete two cache syncs within 10s"
+}
+
+# e2e_cache_syncs ADDRESS prints the node's coffer_cache_syncs_total.
+e2e_cache_syncs() {
+	local n
+	n=$(curl -fsS --max-time 5 ${E2E_CACERT:+--cacert "$E2E_CACERT"} "$(e2e_url "$1")/metrics" |
+		awk '$1 == "coffer_cache_syncs_total" { printf "%d", $2 }')
+	[[ -n "$n" ]] && echo "$n"
+}
+
 # e2e_lb_start BACKEND... starts the balancer on a free loopback port and
 # sets COFFER_ADDRESS to it.
 e2e_lb_start() {
@@ -286,9 +325,6 @@ e2e_pg_bin() {
 	[[ -x "$d/postgres" ]] || return 1
 	echo "$d"
 }
-
-# e2e_have_postgres says whether PostgreSQL's server binaries are installed.
-e2e_have_postgres() { e2e_pg_bin >/dev/null; }
 
 # e2e_pg_start initialises and starts a throw-away PostgreSQL on a free
 # loopback port (the settings of pgtest) and sets E2E_PG_PORT.
