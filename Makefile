@@ -6,6 +6,7 @@ all: build
 build:
 	go build -o bin/coffer ./cmd/coffer
 	go build -o bin/crash ./e2e/crash
+	go build -o bin/lb ./e2e/lb
 
 # Release binaries: static (no cgo), reproducible paths, the version and
 # commit linked in (coffer version prints them), one per platform, and a
@@ -32,7 +33,7 @@ unit:
 	./scripts/test.sh unit
 
 e2e:
-	./scripts/test.sh build awscli rclone s3cmd tls
+	./scripts/test.sh build awscli rclone s3cmd tls cluster
 
 crash:
 	./scripts/test.sh build crash

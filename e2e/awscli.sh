@@ -61,6 +61,11 @@ CFG
 
 a() { aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
 
+# Run with E2E_NODES=3, consecutive calls land on different nodes; after a
+# change to identities or to a bucket's access state, a check that depends
+# on it first waits until every node has seen it (e2e_caches_synced, which
+# returns at once on one node).
+
 B=e2e-awscli
 W=$E2E_TMP/work
 mkdir -p "$W"
@@ -472,12 +477,14 @@ a s3api put-object --bucket "$AB" --key pub.txt --body "$W/small.txt" >/dev/null
 expect_fail "put-object-acl public-read with ACLs disabled" a s3api put-object-acl --bucket "$AB" --key pub.txt --acl public-read
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessControlListNotSupported" "ACLs are refused while disabled"
 a s3api put-bucket-ownership-controls --bucket "$AB" --ownership-controls 'Rules=[{ObjectOwnership=ObjectWriter}]'
+e2e_caches_synced
 check_eq "$(a s3api get-bucket-ownership-controls --bucket "$AB" --query 'OwnershipControls.Rules[0].ObjectOwnership' --output text)" \
 	ObjectWriter "put-bucket-ownership-controls took"
 check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$AB/pub.txt")" 403 "anonymous GET of a private object is refused"
 expect_fail "put-object-acl public-read while Block Public Access is on" a s3api put-object-acl --bucket "$AB" --key pub.txt --acl public-read
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a new bucket's Block Public Access refuses public ACLs"
 a s3api delete-public-access-block --bucket "$AB"
+e2e_caches_synced
 a s3api put-object-acl --bucket "$AB" --key pub.txt --acl public-read
 curl -fsS -o "$W/pub.back" "$COFFER_ENDPOINT/$AB/pub.txt"
 check_same_file "$W/small.txt" "$W/pub.back" "anonymous curl of a public-read object"
@@ -536,6 +543,7 @@ check_eq "$(a iam get-account-summary --query 'SummaryMap.Users' --output text)"
 a iam remove-user-from-group --group-name e2e-devs --user-name e2e-alice
 a iam delete-group --group-name e2e-devs
 a iam delete-access-key --user-name e2e-alice --access-key-id "$ALICE_KEY"
+e2e_caches_synced
 expect_fail "a deleted key" env AWS_ACCESS_KEY_ID="$ALICE_KEY" AWS_SECRET_ACCESS_KEY="$ALICE_SECRET" \
 	aws --endpoint-url "$COFFER_ENDPOINT" s3 ls
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "InvalidAccessKeyId" "a deleted key is refused at once"
@@ -586,17 +594,21 @@ JSON
 expect_fail "put-bucket-policy of a public policy on a blocked bucket" a s3api put-bucket-policy --bucket "$P" --policy "file://$W/public.json"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "BlockPublicPolicy refuses a public policy"
 a s3api delete-public-access-block --bucket "$P"
+e2e_caches_synced
 a s3api put-bucket-policy --bucket "$P" --policy "file://$W/public.json"
+e2e_caches_synced
 check_contains "$(a s3api get-bucket-policy --bucket "$P" --query Policy --output text)" "PublicRead" "get-bucket-policy returns the policy"
 check_eq "$(a s3api get-bucket-policy-status --bucket "$P" --query PolicyStatus.IsPublic --output text)" True "get-bucket-policy-status says public"
 check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "anonymous curl GET of a public-read object"
 check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P")" 403 "anonymous listing is still refused"
 a s3api put-public-access-block --bucket "$P" \
 	--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+e2e_caches_synced
 check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P/index.html")" 403 "RestrictPublicBuckets stops the anonymous GET"
 expect_fail "put-bucket-policy under BlockPublicPolicy" a s3api put-bucket-policy --bucket "$P" --policy "file://$W/public.json"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "put-bucket-policy refused under Block Public Access"
 a s3api delete-public-access-block --bucket "$P"
+e2e_caches_synced
 check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "the public policy applies again"
 
 # The aws CLI sends S3 Control requests to ACCOUNT.HOST of the endpoint,
@@ -608,11 +620,13 @@ ctl() {
 }
 ctl put-public-access-block --account-id 000000000000 \
 	--public-access-block-configuration BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=true
+e2e_caches_synced
 check_eq "$(ctl get-public-access-block --account-id 000000000000 --query PublicAccessBlockConfiguration.RestrictPublicBuckets --output text)" True "s3control get-public-access-block"
 check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P/index.html")" 403 "the account's RestrictPublicBuckets stops the anonymous GET"
 expect_fail "s3control for another account's id" ctl get-public-access-block --account-id "$SECOND_ID"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "only the caller's own account may be named"
 ctl delete-public-access-block --account-id 000000000000
+e2e_caches_synced
 expect_fail "s3control get-public-access-block after delete" ctl get-public-access-block --account-id 000000000000
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchPublicAccessBlockConfiguration" "no account configuration left"
 check_eq "$(curl -fsS "$COFFER_ENDPOINT/$P/index.html")" "public page" "the account block is gone"
@@ -621,6 +635,7 @@ second iam create-user --user-name partner >/dev/null
 read -r PAK PSK < <(second iam create-access-key --user-name partner --query '[AccessKey.AccessKeyId,AccessKey.SecretAccessKey]' --output text)
 second iam put-user-policy --user-name partner --policy-name s3read \
 	--policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}'
+e2e_caches_synced
 partner() { AWS_ACCESS_KEY_ID=$PAK AWS_SECRET_ACCESS_KEY=$PSK aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
 cat >"$W/partner.json" <<JSON
 {"Version":"2012-10-17","Statement":[
@@ -628,6 +643,7 @@ cat >"$W/partner.json" <<JSON
  {"Sid":"PartnerListsShared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::$SECOND_ID:user/partner"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::$P","Condition":{"StringLike":{"s3:prefix":"shared/*"}}}]}
 JSON
 a s3api put-bucket-policy --bucket "$P" --policy "file://$W/partner.json"
+e2e_caches_synced
 check_eq "$(a s3api get-bucket-policy-status --bucket "$P" --query PolicyStatus.IsPublic --output text)" False "a policy naming one user is not public"
 check_eq "$(curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$P/index.html")" 403 "anonymous GET without the public policy"
 check_eq "$(partner s3 cp s3://$P/shared/report.txt -)" "public page" "another account's user reads the granted prefix"
@@ -640,10 +656,12 @@ cat >"$W/tls.json" <<JSON
  "Resource":["arn:aws:s3:::$P","arn:aws:s3:::$P/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
 JSON
 a s3api put-bucket-policy --bucket "$P" --policy "file://$W/tls.json"
+e2e_caches_synced
 expect_fail "get-object over plain HTTP under a deny-non-TLS policy" a s3api get-object --bucket "$P" --key index.html "$W/insecure.out"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "plain HTTP is refused"
 # The owner's root may always remove the policy that denies it.
 a s3api delete-bucket-policy --bucket "$P"
+e2e_caches_synced
 expect_fail "get-bucket-policy after delete" a s3api get-bucket-policy --bucket "$P"
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "NoSuchBucketPolicy" "no policy left"
 second iam delete-user-policy --user-name partner --policy-name s3read
@@ -708,6 +726,7 @@ check_eq "$(a iam list-access-keys --query 'length(AccessKeyMetadata)' --output 
 expect_fail "a third root key" a iam create-access-key
 check_contains "$(cat "$E2E_TMP/expect_fail.out")" "LimitExceeded" "a third root key is LimitExceeded"
 a iam update-access-key --access-key-id "$ROOT2_KEY" --status Inactive
+e2e_caches_synced
 expect_fail "an inactive root key" as_root2 sts get-caller-identity
 a iam delete-access-key --access-key-id "$ROOT2_KEY"
 check_eq "$(a iam list-access-keys --query 'length(AccessKeyMetadata)' --output json)" 1 "the configured root key remains"
@@ -750,6 +769,7 @@ JSON
 a iam create-user --user-name e2e-bob >/dev/null
 read -r BOB_KEY BOB_SECRET < <(a iam create-access-key --user-name e2e-bob --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 a iam put-user-policy --user-name e2e-bob --policy-name assume --policy-document "file://$W/assume.json"
+e2e_caches_synced
 a iam create-role --role-name e2e-rw --assume-role-policy-document "file://$W/trust-bob.json" >/dev/null
 a iam put-role-policy --role-name e2e-rw --policy-name rw --policy-document "file://$W/rw.json"
 a iam create-role --role-name e2e-svc --assume-role-policy-document "file://$W/trust-svc.json" >/dev/null
@@ -771,6 +791,7 @@ check_contains "$(cat "$E2E_TMP/expect_fail.out")" "AccessDenied" "a caller the 
 a iam delete-role-policy --role-name e2e-rw --policy-name rw
 a iam delete-role --role-name e2e-rw
 a iam delete-role --role-name e2e-svc
+e2e_caches_synced
 expect_fail "the session after its role is deleted" as_role s3 ls s3://e2e-role-bucket
 a s3 rm --only-show-errors s3://e2e-role-bucket/role.txt
 a s3 rb s3://e2e-role-bucket >/dev/null
@@ -792,6 +813,7 @@ a s3 cp --only-show-errors "$W/other.txt" s3://e2e-prefix-bucket/home/erin/other
 a iam create-user --user-name dave >/dev/null
 read -r DAVE_KEY DAVE_SECRET < <(a iam create-access-key --user-name dave --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 a iam put-user-policy --user-name dave --policy-name prefix --policy-document "file://$W/prefix.json"
+e2e_caches_synced
 dave() { AWS_ACCESS_KEY_ID=$DAVE_KEY AWS_SECRET_ACCESS_KEY=$DAVE_SECRET aws --endpoint-url "$COFFER_ENDPOINT" "$@"; }
 printf 'dave wrote this\n' >"$W/dave.txt"
 dave s3 cp --only-show-errors "$W/dave.txt" s3://e2e-prefix-bucket/home/dave/notes.txt
@@ -824,6 +846,7 @@ PY
 serial=arn:aws:iam::000000000000:mfa/dave-phone
 now=$(date +%s)
 a iam enable-mfa-device --user-name dave --serial-number "$serial" --authentication-code1 "$(totp -2 "$now")" --authentication-code2 "$(totp -1 "$now")"
+e2e_caches_synced
 check_eq "$(a iam list-mfa-devices --user-name dave --query 'MFADevices[0].SerialNumber' --output text)" "$serial" "the device is enabled for the user"
 expect_fail "get-session-token with a wrong code" dave sts get-session-token --serial-number "$serial" --token-code 000000
 # The server learned the device's drift from the enabling codes: one step
@@ -900,11 +923,16 @@ a kms enable-key --key-id "$KEY_ID"
 a s3 cp "s3://$KB/sse-kms.txt" "$W/sse-kms.back2" >/dev/null
 check_same_file "$W/small.txt" "$W/sse-kms.back2" "enabling the key restores S3 reads"
 a s3 rb --force "s3://$KB" >/dev/null
-check_contains "$(cat "$E2E_TMP/data/kms-audit.log")" '"eventName":"Decrypt"' "KMS calls are in the audit log"
+# Each node appends its own KMS calls to the audit log in its data directory.
+kms_audit=$(for d in "${E2E_DATA_DIRS[@]}"; do cat "$d/kms-audit.log"; done)
+check_contains "$kms_audit" '"eventName":"Decrypt"' "KMS calls are in the audit log"
 
 step "boto3 kms and SSE-KMS: keys, contexts, data keys, rotation, key policy, bucket keys, bucket default, copy, multipart, key states"
 if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
-	if python3 "$E2E_DIR/boto3_kms.py" "$COFFER_ENDPOINT" e2e-kms-boto3; then
+	# On several nodes, the script waits for their cache syncs after it
+	# changes a bucket's default encryption (as e2e_caches_synced does).
+	node_urls=$(for addr in "${E2E_ADDRS[@]}"; do e2e_url "$addr"; done)
+	if E2E_NODE_URLS="$node_urls" python3 "$E2E_DIR/boto3_kms.py" "$COFFER_ENDPOINT" e2e-kms-boto3; then
 		E2E_CHECKS=$((E2E_CHECKS + 1))
 	else
 		check_failed "boto3_kms.py reported failures (see [boto3-kms] lines above)"

@@ -10,7 +10,10 @@ be an account root's.
 """
 
 import json
+import os
 import sys
+import time
+import urllib.request
 
 import boto3
 from botocore.config import Config
@@ -25,6 +28,30 @@ def check(cond, what):
         print(f"[boto3-kms] FAIL: {what}", file=sys.stderr)
         return
     print(f"[boto3-kms] ok: {what}")
+
+
+def cache_syncs(url):
+    with urllib.request.urlopen(url + "/metrics", timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("coffer_cache_syncs_total "):
+                return float(line.split()[1])
+    raise RuntimeError(f"no coffer_cache_syncs_total at {url}")
+
+
+def caches_synced():
+    """On several nodes (E2E_NODE_URLS, space-separated), waits until every
+    node completed two cache syncs, as e2e_caches_synced in lib.sh does: a
+    bucket's access state changed through one node reaches the others at
+    their next sync. On one node it returns at once."""
+    urls = os.environ.get("E2E_NODE_URLS", "").split()
+    if len(urls) < 2:
+        return
+    want = {u: cache_syncs(u) + 2 for u in urls}
+    deadline = time.monotonic() + 10
+    while want and time.monotonic() < deadline:
+        want = {u: n for u, n in want.items() if cache_syncs(u) < n}
+        time.sleep(0.05)
+    check(not want, f"every node synced its caches within 10 s (late: {sorted(want)})")
 
 
 def error_code(call):
@@ -98,6 +125,7 @@ def s3_checks(s3, kms, bucket, alias, key_id, arn):
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
         "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": arn},
         "BucketKeyEnabled": True}]})
+    caches_synced()
     r = s3.put_object(Bucket=bucket, Key="default", Body=b"default body")
     check(r["ServerSideEncryption"] == "aws:kms" and r["SSEKMSKeyId"] == arn and r.get("BucketKeyEnabled") is True,
           "a plain put_object takes the bucket's aws:kms default with a bucket key")

@@ -6,9 +6,13 @@
 #   ./scripts/test.sh                 everything
 #   ./scripts/test.sh unit awscli     only the named stages
 #
-# Stages: deps fmt lint vet packaging unit build awscli rclone s3cmd tls crash.
+# Stages: deps fmt lint vet packaging unit build awscli rclone s3cmd tls cluster crash.
 # packaging checks the systemd unit and the Dockerfile in packaging/.
 # tls runs the clients over HTTPS with a CA from `coffer tls init` (e2e/tls.sh).
+# cluster runs the rclone and s3cmd scripts against three nodes sharing one
+# PostgreSQL and one blob directory behind a round-robin balancer (e2e/lb);
+# without PostgreSQL's server binaries it is skipped with a message, except
+# under CI=true, where that fails.
 # COFFER_SOAK=1 makes the crash stage a soak of 1,000 kill -9 rounds.
 # Missing tools (gcc for -race, curl, aws, boto3, rclone, s3cmd, shellcheck) are
 # installed with apt-get on Debian-like systems (as root, or through sudo);
@@ -20,7 +24,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-ALL_STAGES=(deps fmt lint vet packaging unit build awscli rclone s3cmd tls crash)
+ALL_STAGES=(deps fmt lint vet packaging unit build awscli rclone s3cmd tls cluster crash)
 if (($# > 0)); then
 	STAGES=("$@")
 else
@@ -97,7 +101,7 @@ apt_install() {
 # have_postgres reports whether PostgreSQL's server binaries are installed
 # where pgtest looks for them.
 have_postgres() {
-	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null
+	[[ -n "${COFFER_PG_BIN:-}" ]] || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null
 }
 
 deps() {
@@ -120,12 +124,13 @@ deps() {
 		{ command -v python3 >/dev/null && python3 -c 'import cryptography.hazmat.primitives.ciphers.aead' 2>/dev/null; } ||
 			pkgs+=(python3-cryptography)
 	fi
-	if wanted rclone || wanted tls; then command -v rclone >/dev/null || pkgs+=(rclone); fi
-	if wanted s3cmd || wanted tls; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
+	if wanted rclone || wanted tls || wanted cluster; then command -v rclone >/dev/null || pkgs+=(rclone); fi
+	if wanted s3cmd || wanted tls || wanted cluster; then command -v s3cmd >/dev/null || pkgs+=(s3cmd); fi
 	if wanted tls; then command -v openssl >/dev/null || pkgs+=(openssl); fi
 	# The PostgreSQL metadata store's tests start a throwaway server of
-	# their own (internal/meta/postgres/pgtest); they need its binaries.
-	if wanted unit && ! have_postgres; then pkgs+=(postgresql); fi
+	# their own (internal/meta/postgres/pgtest), and so does the cluster
+	# stage (e2e/lib.sh); they need its binaries.
+	if { wanted unit || wanted cluster; } && ! have_postgres; then pkgs+=(postgresql); fi
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}" || return 1
 	fi
@@ -258,11 +263,24 @@ progress() {
 
 build() {
 	mkdir -p bin
-	go build -o bin/coffer ./cmd/coffer && go build -o bin/crash ./e2e/crash && ls -l bin/coffer bin/crash
+	go build -o bin/coffer ./cmd/coffer && go build -o bin/crash ./e2e/crash && go build -o bin/lb ./e2e/lb &&
+		ls -l bin/coffer bin/crash bin/lb
 }
 
 e2e() {
 	COFFER_BIN=$ROOT/bin/coffer bash "$ROOT/e2e/$1.sh"
+}
+
+# cluster runs client scripts with E2E_NODES=3 (e2e/lib.sh): three nodes
+# on one PostgreSQL and one blob directory behind bin/lb, so that
+# consecutive requests of one client land on different nodes. The aws CLI
+# script is left out: alone it takes longer than this stage's budget.
+cluster() {
+	local rc=0 s
+	for s in rclone s3cmd; do
+		E2E_NODES=3 LB_BIN=$ROOT/bin/lb COFFER_BIN=$ROOT/bin/coffer bash "$ROOT/e2e/$s.sh" || rc=1
+	done
+	return "$rc"
 }
 
 # crash runs the kill -9 driver (e2e/crash): each round mixes PUTs, multipart
@@ -290,14 +308,27 @@ wanted vet && stage vet vet
 wanted packaging && stage packaging packaging
 wanted unit && stage unit unit
 BUILT=0
-if wanted build || wanted awscli || wanted rclone || wanted s3cmd || wanted tls || wanted crash; then
+if wanted build || wanted awscli || wanted rclone || wanted s3cmd || wanted tls || wanted cluster || wanted crash; then
 	stage build build
-	[[ -x bin/coffer && -x bin/crash && "${SUMMARY[-1]}" == PASS* ]] && BUILT=1
+	[[ -x bin/coffer && -x bin/crash && -x bin/lb && "${SUMMARY[-1]}" == PASS* ]] && BUILT=1
 fi
 for s in awscli rclone s3cmd tls; do
 	wanted "$s" || continue
 	if ((BUILT)); then stage "$s" e2e "$s"; else skip_stage "$s" "no binary: build failed"; fi
 done
+if wanted cluster; then
+	if ((!BUILT)); then
+		skip_stage cluster "no binary: build failed"
+	elif have_postgres; then
+		stage cluster cluster
+	elif [[ "${CI:-}" == true ]]; then
+		skip_stage cluster "no PostgreSQL server binaries (initdb, postgres); CI must run it: install postgresql"
+	else
+		# Not a failure: the deps stage could not install PostgreSQL here.
+		SUMMARY+=("$(printf 'SKIP  %-9s        (%s)' cluster "no PostgreSQL server binaries (initdb, postgres); install postgresql to run it")")
+		banner "cluster: SKIPPED: no PostgreSQL server binaries (initdb, postgres); install postgresql to run it"
+	fi
+fi
 if wanted crash; then
 	if ((BUILT)); then stage crash crash; else skip_stage crash "no binary: build failed"; fi
 fi

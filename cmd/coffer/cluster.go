@@ -53,7 +53,7 @@ func (a *app) buildCluster(cfg config.Config, node string, clk clock.Clock, reg 
 		return err
 	}
 	a.cacheSync, err = cachesync.New(cachesync.Options{Meta: a.meta, Interval: cfg.CacheSyncInterval,
-		Invalidated: m.Invalidated, Failed: m.Failed, Logger: log.With("component", "cachesync")})
+		Invalidated: m.Invalidated, Failed: m.Failed, Synced: m.Synced, Logger: log.With("component", "cachesync")})
 	return err
 }
 

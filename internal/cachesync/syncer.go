@@ -30,6 +30,10 @@ type Options struct {
 	Invalidated func(domain string)
 	// Failed, if set, is called after each failed Sync.
 	Failed func()
+	// Synced, if set, is called after each Sync that read the records
+	// (for metrics: a change committed before a Sync began is seen by
+	// the caches once that Sync has returned).
+	Synced func()
 	// Logger gets failed reads; nil discards.
 	Logger *slog.Logger
 }
@@ -44,6 +48,7 @@ type Syncer struct {
 
 	invalidated func(domain string)
 	failed      func()
+	synced      func()
 
 	mu   sync.Mutex
 	subs map[string][]func()
@@ -66,7 +71,7 @@ func New(o Options) (*Syncer, error) {
 		return nil, fmt.Errorf("cachesync: negative interval %s", o.Interval)
 	}
 	s := &Syncer{meta: o.Meta, interval: o.Interval, log: o.Logger, subs: map[string][]func(){},
-		invalidated: o.Invalidated, failed: o.Failed}
+		invalidated: o.Invalidated, failed: o.Failed, synced: o.Synced}
 	if s.interval == 0 {
 		s.interval = DefaultInterval
 	}
@@ -78,6 +83,9 @@ func New(o Options) (*Syncer, error) {
 	}
 	if s.failed == nil {
 		s.failed = func() {}
+	}
+	if s.synced == nil {
+		s.synced = func() {}
 	}
 	return s, nil
 }
@@ -126,6 +134,7 @@ func (s *Syncer) Sync(ctx context.Context) error {
 	s.seen, s.broken = cur, false
 	s.notify(changed)
 	s.syncs.Add(1)
+	s.synced()
 	return nil
 }
 

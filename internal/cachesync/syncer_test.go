@@ -98,7 +98,8 @@ func (f *failingStore) View(ctx context.Context, fn func(meta.Reader) error) err
 func TestSync_failureDropsEverything(t *testing.T) {
 	ctx := context.Background()
 	m := &failingStore{Store: openStore(t)}
-	s, err := New(Options{Meta: m})
+	var synced, failed atomic.Int64
+	s, err := New(Options{Meta: m, Synced: func() { synced.Add(1) }, Failed: func() { failed.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +121,10 @@ func TestSync_failureDropsEverything(t *testing.T) {
 	}
 	if iam.Load() != 3 {
 		t.Fatalf("the Sync after a failure made %d calls in all, want 3", iam.Load())
+	}
+	// Only the Syncs that read the records count as synced.
+	if synced.Load() != 2 || failed.Load() != 1 || s.Syncs() != 2 {
+		t.Errorf("Synced called %d times, Failed %d, Syncs() = %d; want 2, 1, 2", synced.Load(), failed.Load(), s.Syncs())
 	}
 }
 
