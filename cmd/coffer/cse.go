@@ -66,21 +66,11 @@ func runCSE(ctx context.Context, env environment, args []string) int {
 	fs.StringVar(&o.context, "context", "", "put: extra encryption context `k=v,...`, stored in clear in the object's metadata")
 	fs.StringVar(&o.caBundle, "ca-bundle", "", "PEM `file` of CA certificates to trust for https (default $AWS_CA_BUNDLE, else the system's)")
 	fs.StringVar(&o.maxSize, "max-size", "64MiB", "largest object `size` to encrypt or decrypt (held in memory)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), cseUsage)
-		fs.PrintDefaults()
+	pos, code, ok := parseCommand(fs, cseUsage, args)
+	if !ok {
+		return code
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "coffer cse: "+format+"\nRun 'coffer cse -help' for usage.\n", a...)
-		return 2
-	}
+	usageErr := func(format string, a ...any) int { return usageError(env.stderr, fs.Name(), format, a...) }
 	if len(pos) == 0 || (pos[0] != "put" && pos[0] != "get") {
 		return usageErr("want a subcommand: put or get")
 	}

@@ -46,21 +46,11 @@ func runLifecycle(ctx context.Context, env environment, args []string) int {
 	fs.Init("coffer lifecycle", flag.ContinueOnError)
 	fs.StringVar(&bucket, "bucket", "", "the `bucket` (required)")
 	fs.StringVar(&key, "key", "", "the object `key` (required)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), lifecycleUsage)
-		fs.PrintDefaults()
+	pos, code, ok := parseCommand(fs, lifecycleUsage, args)
+	if !ok {
+		return code
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "coffer lifecycle: "+format+"\nRun 'coffer lifecycle -help' for usage.\n", a...)
-		return 2
-	}
+	usageErr := func(format string, a ...any) int { return usageError(env.stderr, fs.Name(), format, a...) }
 	switch {
 	case len(pos) == 0:
 		return usageErr("missing subcommand: explain")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,21 +43,11 @@ func runReencrypt(ctx context.Context, env environment, args []string) int {
 	var o accountOptions
 	fs := newAccountFlags(&o, env.stderr)
 	fs.Init("coffer reencrypt", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), reencryptUsage)
-		fs.PrintDefaults()
+	pos, code, ok := parseCommand(fs, reencryptUsage, args)
+	if !ok {
+		return code
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "coffer reencrypt: "+format+"\nRun 'coffer reencrypt -help' for usage.\n", a...)
-		return 2
-	}
+	usageErr := func(format string, a ...any) int { return usageError(env.stderr, fs.Name(), format, a...) }
 	switch {
 	case len(pos) == 0:
 		return usageErr("missing subcommand: status or run")
