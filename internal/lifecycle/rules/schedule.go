@@ -156,10 +156,18 @@ func (c *Config) latest(key string, vs []Version, day time.Duration) (best Actio
 			earliest(&t, &tok, Action{Kind: MoveClass, RuleID: r.ID, Due: due, StorageClass: tr.StorageClass})
 		}
 	}
-	if tok && (!ok || t.Due.Before(best.Due)) {
-		return t, true
+	return expirationFirst(best, ok, t, tok)
+}
+
+// expirationFirst picks between the earliest expiration and the earliest
+// transition of a version: the transition only when it falls due strictly
+// before any expiration, since S3 expires rather than transitions a
+// version both actions are due for.
+func expirationFirst(exp Action, expOK bool, move Action, moveOK bool) (Action, bool) {
+	if moveOK && (!expOK || move.Due.Before(exp.Due)) {
+		return move, true
 	}
-	return best, ok
+	return exp, expOK
 }
 
 // classRank orders the storage classes lifecycle transitions move
@@ -232,10 +240,7 @@ func (c *Config) noncurrent(key string, vs []Version, i int, day time.Duration) 
 			earliest(&t, &tok, Action{Kind: MoveClass, Index: i, RuleID: r.ID, Due: Due(since, nt.Days, day), StorageClass: nt.StorageClass})
 		}
 	}
-	if tok && (!ok || t.Due.Before(best.Due)) {
-		return t, true
-	}
-	return best, ok
+	return expirationFirst(best, ok, t, tok)
 }
 
 // Expiry is when the enabled rules expire a current object version of
