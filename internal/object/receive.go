@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"syscall"
 
 	"github.com/coffer-s3/coffer/internal/blob"
@@ -276,28 +275,4 @@ func (hw hashingWriter) ReadFrom(r io.Reader) (int64, error) {
 		return rf.ReadFrom(io.TeeReader(r, hw.h))
 	}
 	return io.Copy(struct{ io.Writer }{hw}, r)
-}
-
-// sealBuffers are the buffers sealingWriter reads bodies through: four
-// packages of plaintext, so that the encrypting writer seals whole
-// packages straight from them.
-var sealBuffers = sync.Pool{New: func() any { b := make([]byte, 4*sse.ChunkSize); return &b }}
-
-// sealingWriter hashes the plaintext and hands it to the encrypting
-// writer w. Its ReadFrom reads the body through a pooled buffer instead of
-// one allocated per request.
-type sealingWriter struct {
-	h *checksum.Hasher
-	w io.Writer
-}
-
-func (sw sealingWriter) Write(p []byte) (int, error) {
-	sw.h.Write(p)
-	return sw.w.Write(p)
-}
-
-func (sw sealingWriter) ReadFrom(r io.Reader) (int64, error) {
-	bp := sealBuffers.Get().(*[]byte)
-	defer sealBuffers.Put(bp)
-	return io.CopyBuffer(struct{ io.Writer }{sw}, r, *bp)
 }
