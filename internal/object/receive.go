@@ -165,7 +165,7 @@ func (s *Service) receiveBody(ctx context.Context, body io.Reader, o receiveOpti
 		if enc, err = sse.NewWriter(stored, key); err != nil {
 			return nil, err
 		}
-		dst = sealingWriter{h: h, w: enc}
+		dst = sealingWriter{h: h, w: enc, size: o.size}
 	}
 
 	if err := copyExactly(dst, body, o.size); err != nil {

@@ -12,7 +12,9 @@ import (
 // sealBuffers are the buffers sealingWriter reads bodies through: four
 // packages of plaintext each, so that the encrypting writer seals whole
 // packages straight from them.
-var sealBuffers = sync.Pool{New: func() any { b := make([]byte, 4*sse.ChunkSize); return &b }}
+var sealBuffers = sync.Pool{New: func() any { b := make([]byte, sealBufferSize); return &b }}
+
+const sealBufferSize = 4 * sse.ChunkSize
 
 // sealDepth is how many of them one upload reads through. With two, the
 // next fills from the socket and is encrypted while the last is still
@@ -20,10 +22,11 @@ var sealBuffers = sync.Pool{New: func() any { b := make([]byte, 4*sse.ChunkSize)
 const sealDepth = 2
 
 // sealingWriter hashes the plaintext and hands it to the encrypting
-// writer w.
+// writer w. size is the body's length.
 type sealingWriter struct {
-	h *checksum.Hasher
-	w io.Writer
+	h    *checksum.Hasher
+	w    io.Writer
+	size int64
 }
 
 func (sw sealingWriter) Write(p []byte) (int, error) {
@@ -37,8 +40,16 @@ func (sw sealingWriter) Write(p []byte) (int, error) {
 // upload waits through: MD5 cannot be split within a stream, and a lane of
 // md5lanes hashes one at a fraction of a core's speed, so an upload that
 // waits for its hash before reading on leaves the CPU and the disk idle.
-// The hash is complete when ReadFrom returns.
+// The hash is complete when ReadFrom returns. A body that fits in one
+// buffer has nothing to overlap, and is copied through one buffer on this
+// goroutine: small uploads, many at once, then hold no more memory and
+// start no goroutine.
 func (sw sealingWriter) ReadFrom(r io.Reader) (int64, error) {
+	if sw.size <= sealBufferSize {
+		bp := sealBuffers.Get().(*[]byte)
+		defer sealBuffers.Put(bp)
+		return io.CopyBuffer(struct{ io.Writer }{sw}, r, *bp)
+	}
 	var bufs [sealDepth]*[]byte
 	for i := range bufs {
 		bufs[i] = sealBuffers.Get().(*[]byte)

@@ -33,9 +33,9 @@ func (c *choppy) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// TestSealingWriter_readFrom checks that the pipelined ReadFrom hands every
-// byte, in order, to both the hash and the writer, for sizes around the
-// buffer boundaries.
+// TestSealingWriter_readFrom checks that ReadFrom hands every byte, in
+// order, to both the hash and the writer, for sizes around the buffer
+// boundaries: up to one buffer copied in place, beyond it pipelined.
 func TestSealingWriter_readFrom(t *testing.T) {
 	buf := 4 * sse.ChunkSize
 	for _, size := range []int{0, 1, buf - 1, buf, buf + 1, 2 * buf, 3*buf + 17, 9*buf + 5} {
@@ -47,7 +47,7 @@ func TestSealingWriter_readFrom(t *testing.T) {
 			}
 			h := checksum.NewHasher(checksum.CRC64NVME)
 			var out bytes.Buffer
-			n, err := sealingWriter{h: h, w: &out}.ReadFrom(&choppy{data: data, rng: rng})
+			n, err := sealingWriter{h: h, w: &out, size: int64(size)}.ReadFrom(&choppy{data: data, rng: rng})
 			if err != nil || n != int64(size) {
 				t.Fatalf("ReadFrom = %d, %v; want %d, nil", n, err, size)
 			}
@@ -71,18 +71,20 @@ func TestSealingWriter_readFrom(t *testing.T) {
 // that a failed write stops the copy; neither may leave the hash running.
 func TestSealingWriter_errors(t *testing.T) {
 	buf := 4 * sse.ChunkSize
-	data := make([]byte, 2*buf+9)
-	for _, want := range []error{io.ErrUnexpectedEOF, errors.New("connection reset")} {
-		h := checksum.NewHasher()
-		src := &choppy{data: data, rng: rand.New(rand.NewPCG(1, 2)), err: want}
-		n, err := sealingWriter{h: h, w: io.Discard}.ReadFrom(src)
-		if !errors.Is(err, want) || n != int64(len(data)) {
-			t.Errorf("ReadFrom = %d, %v; want %d, %v", n, err, len(data), want)
+	for _, size := range []int{buf / 2, 2*buf + 9} { // one buffer, pipelined
+		data := make([]byte, size)
+		for _, want := range []error{io.ErrUnexpectedEOF, errors.New("connection reset")} {
+			h := checksum.NewHasher()
+			src := &choppy{data: data, rng: rand.New(rand.NewPCG(1, 2)), err: want}
+			n, err := sealingWriter{h: h, w: io.Discard, size: int64(size + 1)}.ReadFrom(src)
+			if !errors.Is(err, want) || n != int64(len(data)) {
+				t.Errorf("%d bytes: ReadFrom = %d, %v; want %d, %v", size, n, err, len(data), want)
+			}
 		}
 	}
 	failing := errors.New("disk full")
 	w := &failAfter{n: buf + 1, err: failing}
-	_, err := sealingWriter{h: checksum.NewHasher(), w: w}.ReadFrom(bytes.NewReader(make([]byte, 5*buf)))
+	_, err := sealingWriter{h: checksum.NewHasher(), w: w, size: 5 * int64(buf)}.ReadFrom(bytes.NewReader(make([]byte, 5*buf)))
 	if !errors.Is(err, failing) {
 		t.Fatalf("ReadFrom = %v, want %v", err, failing)
 	}
