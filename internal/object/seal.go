@@ -50,6 +50,11 @@ func (sw sealingWriter) ReadFrom(r io.Reader) (int64, error) {
 		defer sealBuffers.Put(bp)
 		return io.CopyBuffer(struct{ io.Writer }{sw}, r, *bp)
 	}
+	return sw.readPipelined(r)
+}
+
+// readPipelined is ReadFrom for a body longer than one buffer.
+func (sw sealingWriter) readPipelined(r io.Reader) (int64, error) {
 	var bufs [sealDepth]*[]byte
 	for i := range bufs {
 		bufs[i] = sealBuffers.Get().(*[]byte)
