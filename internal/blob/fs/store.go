@@ -86,6 +86,9 @@ type Store struct {
 	// crashHook, when set by a test, runs at named points of Commit; an
 	// error stops Commit right there, leaving the files as a crash would.
 	crashHook func(step string) error
+	// syncData syncs a file's data in flushBehind: dataSync, or a test's
+	// stand-in.
+	syncData func(*os.File) error
 }
 
 var (
@@ -112,9 +115,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("blob/fs: open %s: %w", dir, err)
 	}
 	s := &Store{
-		dir:    dir,
-		logger: opts.Logger,
-		dirs:   map[string]bool{},
+		dir:      dir,
+		logger:   opts.Logger,
+		dirs:     map[string]bool{},
+		syncData: dataSync,
 	}
 	s.bufs.New = func() any {
 		b := alignedBuffer(bufSize)

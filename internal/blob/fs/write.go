@@ -203,13 +203,17 @@ func (w *writer) out(b []byte) error {
 	return nil
 }
 
-// wrote accounts for n bytes written to the file and, for bytes that went
-// through the page cache, starts their writeback once writebackInterval
-// bytes have accumulated.
+// wrote accounts for n bytes written to the file and, once
+// writebackInterval bytes have accumulated, starts their way to stable
+// storage: writeback for bytes that went through the page cache, a
+// background data sync for direct writes (flushBehind).
 func (w *writer) wrote(n int) {
 	w.written += int64(n)
 	if w.direct {
 		w.writeback = w.written
+		if w.written-w.flushed >= writebackInterval {
+			w.flushBehind()
+		}
 		return
 	}
 	if pending := w.written - w.writeback; pending >= writebackInterval {

@@ -44,6 +44,13 @@ type writer struct {
 	// direct is whether f has O_DIRECT set: writes must then be whole
 	// blocks from an aligned buffer.
 	direct bool
+	// flushed is how many bytes had been written when the last
+	// background data sync of direct writes started (see flushBehind);
+	// flushing reports its end while it runs, and flushErr keeps the
+	// first such sync's failure.
+	flushed  int64
+	flushing chan error
+	flushErr error
 	// inflight are the full buffers being written in the background,
 	// oldest first, each with one of the store's spare reservations.
 	inflight []*pending
@@ -130,6 +137,9 @@ func (w *writer) commit(ctx context.Context) error {
 	if err := os.Chtimes(w.tmp, now, now); err != nil {
 		return err
 	}
+	if err := w.waitFlush(); err != nil {
+		return err
+	}
 	if err := w.f.Sync(); err != nil {
 		return err
 	}
@@ -180,6 +190,7 @@ func (w *writer) Abort() error {
 	}
 	w.state = aborted
 	_ = w.waitAll() // the blob is discarded; only the buffers matter
+	_ = w.waitFlush()
 	w.release()
 	var err error
 	if w.f != nil {
