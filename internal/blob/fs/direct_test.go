@@ -69,16 +69,7 @@ func TestDirectWrite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("size %d chunk %d: Commit: %v", size, chunk, err)
 			}
-			r, err := s.Open(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
-			r.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
+			if got := readBack(t, s, id); !bytes.Equal(got, want) {
 				t.Errorf("size %d chunk %d: read back %d bytes that differ from the %d written", size, chunk, len(got), len(want))
 			}
 		}
@@ -88,19 +79,12 @@ func TestDirectWrite(t *testing.T) {
 // TestDirectRefused checks the fallback: once the store has given up direct
 // I/O, large blobs are written through the page cache and still read back.
 func TestDirectRefused(t *testing.T) {
-	ctx := context.Background()
 	s := open(t, t.TempDir(), Options{BufferSize: directAlign})
 	s.noDirect(io.ErrUnexpectedEOF)
 	want := bytes.Repeat([]byte("coffer"), 5000)
 	id := put(t, s, want)
-	r, err := s.Open(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("read back %d bytes, err %v; want the %d written", len(got), err, len(want))
+	if got := readBack(t, s, id); !bytes.Equal(got, want) {
+		t.Fatalf("read back %d bytes; want the %d written", len(got), len(want))
 	}
 	if s.direct.Load() {
 		t.Fatal("store uses direct I/O again after giving it up")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -73,16 +72,7 @@ func TestFlushBehind(t *testing.T) {
 	if overlapped.Load() != 0 {
 		t.Error("two background syncs of one writer ran at once")
 	}
-	r, err := s.Open(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
+	if got := readBack(t, s, id); !bytes.Equal(got, want) {
 		t.Errorf("read back %d bytes that differ from the %d written", len(got), len(want))
 	}
 }

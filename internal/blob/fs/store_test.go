@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -52,6 +53,21 @@ func open(t *testing.T, dir string, opts Options) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// readBack reads the whole blob id of s.
+func readBack(t *testing.T, s *Store, id blob.ID) []byte {
+	t.Helper()
+	r, err := s.Open(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
 func put(t *testing.T, s *Store, data []byte) blob.ID {

@@ -3,7 +3,6 @@ package fs
 import (
 	"bytes"
 	"context"
-	"io"
 	"testing"
 )
 
@@ -49,16 +48,7 @@ func TestWritebackLargeBlob(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := s.Open(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
+			if got := readBack(t, s, id); !bytes.Equal(got, want) {
 				t.Errorf("read back %d bytes that differ from the %d written", len(got), len(want))
 			}
 		})
