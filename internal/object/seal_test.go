@@ -9,29 +9,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/coffer-s3/coffer/internal/blob/blobtest"
 	"github.com/coffer-s3/coffer/internal/checksum"
 	"github.com/coffer-s3/coffer/internal/sse"
 )
-
-// choppy returns data in reads of random lengths, as a socket does.
-type choppy struct {
-	data []byte
-	rng  *rand.Rand
-	err  error // returned instead of io.EOF once data is exhausted
-}
-
-func (c *choppy) Read(p []byte) (int, error) {
-	if len(c.data) == 0 {
-		if c.err != nil {
-			return 0, c.err
-		}
-		return 0, io.EOF
-	}
-	n := min(len(p), len(c.data), 1+c.rng.IntN(3*sse.ChunkSize))
-	n = copy(p, c.data[:n])
-	c.data = c.data[n:]
-	return n, nil
-}
 
 // TestSealingWriter_readFrom checks that ReadFrom hands every byte, in
 // order, to both the hash and the writer, for sizes around the buffer
@@ -47,7 +28,7 @@ func TestSealingWriter_readFrom(t *testing.T) {
 			}
 			h := checksum.NewHasher(checksum.CRC64NVME)
 			var out bytes.Buffer
-			n, err := sealingWriter{h: h, w: &out, size: int64(size)}.ReadFrom(&choppy{data: data, rng: rng})
+			n, err := sealingWriter{h: h, w: &out, size: int64(size)}.ReadFrom(&blobtest.ChunkyReader{Data: data, Rng: rng, Max: 3 * sse.ChunkSize})
 			if err != nil || n != int64(size) {
 				t.Fatalf("ReadFrom = %d, %v; want %d, nil", n, err, size)
 			}
@@ -75,7 +56,7 @@ func TestSealingWriter_errors(t *testing.T) {
 		data := make([]byte, size)
 		for _, want := range []error{io.ErrUnexpectedEOF, errors.New("connection reset")} {
 			h := checksum.NewHasher()
-			src := &choppy{data: data, rng: rand.New(rand.NewPCG(1, 2)), err: want}
+			src := &blobtest.ChunkyReader{Data: data, Rng: rand.New(rand.NewPCG(1, 2)), Max: 3 * sse.ChunkSize, Err: want}
 			n, err := sealingWriter{h: h, w: io.Discard, size: int64(size + 1)}.ReadFrom(src)
 			if !errors.Is(err, want) || n != int64(len(data)) {
 				t.Errorf("%d bytes: ReadFrom = %d, %v; want %d, %v", size, n, err, len(data), want)

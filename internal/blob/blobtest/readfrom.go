@@ -11,23 +11,30 @@ import (
 	"github.com/coffer-s3/coffer/internal/blob"
 )
 
-// chunkyReader returns data in reads of random sizes, as a network body does.
-type chunkyReader struct {
-	data []byte
-	rng  *rand.Rand
-	err  error // returned instead of io.EOF once data is exhausted
+// ChunkyReader returns Data in reads of random sizes, as a network body
+// does: 1 to Max bytes each (200,000 when Max is 0), then Err, or io.EOF
+// when Err is nil.
+type ChunkyReader struct {
+	Data []byte
+	Rng  *rand.Rand
+	Max  int
+	Err  error
 }
 
-func (r *chunkyReader) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
-		if r.err != nil {
-			return 0, r.err
+func (r *ChunkyReader) Read(p []byte) (int, error) {
+	if len(r.Data) == 0 {
+		if r.Err != nil {
+			return 0, r.Err
 		}
 		return 0, io.EOF
 	}
-	n := min(len(p), len(r.data), 1+r.rng.IntN(200_000))
-	copy(p, r.data[:n])
-	r.data = r.data[n:]
+	most := r.Max
+	if most <= 0 {
+		most = 200_000
+	}
+	n := min(len(p), len(r.Data), 1+r.Rng.IntN(most))
+	copy(p, r.Data[:n])
+	r.Data = r.Data[n:]
 	return n, nil
 }
 
@@ -49,7 +56,7 @@ func testReadFrom(t *testing.T, s blob.Store) {
 	if _, err := w.Write(head); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	n, err := rf.ReadFrom(&chunkyReader{data: body, rng: rng})
+	n, err := rf.ReadFrom(&ChunkyReader{Data: body, Rng: rng})
 	if err != nil || n != int64(len(body)) {
 		t.Fatalf("ReadFrom = %d, %v; want %d, nil", n, err, len(body))
 	}
@@ -87,7 +94,7 @@ func testReadFromTee(t *testing.T, s blob.Store) {
 			t.Fatalf("Write: %v", err)
 		}
 		var tee bytes.Buffer
-		n, err := tr.ReadFromTee(&chunkyReader{data: body, rng: rng}, &tee)
+		n, err := tr.ReadFromTee(&ChunkyReader{Data: body, Rng: rng}, &tee)
 		if err != nil || n != int64(size) {
 			t.Fatalf("size %d: ReadFromTee = %d, %v", size, n, err)
 		}
@@ -156,7 +163,7 @@ func testReadFromError(t *testing.T, s blob.Store) {
 		if err != nil {
 			t.Fatalf("Create: %v", err)
 		}
-		_, tee, err := readsItself(t, w)[i](&chunkyReader{data: randomBytes(rng, 3<<20), rng: rng, err: broken})
+		_, tee, err := readsItself(t, w)[i](&ChunkyReader{Data: randomBytes(rng, 3<<20), Rng: rng, Err: broken})
 		if !errors.Is(err, broken) {
 			t.Fatalf("way %d: error = %v, want the reader's %v", i, err, broken)
 		}
