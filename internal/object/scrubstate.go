@@ -1,6 +1,7 @@
 package object
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,15 +54,47 @@ func (s *Service) ScrubState(ctx context.Context) (ScrubState, error) {
 	return st, nil
 }
 
-// SaveScrubState stores the scrubber's state durably.
-func (s *Service) SaveScrubState(ctx context.Context, st ScrubState) error {
+// ErrScrubStateMoved is SaveScrubState's answer when the stored state is
+// no longer the one the caller started from: another scrubber sharing the
+// metadata store (a node running `coffer scrub run` beside the one that
+// scrubs in the background) saved first.
+var ErrScrubStateMoved = errors.New("scrub state moved on since it was read")
+
+// SaveScrubState stores the scrubber's state st durably, if the stored
+// state is still prev (as ScrubState returned it); otherwise it changes
+// nothing and returns ErrScrubStateMoved, so that a scrubber working from
+// a stale state never moves another's pass back or forth.
+func (s *Service) SaveScrubState(ctx context.Context, prev, st ScrubState) error {
 	b, err := encodeRecord(&st)
 	if err != nil {
 		return err
 	}
-	err = s.meta.Update(ctx, func(tx meta.Txn) error { return tx.Set(scrubStateKey, b) })
+	err = s.meta.Update(ctx, func(tx meta.Txn) error {
+		var cur ScrubState
+		v, err := tx.Get(scrubStateKey)
+		switch {
+		case errors.Is(err, meta.ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			if err := decodeRecord(v, &cur); err != nil {
+				return err
+			}
+		}
+		if !cur.samePosition(prev) {
+			return ErrScrubStateMoved
+		}
+		return tx.Set(scrubStateKey, b)
+	})
 	if err != nil {
 		return fmt.Errorf("save scrub state: %w", err)
 	}
 	return nil
+}
+
+// samePosition reports whether a and b stand at the same point of the
+// same pass: every save moves one of these.
+func (a ScrubState) samePosition(b ScrubState) bool {
+	return a.InPass == b.InPass && a.PassStarted.Equal(b.PassStarted) && bytes.Equal(a.Cursor, b.Cursor) &&
+		a.Scanned == b.Scanned && a.Passes == b.Passes && a.LastStarted.Equal(b.LastStarted)
 }

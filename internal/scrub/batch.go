@@ -10,12 +10,17 @@ import (
 // batchLocked checks the next batch of versions and saves the state
 // after it; done reports that the batch completed the pass. On an error
 // the state is saved up to the last version checked, so that the pass
-// resumes after it and no version is checked twice in one pass.
+// resumes after it and no version is checked twice in one pass. When
+// another scrubber sharing the metadata store saved the state meanwhile,
+// nothing is saved and the error is object.ErrScrubStateMoved: the batch's
+// checks stand (damage marks are saved as they are found), its progress
+// is dropped, and the next batch starts from the other's.
 func (s *Scrubber) batchLocked(ctx context.Context, fresh bool) (done bool, st object.ScrubState, err error) {
 	objs := s.opts.Objects
 	if st, err = objs.ScrubState(ctx); err != nil {
 		return false, st, err
 	}
+	prev := st
 	if fresh || !st.InPass {
 		st = object.ScrubState{InPass: true, PassStarted: s.opts.Clock.Now().UTC(),
 			LastStarted: st.LastStarted, LastCompleted: st.LastCompleted, LastScanned: st.LastScanned,
@@ -28,21 +33,25 @@ func (s *Scrubber) batchLocked(ctx context.Context, fresh bool) (done bool, st o
 	for i := range vs {
 		if err := s.checkOne(ctx, &vs[i], &st); err != nil {
 			// Keep what was checked; the error wins over a failed save.
-			return false, st, errors.Join(err, s.save(context.WithoutCancel(ctx), st))
+			return false, st, errors.Join(err, s.save(context.WithoutCancel(ctx), prev, st))
 		}
 	}
 	st.Cursor = next
 	if done {
-		now := s.opts.Clock.Now().UTC()
-		st = object.ScrubState{LastStarted: st.PassStarted, LastCompleted: now, LastScanned: st.Scanned,
-			LastCorrupt: st.Corrupt, Passes: st.Passes + 1}
+		st = object.ScrubState{LastStarted: st.PassStarted, LastCompleted: s.opts.Clock.Now().UTC(),
+			LastScanned: st.Scanned, LastCorrupt: st.Corrupt, Passes: st.Passes + 1}
+	}
+	if err := s.save(ctx, prev, st); err != nil {
+		return false, st, err
+	}
+	if done {
 		if s.opts.Metrics != nil {
-			s.opts.Metrics.PassDone(st.LastStarted, now)
+			s.opts.Metrics.PassDone(st.LastStarted, st.LastCompleted)
 		}
 		s.opts.Logger.Info("scrub pass complete", "versions", st.LastScanned, "damaged", st.LastCorrupt,
-			"duration", now.Sub(st.LastStarted).String())
+			"duration", st.LastCompleted.Sub(st.LastStarted).String())
 	}
-	return done, st, s.save(ctx, st)
+	return done, st, nil
 }
 
 // checkOne checks one version and records what it found in st.
@@ -95,6 +104,6 @@ func (s *Scrubber) checkOne(ctx context.Context, v *object.ScrubVersion, st *obj
 	return nil
 }
 
-func (s *Scrubber) save(ctx context.Context, st object.ScrubState) error {
-	return s.opts.Objects.SaveScrubState(ctx, st)
+func (s *Scrubber) save(ctx context.Context, prev, st object.ScrubState) error {
+	return s.opts.Objects.SaveScrubState(ctx, prev, st)
 }

@@ -147,6 +147,12 @@ func (s *Scrubber) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		if errors.Is(err, object.ErrScrubStateMoved) {
+			// Another scrubber sharing the metadata store moved the pass
+			// on (a one-off pass run from another node): go on from there.
+			s.opts.Logger.Info("scrub: another scrubber moved the pass on; continuing from its state")
+			continue
+		}
 		if err != nil {
 			s.opts.Logger.Warn("scrub batch failed; retrying", "err", err)
 			if s.opts.Sleep(ctx, retryDelay) != nil {
@@ -158,21 +164,47 @@ func (s *Scrubber) Run(ctx context.Context) error {
 
 // RunPass runs a full pass now, from the first version, and returns when
 // it is complete. It abandons a background pass in progress (the next
-// background pass starts an Interval after this one).
+// background pass starts an Interval after this one). Another scrubber
+// sharing the metadata store (the background one of another node) then
+// carries on this pass rather than its own, and may be the one to finish
+// it: RunPass returns the first pass completed that started no earlier
+// than its own.
 func (s *Scrubber) RunPass(ctx context.Context) (Pass, error) {
 	ctx, cancel := s.stoppable(ctx)
 	defer cancel()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for fresh := true; ; fresh = false {
+	var started time.Time // the pass this call started, once saved
+	for {
+		fresh := started.IsZero()
+		if !fresh {
+			st, err := s.opts.Objects.ScrubState(ctx)
+			if err != nil {
+				return Pass{}, err
+			}
+			if !st.InPass && !st.LastStarted.Before(started) {
+				return passOf(st), nil
+			}
+		}
 		done, st, err := s.batchLocked(ctx, fresh)
+		if errors.Is(err, object.ErrScrubStateMoved) {
+			continue // a fresh start is tried again; a later batch reads the new state
+		}
 		if err != nil {
 			return Pass{}, err
 		}
 		if done {
-			return Pass{Started: st.LastStarted, Completed: st.LastCompleted, Scanned: st.LastScanned, Corrupt: st.LastCorrupt}, nil
+			return passOf(st), nil
+		}
+		if fresh {
+			started = st.PassStarted
 		}
 	}
+}
+
+// passOf is the last complete pass that st records.
+func passOf(st object.ScrubState) Pass {
+	return Pass{Started: st.LastStarted, Completed: st.LastCompleted, Scanned: st.LastScanned, Corrupt: st.LastCorrupt}
 }
 
 // ListDamaged lists the versions marked damaged that are still stored.

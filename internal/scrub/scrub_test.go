@@ -405,3 +405,102 @@ func TestScrub_unreadableRecordDoesNotStopThePass(t *testing.T) {
 		t.Errorf("RunPass = %+v, log:\n%s\nwant 3 scanned, 1 damaged", p, f.logs)
 	}
 }
+
+// TestScrub_oneOffPassBesideAnotherScrubber runs a one-off pass (RunPass,
+// as `coffer scrub run` on one node) while another scrubber sharing the
+// metadata store (another node's background scrubber) is in the middle
+// of a batch of its own, older pass. When that batch ends, its save must
+// not overwrite the completed one-off pass with its stale progress.
+func TestScrub_oneOffPassBesideAnotherScrubber(t *testing.T) {
+	f := newFixture(t)
+	f.bucket("bkt", false)
+	const n = 10
+	for i := range n {
+		f.put("bkt", string(rune('a'+i)), body(uint64(i), 100<<10), false)
+	}
+	ctx := context.Background()
+	oneOff := f.scrubber(func(o *Options) { o.Batch = 3 })
+	var (
+		armed   bool
+		pass    Pass
+		passErr error
+	)
+	background := f.scrubber(func(o *Options) {
+		o.Batch, o.Rate = 3, 64<<10
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			f.clock.Advance(d)
+			if armed {
+				armed = false
+				pass, passErr = oneOff.RunPass(ctx)
+			}
+			return nil
+		}
+	})
+	for range 2 {
+		if done, _, err := background.batch(ctx, false); err != nil || done {
+			t.Fatalf("background batch = done %v, %v; want more to do", done, err)
+		}
+	}
+	old, _ := f.objs.ScrubState(ctx)
+	armed = true
+	if _, _, err := background.batch(ctx, false); !errors.Is(err, object.ErrScrubStateMoved) {
+		t.Errorf("background batch across the one-off pass = %v, want ErrScrubStateMoved", err)
+	}
+	if passErr != nil || pass.Scanned != n || !pass.Started.After(old.PassStarted) {
+		t.Fatalf("one-off pass = %+v, %v; want %d versions, started after the background pass (%v)", pass, passErr, n, old.PassStarted)
+	}
+	st, err := f.objs.ScrubState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.InPass || !st.LastStarted.Equal(pass.Started) || st.LastScanned != n || st.Passes != 1 {
+		t.Errorf("state after both: in pass %v, last started %v, scanned %d, passes %d; want the one-off pass (%v, %d, 1)",
+			st.InPass, st.LastStarted, st.LastScanned, st.Passes, pass.Started, n)
+	}
+}
+
+// TestScrub_oneOffPassFinishedByAnother: while a one-off pass is in a
+// batch, another scrubber sharing the store carries that pass to its end.
+// RunPass then returns the pass as completed, counting every version
+// once, instead of saving over it or starting another.
+func TestScrub_oneOffPassFinishedByAnother(t *testing.T) {
+	f := newFixture(t)
+	f.bucket("bkt", false)
+	const n = 10
+	for i := range n {
+		f.put("bkt", string(rune('a'+i)), body(uint64(i), 100<<10), false)
+	}
+	ctx := context.Background()
+	other := f.scrubber(func(o *Options) { o.Batch = 3 })
+	sleeps := 0
+	oneOff := f.scrubber(func(o *Options) {
+		o.Batch, o.Rate = 3, 64<<10
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			f.clock.Advance(d)
+			if sleeps++; sleeps == 5 { // in the one-off pass's second batch
+				for done := false; !done; {
+					var err error
+					if done, _, err = other.batch(ctx, false); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+	})
+	pass, err := oneOff.RunPass(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.objs.ScrubState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pass.Scanned != n || st.InPass || st.Passes != 1 || !st.LastStarted.Equal(pass.Started) {
+		t.Errorf("one-off pass = %+v; state in pass %v, passes %d, last started %v; want %d versions in the one pass",
+			pass, st.InPass, st.Passes, st.LastStarted, n)
+	}
+	if sleeps < 5 {
+		t.Errorf("the one-off pass slept %d times; the other scrubber never ran", sleeps)
+	}
+}
