@@ -406,6 +406,14 @@ func TestScrub_unreadableRecordDoesNotStopThePass(t *testing.T) {
 	}
 }
 
+// plainObjects writes n plaintext objects of size bytes to a new bucket.
+func (f *fixture) plainObjects(n, size int) {
+	f.bucket("bkt", false)
+	for i := range n {
+		f.put("bkt", string(rune('a'+i)), body(uint64(i), size), false)
+	}
+}
+
 // TestScrub_oneOffPassBesideAnotherScrubber runs a one-off pass (RunPass,
 // as `coffer scrub run` on one node) while another scrubber sharing the
 // metadata store (another node's background scrubber) is in the middle
@@ -413,11 +421,8 @@ func TestScrub_unreadableRecordDoesNotStopThePass(t *testing.T) {
 // not overwrite the completed one-off pass with its stale progress.
 func TestScrub_oneOffPassBesideAnotherScrubber(t *testing.T) {
 	f := newFixture(t)
-	f.bucket("bkt", false)
 	const n = 10
-	for i := range n {
-		f.put("bkt", string(rune('a'+i)), body(uint64(i), 100<<10), false)
-	}
+	f.plainObjects(n, 100<<10)
 	ctx := context.Background()
 	oneOff := f.scrubber(func(o *Options) { o.Batch = 3 })
 	var (
@@ -465,11 +470,8 @@ func TestScrub_oneOffPassBesideAnotherScrubber(t *testing.T) {
 // once, instead of saving over it or starting another.
 func TestScrub_oneOffPassFinishedByAnother(t *testing.T) {
 	f := newFixture(t)
-	f.bucket("bkt", false)
 	const n = 10
-	for i := range n {
-		f.put("bkt", string(rune('a'+i)), body(uint64(i), 100<<10), false)
-	}
+	f.plainObjects(n, 100<<10)
 	ctx := context.Background()
 	other := f.scrubber(func(o *Options) { o.Batch = 3 })
 	sleeps := 0
