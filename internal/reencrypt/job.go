@@ -134,12 +134,17 @@ func New(o Options) (*Job, error) {
 func (j *Job) MarkPlaintextWrites(ctx context.Context) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	st, _, err := loadState(ctx, j.o.Meta)
-	if err != nil || st.Owed {
-		return err
+	for {
+		st, _, err := loadState(ctx, j.o.Meta)
+		if err != nil || st.Owed {
+			return err
+		}
+		owed := st
+		owed.Owed = true
+		if err := saveState(ctx, j.o.Meta, st, owed); !errors.Is(err, errStateMoved) {
+			return err
+		}
 	}
-	st.Owed = true
-	return saveState(ctx, j.o.Meta, st)
 }
 
 // Status returns the job's saved state.
@@ -210,6 +215,7 @@ func (j *Job) step(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	prev := st
 	now := j.o.Clock.Now()
 	if !st.InPass {
 		switch {
@@ -223,7 +229,13 @@ func (j *Job) step(ctx context.Context) (time.Duration, error) {
 		st = j.newPass(st, now)
 		j.log.Info("re-encryption pass started")
 	}
-	_, err = j.batchLocked(ctx, &st)
+	_, err = j.batchLocked(ctx, &prev, &st)
+	if errors.Is(err, errStateMoved) {
+		// Another node's job moved the pass on (a pass it was asked to
+		// run): the next step goes on from its state.
+		j.log.Info("re-encryption: another node moved the pass on; continuing from its state")
+		return 0, nil
+	}
 	return 0, err
 }
 
@@ -254,14 +266,21 @@ func (j *Job) RunPass(ctx context.Context) (State, error) {
 	}()
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	st, _, err := loadState(ctx, j.o.Meta)
+	prev, _, err := loadState(ctx, j.o.Meta)
 	if err != nil {
 		return State{}, err
 	}
-	st = j.newPass(st, j.o.Clock.Now())
+	st := j.newPass(prev, j.o.Clock.Now())
+	started := st.PassStarted
 	j.log.Info("re-encryption pass started on request")
 	for {
-		done, err := j.batchLocked(ctx, &st)
+		done, err := j.batchLocked(ctx, &prev, &st)
+		if errors.Is(err, errStateMoved) {
+			if prev, _, err = loadState(ctx, j.o.Meta); err != nil {
+				return State{}, err
+			}
+			st, done = j.adopt(prev, &started)
+		}
 		if err != nil {
 			return State{}, err
 		}
@@ -272,9 +291,31 @@ func (j *Job) RunPass(ctx context.Context) (State, error) {
 	}
 }
 
-// batchLocked re-encrypts the next batch of st's pass and saves st;
-// done reports that the batch completed the pass.
-func (j *Job) batchLocked(ctx context.Context, st *State) (done bool, err error) {
+// adopt decides how a requested pass that started at *started goes on
+// after the job of another node sharing the metadata store saved cur.
+// That job carries on the requested pass once it was saved, and may
+// finish it; it may also have started a later pass, which serves as well.
+// A requested pass whose start was never saved starts again.
+func (j *Job) adopt(cur State, started *time.Time) (st State, done bool) {
+	switch {
+	case !cur.InPass && !cur.LastStarted.Before(*started):
+		return cur, true
+	case cur.InPass && !cur.PassStarted.Before(*started):
+		*started = cur.PassStarted
+		return cur, false
+	default:
+		st = j.newPass(cur, j.o.Clock.Now())
+		*started = st.PassStarted
+		return st, false
+	}
+}
+
+// batchLocked re-encrypts the next batch of st's pass and saves st over
+// *prev, the state last loaded or saved, which then becomes st; done
+// reports that the batch completed the pass. When another node's job
+// saved meanwhile, nothing is saved and the error is errStateMoved: the
+// versions re-encrypted stay so, and the counts of this batch are lost.
+func (j *Job) batchLocked(ctx context.Context, prev, st *State) (done bool, err error) {
 	j.collectLocked(ctx, false)
 	vs, next, done, err := j.o.Objects.ScrubBatch(ctx, st.Cursor, j.o.Batch)
 	if err != nil {
@@ -283,18 +324,33 @@ func (j *Job) batchLocked(ctx context.Context, st *State) (done bool, err error)
 	for i := range vs {
 		if err := j.one(ctx, &vs[i], st); err != nil {
 			// Keep what was done; the error wins over a failed save.
-			return false, errors.Join(err, saveState(context.WithoutCancel(ctx), j.o.Meta, *st))
+			return false, errors.Join(err, j.save(context.WithoutCancel(ctx), prev, st))
 		}
 	}
 	st.Cursor = next
+	uploads := 0
 	if done {
-		uploads, err := j.o.Objects.CountPlaintextUploads(ctx)
-		if err != nil {
-			return false, errors.Join(err, saveState(ctx, j.o.Meta, *st))
+		if uploads, err = j.o.Objects.CountPlaintextUploads(ctx); err != nil {
+			return false, errors.Join(err, j.save(ctx, prev, st))
 		}
-		j.finishLocked(st, uploads)
+		j.finish(st, uploads)
 	}
-	return done, saveState(ctx, j.o.Meta, *st)
+	if err := j.save(ctx, prev, st); err != nil {
+		return false, err
+	}
+	if done {
+		j.reportFinished(*st, uploads)
+	}
+	return done, nil
+}
+
+// save saves st over *prev, which becomes st.
+func (j *Job) save(ctx context.Context, prev, st *State) error {
+	if err := saveState(ctx, j.o.Meta, *prev, *st); err != nil {
+		return err
+	}
+	*prev = *st
+	return nil
 }
 
 // one re-encrypts one version if it needs it, and counts it in st.
@@ -341,10 +397,10 @@ func (j *Job) one(ctx context.Context, v *object.ScrubVersion, st *State) error 
 	return nil
 }
 
-// finishLocked ends st's pass. uploads counts the multipart uploads in
+// finish ends st's pass. uploads counts the multipart uploads in
 // progress that store plaintext parts: the objects they complete into
 // are plaintext, so another pass is due after them.
-func (j *Job) finishLocked(st *State, uploads int) {
+func (j *Job) finish(st *State, uploads int) {
 	now := j.o.Clock.Now().UTC()
 	st.InPass, st.Cursor = false, nil
 	st.Last, st.LastStarted, st.LastCompleted = st.Current, st.PassStarted, now
@@ -353,6 +409,12 @@ func (j *Job) finishLocked(st *State, uploads int) {
 	if st.Last.Skipped+st.Last.Errors > 0 || uploads > 0 {
 		st.RetryAt = now.Add(RetryInterval)
 	}
+}
+
+// reportFinished logs and counts the pass st records as complete, once
+// it is saved.
+func (j *Job) reportFinished(st State, uploads int) {
+	now := st.LastCompleted
 	j.metrics.inPass.Set(0)
 	j.metrics.scanned.Set(0)
 	j.metrics.lastFound.Set(float64(st.Last.Skipped + st.Last.Failed + st.Last.Errors))

@@ -445,3 +445,101 @@ func TestJob_plaintextUploadCompletedLater(t *testing.T) {
 		t.Errorf("with nothing left: wait %v, want to idle longer than %v", wait, RetryInterval)
 	}
 }
+
+// TestJob_requestedPassBesideAnotherNode: a pass requested on one node
+// (RunPass, as `coffer reencrypt run`) runs to its end while another
+// node's background job, sharing the metadata store, is in the middle of
+// a batch of its own, older pass. When that batch ends, its save must not
+// overwrite the completed pass with its stale progress.
+func TestJob_requestedPassBesideAnotherNode(t *testing.T) {
+	s := newStore(t)
+	plaintextData(t, s.open(false), 4)
+	objs := s.open(true)
+	ctx := context.Background()
+	requested := s.job(objs, nil)
+	var (
+		armed   bool
+		pass    State
+		passErr error
+	)
+	background := s.job(objs, nil, func(o *Options) {
+		o.Rate = 64 << 10
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			s.clock.Advance(d)
+			if armed {
+				armed = false
+				pass, passErr = requested.RunPass(ctx)
+			}
+			return ctx.Err()
+		}
+	})
+	if wait, err := background.step(ctx); err != nil || wait != 0 {
+		t.Fatalf("first background step = %v, %v; want a pass under way", wait, err)
+	}
+	old, err := background.Status(ctx)
+	if err != nil || !old.InPass {
+		t.Fatalf("state after a step: %+v, %v; want a pass under way", old, err)
+	}
+	armed = true
+	for armed {
+		if _, err := background.step(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if passErr != nil || pass.InPass || !pass.LastStarted.After(old.PassStarted) {
+		t.Fatalf("requested pass = %+v, %v; want one complete, started after the background pass", pass, passErr)
+	}
+	st, err := background.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.InPass || st.Passes != 1 || !st.LastStarted.Equal(pass.LastStarted) {
+		t.Errorf("state after both: %+v; want the requested pass, complete", st)
+	}
+	if n := plaintextLeft(t, objs); n != 0 {
+		t.Errorf("%d versions still in plaintext", n)
+	}
+}
+
+// TestJob_owedSurvivesAPassUnderWay: a node started with encryption at
+// rest off marks a pass owed while another node's requested pass is
+// under way. The pass goes on from the marked state and ends with the
+// mark still set: versions it walked before the mark may have plaintext
+// successors, so another pass is due.
+func TestJob_owedSurvivesAPassUnderWay(t *testing.T) {
+	s := newStore(t)
+	plaintextData(t, s.open(false), 4)
+	objs := s.open(true)
+	ctx := context.Background()
+	plainNode := s.job(objs, nil)
+	sleeps := 0
+	requested := s.job(objs, nil, func(o *Options) {
+		o.Rate = 64 << 10
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			s.clock.Advance(d)
+			if sleeps++; sleeps == 5 {
+				if err := plainNode.MarkPlaintextWrites(ctx); err != nil {
+					return err
+				}
+			}
+			return ctx.Err()
+		}
+	})
+	pass, err := requested.RunPass(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := requested.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sleeps < 5 {
+		t.Fatalf("the pass slept %d times; the mark was never made", sleeps)
+	}
+	if !st.Owed || st.InPass || st.Passes != 1 || !st.LastStarted.Equal(pass.LastStarted) {
+		t.Errorf("state after the pass: %+v; want it complete and a pass still owed", st)
+	}
+	if n := plaintextLeft(t, objs); n != 0 {
+		t.Errorf("%d versions still in plaintext", n)
+	}
+}

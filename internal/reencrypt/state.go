@@ -1,6 +1,7 @@
 package reencrypt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,17 +82,49 @@ func loadState(ctx context.Context, m meta.Store) (st State, found bool, err err
 	return st, found, nil
 }
 
-// saveState writes the state durably.
-func saveState(ctx context.Context, m meta.Store, st State) error {
+// errStateMoved is saveState's answer when the stored state is no longer
+// the one the caller loaded: the job of another node sharing the
+// metadata store saved first.
+var errStateMoved = errors.New("reencrypt: job state moved on since it was read")
+
+// saveState writes st durably if the stored state is still prev (as
+// loadState returned it); otherwise it changes nothing and returns
+// errStateMoved, so that a job working from a stale state never moves
+// another's pass back or forth, or drops the Owed another node set.
+func saveState(ctx context.Context, m meta.Store, prev, st State) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
 	err = m.Update(ctx, func(tx meta.Txn) error {
+		var cur State
+		v, err := tx.Get(stateKey)
+		switch {
+		case errors.Is(err, meta.ErrNotFound):
+		case err != nil:
+			return err
+		case len(v) == 0 || v[0] != stateV1:
+			return errors.New("reencrypt: unreadable job state")
+		default:
+			if err := json.Unmarshal(v[1:], &cur); err != nil {
+				return err
+			}
+		}
+		if !cur.samePosition(prev) {
+			return errStateMoved
+		}
 		return tx.Set(stateKey, append([]byte{stateV1}, b...))
 	})
 	if err != nil {
 		return fmt.Errorf("save re-encryption state: %w", err)
 	}
 	return nil
+}
+
+// samePosition reports whether a and b are the same point of the same
+// pass with the same pass owed: every save moves one of these.
+func (a State) samePosition(b State) bool {
+	return a.InPass == b.InPass && a.PassStarted.Equal(b.PassStarted) && bytes.Equal(a.Cursor, b.Cursor) &&
+		a.Current.Scanned == b.Current.Scanned && a.Passes == b.Passes && a.Owed == b.Owed &&
+		a.RetryAt.Equal(b.RetryAt) && a.LastStarted.Equal(b.LastStarted)
 }
