@@ -54,22 +54,21 @@ func (s *Service) ScrubState(ctx context.Context) (ScrubState, error) {
 	return st, nil
 }
 
-// ErrScrubStateMoved is SaveScrubState's answer when the stored state is
-// no longer the one the caller started from: another scrubber sharing the
-// metadata store (a node running `coffer scrub run` beside the one that
-// scrubs in the background) saved first.
-var ErrScrubStateMoved = errors.New("scrub state moved on since it was read")
-
-// SaveScrubState stores the scrubber's state st durably, if the stored
-// state is still prev (as ScrubState returned it); otherwise it changes
-// nothing and returns ErrScrubStateMoved, so that a scrubber working from
-// a stale state never moves another's pass back or forth.
-func (s *Service) SaveScrubState(ctx context.Context, prev, st ScrubState) error {
+// SaveScrubState stores the scrubber's state st durably if the stored
+// state is still prev (as ScrubState returned it), and reports whether
+// it did. When another scrubber sharing the metadata store (a node
+// running `coffer scrub run` beside the one that scrubs in the
+// background) saved first, it changes nothing and returns false, so that
+// a scrubber working from a stale state never moves another's pass back
+// or forth.
+func (s *Service) SaveScrubState(ctx context.Context, prev, st ScrubState) (bool, error) {
 	b, err := encodeRecord(&st)
 	if err != nil {
-		return err
+		return false, err
 	}
+	saved := false
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
+		saved = false
 		var cur ScrubState
 		v, err := tx.Get(scrubStateKey)
 		switch {
@@ -82,14 +81,15 @@ func (s *Service) SaveScrubState(ctx context.Context, prev, st ScrubState) error
 			}
 		}
 		if !cur.samePosition(prev) {
-			return ErrScrubStateMoved
+			return nil
 		}
+		saved = true
 		return tx.Set(scrubStateKey, b)
 	})
 	if err != nil {
-		return fmt.Errorf("save scrub state: %w", err)
+		return false, fmt.Errorf("save scrub state: %w", err)
 	}
-	return nil
+	return saved, nil
 }
 
 // samePosition reports whether a and b stand at the same point of the

@@ -12,7 +12,7 @@ import (
 // the state is saved up to the last version checked, so that the pass
 // resumes after it and no version is checked twice in one pass. When
 // another scrubber sharing the metadata store saved the state meanwhile,
-// nothing is saved and the error is object.ErrScrubStateMoved: the batch's
+// nothing is saved and the error is errStateMoved: the batch's
 // checks stand (damage marks are saved as they are found), its progress
 // is dropped, and the next batch starts from the other's.
 func (s *Scrubber) batchLocked(ctx context.Context, fresh bool) (done bool, st object.ScrubState, err error) {
@@ -104,6 +104,14 @@ func (s *Scrubber) checkOne(ctx context.Context, v *object.ScrubVersion, st *obj
 	return nil
 }
 
+// errStateMoved says that a batch's state was not saved: another
+// scrubber sharing the metadata store saved first.
+var errStateMoved = errors.New("scrub: the state moved on since the batch read it")
+
 func (s *Scrubber) save(ctx context.Context, prev, st object.ScrubState) error {
-	return s.opts.Objects.SaveScrubState(ctx, prev, st)
+	saved, err := s.opts.Objects.SaveScrubState(ctx, prev, st)
+	if err == nil && !saved {
+		err = errStateMoved
+	}
+	return err
 }

@@ -147,7 +147,7 @@ func (s *Scrubber) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if errors.Is(err, object.ErrScrubStateMoved) {
+		if errors.Is(err, errStateMoved) {
 			// Another scrubber sharing the metadata store moved the pass
 			// on (a one-off pass run from another node): go on from there.
 			s.opts.Logger.Info("scrub: another scrubber moved the pass on; continuing from its state")
@@ -187,7 +187,7 @@ func (s *Scrubber) RunPass(ctx context.Context) (Pass, error) {
 			}
 		}
 		done, st, err := s.batchLocked(ctx, fresh)
-		if errors.Is(err, object.ErrScrubStateMoved) {
+		if errors.Is(err, errStateMoved) {
 			continue // a fresh start is tried again; a later batch reads the new state
 		}
 		if err != nil {

@@ -448,8 +448,8 @@ func TestScrub_oneOffPassBesideAnotherScrubber(t *testing.T) {
 	}
 	old, _ := f.objs.ScrubState(ctx)
 	armed = true
-	if _, _, err := background.batch(ctx, false); !errors.Is(err, object.ErrScrubStateMoved) {
-		t.Errorf("background batch across the one-off pass = %v, want ErrScrubStateMoved", err)
+	if _, _, err := background.batch(ctx, false); !errors.Is(err, errStateMoved) {
+		t.Errorf("background batch across the one-off pass = %v, want errStateMoved", err)
 	}
 	if passErr != nil || pass.Scanned != n || !pass.Started.After(old.PassStarted) {
 		t.Fatalf("one-off pass = %+v, %v; want %d versions, started after the background pass (%v)", pass, passErr, n, old.PassStarted)
