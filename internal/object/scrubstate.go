@@ -37,21 +37,29 @@ type ScrubState struct {
 // saved.
 func (s *Service) ScrubState(ctx context.Context) (ScrubState, error) {
 	var st ScrubState
-	err := s.meta.View(ctx, func(r meta.Reader) error {
-		st = ScrubState{}
-		v, err := r.Get(scrubStateKey)
-		if errors.Is(err, meta.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return decodeRecord(v, &st)
+	err := s.meta.View(ctx, func(r meta.Reader) (err error) {
+		st, err = readScrubState(r)
+		return err
 	})
 	if err != nil {
 		return ScrubState{}, fmt.Errorf("read scrub state: %w", err)
 	}
 	return st, nil
+}
+
+// readScrubState reads the state in a transaction: the zero state when
+// none was saved.
+func readScrubState(r meta.Reader) (ScrubState, error) {
+	var st ScrubState
+	v, err := r.Get(scrubStateKey)
+	if errors.Is(err, meta.ErrNotFound) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	err = decodeRecord(v, &st)
+	return st, err
 }
 
 // SaveScrubState stores the scrubber's state st durably if the stored
@@ -68,22 +76,13 @@ func (s *Service) SaveScrubState(ctx context.Context, prev, st ScrubState) (bool
 	}
 	saved := false
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
-		saved = false
-		var cur ScrubState
-		v, err := tx.Get(scrubStateKey)
-		switch {
-		case errors.Is(err, meta.ErrNotFound):
-		case err != nil:
+		cur, err := readScrubState(tx)
+		if err != nil {
 			return err
-		default:
-			if err := decodeRecord(v, &cur); err != nil {
-				return err
-			}
 		}
-		if !cur.samePosition(prev) {
+		if saved = cur.samePosition(prev); !saved {
 			return nil
 		}
-		saved = true
 		return tx.Set(scrubStateKey, b)
 	})
 	if err != nil {

@@ -61,25 +61,31 @@ type Counts struct {
 
 // loadState reads the state; found is false before anything was saved.
 func loadState(ctx context.Context, m meta.Store) (st State, found bool, err error) {
-	err = m.View(ctx, func(r meta.Reader) error {
-		st, found = State{}, false
-		v, err := r.Get(stateKey)
-		if errors.Is(err, meta.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if len(v) == 0 || v[0] != stateV1 {
-			return errors.New("reencrypt: unreadable job state")
-		}
-		found = true
-		return json.Unmarshal(v[1:], &st)
+	err = m.View(ctx, func(r meta.Reader) (err error) {
+		st, found, err = readState(r)
+		return err
 	})
 	if err != nil {
 		return State{}, false, fmt.Errorf("read re-encryption state: %w", err)
 	}
 	return st, found, nil
+}
+
+// readState reads the state in a transaction; found is false before
+// anything was saved.
+func readState(r meta.Reader) (st State, found bool, err error) {
+	v, err := r.Get(stateKey)
+	if errors.Is(err, meta.ErrNotFound) {
+		return State{}, false, nil
+	}
+	if err != nil {
+		return State{}, false, err
+	}
+	if len(v) == 0 || v[0] != stateV1 {
+		return State{}, false, errors.New("reencrypt: unreadable job state")
+	}
+	err = json.Unmarshal(v[1:], &st)
+	return st, err == nil, err
 }
 
 // errStateMoved is saveState's answer when the stored state is no longer
@@ -97,18 +103,9 @@ func saveState(ctx context.Context, m meta.Store, prev, st State) error {
 		return err
 	}
 	err = m.Update(ctx, func(tx meta.Txn) error {
-		var cur State
-		v, err := tx.Get(stateKey)
-		switch {
-		case errors.Is(err, meta.ErrNotFound):
-		case err != nil:
+		cur, _, err := readState(tx)
+		if err != nil {
 			return err
-		case len(v) == 0 || v[0] != stateV1:
-			return errors.New("reencrypt: unreadable job state")
-		default:
-			if err := json.Unmarshal(v[1:], &cur); err != nil {
-				return err
-			}
 		}
 		if !cur.samePosition(prev) {
 			return errStateMoved
