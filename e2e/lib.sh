@@ -200,7 +200,13 @@ e2e_await_node() {
 			say "coffer ready at $(e2e_url "${E2E_ADDRS[n]}") (pid ${E2E_PIDS[n]})"
 			return 0
 		fi
-		kill -0 "${E2E_PIDS[n]}" 2>/dev/null && fail "coffer did not become ready within 30s"
+		if kill -0 "${E2E_PIDS[n]}" 2>/dev/null; then
+			# A Go process prints every goroutine's stack on SIGQUIT (and
+			# exits): the server log then shows where the start hung.
+			kill -QUIT "${E2E_PIDS[n]}" 2>/dev/null || true
+			sleep 1
+			fail "coffer did not become ready within 30s (goroutine stacks in its log)"
+		fi
 		wait "${E2E_PIDS[n]}" 2>/dev/null || true
 		unset "E2E_PIDS[$n]"
 		((attempt == 5)) || e2e_launch_node "$@"
